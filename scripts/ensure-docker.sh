@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Make a Docker daemon available for seawall's tests and benchmarks.
+#
+# - If a daemon already answers (DOCKER_HOST or the default socket), use it.
+# - Otherwise install Debian's docker.io (and busybox-static for the test image),
+#   start dockerd in the background and wait for its socket.
+# - Then build the local test image `seawall-test/busybox:latest` FROM scratch with a
+#   static busybox (no registry is reachable from CI).
+#
+# Safe to run repeatedly. Prints what it did; exits non-zero if no daemon could be had.
+set -euo pipefail
+
+IMAGE="${SEAWALL_TEST_IMAGE:-seawall-test/busybox:latest}"
+LOG="${SEAWALL_DOCKERD_LOG:-/tmp/seawall-dockerd.log}"
+DOCKER_BIN="$(command -v docker || true)"
+
+say() { printf 'ensure-docker: %s\n' "$*" >&2; }
+
+daemon_answers() {
+  [ -n "$DOCKER_BIN" ] && timeout 10 "$DOCKER_BIN" version --format '{{.Server.Version}}' >/dev/null 2>&1
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi
+}
+
+install_packages() {
+  local missing=()
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+  [ -x /bin/busybox ] && file_is_static /bin/busybox || missing+=(busybox-static)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing ${missing[*]} from Debian"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    # Keep any docker CLI that is already on PATH (a newer client is fine against an older daemon).
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" iptables >/dev/null
+  fi
+  DOCKER_BIN="$(command -v docker || true)"
+}
+
+file_is_static() {
+  # busybox-static installs /bin/busybox as a static binary; the dynamic `busybox` package does not.
+  ! ldd "$1" >/dev/null 2>&1
+}
+
+start_dockerd() {
+  say "starting dockerd in the background (log: $LOG)"
+  # iptables-legacy works in more sandboxes than nft.
+  if command -v update-alternatives >/dev/null 2>&1 && [ -x /usr/sbin/iptables-legacy ]; then
+    as_root update-alternatives --set iptables /usr/sbin/iptables-legacy >/dev/null 2>&1 || true
+    as_root update-alternatives --set ip6tables /usr/sbin/ip6tables-legacy >/dev/null 2>&1 || true
+  fi
+  as_root sh -c "nohup dockerd --host=unix:///var/run/docker.sock >>'$LOG' 2>&1 &"
+  for _ in $(seq 1 120); do
+    if daemon_answers; then say "dockerd is up"; return 0; fi
+    sleep 0.5
+  done
+  say "dockerd did not answer within 60 s; last log lines:"
+  tail -n 30 "$LOG" >&2 || true
+  return 1
+}
+
+build_test_image() {
+  if "$DOCKER_BIN" image inspect "$IMAGE" >/dev/null 2>&1; then return 0; fi
+  local busybox
+  busybox="$(command -v busybox || true)"
+  [ -x /bin/busybox ] && busybox=/bin/busybox
+  if [ -z "$busybox" ] || ! file_is_static "$busybox"; then
+    say "a static busybox is needed (Debian's busybox-static)"; return 1
+  fi
+  local ctx
+  ctx="$(mktemp -d)"
+  cp "$busybox" "$ctx/busybox"
+  cat >"$ctx/Dockerfile" <<'DOCKERFILE'
+FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox", "--install", "-s", "/bin"]
+ENV PATH=/bin
+CMD ["/bin/sh"]
+DOCKERFILE
+  say "building $IMAGE FROM scratch with a static busybox"
+  # The classic builder works on every engine version without buildx.
+  DOCKER_BUILDKIT=0 "$DOCKER_BIN" build -q -t "$IMAGE" "$ctx" >/dev/null
+  rm -rf "$ctx"
+}
+
+if daemon_answers; then
+  say "a daemon already answers"
+  install_packages
+else
+  install_packages
+  start_dockerd
+fi
+build_test_image
+say "ready: $("$DOCKER_BIN" version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}')"

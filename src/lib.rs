@@ -1,0 +1,15 @@
+//! seawall: a security console for Docker hosts.
+//!
+//! The library holds everything testable; `main.rs` only parses the command line and calls in.
+//! Data flows one way: `docker` connects, `inventory` reads the daemon, `model::convert` turns
+//! bollard types into seawall's own facts, `risk` grades them, `report` renders the result.
+
+pub mod cli;
+pub mod config;
+pub mod docker;
+pub mod inventory;
+pub mod model;
+pub mod redact;
+pub mod report;
+pub mod risk;
+pub mod scan;

@@ -1,0 +1,194 @@
+//! Writing a report to disk: atomic and owner-only.
+//!
+//! Reports describe weaknesses of a host, so they are written `0600` from the first byte:
+//! the bytes go to a fresh temp file in the target's directory (created with `O_EXCL` and
+//! mode 0600), are synced, and the temp file is renamed over the target; then the directory
+//! is synced. Readers see the old file or the new one, never a torn one. A symlink at the
+//! target is replaced, not followed.
+
+use std::fs::{self, File, OpenOptions, Permissions};
+use std::io::{self, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The mode every report file gets.
+pub const PRIVATE_MODE: u32 = 0o600;
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Create a new, unique, 0600 temp file in `dir`. The name does not depend on the target's
+/// name, so a long or non-UTF-8 target name cannot make it invalid.
+fn create_temp(dir: &Path) -> io::Result<(PathBuf, File)> {
+    let pid = std::process::id();
+    let mut last_err = None;
+    for _ in 0..16 {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let tmp = dir.join(format!(".seawall-{pid}-{n}-{nanos:08x}.tmp"));
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(PRIVATE_MODE)
+            .open(&tmp)
+        {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_err = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last_err.unwrap_or_else(|| io::Error::other("could not create a unique temp file")))
+}
+
+/// Write `bytes` to `path` atomically with mode 0600 (see the module docs). The parent
+/// directory must exist. On error the temp file is removed and the target is untouched.
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if path.file_name().is_none() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("not a file path: {}", path.display()),
+        ));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let (tmp, mut file) = create_temp(&dir)?;
+    let result = (|| {
+        // The umask can only remove bits; set the exact mode anyway.
+        file.set_permissions(Permissions::from_mode(PRIVATE_MODE))?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, path)?;
+        // Make the rename itself durable.
+        File::open(&dir)?.sync_all()
+    })();
+    if result.is_err() {
+        // Best effort: the original error is the one worth reporting.
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A fresh directory under the system temp dir, removed on drop.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(tag: &str) -> TempDir {
+            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+            let p = std::env::temp_dir().join(format!("seawall-write-test-{tag}-{}-{n}", std::process::id()));
+            let _ = fs::remove_dir_all(&p);
+            fs::create_dir_all(&p).unwrap();
+            TempDir(p)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn mode(p: &Path) -> u32 {
+        fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn new_file_is_0600_with_the_content() {
+        let d = TempDir::new("new");
+        let p = d.0.join("report.json");
+        write_private(&p, b"{\"a\":1}\n").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"{\"a\":1}\n");
+        assert_eq!(mode(&p), 0o600);
+        assert_eq!(entries(&d.0), vec!["report.json"], "no temp files left");
+    }
+
+    #[test]
+    fn existing_file_is_replaced_and_becomes_0600() {
+        let d = TempDir::new("replace");
+        let p = d.0.join("report.html");
+        fs::write(&p, b"old content that is longer than the new one").unwrap();
+        fs::set_permissions(&p, Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(mode(&p), 0o644);
+        write_private(&p, b"new").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"new");
+        assert_eq!(mode(&p), 0o600);
+        assert_eq!(entries(&d.0), vec!["report.html"]);
+    }
+
+    #[test]
+    fn replacement_is_atomic_for_an_open_reader() {
+        let d = TempDir::new("atomic");
+        let p = d.0.join("r.md");
+        write_private(&p, b"first version").unwrap();
+        // A reader holding the old file keeps seeing the old bytes: the new content is a
+        // different inode, not an in-place overwrite.
+        let old = File::open(&p).unwrap();
+        write_private(&p, b"second").unwrap();
+        let mut s = String::new();
+        io::Read::read_to_string(&mut &old, &mut s).unwrap();
+        assert_eq!(s, "first version");
+        assert_eq!(fs::read_to_string(&p).unwrap(), "second");
+    }
+
+    #[test]
+    fn symlink_is_replaced_not_followed() {
+        let d = TempDir::new("symlink");
+        let victim = d.0.join("victim");
+        fs::write(&victim, b"keep").unwrap();
+        let p = d.0.join("report.sarif");
+        std::os::unix::fs::symlink(&victim, &p).unwrap();
+        write_private(&p, b"report").unwrap();
+        assert_eq!(fs::read(&victim).unwrap(), b"keep");
+        assert!(!fs::symlink_metadata(&p).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read(&p).unwrap(), b"report");
+    }
+
+    #[test]
+    fn missing_parent_is_an_error() {
+        let d = TempDir::new("missing");
+        let p = d.0.join("no-such-dir").join("report.json");
+        let err = write_private(&p, b"x").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        assert!(entries(&d.0).is_empty());
+    }
+
+    #[test]
+    fn failed_rename_leaves_no_temp_file() {
+        let d = TempDir::new("dir-target");
+        // The target is a non-empty directory: rename fails after the temp file was written.
+        let p = d.0.join("taken");
+        fs::create_dir(&p).unwrap();
+        fs::write(p.join("inside"), b"x").unwrap();
+        assert!(write_private(&p, b"data").is_err());
+        assert_eq!(entries(&d.0), vec!["taken"]);
+        assert!(p.is_dir());
+    }
+
+    #[test]
+    fn not_a_file_path() {
+        assert_eq!(write_private(Path::new("/"), b"x").unwrap_err().kind(), io::ErrorKind::InvalidInput);
+        assert_eq!(
+            write_private(Path::new("some/dir/.."), b"x").unwrap_err().kind(),
+            io::ErrorKind::InvalidInput
+        );
+    }
+}

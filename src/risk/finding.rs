@@ -1,0 +1,126 @@
+//! Findings: what a rule reports, and how severe it is.
+
+use serde::{Deserialize, Serialize};
+
+/// How bad a finding is. Ordered: `Info < Low < Medium < High < Critical`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// One level lower (mitigations such as user namespaces); `Info` stays `Info`.
+    pub fn lowered(self) -> Severity {
+        match self {
+            Severity::Critical => Severity::High,
+            Severity::High => Severity::Medium,
+            Severity::Medium => Severity::Low,
+            Severity::Low | Severity::Info => Severity::Info,
+        }
+    }
+
+    /// One level higher; `Critical` stays `Critical`.
+    pub fn raised(self) -> Severity {
+        match self {
+            Severity::Info => Severity::Low,
+            Severity::Low => Severity::Medium,
+            Severity::Medium => Severity::High,
+            Severity::High | Severity::Critical => Severity::Critical,
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "info" => Ok(Severity::Info),
+            "low" => Ok(Severity::Low),
+            "medium" | "med" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            "critical" | "crit" => Ok(Severity::Critical),
+            other => Err(format!(
+                "unknown severity '{other}' (expected critical, high, medium, low or info)"
+            )),
+        }
+    }
+}
+
+/// How a finding counts towards the score (see `risk::score`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Weighting {
+    /// An escape path or a weakened defence: counts with its severity weight.
+    #[default]
+    Normal,
+    /// A direct route to host root: pins the score at the floor.
+    HostRoot,
+    /// Hygiene (limits, healthcheck, restart policy): capped together.
+    Hygiene,
+    /// Shown for context, implied by another finding: weight 0.
+    Implied,
+}
+
+/// One thing a rule found. The same value is shown in the console and written by
+/// `seawall scan`; its JSON form is part of the `seawall.report/v1` contract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable rule id, e.g. `SW-PRIV-001` or `SW-CAP-SYS_ADMIN`.
+    pub id: String,
+    pub severity: Severity,
+    pub title: String,
+    /// CIS Docker Benchmark number (v1.6.0 numbering), when one applies.
+    pub cis: Option<String>,
+    /// Why it matters: the escape or attack technique it enables.
+    pub technique: String,
+    /// The exact field and value that triggered it.
+    pub evidence: String,
+    /// How to fix it: the `docker run` flag and the compose key.
+    pub fix: String,
+    /// How it counts in the score.
+    #[serde(default, skip_serializing_if = "is_normal")]
+    pub weighting: Weighting,
+    /// Set when the score is lowered by user namespaces or rootless mode.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mitigated: bool,
+}
+
+fn is_normal(w: &Weighting) -> bool {
+    *w == Weighting::Normal
+}
+
+/// Sort worst first, then by id for a stable order.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
+}
