@@ -1,1 +1,257 @@
-//! Command line (placeholder).
+//! The command line: `seawall scan`, `seawall rules`, `seawall contexts`.
+//!
+//! Exit codes: 0 = done and nothing at or above `--fail-on`; 1 = findings at or above
+//! `--fail-on`; 2 = an error (unreachable daemon, bad option, unwritable output).
+
+use crate::config::{self, Config};
+use crate::docker::{self, Endpoint, EndpointInputs};
+use crate::inventory::Selection;
+use crate::report::{self, Format, Report};
+use crate::risk::{Severity, catalog};
+use crate::scan::{self, ScanOptions};
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit code for "findings at or above --fail-on".
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code for errors.
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "seawall",
+    version,
+    about = "Security console for Docker hosts: container escape risks, scored and explained",
+    long_about = None
+)]
+pub struct Cli {
+    /// Daemon to connect to (unix://, tcp://, ssh://); repeat for several daemons.
+    /// Default: as the docker CLI (DOCKER_HOST, DOCKER_CONTEXT, the current context, the socket).
+    #[arg(short = 'H', long = "host", global = true, value_name = "URL")]
+    pub hosts: Vec<String>,
+
+    /// Docker CLI context to use; repeat for several daemons.
+    #[arg(short = 'c', long = "context", global = true, value_name = "NAME")]
+    pub contexts: Vec<String>,
+
+    /// Config file (default: ~/.config/seawall/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// More log output on stderr (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan the daemon(s) and write a report; the exit code tells CI what was found.
+    Scan(ScanArgs),
+    /// List every rule seawall knows (id, severity, CIS number, title), or explain one.
+    Rules(RulesArgs),
+    /// List the Docker CLI contexts seawall can use.
+    Contexts,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Output format: table, json, sarif, markdown, html (table on a terminal, json otherwise).
+    #[arg(short, long, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Write the report to FILE (atomically, mode 0600) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with 1 when any finding is at or above this severity (critical, high, medium, low, info).
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+
+    /// Only running containers.
+    #[arg(long)]
+    pub running: bool,
+
+    /// Only containers whose name matches (glob with * and ?, or a substring).
+    #[arg(long, value_name = "PATTERN")]
+    pub name: Option<String>,
+
+    /// Only containers with this label (KEY or KEY=VALUE); repeat to require several.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub label: Vec<String>,
+
+    /// Inspect requests in flight per daemon (default 8, or scan.concurrency in the config).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: Option<u16>,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Show the full text of one rule.
+    pub id: Option<String>,
+}
+
+/// Entry point used by `main`.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    crate::logging::init(cli.verbose);
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("seawall: {message}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// Run a parsed command; `Err` is a one-line message for stderr (exit 2).
+pub fn run(cli: Cli) -> Result<u8, String> {
+    match &cli.command {
+        Command::Rules(args) => rules(args),
+        Command::Contexts => contexts(),
+        Command::Scan(args) => {
+            let cfg = config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+            let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+            runtime.block_on(scan_command(args, &cfg, &endpoints))
+        }
+    }
+}
+
+/// Resolve every requested endpoint the way the docker CLI would.
+pub fn resolve_endpoints(hosts: &[String], contexts: &[String]) -> Result<Vec<Endpoint>, String> {
+    let mut inputs = Vec::new();
+    if hosts.is_empty() && contexts.is_empty() {
+        inputs.push(EndpointInputs::from_env(None, None));
+    } else if !hosts.is_empty() && !contexts.is_empty() {
+        // The docker CLI's rule; one or the other.
+        return Err(docker::EndpointError::HostAndContext.to_string());
+    }
+    inputs.extend(hosts.iter().map(|h| EndpointInputs::from_env(Some(h.clone()), None)));
+    inputs.extend(contexts.iter().map(|c| EndpointInputs::from_env(None, Some(c.clone()))));
+    inputs
+        .iter()
+        .map(|i| docker::resolve(i).map_err(|e| e.to_string()))
+        .collect()
+}
+
+async fn scan_command(args: &ScanArgs, cfg: &Config, endpoints: &[Endpoint]) -> Result<u8, String> {
+    let opts = ScanOptions {
+        selection: Selection {
+            running_only: args.running,
+            name: args.name.clone(),
+            labels: args.label.clone(),
+        },
+        concurrency: args.concurrency.map(usize::from).unwrap_or(cfg.concurrency),
+        connect_timeout: cfg.connect_timeout,
+    };
+    let results = scan::scan_all(endpoints, &opts).await;
+    let mut hosts = Vec::new();
+    let mut failed = false;
+    for (_ep, result) in results {
+        match result {
+            Ok(h) => hosts.push(h),
+            Err(e) => {
+                eprintln!("seawall: {e}");
+                failed = true;
+            }
+        }
+    }
+    if hosts.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
+    let report = scan::report(hosts);
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let format = args
+        .format
+        .unwrap_or(if to_terminal { Format::Table } else { Format::Json });
+    let bytes = match format {
+        Format::Table => {
+            let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            report::render_table(&report, color).into_bytes()
+        }
+        other => report::render(&report, other),
+    };
+    emit(&bytes, args.output.as_deref())?;
+    if failed {
+        return Ok(EXIT_ERROR);
+    }
+    Ok(exit_code_for(&report, args.fail_on))
+}
+
+/// 1 when any finding is at or above `fail_on`, else 0.
+pub fn exit_code_for(report: &Report, fail_on: Option<Severity>) -> u8 {
+    match (fail_on, report.worst_severity()) {
+        (Some(threshold), Some(worst)) if worst >= threshold => EXIT_FINDINGS,
+        _ => 0,
+    }
+}
+
+fn emit(bytes: &[u8], output: Option<&std::path::Path>) -> Result<(), String> {
+    match output {
+        Some(path) => report::write_private(path, bytes)
+            .map_err(|e| format!("cannot write the report to {}: {e}", path.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(bytes).and_then(|_| out.flush()) {
+                // A closed pipe (`| head`) is the reader's choice, not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(|e| format!("cannot write to stdout: {e}")),
+            }
+        }
+    }
+}
+
+fn rules(args: &RulesArgs) -> Result<u8, String> {
+    let mut out = String::new();
+    match &args.id {
+        Some(id) => {
+            let meta = catalog::get(id).ok_or_else(|| format!("no rule with id {id} (see `seawall rules`)"))?;
+            out.push_str(&format!(
+                "{}  [{}]  {}\nCIS: {}\nScope: {:?}\n\nWhy it matters:\n  {}\n\nFix:\n  {}\n",
+                meta.id,
+                meta.severity,
+                meta.title,
+                meta.cis.unwrap_or("-"),
+                meta.scope,
+                meta.technique,
+                meta.fix
+            ));
+        }
+        None => {
+            out.push_str(&format!("{:<24} {:<9} {:<14} TITLE\n", "ID", "SEVERITY", "CIS"));
+            for m in catalog::all() {
+                out.push_str(&format!(
+                    "{:<24} {:<9} {:<14} {}\n",
+                    m.id,
+                    m.severity.as_str(),
+                    m.cis.unwrap_or("-"),
+                    m.title
+                ));
+            }
+        }
+    }
+    emit(out.as_bytes(), None)?;
+    Ok(0)
+}
+
+fn contexts() -> Result<u8, String> {
+    let inputs = EndpointInputs::from_env(None, None);
+    let Some(dir) = inputs.config_dir() else {
+        return Err("cannot find the Docker config directory (set DOCKER_CONFIG or HOME)".into());
+    };
+    let list = docker::list_contexts(&dir).map_err(|e| e.to_string())?;
+    let mut out = format!("{:<24} HOST\n{:<24} {}\n", "NAME", "default", "unix:///var/run/docker.sock (or DOCKER_HOST)");
+    for c in list {
+        out.push_str(&format!("{:<24} {}\n", c.name, c.host.as_deref().unwrap_or("(no docker endpoint)")));
+    }
+    emit(out.as_bytes(), None)?;
+    Ok(0)
+}

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod docker;
 pub mod inventory;
+pub mod logging;
 pub mod model;
 pub mod redact;
 pub mod report;

@@ -742,7 +742,8 @@ mod tests {
                     let (status, body) = answer(&line);
                     let response = format!(
                         "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n\
-                         Api-Version: 1.41\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                         Api-Version: 1.41\r\nContent-Length: {}\r\n\
+                         Connection: close\r\n\r\n{body}",
                         body.len()
                     );
                     let _ = socket.write_all(response.as_bytes()).await;

@@ -3,9 +3,11 @@
 //! Layout (inside the config directory, `$DOCKER_CONFIG` or `~/.docker`):
 //!
 //! ```text
-//! config.json                                   {"currentContext": "prod", ...}
-//! contexts/meta/<hex sha256(name)>/meta.json    {"Name": .., "Metadata": .., "Endpoints": {"docker": {"Host": .., "SkipTLSVerify": ..}}}
-//! contexts/tls/<hex sha256(name)>/docker/       ca.pem, cert.pem, key.pem (any subset)
+//! config.json                                 {"currentContext": "prod", ...}
+//! contexts/meta/<hex sha256(name)>/meta.json  {"Name": .., "Metadata": ..,
+//!                                              "Endpoints": {"docker": {"Host": ..,
+//!                                                                       "SkipTLSVerify": ..}}}
+//! contexts/tls/<hex sha256(name)>/docker/     ca.pem, cert.pem, key.pem (any subset)
 //! ```
 
 use std::collections::HashMap;

@@ -4,8 +4,8 @@
 //!   `DOCKER_CONTEXT`, `currentContext` in `config.json`, TLS variables) resolved by a pure
 //!   function into one [`Endpoint`].
 //! - [`context_store`]: reading the docker CLI's context store (`contexts/meta`, `contexts/tls`).
-//! - [`connect`]: building the bollard client for an endpoint, negotiating the API version and
-//!   turning failures into one human line ([`ConnectError`]).
+//! - [`connect`](mod@connect): building the bollard client for an endpoint, negotiating the API
+//!   version and turning failures into one human line ([`ConnectError`]).
 
 pub mod connect;
 pub mod context_store;

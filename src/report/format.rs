@@ -126,18 +126,3 @@ mod tests {
         assert!(elapsed.as_secs_f64() < 5.0, "rendering took {elapsed:?}");
     }
 }
-
-#[cfg(test)]
-mod dump_tmp {
-    #[test]
-    fn dump_all() {
-        let r = crate::report::testdata::sample_report();
-        for f in super::Format::ALL {
-            std::fs::write(format!("/tmp/swout/sample.{}", f.extension()), super::render(&r, f)).unwrap();
-        }
-        std::fs::write("/tmp/swout/color.txt", crate::report::render_table(&r, true)).unwrap();
-        let b = crate::report::testdata::big_report(12);
-        std::fs::write("/tmp/swout/big.txt", super::render(&b, super::Format::Table)).unwrap();
-        std::fs::write("/tmp/swout/big.html", super::render(&b, super::Format::Html)).unwrap();
-    }
-}

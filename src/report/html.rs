@@ -195,15 +195,27 @@ fn write_summary(out: &mut String, h: &HostReport) {
     let eng = &h.engine;
     w!(out, "<dt>Engine</dt><dd>{}</dd>\n", e(&engine_line(eng)));
     w!(out, "<dt>runc</dt><dd>{}</dd>\n", e(or_unknown(&eng.runc)));
-    w!(out, "<dt>containerd</dt><dd>{}</dd>\n", e(or_unknown(&eng.containerd)));
-    w!(out, "<dt>Kernel</dt><dd>{}</dd>\n", e(or_unknown(&eng.kernel)));
+    w!(
+        out,
+        "<dt>containerd</dt><dd>{}</dd>\n",
+        e(or_unknown(&eng.containerd))
+    );
+    w!(
+        out,
+        "<dt>Kernel</dt><dd>{}</dd>\n",
+        e(or_unknown(&eng.kernel))
+    );
     w!(
         out,
         "<dt>Daemon posture</dt><dd><span class=\"score\">{}</span>/100 ",
         h.posture.score
     );
     band_label(out, h.posture.band);
-    w!(out, "</dd>\n<dt>Containers</dt><dd>{} total:", h.containers.len());
+    w!(
+        out,
+        "</dd>\n<dt>Containers</dt><dd>{} total:",
+        h.containers.len()
+    );
     for (b, n) in band_counts(h) {
         out.push(' ');
         band_label(out, b);
@@ -252,7 +264,11 @@ fn write_containers(out: &mut String, h: &HostReport) {
         out.push_str("<p class=\"muted\">No containers.</p>\n");
     }
     for c in cs {
-        let open = if c.band == Band::Critical { " open" } else { "" };
+        let open = if c.band == Band::Critical {
+            " open"
+        } else {
+            ""
+        };
         w!(
             out,
             "<details class=\"container\"{open}>\n<summary><span class=\"score\">{}</span> ",
@@ -302,7 +318,11 @@ fn write_posture(out: &mut String, h: &HostReport) {
 
 /// Render the report as one self-contained HTML page.
 pub fn render_html(report: &Report) -> String {
-    let n: usize = report.hosts.iter().map(|h| h.containers.len()).sum::<usize>()
+    let n: usize = report
+        .hosts
+        .iter()
+        .map(|h| h.containers.len())
+        .sum::<usize>()
         + report.all_findings().count();
     let mut out = String::with_capacity(STYLE.len() + 4096 + n * 768);
     out.push_str(
@@ -327,7 +347,11 @@ pub fn render_html(report: &Report) -> String {
         "<header>\n<h1>seawall report</h1>\n<p class=\"muted\">Generated <time>{}</time> by seawall {} · Endpoints: {}</p>\n</header>\n<main>\n",
         e(&report.generated_at),
         e(report.tool_version),
-        if endpoints.is_empty() { "none".to_string() } else { endpoints }
+        if endpoints.is_empty() {
+            "none".to_string()
+        } else {
+            endpoints
+        }
     );
 
     let containers: usize = report.hosts.iter().map(|h| h.containers.len()).sum();
@@ -384,7 +408,9 @@ mod tests {
     #[test]
     fn self_contained_and_themed() {
         let html = render_html(&sample_report());
-        for banned in ["http://", "https://", "<link", "<script", "<img", "src=", "@import", "url(", "<iframe"] {
+        for banned in [
+            "http://", "https://", "<link", "<script", "<img", "src=", "@import", "url(", "<iframe",
+        ] {
             assert!(!html.contains(banned), "HTML must not contain {banned}");
         }
         assert!(html.starts_with("<!DOCTYPE html>"));
@@ -398,8 +424,14 @@ mod tests {
     fn structure_summary_first_and_details_per_container() {
         let r = sample_report();
         let html = render_html(&r);
-        assert_eq!(html.matches("<details").count(), r.hosts[0].containers.len());
-        assert_eq!(html.matches("</details>").count(), r.hosts[0].containers.len());
+        assert_eq!(
+            html.matches("<details").count(),
+            r.hosts[0].containers.len()
+        );
+        assert_eq!(
+            html.matches("</details>").count(),
+            r.hosts[0].containers.len()
+        );
         let summary = html.find("<h2>Summary</h2>").unwrap();
         let containers = html.find("<h2>Containers on").unwrap();
         let posture = html.find("<h2>Host posture").unwrap();
@@ -413,14 +445,25 @@ mod tests {
                 r.all_findings().count()
             );
         }
-        for fact in ["27.3.1 (API 1.47, linux)", "1.1.14", "1.7.22", "6.8.0-45-generic"] {
+        for fact in [
+            "27.3.1 (API 1.47, linux)",
+            "1.1.14",
+            "1.7.22",
+            "6.8.0-45-generic",
+        ] {
             assert!(html.contains(fact), "{fact}");
         }
         // Worst container first.
-        assert!(html.find("<strong>db-privileged</strong>").unwrap() < html.find("<strong>clean-app</strong>").unwrap());
+        assert!(
+            html.find("<strong>db-privileged</strong>").unwrap()
+                < html.find("<strong>clean-app</strong>").unwrap()
+        );
         // Balanced tags for the main structure.
-        for tag in ["section", "table", "dl", "div", "code", "span", "h2", "h3", "h4"] {
-            let open = html.matches(&format!("<{tag}>")).count() + html.matches(&format!("<{tag} ")).count();
+        for tag in [
+            "section", "table", "dl", "div", "code", "span", "h2", "h3", "h4",
+        ] {
+            let open = html.matches(&format!("<{tag}>")).count()
+                + html.matches(&format!("<{tag} ")).count();
             let close = html.matches(&format!("</{tag}>")).count();
             assert_eq!(open, close, "<{tag}> balanced");
         }

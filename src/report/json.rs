@@ -44,7 +44,9 @@ mod tests {
 
     /// `v` is an object with exactly these keys, each of the given type.
     fn exact(v: &Value, keys: &[(&str, Ty)], at: &str) {
-        let obj = v.as_object().unwrap_or_else(|| panic!("{at} is not an object"));
+        let obj = v
+            .as_object()
+            .unwrap_or_else(|| panic!("{at} is not an object"));
         let have: BTreeSet<&str> = obj.keys().map(String::as_str).collect();
         let want: BTreeSet<&str> = keys.iter().map(|(k, _)| *k).collect();
         assert_eq!(have, want, "keys of {at}");
@@ -69,7 +71,10 @@ mod tests {
         for (i, f) in v.as_array().unwrap().iter().enumerate() {
             let at = format!("{at}[{i}]");
             exact(f, FINDING, &at);
-            assert!(SEVERITIES.contains(&f["severity"].as_str().unwrap()), "{at}.severity");
+            assert!(
+                SEVERITIES.contains(&f["severity"].as_str().unwrap()),
+                "{at}.severity"
+            );
         }
     }
 
@@ -122,7 +127,10 @@ mod tests {
                 &format!("{at}.posture"),
             );
             assert!(BANDS.contains(&host["posture"]["band"].as_str().unwrap()));
-            check_findings(&host["posture"]["findings"], &format!("{at}.posture.findings"));
+            check_findings(
+                &host["posture"]["findings"],
+                &format!("{at}.posture.findings"),
+            );
             for (c, cont) in host["containers"].as_array().unwrap().iter().enumerate() {
                 let at = format!("{at}.containers[{c}]");
                 exact(
@@ -215,7 +223,12 @@ mod tests {
             }
         }
         if let Some(obj) = v.as_object() {
-            for k in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+            for k in schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let k = k.as_str().unwrap();
                 if !obj.contains_key(k) {
                     errs.push(format!("{at}: missing required {k}"));
@@ -246,7 +259,10 @@ mod tests {
     #[test]
     fn schema_file_is_draft_2020_12_and_declares_every_key() {
         let schema: Value = serde_json::from_str(SCHEMA_FILE).unwrap();
-        assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
         // Every object's `required` list is exactly the keys the renderer always writes.
         let required = |def: &Value| -> BTreeSet<String> {
             def["required"]
@@ -256,15 +272,22 @@ mod tests {
                 .map(|k| k.as_str().unwrap().to_string())
                 .collect()
         };
-        let keys = |v: &Value| -> BTreeSet<String> { v.as_object().unwrap().keys().cloned().collect() };
+        let keys =
+            |v: &Value| -> BTreeSet<String> { v.as_object().unwrap().keys().cloned().collect() };
         let v: Value = serde_json::from_str(&render_json(&sample_report())).unwrap();
         let d = &schema["$defs"];
         assert_eq!(required(&schema), keys(&v));
         assert_eq!(required(&d["host"]), keys(&v["hosts"][0]));
         assert_eq!(required(&d["engine"]), keys(&v["hosts"][0]["engine"]));
         assert_eq!(required(&d["posture"]), keys(&v["hosts"][0]["posture"]));
-        assert_eq!(required(&d["container"]), keys(&v["hosts"][0]["containers"][0]));
-        assert_eq!(required(&d["finding"]), keys(&v["hosts"][0]["posture"]["findings"][0]));
+        assert_eq!(
+            required(&d["container"]),
+            keys(&v["hosts"][0]["containers"][0])
+        );
+        assert_eq!(
+            required(&d["finding"]),
+            keys(&v["hosts"][0]["posture"]["findings"][0])
+        );
     }
 
     #[test]
@@ -279,7 +302,10 @@ mod tests {
         f.weighting = Weighting::HostRoot;
         f.mitigated = true;
         let v: Value = serde_json::from_str(&render_json(&r)).unwrap();
-        assert_eq!(v["hosts"][0]["containers"][0]["findings"][0]["weighting"], "host_root");
+        assert_eq!(
+            v["hosts"][0]["containers"][0]["findings"][0]["weighting"],
+            "host_root"
+        );
         assert_eq!(schema_errors(&v), Vec::<String>::new());
     }
 

@@ -23,7 +23,9 @@ macro_rules! wl {
 }
 
 /// Characters escaped with a backslash wherever they appear.
-const ALWAYS: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|', '~', '&', '#', '!'];
+const ALWAYS: &[char] = &[
+    '\\', '`', '*', '_', '[', ']', '<', '>', '|', '~', '&', '#', '!',
+];
 
 /// Append one line of text (no newlines in it), escaped. At the start of a line, list and
 /// heading markers are escaped too.
@@ -114,7 +116,11 @@ fn finding_heading(f: &Finding) -> String {
 
 fn write_finding(out: &mut String, f: &Finding, level: &str) {
     wl!(out, "{level} {}\n", finding_heading(f));
-    for (label, text) in [("Evidence", &f.evidence), ("Why it matters", &f.technique), ("Fix", &f.fix)] {
+    for (label, text) in [
+        ("Evidence", &f.evidence),
+        ("Why it matters", &f.technique),
+        ("Fix", &f.fix),
+    ] {
         w!(out, "- **{label}:** ");
         escape_md_block(out, text);
         out.push('\n');
@@ -155,8 +161,16 @@ fn write_summary(out: &mut String, h: &HostReport) {
     wl!(out, "| Item | Value |\n|---|---|");
     wl!(out, "| Engine | {} |", escape_md_cell(&engine_line(e)));
     wl!(out, "| runc | {} |", escape_md_cell(or_unknown(&e.runc)));
-    wl!(out, "| containerd | {} |", escape_md_cell(or_unknown(&e.containerd)));
-    wl!(out, "| Kernel | {} |", escape_md_cell(or_unknown(&e.kernel)));
+    wl!(
+        out,
+        "| containerd | {} |",
+        escape_md_cell(or_unknown(&e.containerd))
+    );
+    wl!(
+        out,
+        "| Kernel | {} |",
+        escape_md_cell(or_unknown(&e.kernel))
+    );
     wl!(
         out,
         "| Daemon posture | {}/100 ({}) |",
@@ -172,7 +186,10 @@ fn write_summary(out: &mut String, h: &HostReport) {
         return;
     }
     wl!(out, "Worst containers:\n");
-    wl!(out, "| Score | Band | Container | Image | State | Findings | Worst finding |");
+    wl!(
+        out,
+        "| Score | Band | Container | Image | State | Findings | Worst finding |"
+    );
     wl!(out, "|---:|---|---|---|---|---:|---|");
     for c in worst.iter().take(TOP_N) {
         wl!(
@@ -230,7 +247,7 @@ fn write_containers(out: &mut String, h: &HostReport) {
 fn write_posture(out: &mut String, h: &HostReport) {
     wl!(
         out,
-        "## Host posture: {} ({}): {}/100 {}\n",
+        "## Host posture on {} ({}) · {}/100 {}\n",
         escape_md_text(host_label(h)),
         escape_md_text(&h.endpoint),
         h.posture.score,
@@ -246,7 +263,11 @@ fn write_posture(out: &mut String, h: &HostReport) {
 
 /// Render the report as Markdown.
 pub fn render_markdown(report: &Report) -> String {
-    let n: usize = report.hosts.iter().map(|h| h.containers.len() * 4 + 4).sum::<usize>()
+    let n: usize = report
+        .hosts
+        .iter()
+        .map(|h| h.containers.len() * 4 + 4)
+        .sum::<usize>()
         + report.all_findings().count();
     let mut out = String::with_capacity(1024 + n * 256);
     wl!(out, "# seawall report\n");
@@ -261,7 +282,11 @@ pub fn render_markdown(report: &Report) -> String {
         "Generated {} by seawall {} · Endpoints: {}\n",
         escape_md_text(&report.generated_at),
         escape_md_text(report.tool_version),
-        if endpoints.is_empty() { "none".to_string() } else { endpoints }
+        if endpoints.is_empty() {
+            "none".to_string()
+        } else {
+            endpoints
+        }
     );
 
     wl!(out, "## Summary\n");
@@ -302,7 +327,10 @@ mod tests {
         assert_eq!(escape_md_cell("a|b\nc"), "a\\|b<br>c");
         assert_eq!(escape_md_cell("x\r\ny"), "x<br>y");
         assert_eq!(escape_md_text("a\nb"), "a b");
-        assert_eq!(escape_md_text("*x* _y_ `z` [l](u)"), "\\*x\\* \\_y\\_ \\`z\\` \\[l\\](u)");
+        assert_eq!(
+            escape_md_text("*x* _y_ `z` [l](u)"),
+            "\\*x\\* \\_y\\_ \\`z\\` \\[l\\](u)"
+        );
         assert_eq!(
             escape_md_text(HOSTILE_NAME),
             "\\<script\\>alert(1)\\</script\\>"
@@ -357,7 +385,9 @@ mod tests {
         }
         assert!(md.contains("evil\\|image:latest"));
         // Multi-line evidence stays inside its list item.
-        assert!(md.contains("HostConfig.Memory = 0  \n  second line with \\<b\\>tag\\</b\\> \\& 'quotes' \"double\""));
+        assert!(md.contains(
+            "HostConfig.Memory = 0  \n  second line with \\<b\\>tag\\</b\\> \\& 'quotes' \"double\""
+        ));
     }
 
     #[test]
@@ -366,7 +396,10 @@ mod tests {
         let md = render_markdown(&r);
         let start = md.find("Worst containers:").unwrap();
         let end = md.find("## Containers on").unwrap();
-        let rows = md[start..end].lines().filter(|l| l.starts_with("| ") && !l.starts_with("| Score")).count();
+        let rows = md[start..end]
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| Score"))
+            .count();
         assert_eq!(rows, TOP_N);
     }
 }

@@ -45,7 +45,10 @@ pub fn level(s: Severity) -> &'static str {
 /// (`"Container runs privileged"` -> `"ContainerRunsPrivileged"`).
 pub fn rule_name(title: &str, id: &str) -> String {
     let mut out = String::with_capacity(title.len());
-    for word in title.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         let mut chars = word.chars();
         if let Some(first) = chars.next() {
             out.push(first.to_ascii_uppercase());
@@ -62,7 +65,10 @@ pub fn rule_name(title: &str, id: &str) -> String {
 /// daemon posture finding.
 pub fn fingerprint(endpoint: &str, container_id: &str, rule_id: &str, evidence: &str) -> String {
     let mut h = Sha256::new();
-    for (i, part) in [endpoint, container_id, rule_id, evidence].iter().enumerate() {
+    for (i, part) in [endpoint, container_id, rule_id, evidence]
+        .iter()
+        .enumerate()
+    {
         if i > 0 {
             h.update(b"|");
         }
@@ -126,9 +132,20 @@ fn rule_json(r: &RuleEntry<'_>) -> Value {
     if let Some(cis) = &r.cis {
         tags.push(Value::from(format!("external/cis-docker/{cis}")));
     }
-    let full = if r.technique.is_empty() { r.title.clone() } else { r.technique.clone() };
-    let cis_line = r.cis.as_ref().map(|c| format!("CIS Docker Benchmark {c}.")).unwrap_or_default();
-    let help_text = format!("Why it matters: {}\n\nFix: {}\n\n{}", r.technique, r.fix, cis_line);
+    let full = if r.technique.is_empty() {
+        r.title.clone()
+    } else {
+        r.technique.clone()
+    };
+    let cis_line = r
+        .cis
+        .as_ref()
+        .map(|c| format!("CIS Docker Benchmark {c}."))
+        .unwrap_or_default();
+    let help_text = format!(
+        "Why it matters: {}\n\nFix: {}\n\n{}",
+        r.technique, r.fix, cis_line
+    );
     let help_md = format!(
         "**Why it matters:** {}\n\n**Fix:** {}\n\n{}",
         r.technique, r.fix, cis_line
@@ -155,7 +172,11 @@ enum Subject<'a> {
 }
 
 fn result_json(h: &HostReport, subject: &Subject<'_>, f: &Finding, rule_index: usize) -> Value {
-    let host_name = if h.name.trim().is_empty() { "daemon" } else { h.name.as_str() };
+    let host_name = if h.name.trim().is_empty() {
+        "daemon"
+    } else {
+        h.name.as_str()
+    };
     let (uri, name, container_id, what) = match subject {
         Subject::Container { id, name } => (
             format!("containers/{}", uri_segment(name)),
@@ -292,7 +313,12 @@ mod tests {
         let driver = &run["tool"]["driver"];
         assert_eq!(driver["name"], "seawall");
         assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
-        assert!(driver["informationUri"].as_str().unwrap().starts_with("https://"));
+        assert!(
+            driver["informationUri"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://")
+        );
         assert_eq!(run["automationDetails"]["id"], "seawall/scan/");
         assert_eq!(run["invocations"][0]["executionSuccessful"], true);
     }
@@ -315,13 +341,27 @@ mod tests {
             let n: f64 = sev.parse().expect("security-severity parses as a number");
             assert!((0.0..=10.0).contains(&n));
             let name = rule["name"].as_str().unwrap();
-            assert!(!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()), "{name}");
+            assert!(
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()),
+                "{name}"
+            );
             for key in ["shortDescription", "fullDescription"] {
-                assert!(!rule[key]["text"].as_str().unwrap().is_empty(), "{id}.{key}");
+                assert!(
+                    !rule[key]["text"].as_str().unwrap().is_empty(),
+                    "{id}.{key}"
+                );
             }
             assert!(rule["help"]["text"].as_str().unwrap().contains("Fix: "));
-            assert!(rule["help"]["markdown"].as_str().unwrap().contains("**Fix:**"));
-            assert!(["error", "warning", "note"].contains(&rule["defaultConfiguration"]["level"].as_str().unwrap()));
+            assert!(
+                rule["help"]["markdown"]
+                    .as_str()
+                    .unwrap()
+                    .contains("**Fix:**")
+            );
+            assert!(
+                ["error", "warning", "note"]
+                    .contains(&rule["defaultConfiguration"]["level"].as_str().unwrap())
+            );
             let tags = rule["properties"]["tags"].as_array().unwrap();
             assert_eq!(tags[0], "security");
         }
@@ -335,7 +375,11 @@ mod tests {
                 .contains(&Value::from("external/cis-docker/5.5"))
         );
         let mem_rule = rules.iter().find(|r| r["id"] == "SW-MEM-001").unwrap();
-        assert_eq!(mem_rule["properties"]["tags"].as_array().unwrap().len(), 1, "no CIS tag");
+        assert_eq!(
+            mem_rule["properties"]["tags"].as_array().unwrap().len(),
+            1,
+            "no CIS tag"
+        );
     }
 
     #[test]
@@ -348,21 +392,32 @@ mod tests {
             let mut fingerprints = HashSet::new();
             for res in results {
                 let idx = res["ruleIndex"].as_u64().unwrap() as usize;
-                assert_eq!(rules[idx]["id"], res["ruleId"], "ruleIndex points at its rule");
+                assert_eq!(
+                    rules[idx]["id"], res["ruleId"],
+                    "ruleIndex points at its rule"
+                );
                 let locs = res["locations"].as_array().unwrap();
                 assert_eq!(locs.len(), 1, "exactly one location");
                 let art = &locs[0]["physicalLocation"]["artifactLocation"];
                 assert_eq!(art["uriBaseId"], URI_BASE_ID);
                 let uri = art["uri"].as_str().unwrap();
-                assert!(uri.starts_with("containers/") || uri.starts_with("hosts/"), "{uri}");
+                assert!(
+                    uri.starts_with("containers/") || uri.starts_with("hosts/"),
+                    "{uri}"
+                );
                 assert!(!uri.contains("://"));
                 assert_eq!(locs[0]["physicalLocation"]["region"]["startLine"], 1);
                 let logical = &locs[0]["logicalLocations"][0];
                 assert_eq!(logical["kind"], "resource");
                 assert!(!res["message"]["text"].as_str().unwrap().is_empty());
-                let fp = res["partialFingerprints"][FINGERPRINT_KEY].as_str().unwrap();
+                let fp = res["partialFingerprints"][FINGERPRINT_KEY]
+                    .as_str()
+                    .unwrap();
                 assert_eq!(fp.len(), 64);
-                assert!(fingerprints.insert(fp.to_string()), "fingerprints are distinct");
+                assert!(
+                    fingerprints.insert(fp.to_string()),
+                    "fingerprints are distinct"
+                );
             }
         }
     }
@@ -371,27 +426,44 @@ mod tests {
     fn results_name_their_container_and_level() {
         let v = parsed(&sample_report());
         let results = v["runs"][0]["results"].as_array().unwrap();
-        let privileged = results.iter().find(|r| r["ruleId"] == "SW-PRIV-001").unwrap();
+        let privileged = results
+            .iter()
+            .find(|r| r["ruleId"] == "SW-PRIV-001")
+            .unwrap();
         assert_eq!(privileged["level"], "error");
         let text = privileged["message"]["text"].as_str().unwrap();
         assert!(text.contains("Container runs privileged"));
         assert!(text.contains("HostConfig.Privileged = true"));
         assert!(text.contains("db-privileged"));
         let loc = &privileged["locations"][0];
-        assert_eq!(loc["physicalLocation"]["artifactLocation"]["uri"], "containers/db-privileged");
+        assert_eq!(
+            loc["physicalLocation"]["artifactLocation"]["uri"],
+            "containers/db-privileged"
+        );
         assert_eq!(loc["logicalLocations"][0]["name"], "db-privileged");
         assert_eq!(
             loc["logicalLocations"][0]["fullyQualifiedName"],
             "unix:///var/run/docker.sock/db-privileged"
         );
 
-        let medium = results.iter().find(|r| r["ruleId"] == "SW-MEM-001").unwrap();
+        let medium = results
+            .iter()
+            .find(|r| r["ruleId"] == "SW-MEM-001")
+            .unwrap();
         assert_eq!(medium["level"], "warning");
-        let uri = medium["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+        let uri = medium["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
         assert_eq!(uri, "containers/%3Cscript%3Ealert%281%29%3C%2Fscript%3E");
-        assert_eq!(medium["locations"][0]["logicalLocations"][0]["name"], HOSTILE_NAME);
+        assert_eq!(
+            medium["locations"][0]["logicalLocations"][0]["name"],
+            HOSTILE_NAME
+        );
 
-        let low = results.iter().find(|r| r["ruleId"] == "SW-DAEMON-LIVERESTORE").unwrap();
+        let low = results
+            .iter()
+            .find(|r| r["ruleId"] == "SW-DAEMON-LIVERESTORE")
+            .unwrap();
         assert_eq!(low["level"], "note");
         assert_eq!(
             low["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
@@ -405,8 +477,14 @@ mod tests {
         r.hosts[0].name.clear();
         let v = parsed(&r);
         let results = v["runs"][0]["results"].as_array().unwrap();
-        let low = results.iter().find(|r| r["ruleId"] == "SW-DAEMON-LIVERESTORE").unwrap();
-        assert_eq!(low["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "hosts/daemon");
+        let low = results
+            .iter()
+            .find(|r| r["ruleId"] == "SW-DAEMON-LIVERESTORE")
+            .unwrap();
+        assert_eq!(
+            low["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "hosts/daemon"
+        );
     }
 
     #[test]
@@ -431,8 +509,14 @@ mod tests {
     #[test]
     fn fingerprint_is_stable() {
         let a = fingerprint("unix:///var/run/docker.sock", "abc", "SW-PRIV-001", "x");
-        assert_eq!(a, fingerprint("unix:///var/run/docker.sock", "abc", "SW-PRIV-001", "x"));
-        assert_ne!(a, fingerprint("unix:///var/run/docker.sock", "abd", "SW-PRIV-001", "x"));
+        assert_eq!(
+            a,
+            fingerprint("unix:///var/run/docker.sock", "abc", "SW-PRIV-001", "x")
+        );
+        assert_ne!(
+            a,
+            fingerprint("unix:///var/run/docker.sock", "abd", "SW-PRIV-001", "x")
+        );
         // sha256("a|b|c|d")
         assert_eq!(
             fingerprint("a", "b", "c", "d"),
@@ -442,8 +526,14 @@ mod tests {
 
     #[test]
     fn names_and_levels() {
-        assert_eq!(rule_name("Container runs privileged", "SW-PRIV-001"), "ContainerRunsPrivileged");
-        assert_eq!(rule_name("CAP_SYS_ADMIN granted", "X"), "CapSysAdminGranted");
+        assert_eq!(
+            rule_name("Container runs privileged", "SW-PRIV-001"),
+            "ContainerRunsPrivileged"
+        );
+        assert_eq!(
+            rule_name("CAP_SYS_ADMIN granted", "X"),
+            "CapSysAdminGranted"
+        );
         assert_eq!(rule_name("", "SW-X-1"), "SWX1");
         assert_eq!(level(Severity::Critical), "error");
         assert_eq!(level(Severity::High), "error");

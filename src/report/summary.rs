@@ -5,7 +5,8 @@ use crate::model::EngineFacts;
 use crate::risk::{Band, Finding, Severity};
 
 /// Bands, worst first.
-pub(crate) const BANDS_WORST_FIRST: [Band; 4] = [Band::Critical, Band::High, Band::Medium, Band::Low];
+pub(crate) const BANDS_WORST_FIRST: [Band; 4] =
+    [Band::Critical, Band::High, Band::Medium, Band::Low];
 
 /// A host's containers, worst first: score descending, then name, then id.
 pub(crate) fn containers_worst_first(h: &HostReport) -> Vec<&ContainerReport> {
@@ -84,7 +85,11 @@ pub(crate) fn engine_line(e: &EngineFacts) -> String {
 
 /// A host's display name: its daemon name, or its endpoint when the name is unknown.
 pub(crate) fn host_label(h: &HostReport) -> &str {
-    if h.name.trim().is_empty() { &h.endpoint } else { &h.name }
+    if h.name.trim().is_empty() {
+        &h.endpoint
+    } else {
+        &h.name
+    }
 }
 
 #[cfg(test)]
@@ -100,7 +105,10 @@ mod tests {
         assert!(cs.windows(2).all(|w| w[0].score >= w[1].score));
         let fs = findings_worst_first(&cs[0].findings);
         assert!(fs.windows(2).all(|w| w[0].severity >= w[1].severity));
-        assert_eq!(worst_finding(&cs[0].findings).map(|f| f.severity), Some(Severity::Critical));
+        assert_eq!(
+            worst_finding(&cs[0].findings).map(|f| f.severity),
+            Some(Severity::Critical)
+        );
         let total: usize = host_severity_counts(h).iter().map(|(_, n)| n).sum();
         assert_eq!(total, r.all_findings().count());
         let per_band: usize = band_counts(h).iter().map(|(_, n)| n).sum();

@@ -31,7 +31,10 @@ pub fn render_table_width(report: &Report, color: bool, width: usize) -> String 
     let st = Style { color };
     let rows: usize = report.hosts.iter().map(|h| h.containers.len() + 8).sum();
     let mut out = String::with_capacity(256 + rows * (width + 16));
-    let title = format!("seawall {} · report generated {}", report.tool_version, report.generated_at);
+    let title = format!(
+        "seawall {} · report generated {}",
+        report.tool_version, report.generated_at
+    );
     st.line(&mut out, Sgr::Bold, &fit(&clean(&title), width));
     for h in &report.hosts {
         out.push('\n');
@@ -53,8 +56,18 @@ pub fn render_table_width(report: &Report, color: bool, width: usize) -> String 
         }
     }
     let containers: usize = report.hosts.iter().map(|h| h.containers.len()).sum();
-    let plural = |n: usize, one: &str| if n == 1 { format!("{n} {one}") } else { format!("{n} {one}s") };
-    let tail = format!(" · {}, {}", plural(report.hosts.len(), "host"), plural(containers, "container"));
+    let plural = |n: usize, one: &str| {
+        if n == 1 {
+            format!("{n} {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    };
+    let tail = format!(
+        " · {}, {}",
+        plural(report.hosts.len(), "host"),
+        plural(containers, "container")
+    );
     if plain.chars().count() + tail.chars().count() <= width {
         footer.push_str(&tail);
     }
@@ -180,7 +193,11 @@ fn len(s: &str) -> usize {
 /// Pad or cut to exactly `w` characters, left- or right-aligned.
 fn cell(s: &str, w: usize, right: bool) -> String {
     let s = fit(s, w);
-    if right { format!("{s:>w$}") } else { format!("{s:<w$}") }
+    if right {
+        format!("{s:>w$}")
+    } else {
+        format!("{s:<w$}")
+    }
 }
 
 /// One container line before layout.
@@ -195,7 +212,9 @@ struct Row {
     worst_sev: Option<Severity>,
 }
 
-const HEAD: [&str; 7] = ["SCORE", "BAND", "NAME", "IMAGE", "STATE", "FINDINGS", "WORST"];
+const HEAD: [&str; 7] = [
+    "SCORE", "BAND", "NAME", "IMAGE", "STATE", "FINDINGS", "WORST",
+];
 const MIN_NAME: usize = 8;
 const MIN_IMAGE: usize = 8;
 const MIN_WORST: usize = 10;
@@ -237,7 +256,13 @@ fn write_host(out: &mut String, h: &HostReport, st: Style, width: usize) {
         h.posture.findings.len()
     );
     if let Some(f) = worst_finding(&h.posture.findings) {
-        w!(posture, ", worst: {} {} {}", f.severity.as_str().to_ascii_uppercase(), f.id, f.title);
+        w!(
+            posture,
+            ", worst: {} {} {}",
+            f.severity.as_str().to_ascii_uppercase(),
+            f.id,
+            f.title
+        );
     }
     let posture = fit(&clean(&posture), width);
     let band_text = h.posture.band.as_str();
@@ -268,13 +293,17 @@ fn write_host(out: &mut String, h: &HostReport, st: Style, width: usize) {
                 image: clean(&c.image),
                 state: clean(&c.state),
                 findings: c.findings.len().to_string(),
-                worst: worst.map(|f| clean(&format!("{} {}", f.id, f.title))).unwrap_or_else(|| "-".into()),
+                worst: worst
+                    .map(|f| clean(&format!("{} {}", f.id, f.title)))
+                    .unwrap_or_else(|| "-".into()),
                 worst_sev: worst.map(|f| f.severity),
             }
         })
         .collect();
 
-    let col = |f: &dyn Fn(&Row) -> usize, head: &str| rows.iter().map(f).max().unwrap_or(0).max(len(head));
+    let col = |f: &dyn Fn(&Row) -> usize, head: &str| {
+        rows.iter().map(f).max().unwrap_or(0).max(len(head))
+    };
     let w_score = col(&|r| len(&r.score), HEAD[0]);
     let w_band = col(&|r| len(r.band.as_str()), HEAD[1]);
     let w_state = col(&|r| len(&r.state), HEAD[4]).min(MAX_STATE);
@@ -285,7 +314,11 @@ fn write_host(out: &mut String, h: &HostReport, st: Style, width: usize) {
         col(&|r| len(&r.worst), HEAD[6]),
     ];
     let fixed = w_score + w_band + w_state + w_find + GAP.len() * (HEAD.len() - 1);
-    waterfill(&mut flex, [MIN_NAME, MIN_IMAGE, MIN_WORST], width.saturating_sub(fixed));
+    waterfill(
+        &mut flex,
+        [MIN_NAME, MIN_IMAGE, MIN_WORST],
+        width.saturating_sub(fixed),
+    );
     let [w_name, w_image, w_worst] = flex;
 
     let header = [
@@ -354,13 +387,28 @@ mod tests {
         for h in HEAD {
             assert!(header.contains(h), "{h} in {header}");
         }
-        let rows: Vec<&str> = t.lines().skip_while(|l| !l.starts_with("SCORE")).skip(1).take(3).collect();
-        assert!(rows[0].starts_with("   95  critical  db-privileged"), "{}", rows[0]);
+        let rows: Vec<&str> = t
+            .lines()
+            .skip_while(|l| !l.starts_with("SCORE"))
+            .skip(1)
+            .take(3)
+            .collect();
+        assert!(
+            rows[0].starts_with("   95  critical  db-privileged"),
+            "{}",
+            rows[0]
+        );
         assert!(rows[0].contains("SW-PRIV-001"));
-        assert!(rows[1].contains("…image:latest"), "images keep their tail: {}", rows[1]);
+        assert!(
+            rows[1].contains("…image:latest"),
+            "images keep their tail: {}",
+            rows[1]
+        );
         assert!(rows[2].contains("clean-app"));
         assert!(rows[2].trim_end().ends_with('-'));
-        assert!(t.trim_end().ends_with("findings: 1 critical, 2 high, 1 medium, 1 low, 0 info · 1 host, 3 containers"));
+        assert!(t.trim_end().ends_with(
+            "findings: 1 critical, 2 high, 1 medium, 1 low, 0 info · 1 host, 3 containers"
+        ));
     }
 
     #[test]
@@ -370,7 +418,11 @@ mod tests {
                 let t = render_table(&r, color);
                 for line in t.lines() {
                     let plain = strip_ansi(line);
-                    assert!(plain.chars().count() <= 80, "too wide ({}): {plain}", plain.chars().count());
+                    assert!(
+                        plain.chars().count() <= 80,
+                        "too wide ({}): {plain}",
+                        plain.chars().count()
+                    );
                 }
             }
         }
@@ -379,7 +431,12 @@ mod tests {
         // Columns stay aligned: every row has the same position for IMAGE.
         let header = t.lines().find(|l| l.starts_with("SCORE")).unwrap();
         let image_at = header.find("IMAGE").unwrap();
-        for row in t.lines().skip_while(|l| !l.starts_with("SCORE")).skip(1).take_while(|l| !l.is_empty()) {
+        for row in t
+            .lines()
+            .skip_while(|l| !l.starts_with("SCORE"))
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+        {
             let prefix: String = row.chars().take(image_at).collect();
             assert!(prefix.ends_with("  "), "aligned: {row}");
         }
@@ -413,7 +470,10 @@ mod tests {
         let t = render_table_width(&r, false, 200);
         assert!(!t.contains('\x1b') && !t.contains('\x07'));
         assert!(t.contains("evil?]0;pwned? name"));
-        assert!(t.contains(HOSTILE_NAME), "no escaping needed for a terminal beyond control chars");
+        assert!(
+            t.contains(HOSTILE_NAME),
+            "no escaping needed for a terminal beyond control chars"
+        );
     }
 
     #[test]

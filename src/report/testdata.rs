@@ -57,7 +57,12 @@ fn engine() -> EngineFacts {
     }
 }
 
-fn host(endpoint: &str, name: &str, posture: Vec<Finding>, mut containers: Vec<ContainerReport>) -> HostReport {
+fn host(
+    endpoint: &str,
+    name: &str,
+    posture: Vec<Finding>,
+    mut containers: Vec<ContainerReport>,
+) -> HostReport {
     containers.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
     let s = score(&posture);
     HostReport {
@@ -179,6 +184,11 @@ pub(crate) fn big_report(n: usize) -> Report {
         })
         .collect();
     let mut r = sample_report();
-    r.hosts = vec![host("tcp://10.0.0.5:2376", "big-host", Vec::new(), containers)];
+    r.hosts = vec![host(
+        "tcp://10.0.0.5:2376",
+        "big-host",
+        Vec::new(),
+        containers,
+    )];
     r
 }

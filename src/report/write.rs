@@ -85,7 +85,10 @@ mod tests {
     impl TempDir {
         fn new(tag: &str) -> TempDir {
             let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let p = std::env::temp_dir().join(format!("seawall-write-test-{tag}-{}-{n}", std::process::id()));
+            let p = std::env::temp_dir().join(format!(
+                "seawall-write-test-{tag}-{}-{n}",
+                std::process::id()
+            ));
             let _ = fs::remove_dir_all(&p);
             fs::create_dir_all(&p).unwrap();
             TempDir(p)
@@ -185,9 +188,14 @@ mod tests {
 
     #[test]
     fn not_a_file_path() {
-        assert_eq!(write_private(Path::new("/"), b"x").unwrap_err().kind(), io::ErrorKind::InvalidInput);
         assert_eq!(
-            write_private(Path::new("some/dir/.."), b"x").unwrap_err().kind(),
+            write_private(Path::new("/"), b"x").unwrap_err().kind(),
+            io::ErrorKind::InvalidInput
+        );
+        assert_eq!(
+            write_private(Path::new("some/dir/.."), b"x")
+                .unwrap_err()
+                .kind(),
             io::ErrorKind::InvalidInput
         );
     }

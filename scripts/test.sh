@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The whole test suite: unit tests, CLI tests and the real-daemon integration tests.
+# Makes a Docker daemon available first (see scripts/ensure-docker.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-docker.sh
+cargo test --locked "$@"
