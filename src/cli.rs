@@ -175,7 +175,12 @@ async fn scan_command(args: &ScanArgs, cfg: &Config, endpoints: &[Endpoint]) -> 
     let bytes = match format {
         Format::Table => {
             let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            report::render_table(&report, color).into_bytes()
+            let width = if to_terminal {
+                crossterm::terminal::size().map_or(report::table::DEFAULT_WIDTH, |(w, _)| w as usize)
+            } else {
+                report::table::DEFAULT_WIDTH
+            };
+            report::render_table_width(&report, color, width).into_bytes()
         }
         other => report::render(&report, other),
     };

@@ -105,26 +105,20 @@ pub fn redact_json(value: &mut serde_json::Value) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
-                if key == "Env" {
-                    if let Value::Array(items) = v {
-                        for item in items.iter_mut() {
-                            if let Value::String(s) = item {
-                                let (name, shown, _) = redact_env_entry(s);
-                                *s = format!("{name}={shown}");
-                            }
+                if let (true, Value::Array(items)) = (key == "Env", &mut *v) {
+                    for item in items.iter_mut() {
+                        if let Value::String(s) = item {
+                            let (name, shown, _) = redact_env_entry(s);
+                            *s = format!("{name}={shown}");
                         }
-                        continue;
                     }
+                    continue;
                 }
                 redact_json(v);
             }
         }
         Value::Array(items) => items.iter_mut().for_each(redact_json),
-        Value::String(s) => {
-            if s.contains("://") {
-                *s = strip_url_credentials(s);
-            }
-        }
+        Value::String(s) if s.contains("://") => *s = strip_url_credentials(s),
         _ => {}
     }
 }

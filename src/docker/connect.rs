@@ -176,8 +176,9 @@ async fn handshake(transport: &Transport) -> Result<Docker, Diagnosis> {
     let docker = client(transport, API_DEFAULT_VERSION)?;
     let docker = match docker.negotiate_version().await {
         Ok(docker) => docker,
-        // Daemons reject API versions newer than theirs, /version included; they say which
-        // version they support, so start again from that one.
+        // Daemons reject a /vX.Y path newer than their API and name the version they support:
+        // start again from that one. (bollard 0.21.1 sends unversioned paths, which daemons
+        // serve at their own version, so this is a guard for bollard versions that prefix.)
         Err(err) => match max_supported_version(&err) {
             Some(version) => client(transport, &version)?
                 .negotiate_version()

@@ -202,25 +202,25 @@ mod tests {
                 errs.push(format!("{at}: type {types:?}, got {v}"));
             }
         }
-        if let Some(c) = schema.get("const") {
-            if c != v {
-                errs.push(format!("{at}: const {c}, got {v}"));
-            }
+        if let Some(c) = schema.get("const")
+            && c != v
+        {
+            errs.push(format!("{at}: const {c}, got {v}"));
         }
-        if let Some(e) = schema.get("enum").and_then(Value::as_array) {
-            if !e.contains(v) {
-                errs.push(format!("{at}: enum {e:?}, got {v}"));
-            }
+        if let Some(e) = schema.get("enum").and_then(Value::as_array)
+            && !e.contains(v)
+        {
+            errs.push(format!("{at}: enum {e:?}, got {v}"));
         }
-        if let (Some(min), Some(n)) = (schema.get("minimum").and_then(Value::as_f64), v.as_f64()) {
-            if n < min {
-                errs.push(format!("{at}: below minimum {min}"));
-            }
+        if let (Some(min), Some(n)) = (schema.get("minimum").and_then(Value::as_f64), v.as_f64())
+            && n < min
+        {
+            errs.push(format!("{at}: below minimum {min}"));
         }
-        if let (Some(max), Some(n)) = (schema.get("maximum").and_then(Value::as_f64), v.as_f64()) {
-            if n > max {
-                errs.push(format!("{at}: above maximum {max}"));
-            }
+        if let (Some(max), Some(n)) = (schema.get("maximum").and_then(Value::as_f64), v.as_f64())
+            && n > max
+        {
+            errs.push(format!("{at}: above maximum {max}"));
         }
         if let Some(obj) = v.as_object() {
             for k in schema

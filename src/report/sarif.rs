@@ -6,7 +6,7 @@
 //! `partialFingerprints` keep an alert stable across scans.
 
 use super::{HostReport, Report};
-use crate::risk::{Finding, Severity, catalog};
+use crate::risk::{Finding, RuleMeta, Severity, catalog};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -105,8 +105,13 @@ struct RuleEntry<'a> {
     severity: Severity,
 }
 
-fn rule_entry<'a>(id: &'a str, first: &'a Finding, worst: Severity) -> RuleEntry<'a> {
-    match catalog::get(id) {
+fn rule_entry<'a>(
+    catalog: &BTreeMap<&str, RuleMeta>,
+    id: &'a str,
+    first: &'a Finding,
+    worst: Severity,
+) -> RuleEntry<'a> {
+    match catalog.get(id) {
         Some(meta) => RuleEntry {
             id,
             title: meta.title.to_string(),
@@ -237,9 +242,11 @@ pub fn sarif_value(report: &Report) -> Value {
             .or_insert((f, f.severity));
     }
     let index: BTreeMap<&str, usize> = seen.keys().enumerate().map(|(i, id)| (*id, i)).collect();
+    // The catalog once (the same data `catalog::get` looks up), not once per rule.
+    let known: BTreeMap<&str, RuleMeta> = catalog::all().into_iter().map(|m| (m.id, m)).collect();
     let rules: Vec<Value> = seen
         .iter()
-        .map(|(id, (first, worst))| rule_json(&rule_entry(id, first, *worst)))
+        .map(|(id, (first, worst))| rule_json(&rule_entry(&known, id, first, *worst)))
         .collect();
 
     let mut results = Vec::new();

@@ -124,7 +124,7 @@ impl Match {
     /// `<field> = <raw>; affected <range>; fixed in <...>`, plus the uncertainty note.
     pub fn evidence(&self) -> String {
         let mut text = format!(
-            "{} = {} (affected {}; fixed in {})",
+            "{} = {}; affected {}; fixed in {}",
             self.reading.field, self.reading.raw, self.range, self.advisory.fixed_in
         );
         if self.uncertain {
