@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod config;
 pub mod docker;
+pub mod app;
 pub mod inventory;
 pub mod logging;
 pub mod model;
@@ -14,3 +15,5 @@ pub mod redact;
 pub mod report;
 pub mod risk;
 pub mod scan;
+pub mod theme;
+pub mod watch;

@@ -169,7 +169,9 @@ fn probe_daemon() -> Result<DaemonInfo, String> {
     let server_version = parts.next().unwrap_or("").to_string();
     let api_version = parts.next().unwrap_or("").to_string();
     if server_version.is_empty() {
-        return Err(format!("`docker version` printed no server version: {text:?}"));
+        return Err(format!(
+            "`docker version` printed no server version: {text:?}"
+        ));
     }
 
     let img = image();
@@ -301,12 +303,7 @@ impl TestDaemon {
                     .map(|d| d.as_nanos())
                     .unwrap_or(0);
                 Some(TestDaemon {
-                    run_id: format!(
-                        "{}-{:x}-{}",
-                        std::process::id(),
-                        nanos,
-                        next_counter()
-                    ),
+                    run_id: format!("{}-{:x}-{}", std::process::id(), nanos, next_counter()),
                     info: info.clone(),
                 })
             }
@@ -416,6 +413,12 @@ impl TestDaemon {
             .unwrap_or_else(|e| panic!("case {}: {e}", spec.purpose))
     }
 
+    /// Create one container with a name chosen by the caller, or panic.
+    pub fn container_named(&self, spec: Spec, name: &str) -> Ctr {
+        self.try_container_named(&spec, name)
+            .unwrap_or_else(|e| panic!("case {}: {e}", spec.purpose))
+    }
+
     /// Create several containers in parallel (a few docker calls in flight at once), in
     /// the order given. Panics naming every case that failed.
     pub fn containers(&self, specs: Vec<Spec>) -> Vec<Ctr> {
@@ -480,7 +483,10 @@ impl TestDaemon {
     /// `seawall scan --label seawall.test.run=<id> <extra...>` (not yet run).
     pub fn scan_cmd(&self, extra: &[&str]) -> assert_cmd::Command {
         let mut cmd = seawall();
-        cmd.arg("scan").arg("--label").arg(self.run_label()).args(extra);
+        cmd.arg("scan")
+            .arg("--label")
+            .arg(self.run_label())
+            .args(extra);
         cmd
     }
 
@@ -548,7 +554,11 @@ impl TestDaemon {
             }
         };
         let ids = list(&["ps", "-aq", "--filter", &filter]);
-        remove("containers", vec!["rm".into(), "-f".into(), "-v".into()], ids);
+        remove(
+            "containers",
+            vec!["rm".into(), "-f".into(), "-v".into()],
+            ids,
+        );
         let vols = list(&["volume", "ls", "-q", "--filter", &filter]);
         remove(
             "volumes",
@@ -582,7 +592,10 @@ pub fn seawall() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("seawall").expect("the seawall binary is built");
     cmd.timeout(SEAWALL_TIMEOUT);
     // A developer's own config file must not change what the tests see.
-    cmd.env("XDG_CONFIG_HOME", std::env::temp_dir().join("seawall-tests-no-config"));
+    cmd.env(
+        "XDG_CONFIG_HOME",
+        std::env::temp_dir().join("seawall-tests-no-config"),
+    );
     cmd
 }
 
@@ -640,7 +653,10 @@ impl Finding {
             title: s("title"),
             cis: v["cis"].as_str().map(str::to_string),
             evidence: s("evidence"),
-            weighting: v.get("weighting").and_then(Value::as_str).map(str::to_string),
+            weighting: v
+                .get("weighting")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             mitigated: v.get("mitigated").and_then(Value::as_bool).unwrap_or(false),
             raw: v.clone(),
         }
@@ -823,11 +839,7 @@ impl Report {
     pub fn finding(&self, name: impl AsRef<str>, id: &str) -> Finding {
         let name = name.as_ref();
         let mut hits = self.all(name, id);
-        assert!(
-            !hits.is_empty(),
-            "expected {id} on {}",
-            self.summary(name)
-        );
+        assert!(!hits.is_empty(), "expected {id} on {}", self.summary(name));
         assert_eq!(
             hits.len(),
             1,
@@ -851,7 +863,9 @@ impl Report {
     pub fn lacks_prefix(&self, name: impl AsRef<str>, prefix: &str) {
         let name = name.as_ref();
         assert!(
-            self.findings(name).iter().all(|f| !f.id.starts_with(prefix)),
+            self.findings(name)
+                .iter()
+                .all(|f| !f.id.starts_with(prefix)),
             "expected no {prefix}* finding on {}",
             self.summary(name)
         );

@@ -1,0 +1,146 @@
+//! Named commands: what a key press means, independent of which key it is.
+//! The keymap (`config::keymap`) maps keys to these; the reducer only sees commands.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything a user can ask the console to do. Names (snake_case) are what the config
+/// file's `[keys]` table uses: `quit = "q"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    Quit,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Move focus to the next pane (fleet view) or the next tab (drilldown).
+    NextPane,
+    PrevPane,
+    /// Open the drilldown of the selected container (or the selected alert's container).
+    Open,
+    /// Close the current view, clear the filter, or leave an input.
+    Back,
+    /// Start typing a filter (fleet view) or a search (inspect tab).
+    Filter,
+    /// Next search match in the inspect tab.
+    SearchNext,
+    /// Cycle the sort key of the fleet view.
+    SortNext,
+    /// Reverse the sort order.
+    SortReverse,
+    /// Show the host posture findings.
+    Posture,
+    /// Show or hide seawall's own log pane.
+    ToggleLog,
+    /// Show the key help.
+    Help,
+    /// Re-read every daemon now.
+    Refresh,
+    /// Jump to a drilldown tab (1-6).
+    Tab1,
+    Tab2,
+    Tab3,
+    Tab4,
+    Tab5,
+    Tab6,
+}
+
+impl Command {
+    /// Every command, in the order the help screen lists them.
+    pub const ALL: [Command; 25] = [
+        Command::Up,
+        Command::Down,
+        Command::PageUp,
+        Command::PageDown,
+        Command::Top,
+        Command::Bottom,
+        Command::NextPane,
+        Command::PrevPane,
+        Command::Open,
+        Command::Back,
+        Command::Filter,
+        Command::SearchNext,
+        Command::SortNext,
+        Command::SortReverse,
+        Command::Posture,
+        Command::ToggleLog,
+        Command::Refresh,
+        Command::Help,
+        Command::Quit,
+        Command::Tab1,
+        Command::Tab2,
+        Command::Tab3,
+        Command::Tab4,
+        Command::Tab5,
+        Command::Tab6,
+    ];
+
+    /// The name used in the config file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Quit => "quit",
+            Command::Up => "up",
+            Command::Down => "down",
+            Command::PageUp => "page_up",
+            Command::PageDown => "page_down",
+            Command::Top => "top",
+            Command::Bottom => "bottom",
+            Command::NextPane => "next_pane",
+            Command::PrevPane => "prev_pane",
+            Command::Open => "open",
+            Command::Back => "back",
+            Command::Filter => "filter",
+            Command::SearchNext => "search_next",
+            Command::SortNext => "sort_next",
+            Command::SortReverse => "sort_reverse",
+            Command::Posture => "posture",
+            Command::ToggleLog => "toggle_log",
+            Command::Help => "help",
+            Command::Refresh => "refresh",
+            Command::Tab1 => "tab_1",
+            Command::Tab2 => "tab_2",
+            Command::Tab3 => "tab_3",
+            Command::Tab4 => "tab_4",
+            Command::Tab5 => "tab_5",
+            Command::Tab6 => "tab_6",
+        }
+    }
+
+    /// One line for the help screen.
+    pub fn description(self) -> &'static str {
+        match self {
+            Command::Quit => "quit seawall (ctrl-c always quits)",
+            Command::Up => "move up",
+            Command::Down => "move down",
+            Command::PageUp => "page up",
+            Command::PageDown => "page down",
+            Command::Top => "go to the first row",
+            Command::Bottom => "go to the last row",
+            Command::NextPane => "next pane / next drilldown tab",
+            Command::PrevPane => "previous pane / previous drilldown tab",
+            Command::Open => "open the selected container's drilldown",
+            Command::Back => "back / clear the filter / leave the input",
+            Command::Filter => "filter by name, image, label or finding id (search in inspect)",
+            Command::SearchNext => "next search match (inspect tab)",
+            Command::SortNext => "sort by the next column",
+            Command::SortReverse => "reverse the sort order",
+            Command::Posture => "show the daemon's posture findings",
+            Command::ToggleLog => "show or hide seawall's log",
+            Command::Help => "show this help",
+            Command::Refresh => "re-read every daemon now",
+            Command::Tab1 => "drilldown: findings",
+            Command::Tab2 => "drilldown: capabilities",
+            Command::Tab3 => "drilldown: mounts",
+            Command::Tab4 => "drilldown: security profiles",
+            Command::Tab5 => "drilldown: namespaces",
+            Command::Tab6 => "drilldown: inspect document",
+        }
+    }
+
+    /// Look a command up by its config name.
+    pub fn from_name(name: &str) -> Option<Command> {
+        Command::ALL.into_iter().find(|c| c.name() == name)
+    }
+}

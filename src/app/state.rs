@@ -1,0 +1,301 @@
+//! The console's whole state. Plain data: no IO handles, no ratatui types.
+
+use super::command::Command;
+use crate::model::{ContainerFacts, HostFacts};
+use crate::risk::{Finding, Score};
+use crate::watch::{HostId, LinkStatus};
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// Identifies a container across daemons.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RowKey {
+    pub host: HostId,
+    pub id: String,
+}
+
+/// One container as the console shows it: facts plus their grading.
+#[derive(Debug, Clone)]
+pub struct ContainerView {
+    pub host: HostId,
+    pub facts: ContainerFacts,
+    /// Worst first (the same list `seawall scan` reports).
+    pub findings: Vec<Finding>,
+    pub score: Score,
+}
+
+impl ContainerView {
+    pub fn worst(&self) -> Option<&Finding> {
+        self.findings.first()
+    }
+}
+
+/// One daemon.
+#[derive(Debug, Clone)]
+pub struct HostView {
+    pub endpoint: String,
+    pub status: LinkStatus,
+    pub facts: Option<HostFacts>,
+    /// Worst first.
+    pub posture: Vec<Finding>,
+    pub posture_score: Score,
+}
+
+impl HostView {
+    pub fn new(endpoint: impl Into<String>) -> Self {
+        HostView {
+            endpoint: endpoint.into(),
+            status: LinkStatus::Connecting,
+            facts: None,
+            posture: Vec::new(),
+            posture_score: crate::risk::score(&[]),
+        }
+    }
+}
+
+/// Fleet view sort keys, in the order `sort_next` cycles through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Score,
+    Name,
+    Image,
+    State,
+    Uptime,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Score => SortKey::Name,
+            SortKey::Name => SortKey::Image,
+            SortKey::Image => SortKey::State,
+            SortKey::State => SortKey::Uptime,
+            SortKey::Uptime => SortKey::Score,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Score => "score",
+            SortKey::Name => "name",
+            SortKey::Image => "image",
+            SortKey::State => "state",
+            SortKey::Uptime => "uptime",
+        }
+    }
+}
+
+/// Which fleet-view pane has the focus (`tab` cycles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The container table.
+    Table,
+    /// The findings preview of the selected container.
+    Preview,
+    /// seawall's log (only when shown).
+    Log,
+}
+
+/// Drilldown tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Findings,
+    Capabilities,
+    Mounts,
+    Profiles,
+    Namespaces,
+    Inspect,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] = [
+        Tab::Findings,
+        Tab::Capabilities,
+        Tab::Mounts,
+        Tab::Profiles,
+        Tab::Namespaces,
+        Tab::Inspect,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Findings => "Findings",
+            Tab::Capabilities => "Capabilities",
+            Tab::Mounts => "Mounts",
+            Tab::Profiles => "Security",
+            Tab::Namespaces => "Namespaces",
+            Tab::Inspect => "Inspect",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Tab {
+        Tab::ALL[(self.index() + 1) % Tab::ALL.len()]
+    }
+
+    pub fn prev(self) -> Tab {
+        Tab::ALL[(self.index() + Tab::ALL.len() - 1) % Tab::ALL.len()]
+    }
+}
+
+/// The Inspect tab's document and search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InspectView {
+    /// `None` while loading; the pretty JSON or the error.
+    pub document: Option<Result<String, String>>,
+    pub search: String,
+    pub searching: bool,
+    /// Index into the matching line numbers.
+    pub match_index: usize,
+}
+
+/// The drilldown of one container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drilldown {
+    pub key: RowKey,
+    pub tab: Tab,
+    /// First visible line of the tab's content.
+    pub scroll: usize,
+    pub inspect: InspectView,
+}
+
+/// What fills the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    Fleet,
+    Drilldown(Box<Drilldown>),
+}
+
+/// Windows drawn over the current view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Help { scroll: usize },
+    Posture { scroll: usize },
+}
+
+/// Status-bar message severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusLevel {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A message in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    pub text: String,
+    pub level: StatusLevel,
+}
+
+/// Settings the reducer needs (from the config).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UiSettings {
+    /// Rows moved by page up / page down.
+    pub page_size: usize,
+    /// Key hints for the footer and help: command -> key labels (from the keymap).
+    pub key_hints: BTreeMap<Command, Vec<String>>,
+}
+
+impl Default for UiSettings {
+    fn default() -> Self {
+        UiSettings {
+            page_size: 10,
+            key_hints: BTreeMap::new(),
+        }
+    }
+}
+
+/// The console's state.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub hosts: Vec<HostView>,
+    pub containers: BTreeMap<RowKey, ContainerView>,
+    /// Filtered and sorted keys of the fleet view.
+    pub rows: Vec<RowKey>,
+    /// Index into `rows`.
+    pub selected: usize,
+    pub sort: SortKey,
+    pub sort_reverse: bool,
+    pub filter: String,
+    /// Typing into the filter.
+    pub filter_editing: bool,
+    pub focus: Focus,
+    pub preview_scroll: usize,
+    pub log_scroll: usize,
+    pub view: View,
+    pub overlay: Option<Overlay>,
+    pub show_log: bool,
+    pub status: Option<StatusMessage>,
+    /// Wall clock for uptimes, advanced by ticks (fixed in tests).
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub settings: UiSettings,
+    /// Events whose effect is not drawn yet (for event-to-screen latency).
+    pub pending_events: Vec<Instant>,
+    pub quit: bool,
+}
+
+impl AppState {
+    pub fn new(endpoints: Vec<String>, settings: UiSettings, now: chrono::DateTime<chrono::Utc>) -> Self {
+        AppState {
+            hosts: endpoints.into_iter().map(HostView::new).collect(),
+            containers: BTreeMap::new(),
+            rows: Vec::new(),
+            selected: 0,
+            sort: SortKey::Score,
+            sort_reverse: false,
+            filter: String::new(),
+            filter_editing: false,
+            focus: Focus::Table,
+            preview_scroll: 0,
+            log_scroll: 0,
+            view: View::Fleet,
+            overlay: None,
+            show_log: false,
+            status: None,
+            now,
+            settings,
+            pending_events: Vec::new(),
+            quit: false,
+        }
+    }
+
+    /// The container under the cursor in the fleet view.
+    pub fn selected_container(&self) -> Option<&ContainerView> {
+        self.rows.get(self.selected).and_then(|k| self.containers.get(k))
+    }
+
+    /// The container the drilldown shows.
+    pub fn drilldown_container(&self) -> Option<&ContainerView> {
+        match &self.view {
+            View::Drilldown(d) => self.containers.get(&d.key),
+            View::Fleet => None,
+        }
+    }
+
+    /// Is a text input taking the keys (filter or inspect search)?
+    pub fn input_active(&self) -> bool {
+        if self.filter_editing {
+            return true;
+        }
+        matches!(&self.view, View::Drilldown(d) if d.inspect.searching)
+    }
+
+    /// All containers of one daemon (for `container:` namespace resolution).
+    pub fn host_containers(&self, host: HostId) -> impl Iterator<Item = &ContainerView> {
+        self.containers.values().filter(move |c| c.host == host)
+    }
+
+    /// The first key label bound to a command, for hints ("?" for help).
+    pub fn key_for(&self, command: Command) -> &str {
+        self.settings
+            .key_hints
+            .get(&command)
+            .and_then(|k| k.first())
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+}

@@ -1,0 +1,516 @@
+//! The reducer: `update(&mut AppState, Msg) -> Vec<Effect>`. Pure: no IO, no clock reads
+//! (time arrives in `Msg::Tick`), so every behaviour is testable without a terminal.
+
+use super::command::Command;
+use super::rows;
+use super::state::*;
+use crate::model::ContainerFacts;
+use crate::risk::{self, Fleet};
+use crate::watch::{DataEvent, HostId, LinkStatus, WatchRequest};
+
+/// A key typed into a text input (filter, inspect search).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKey {
+    Char(char),
+    Backspace,
+    Enter,
+    Esc,
+}
+
+/// Everything the reducer reacts to.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Command(Command),
+    Input(InputKey),
+    Data(DataEvent),
+    Tick(chrono::DateTime<chrono::Utc>),
+}
+
+/// IO for the run loop to perform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+    /// Send a request to one watch task (`None`: to every daemon).
+    Watch {
+        host: Option<HostId>,
+        request: WatchRequest,
+    },
+}
+
+/// Apply one message.
+pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Command(cmd) => command(state, cmd),
+        Msg::Input(key) => {
+            input(state, key);
+            Vec::new()
+        }
+        Msg::Data(event) => {
+            data(state, event);
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            state.now = now;
+            Vec::new()
+        }
+    }
+}
+
+fn grade(state: &AppState, host: HostId, facts: ContainerFacts, others: &[&ContainerFacts]) -> ContainerView {
+    let empty = crate::model::HostFacts::default();
+    let host_facts = state
+        .hosts
+        .get(host)
+        .and_then(|h| h.facts.as_ref())
+        .unwrap_or(&empty);
+    let fleet = Fleet::new(others.iter().copied().chain(std::iter::once(&facts)));
+    let findings = risk::evaluate_container(&facts, host_facts, &fleet);
+    let score = risk::score(&findings);
+    ContainerView {
+        host,
+        facts,
+        findings,
+        score,
+    }
+}
+
+/// Re-grade every container of a daemon (its host facts changed, or a snapshot arrived).
+fn regrade_host(state: &mut AppState, host: HostId) {
+    let facts: Vec<ContainerFacts> = state.host_containers(host).map(|c| c.facts.clone()).collect();
+    let refs: Vec<&ContainerFacts> = facts.iter().collect();
+    let graded: Vec<ContainerView> = facts
+        .iter()
+        .map(|f| {
+            let others: Vec<&ContainerFacts> =
+                refs.iter().copied().filter(|o| o.id != f.id).collect();
+            grade(state, host, f.clone(), &others)
+        })
+        .collect();
+    for view in graded {
+        let key = RowKey {
+            host,
+            id: view.facts.id.clone(),
+        };
+        state.containers.insert(key, view);
+    }
+}
+
+fn set_status(state: &mut AppState, level: StatusLevel, text: impl Into<String>) {
+    state.status = Some(StatusMessage {
+        text: text.into(),
+        level,
+    });
+}
+
+fn data(state: &mut AppState, event: DataEvent) {
+    match event {
+        DataEvent::Status { host, status } => {
+            if let Some(h) = state.hosts.get_mut(host) {
+                let endpoint = h.endpoint.clone();
+                match &status {
+                    LinkStatus::Down {
+                        message,
+                        retry_in_secs,
+                    } => set_status(
+                        state,
+                        StatusLevel::Error,
+                        format!("{endpoint}: {message} (retrying in {retry_in_secs}s)"),
+                    ),
+                    LinkStatus::Live
+                        if matches!(h.status, LinkStatus::Down { .. }) =>
+                    {
+                        set_status(state, StatusLevel::Info, format!("{endpoint}: reconnected"))
+                    }
+                    _ => {}
+                }
+                if let Some(h) = state.hosts.get_mut(host) {
+                    h.status = status;
+                }
+            }
+        }
+        DataEvent::Host { host, facts } => {
+            if let Some(h) = state.hosts.get_mut(host) {
+                let mut posture = risk::evaluate_host(&facts);
+                risk::sort_findings(&mut posture);
+                h.posture_score = risk::score(&posture);
+                h.posture = posture;
+                h.facts = Some(*facts);
+            }
+            regrade_host(state, host);
+            rows::rebuild(state);
+        }
+        DataEvent::Snapshot { host, containers } => {
+            state.containers.retain(|k, _| k.host != host);
+            let refs: Vec<&ContainerFacts> = containers.iter().collect();
+            let graded: Vec<ContainerView> = containers
+                .iter()
+                .map(|f| grade(state, host, f.clone(), &refs))
+                .collect();
+            for view in graded {
+                state.containers.insert(
+                    RowKey {
+                        host,
+                        id: view.facts.id.clone(),
+                    },
+                    view,
+                );
+            }
+            rows::rebuild(state);
+        }
+        DataEvent::Upsert {
+            host,
+            container,
+            received,
+            ..
+        } => {
+            let others: Vec<ContainerFacts> = state
+                .host_containers(host)
+                .filter(|c| c.facts.id != container.id)
+                .map(|c| c.facts.clone())
+                .collect();
+            let refs: Vec<&ContainerFacts> = others.iter().collect();
+            let view = grade(state, host, *container, &refs);
+            let key = RowKey {
+                host,
+                id: view.facts.id.clone(),
+            };
+            // Containers that join this one's namespaces may change grade too.
+            let dependents: Vec<ContainerFacts> = others
+                .iter()
+                .filter(|o| {
+                    [&o.pid_mode, &o.network_mode, &o.ipc_mode, &o.uts_mode]
+                        .iter()
+                        .any(|m| {
+                            m.strip_prefix("container:").is_some_and(|r| {
+                                key.id.starts_with(r) || r == view.facts.name
+                            })
+                        })
+                })
+                .cloned()
+                .collect();
+            state.containers.insert(key, view);
+            if !dependents.is_empty() {
+                regrade_host(state, host);
+            }
+            state.pending_events.push(received);
+            rows::rebuild(state);
+        }
+        DataEvent::Removed { host, id } => {
+            let key = RowKey { host, id };
+            if let Some(gone) = state.containers.remove(&key) {
+                if matches!(&state.view, View::Drilldown(d) if d.key == key) {
+                    set_status(
+                        state,
+                        StatusLevel::Warning,
+                        format!("container {} was removed", gone.facts.name),
+                    );
+                }
+            }
+            rows::rebuild(state);
+        }
+        DataEvent::RawInspect { host, id, document } => {
+            if let View::Drilldown(d) = &mut state.view {
+                if d.key.host == host && d.key.id == id {
+                    d.inspect.document = Some(document);
+                }
+            }
+        }
+        DataEvent::Error { host, message } => {
+            let endpoint = state
+                .hosts
+                .get(host)
+                .map(|h| h.endpoint.clone())
+                .unwrap_or_default();
+            set_status(state, StatusLevel::Error, format!("{endpoint}: {message}"));
+        }
+    }
+}
+
+fn input(state: &mut AppState, key: InputKey) {
+    if state.filter_editing {
+        match key {
+            InputKey::Char(c) => state.filter.push(c),
+            InputKey::Backspace => {
+                state.filter.pop();
+            }
+            InputKey::Enter => state.filter_editing = false,
+            InputKey::Esc => {
+                state.filter.clear();
+                state.filter_editing = false;
+            }
+        }
+        state.selected = 0;
+        rows::rebuild(state);
+        return;
+    }
+    if let View::Drilldown(d) = &mut state.view {
+        if d.inspect.searching {
+            match key {
+                InputKey::Char(c) => d.inspect.search.push(c),
+                InputKey::Backspace => {
+                    d.inspect.search.pop();
+                }
+                InputKey::Enter => d.inspect.searching = false,
+                InputKey::Esc => {
+                    d.inspect.search.clear();
+                    d.inspect.searching = false;
+                }
+            }
+            d.inspect.match_index = 0;
+            jump_to_match(d);
+        }
+    }
+}
+
+/// Line numbers of the inspect document that contain the search text.
+pub fn inspect_matches(inspect: &InspectView) -> Vec<usize> {
+    let needle = inspect.search.to_lowercase();
+    match (&inspect.document, needle.is_empty()) {
+        (Some(Ok(doc)), false) => doc
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.to_lowercase().contains(&needle))
+            .map(|(i, _)| i)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn jump_to_match(d: &mut Drilldown) {
+    let matches = inspect_matches(&d.inspect);
+    if let Some(line) = matches.get(d.inspect.match_index % matches.len().max(1)) {
+        d.scroll = line.saturating_sub(2);
+    }
+}
+
+fn move_by(pos: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    let p = pos as isize + delta;
+    p.clamp(0, len as isize - 1) as usize
+}
+
+fn scroll_by(pos: usize, delta: isize) -> usize {
+    (pos as isize + delta).max(0) as usize
+}
+
+fn open_drilldown(state: &mut AppState, tab: Tab) -> Vec<Effect> {
+    let Some(key) = state.rows.get(state.selected).cloned() else {
+        return Vec::new();
+    };
+    state.view = View::Drilldown(Box::new(Drilldown {
+        key,
+        tab,
+        scroll: 0,
+        inspect: InspectView::default(),
+    }));
+    switch_tab(state, tab)
+}
+
+/// Select a drilldown tab, asking for the raw document when the Inspect tab opens.
+fn switch_tab(state: &mut AppState, tab: Tab) -> Vec<Effect> {
+    let View::Drilldown(d) = &mut state.view else {
+        return Vec::new();
+    };
+    if d.tab != tab {
+        d.scroll = 0;
+    }
+    d.tab = tab;
+    if tab == Tab::Inspect && d.inspect.document.is_none() {
+        return vec![Effect::Watch {
+            host: Some(d.key.host),
+            request: WatchRequest::RawInspect { id: d.key.id.clone() },
+        }];
+    }
+    Vec::new()
+}
+
+fn tab_for(cmd: Command) -> Option<Tab> {
+    match cmd {
+        Command::Tab1 => Some(Tab::Findings),
+        Command::Tab2 => Some(Tab::Capabilities),
+        Command::Tab3 => Some(Tab::Mounts),
+        Command::Tab4 => Some(Tab::Profiles),
+        Command::Tab5 => Some(Tab::Namespaces),
+        Command::Tab6 => Some(Tab::Inspect),
+        _ => None,
+    }
+}
+
+fn command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
+    if cmd == Command::Quit {
+        state.quit = true;
+        return vec![Effect::Quit];
+    }
+    let page = state.settings.page_size.max(1) as isize;
+
+    // Overlays take the keys first.
+    if let Some(overlay) = state.overlay {
+        let (Overlay::Help { scroll } | Overlay::Posture { scroll }) = overlay;
+        let new_scroll = match cmd {
+            Command::Up => scroll_by(scroll, -1),
+            Command::Down => scroll_by(scroll, 1),
+            Command::PageUp => scroll_by(scroll, -page),
+            Command::PageDown => scroll_by(scroll, page),
+            Command::Top => 0,
+            Command::Bottom => usize::MAX / 2,
+            Command::Back | Command::Open => {
+                state.overlay = None;
+                return Vec::new();
+            }
+            Command::Help if matches!(overlay, Overlay::Help { .. }) => {
+                state.overlay = None;
+                return Vec::new();
+            }
+            Command::Posture if matches!(overlay, Overlay::Posture { .. }) => {
+                state.overlay = None;
+                return Vec::new();
+            }
+            Command::Help => {
+                state.overlay = Some(Overlay::Help { scroll: 0 });
+                return Vec::new();
+            }
+            Command::Posture => {
+                state.overlay = Some(Overlay::Posture { scroll: 0 });
+                return Vec::new();
+            }
+            _ => scroll,
+        };
+        state.overlay = Some(match overlay {
+            Overlay::Help { .. } => Overlay::Help { scroll: new_scroll },
+            Overlay::Posture { .. } => Overlay::Posture { scroll: new_scroll },
+        });
+        return Vec::new();
+    }
+
+    match cmd {
+        Command::Help => {
+            state.overlay = Some(Overlay::Help { scroll: 0 });
+            return Vec::new();
+        }
+        Command::Posture => {
+            state.overlay = Some(Overlay::Posture { scroll: 0 });
+            return Vec::new();
+        }
+        Command::ToggleLog => {
+            state.show_log = !state.show_log;
+            if !state.show_log && state.focus == Focus::Log {
+                state.focus = Focus::Table;
+            }
+            return Vec::new();
+        }
+        Command::Refresh => {
+            set_status(state, StatusLevel::Info, "re-reading every daemon");
+            return vec![Effect::Watch {
+                host: None,
+                request: WatchRequest::Resync,
+            }];
+        }
+        _ => {}
+    }
+
+    if let View::Drilldown(d) = &mut state.view {
+        match cmd {
+            Command::Back => state.view = View::Fleet,
+            Command::NextPane => {
+                let t = d.tab.next();
+                return switch_tab(state, t);
+            }
+            Command::PrevPane => {
+                let t = d.tab.prev();
+                return switch_tab(state, t);
+            }
+            Command::Up => d.scroll = scroll_by(d.scroll, -1),
+            Command::Down => d.scroll = scroll_by(d.scroll, 1),
+            Command::PageUp => d.scroll = scroll_by(d.scroll, -page),
+            Command::PageDown => d.scroll = scroll_by(d.scroll, page),
+            Command::Top => d.scroll = 0,
+            Command::Bottom => d.scroll = usize::MAX / 2,
+            Command::Filter if d.tab == Tab::Inspect => {
+                d.inspect.searching = true;
+                d.inspect.search.clear();
+            }
+            Command::SearchNext if d.tab == Tab::Inspect => {
+                d.inspect.match_index += 1;
+                jump_to_match(d);
+            }
+            other => {
+                if let Some(tab) = tab_for(other) {
+                    return switch_tab(state, tab);
+                }
+            }
+        }
+        return Vec::new();
+    }
+
+    // Fleet view.
+    let len = state.rows.len();
+    match (cmd, state.focus) {
+        (Command::Up, Focus::Table) => state.selected = move_by(state.selected, -1, len),
+        (Command::Down, Focus::Table) => state.selected = move_by(state.selected, 1, len),
+        (Command::PageUp, Focus::Table) => state.selected = move_by(state.selected, -page, len),
+        (Command::PageDown, Focus::Table) => state.selected = move_by(state.selected, page, len),
+        (Command::Top, Focus::Table) => state.selected = 0,
+        (Command::Bottom, Focus::Table) => state.selected = len.saturating_sub(1),
+        (Command::Up, Focus::Preview) => state.preview_scroll = scroll_by(state.preview_scroll, -1),
+        (Command::Down, Focus::Preview) => state.preview_scroll = scroll_by(state.preview_scroll, 1),
+        (Command::PageUp, Focus::Preview) => {
+            state.preview_scroll = scroll_by(state.preview_scroll, -page)
+        }
+        (Command::PageDown, Focus::Preview) => {
+            state.preview_scroll = scroll_by(state.preview_scroll, page)
+        }
+        (Command::Top, Focus::Preview) => state.preview_scroll = 0,
+        (Command::Up, Focus::Log) => state.log_scroll = scroll_by(state.log_scroll, 1),
+        (Command::Down, Focus::Log) => state.log_scroll = scroll_by(state.log_scroll, -1),
+        (Command::PageUp, Focus::Log) => state.log_scroll = scroll_by(state.log_scroll, page),
+        (Command::PageDown, Focus::Log) => state.log_scroll = scroll_by(state.log_scroll, -page),
+        (Command::Bottom, Focus::Log) => state.log_scroll = 0,
+        (Command::NextPane, _) => {
+            state.focus = match state.focus {
+                Focus::Table => Focus::Preview,
+                Focus::Preview if state.show_log => Focus::Log,
+                _ => Focus::Table,
+            }
+        }
+        (Command::PrevPane, _) => {
+            state.focus = match state.focus {
+                Focus::Table if state.show_log => Focus::Log,
+                Focus::Table => Focus::Preview,
+                Focus::Preview => Focus::Table,
+                Focus::Log => Focus::Preview,
+            }
+        }
+        (Command::Open, _) => return open_drilldown(state, Tab::Findings),
+        (Command::Back, _) => {
+            if !state.filter.is_empty() {
+                state.filter.clear();
+                rows::rebuild(state);
+            }
+            state.status = None;
+        }
+        (Command::Filter, _) => {
+            state.filter_editing = true;
+            state.focus = Focus::Table;
+        }
+        (Command::SortNext, _) => {
+            state.sort = state.sort.next();
+            state.sort_reverse = false;
+            rows::rebuild(state);
+        }
+        (Command::SortReverse, _) => {
+            state.sort_reverse = !state.sort_reverse;
+            rows::rebuild(state);
+        }
+        (other, _) => {
+            if let Some(tab) = tab_for(other) {
+                return open_drilldown(state, tab);
+            }
+        }
+    }
+    if state.focus == Focus::Table {
+        state.preview_scroll = 0;
+    }
+    Vec::new()
+}

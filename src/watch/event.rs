@@ -1,0 +1,63 @@
+//! What the per-daemon watch tasks tell the console. Whole facts only: never bollard or
+//! ratatui types.
+
+use crate::model::{ContainerFacts, HostFacts};
+use std::time::Instant;
+
+/// Index of a daemon in the console's list of endpoints.
+pub type HostId = usize;
+
+/// The connection state of one daemon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkStatus {
+    Connecting,
+    /// Inventory done, following `/events`.
+    Live,
+    /// Connection lost or refused; retrying after `retry_in_secs`.
+    Down { message: String, retry_in_secs: u64 },
+}
+
+/// One update from a watch task.
+#[derive(Debug, Clone)]
+pub enum DataEvent {
+    Status {
+        host: HostId,
+        status: LinkStatus,
+    },
+    /// `/info` + `/version` (re)read.
+    Host { host: HostId, facts: Box<HostFacts> },
+    /// A full inventory: replaces every container of this daemon.
+    Snapshot {
+        host: HostId,
+        containers: Vec<ContainerFacts>,
+    },
+    /// One container (re)inspected because an event touched it.
+    Upsert {
+        host: HostId,
+        container: Box<ContainerFacts>,
+        /// The event action that caused it (`start`, `die`...), `None` for a resync.
+        cause: Option<String>,
+        /// When the event reached seawall (for event-to-screen latency).
+        received: Instant,
+    },
+    /// A container is gone (`destroy`, or missing from a resync).
+    Removed { host: HostId, id: String },
+    /// The raw inspect document asked for by the Inspect tab, secrets redacted.
+    RawInspect {
+        host: HostId,
+        id: String,
+        /// Pretty JSON, or the error message when it could not be read.
+        document: Result<String, String>,
+    },
+    /// A Docker error worth a status-bar message.
+    Error { host: HostId, message: String },
+}
+
+/// Requests the console sends to one watch task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WatchRequest {
+    /// Re-read everything now.
+    Resync,
+    /// Fetch the raw inspect document of a container.
+    RawInspect { id: String },
+}

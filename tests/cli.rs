@@ -1,0 +1,592 @@
+//! CLI tests for the `seawall` binary: report formats, `--output` files, exit codes and
+//! the messages for unreachable daemons and bad input.
+//!
+//! Tests that read a daemon use the real one (see `common`); the others need no daemon
+//! and point seawall at addresses that cannot answer.
+
+mod common;
+
+use common::{Spec, TestDaemon, seawall};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::os::unix::fs::PermissionsExt;
+use std::process::Output;
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A seawall command that ignores the environment's daemon selection.
+fn isolated() -> assert_cmd::Command {
+    let mut cmd = seawall();
+    cmd.env_remove("DOCKER_HOST")
+        .env_remove("DOCKER_CONTEXT")
+        .env_remove("DOCKER_TLS_VERIFY")
+        .env_remove("DOCKER_CERT_PATH");
+    cmd
+}
+
+/// Assert stderr is one line (no debug dumps) and return it.
+fn one_line(o: &Output) -> String {
+    let err = stderr(o);
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "stderr must be exactly one line:\n{err}");
+    let line = lines[0].to_string();
+    for debug in ["Error {", "Os {", "kind:", "{ ", " }", "Custom {"] {
+        assert!(
+            !line.contains(debug),
+            "stderr shows a debug form ({debug:?}): {line}"
+        );
+    }
+    line
+}
+
+/// Containers shared by the report-format tests: a privileged one (created only: it cannot
+/// start on these VMs), a hardened one, and one whose evidence carries markup.
+struct Fleet {
+    privileged: common::Ctr,
+    hardened: common::Ctr,
+    markup: common::Ctr,
+}
+
+fn fleet(d: &TestDaemon) -> Fleet {
+    let cs = d.containers(vec![
+        Spec::created("cli-privileged", &["--privileged"]),
+        Spec::created(
+            "cli-hardened",
+            &[
+                "--read-only",
+                "--cap-drop",
+                "ALL",
+                "--user",
+                "1000:1000",
+                "--security-opt",
+                "no-new-privileges",
+                "--memory",
+                "64m",
+                "--pids-limit",
+                "50",
+                "--cpus",
+                "0.5",
+                "--health-cmd",
+                "true",
+                "--ulimit",
+                "nofile=100:200",
+                "--network",
+                "none",
+            ],
+        ),
+        // DOCKER_HOST is quoted in the evidence: a value with markup must be escaped.
+        Spec::created(
+            "cli-markup",
+            &["-e", "DOCKER_HOST=tcp://<b>x</b>'\"&y:2375"],
+        ),
+    ]);
+    Fleet {
+        privileged: cs[0].clone(),
+        hardened: cs[1].clone(),
+        markup: cs[2].clone(),
+    }
+}
+
+#[test]
+fn json_report_follows_the_v1_contract() {
+    let Some(d) = TestDaemon::get() else { return };
+    let f = fleet(&d);
+    let r = d.scan(&[]);
+    let v = &r.json;
+    assert_eq!(v["schema"], "seawall.report/v1");
+    let at = v["generated_at"]
+        .as_str()
+        .expect("generated_at is a string");
+    chrono::DateTime::parse_from_rfc3339(at)
+        .unwrap_or_else(|e| panic!("generated_at {at:?} is not RFC 3339: {e}"));
+    assert!(v["tool_version"].as_str().is_some_and(|s| !s.is_empty()));
+    let host = r.host();
+    assert!(
+        host["endpoint"].as_str().is_some_and(|s| !s.is_empty()),
+        "hosts[0].endpoint"
+    );
+    assert_eq!(r.containers().len(), 3, "{:?}", r.names());
+    assert!(r.contains(&f.privileged) && r.contains(&f.hardened) && r.contains(&f.markup));
+
+    let required: BTreeSet<&str> = [
+        "id",
+        "severity",
+        "title",
+        "cis",
+        "technique",
+        "evidence",
+        "fix",
+    ]
+    .into_iter()
+    .collect();
+    let optional: BTreeSet<&str> = ["weighting", "mitigated"].into_iter().collect();
+    let mut findings: Vec<(String, &Value)> = host["posture"]["findings"]
+        .as_array()
+        .expect("posture.findings")
+        .iter()
+        .map(|f| ("posture".to_string(), f))
+        .collect();
+    for c in r.containers() {
+        let name = c["name"].as_str().unwrap().to_string();
+        for f in c["findings"].as_array().expect("findings") {
+            findings.push((name.clone(), f));
+        }
+    }
+    assert!(findings.len() > 10, "a real scan has findings");
+    for (owner, f) in findings {
+        let keys: BTreeSet<&str> = f
+            .as_object()
+            .expect("finding object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert!(
+            required.is_subset(&keys),
+            "{owner}: finding misses keys: {f}"
+        );
+        assert!(
+            keys.difference(&required).all(|k| optional.contains(k)),
+            "{owner}: unexpected finding keys: {f}"
+        );
+        for k in ["id", "severity", "title", "technique", "evidence", "fix"] {
+            assert!(f[k].is_string(), "{owner}: {k} is a string: {f}");
+        }
+        assert!(
+            f["cis"].is_string() || f["cis"].is_null(),
+            "{owner}: cis is a string or null: {f}"
+        );
+        assert!(
+            ["critical", "high", "medium", "low", "info"]
+                .contains(&f["severity"].as_str().unwrap()),
+            "{owner}: severity: {f}"
+        );
+    }
+}
+
+#[test]
+fn sarif_report_is_consistent() {
+    let Some(d) = TestDaemon::get() else { return };
+    let f = fleet(&d);
+    let text = d.scan_text("sarif", &[]);
+    let s: Value = serde_json::from_str(&text).expect("SARIF parses as JSON");
+    assert_eq!(s["version"], "2.1.0");
+    let runs = s["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 1, "one run");
+    let run = &runs[0];
+    assert_eq!(run["tool"]["driver"]["name"], "seawall");
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert!(!rules.is_empty());
+    for rule in rules {
+        let sev = rule["properties"]["security-severity"]
+            .as_str()
+            .unwrap_or_else(|| panic!("security-severity is a string: {rule}"));
+        let n: f64 = sev
+            .parse()
+            .unwrap_or_else(|_| panic!("security-severity {sev:?} is a number"));
+        assert!((0.0..=10.0).contains(&n), "security-severity {n} in 0..=10");
+        assert!(
+            rule["id"].as_str().is_some_and(|id| id.starts_with("SW-")),
+            "{rule}"
+        );
+    }
+    let ids: BTreeSet<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), rules.len(), "rule ids are unique");
+
+    let results = run["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    for res in results {
+        let locations = res["locations"].as_array().expect("locations");
+        assert_eq!(locations.len(), 1, "exactly one location: {res}");
+        let index = res["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        let rule = rules
+            .get(index)
+            .unwrap_or_else(|| panic!("ruleIndex {index} out of range"));
+        assert_eq!(
+            rule["id"], res["ruleId"],
+            "ruleIndex points at the rule of {res}"
+        );
+        assert!(
+            ["error", "warning", "note", "none"].contains(&res["level"].as_str().unwrap_or(""))
+        );
+    }
+    // The privileged container's finding is there, located at that container.
+    let privileged = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "SW-PRIV-001"
+                && r["locations"][0].to_string().contains(&f.privileged.name)
+        })
+        .unwrap_or_else(|| panic!("no SW-PRIV-001 result for {}", f.privileged.name));
+    assert_eq!(privileged["level"], "error");
+}
+
+#[test]
+fn markdown_and_html_reports() {
+    let Some(d) = TestDaemon::get() else { return };
+    let f = fleet(&d);
+    let md = d.scan_text("markdown", &[]);
+    let html = d.scan_text("html", &[]);
+    for (format, text) in [("markdown", &md), ("html", &html)] {
+        assert!(!text.trim().is_empty(), "{format} is empty");
+        assert!(
+            text.contains(&f.privileged.name),
+            "{format} names {}",
+            f.privileged.name
+        );
+        assert!(
+            text.contains(&f.hardened.name),
+            "{format} names {}",
+            f.hardened.name
+        );
+        assert!(
+            text.contains("SW-PRIV-001"),
+            "{format} shows the finding id"
+        );
+        assert!(
+            text.contains("SW-ENV-002"),
+            "{format} shows the DOCKER_HOST finding"
+        );
+    }
+
+    // HTML: self-contained and escaped.
+    let lower = html.to_ascii_lowercase();
+    assert!(lower.contains("<html"), "an HTML document");
+    assert!(!lower.contains("<script"), "no scripts in the HTML report");
+    for external in [
+        "src=\"http",
+        "href=\"http",
+        "src='http",
+        "href='http",
+        "url(http",
+        "@import",
+    ] {
+        assert!(
+            !lower.contains(external),
+            "no external resources ({external}) in the HTML report"
+        );
+    }
+    assert!(
+        !html.contains("<b>x</b>"),
+        "markup from evidence must not leak into HTML"
+    );
+    assert!(
+        html.contains("&lt;b&gt;x&lt;/b&gt;"),
+        "markup from evidence is escaped in HTML"
+    );
+    // Markdown: the markup is not passed through raw either (renderers accept inline HTML).
+    assert!(
+        !md.contains("<b>x</b>"),
+        "markup from evidence must not leak into Markdown"
+    );
+    assert!(md.contains(&f.markup.name));
+}
+
+#[test]
+fn output_file_is_private_and_stdout_empty() {
+    let Some(d) = TestDaemon::get() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+
+    // A new file.
+    let path = dir.path().join("report.json");
+    let out = d
+        .scan_cmd(&["--format", "json", "--output", path.to_str().unwrap()])
+        .output()
+        .expect("seawall runs");
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert!(
+        out.stdout.is_empty(),
+        "stdout must be empty with --output: {}",
+        stdout(&out)
+    );
+    let mode = std::fs::metadata(&path)
+        .expect("report written")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600, "report file mode {mode:o}");
+    let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).expect("file is JSON");
+    assert_eq!(v["schema"], "seawall.report/v1");
+
+    // An existing world-readable file is replaced by a private one.
+    let html = dir.path().join("report.html");
+    std::fs::write(&html, "old").unwrap();
+    std::fs::set_permissions(&html, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = d
+        .scan_cmd(&["--format", "html", "--output", html.to_str().unwrap()])
+        .output()
+        .expect("seawall runs");
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert!(out.stdout.is_empty(), "stdout must be empty with --output");
+    let mode = std::fs::metadata(&html).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "replaced report file mode {mode:o}");
+    let content = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        content.to_ascii_lowercase().contains("<html"),
+        "new content written"
+    );
+
+    // No temp files left next to the reports.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["report.html", "report.json"]);
+
+    // An unwritable destination is an error (exit 2), not a silent success.
+    let missing = dir.path().join("no-such-dir").join("r.json");
+    let out = d
+        .scan_cmd(&["--format", "json", "--output", missing.to_str().unwrap()])
+        .output()
+        .expect("seawall runs");
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no-such-dir"),
+        "names the path: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let Some(d) = TestDaemon::get() else { return };
+    let f = fleet(&d);
+    let code = |extra: &[&str]| {
+        let out = d.scan_cmd(extra).output().expect("seawall runs");
+        (out.status.code(), stderr(&out))
+    };
+
+    let (c, err) = code(&[
+        "--format",
+        "json",
+        "--fail-on",
+        "critical",
+        "--name",
+        &f.privileged.name,
+    ]);
+    assert_eq!(c, Some(1), "privileged selected, --fail-on critical: {err}");
+
+    let (c, err) = code(&["--format", "json", "--name", &f.privileged.name]);
+    assert_eq!(c, Some(0), "no --fail-on: {err}");
+
+    // The hardened container alone: exit 0, unless the daemon's own posture has a
+    // critical finding (the threshold applies to the whole report).
+    let r = d.scan(&["--name", &f.hardened.name]);
+    assert_eq!(r.names(), vec![f.hardened.name.clone()]);
+    let posture_critical = r.host()["posture"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["severity"] == "critical");
+    for finding in r.findings(&f.hardened) {
+        assert_ne!(
+            finding.severity, "critical",
+            "hardened container: {finding:?}"
+        );
+    }
+    let (c, err) = code(&[
+        "--format",
+        "json",
+        "--fail-on",
+        "critical",
+        "--name",
+        &f.hardened.name,
+    ]);
+    if posture_critical {
+        eprintln!("note: the daemon posture has a critical finding, so exit 1 is expected");
+        assert_eq!(c, Some(1), "{err}");
+    } else {
+        assert_eq!(c, Some(0), "hardened only, --fail-on critical: {err}");
+    }
+    // `info` as the threshold: any finding at all fails.
+    let (c, err) = code(&[
+        "--format",
+        "json",
+        "--fail-on",
+        "info",
+        "--name",
+        &f.hardened.name,
+    ]);
+    assert_eq!(c, Some(1), "--fail-on info with findings: {err}");
+}
+
+#[test]
+fn invalid_arguments_exit_2() {
+    let out = isolated()
+        .args([
+            "scan",
+            "--fail-on",
+            "bogus",
+            "-H",
+            "unix:///nonexistent/docker.sock",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "invalid severity");
+    assert!(
+        stderr(&out).contains("bogus"),
+        "names the bad value: {}",
+        stderr(&out)
+    );
+    assert!(out.stdout.is_empty());
+
+    let out = isolated()
+        .args([
+            "scan",
+            "--format",
+            "xml",
+            "-H",
+            "unix:///nonexistent/docker.sock",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "invalid format");
+    assert!(stderr(&out).contains("xml"), "{}", stderr(&out));
+
+    let out = isolated()
+        .args(["scan", "--no-such-flag"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "unknown flag");
+}
+
+#[test]
+fn unreachable_socket_is_one_clear_line() {
+    let out = isolated()
+        .args(["scan", "-H", "unix:///nonexistent/docker.sock"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+    assert!(out.stdout.is_empty(), "no report: {}", stdout(&out));
+    let line = one_line(&out);
+    assert!(
+        line.contains("cannot reach the Docker daemon at unix:///nonexistent/docker.sock"),
+        "{line}"
+    );
+    assert!(
+        line.contains("dockerd") || line.contains("DOCKER_HOST") || line.contains("--host"),
+        "the line carries a hint: {line}"
+    );
+}
+
+#[test]
+fn refused_tcp_daemon_is_one_clear_line() {
+    let out = isolated()
+        .env("DOCKER_HOST", "tcp://127.0.0.1:1")
+        .args(["scan", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let line = one_line(&out);
+    assert!(
+        line.contains("tcp://127.0.0.1:1"),
+        "names the address: {line}"
+    );
+    assert!(
+        line.contains("refused"),
+        "says the connection was refused: {line}"
+    );
+}
+
+#[test]
+fn unknown_scheme_is_named() {
+    let out = isolated().args(["scan", "-H", "foo://x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+    let line = one_line(&out);
+    assert!(line.contains("foo://"), "names the scheme: {line}");
+}
+
+#[test]
+fn broken_config_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "[scan\nconcurrency = = 4\n").unwrap();
+    let out = isolated()
+        .args(["scan", "-H", "unix:///nonexistent/docker.sock", "--config"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(broken.to_str().unwrap()),
+        "names the file: {err}"
+    );
+    assert!(
+        !err.contains("cannot reach"),
+        "the config is read before connecting: {err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+
+    // A value out of range names the key.
+    let bad_value = dir.path().join("bad-value.toml");
+    std::fs::write(&bad_value, "[scan]\nconcurrency = 0\n").unwrap();
+    let out = isolated()
+        .args(["scan", "-H", "unix:///nonexistent/docker.sock", "--config"])
+        .arg(&bad_value)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(bad_value.to_str().unwrap()) && err.contains("concurrency"),
+        "{err}"
+    );
+
+    // A missing explicit file is an error too.
+    let missing = dir.path().join("missing.toml");
+    let out = isolated()
+        .args(["scan", "-H", "unix:///nonexistent/docker.sock", "--config"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(missing.to_str().unwrap()),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn rules_are_listed_and_explained() {
+    let out = isolated().arg("rules").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let list = stdout(&out);
+    for id in [
+        "SW-PRIV-001",
+        "SW-MNT-001",
+        "SW-CAP-SYS_ADMIN",
+        "SW-ENV-001",
+    ] {
+        assert!(list.lines().any(|l| l.starts_with(id)), "rules lists {id}");
+    }
+    let privileged = list.lines().find(|l| l.starts_with("SW-PRIV-001")).unwrap();
+    assert!(
+        privileged.contains("critical") && privileged.contains("5.5"),
+        "{privileged}"
+    );
+
+    let out = isolated().args(["rules", "SW-MNT-001"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("SW-MNT-001"), "{text}");
+    assert!(text.contains("Why it matters"), "{text}");
+    // The technique: connecting to the socket is host root, even read-only.
+    assert!(
+        text.contains("docker.sock") && text.contains("read-only"),
+        "{text}"
+    );
+    assert!(text.contains("CIS: 5.32"), "{text}");
+
+    let out = isolated().args(["rules", "SW-NOPE-999"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(one_line(&out).contains("SW-NOPE-999"));
+}
