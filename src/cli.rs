@@ -45,11 +45,13 @@ pub struct Cli {
     pub verbose: u8,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the interactive console (the default when no command is given).
+    Console,
     /// Scan the daemon(s) and write a report; the exit code tells CI what was found.
     Scan(ScanArgs),
     /// List every rule seawall knows (id, severity, CIS number, title), or explain one.
@@ -98,7 +100,10 @@ pub struct RulesArgs {
 /// Entry point used by `main`.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    crate::logging::init(cli.verbose);
+    // The console routes the log into its own pane and file; headless commands log to stderr.
+    if !matches!(cli.command, None | Some(Command::Console)) {
+        crate::logging::init(cli.verbose);
+    }
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
@@ -110,7 +115,8 @@ pub fn main() -> ExitCode {
 
 /// Run a parsed command; `Err` is a one-line message for stderr (exit 2).
 pub fn run(cli: Cli) -> Result<u8, String> {
-    match &cli.command {
+    match cli.command.as_ref().unwrap_or(&Command::Console) {
+        Command::Console => console(&cli),
         Command::Rules(args) => rules(args),
         Command::Contexts => contexts(),
         Command::Scan(args) => {
@@ -123,6 +129,32 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             runtime.block_on(scan_command(args, &cfg, &endpoints))
         }
     }
+}
+
+/// Open the console. A bad config or theme file is reported and defaults are used; an
+/// endpoint that cannot be resolved at all is an error before the screen is touched.
+fn console(cli: &Cli) -> Result<u8, String> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(
+            "the console needs a terminal; for scripts use `seawall scan` (reports) instead"
+                .into(),
+        );
+    }
+    let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
+    let (config, mut warnings) = config::load_lenient(cli.config.as_deref());
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let config_dir = config::config_dir();
+    let (theme, theme_warnings) =
+        crate::theme::load_theme(&config.theme, config_dir.as_deref(), no_color);
+    warnings.extend(theme_warnings);
+    crate::console::run(crate::console::ConsoleOptions {
+        endpoints,
+        config,
+        warnings,
+        theme,
+    })?;
+    Ok(0)
 }
 
 /// Resolve every requested endpoint the way the docker CLI would.

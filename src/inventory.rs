@@ -171,6 +171,41 @@ pub async fn containers(
     Ok(facts)
 }
 
+/// Inspect one container (and the named volumes it mounts). `Ok(None)` when it is gone.
+pub async fn inspect_one(
+    docker: &Docker,
+    endpoint: &str,
+    id: &str,
+) -> Result<Option<ContainerFacts>, InventoryError> {
+    match docker.inspect_container(id, None).await {
+        Ok(inspect) => {
+            let mut facts = [convert::container(&inspect, &HashMap::new())];
+            attach_volume_backing(docker, &mut facts, 2).await;
+            let [facts] = facts;
+            Ok(Some(facts))
+        }
+        Err(BollardError::DockerResponseServerError {
+            status_code: 404, ..
+        }) => Ok(None),
+        Err(e) => Err(api_error(endpoint, "a container inspect", e)),
+    }
+}
+
+/// The raw inspect document, secrets redacted, pretty-printed (for the Inspect tab).
+pub async fn raw_inspect(docker: &Docker, endpoint: &str, id: &str) -> Result<String, InventoryError> {
+    let inspect = docker
+        .inspect_container(id, None)
+        .await
+        .map_err(|e| api_error(endpoint, "a container inspect", e))?;
+    let mut value = serde_json::to_value(&inspect).map_err(|e| InventoryError::Api {
+        endpoint: endpoint.to_string(),
+        what: "a container inspect",
+        message: e.to_string(),
+    })?;
+    crate::redact::redact_json(&mut value);
+    Ok(serde_json::to_string_pretty(&value).unwrap_or_default())
+}
+
 /// Inspect every named volume that a container mounts and record what it really is.
 /// A volume that cannot be read keeps no backing information (logged, not fatal).
 async fn attach_volume_backing(docker: &Docker, facts: &mut [ContainerFacts], concurrency: usize) {

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod docker;
 pub mod app;
 pub mod inventory;
@@ -16,4 +17,5 @@ pub mod report;
 pub mod risk;
 pub mod scan;
 pub mod theme;
+pub mod ui;
 pub mod watch;

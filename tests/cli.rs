@@ -590,3 +590,69 @@ fn rules_are_listed_and_explained() {
     assert_eq!(out.status.code(), Some(2));
     assert!(one_line(&out).contains("SW-NOPE-999"));
 }
+
+#[test]
+fn one_unreachable_daemon_does_not_lose_the_others() {
+    let Some(d) = TestDaemon::get() else { return };
+    let endpoint = d.scan(&[]).host()["endpoint"]
+        .as_str()
+        .expect("endpoint")
+        .to_string();
+    let out = d
+        .scan_cmd(&[
+            "--format",
+            "json",
+            "-H",
+            &endpoint,
+            "-H",
+            "unix:///nonexistent/docker.sock",
+        ])
+        .output()
+        .expect("seawall runs");
+    assert_eq!(out.status.code(), Some(2), "a daemon failed: exit 2");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("the reachable daemon's report");
+    let hosts = v["hosts"].as_array().expect("hosts");
+    assert_eq!(hosts.len(), 1, "only the reachable daemon: {v}");
+    assert_eq!(hosts[0]["endpoint"], endpoint.as_str());
+    let line = one_line(&out);
+    assert!(line.contains("unix:///nonexistent/docker.sock"), "{line}");
+}
+
+#[test]
+fn fail_on_with_output_file() {
+    let Some(d) = TestDaemon::get() else { return };
+    let f = fleet(&d);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.sarif");
+    let out = d
+        .scan_cmd(&["--format", "sarif", "--fail-on", "critical", "--name"])
+        .arg(&f.privileged.name)
+        .arg("--output")
+        .arg(&path)
+        .output()
+        .expect("seawall runs");
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let s: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).expect("SARIF file");
+    assert_eq!(s["version"], "2.1.0");
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}
+
+#[test]
+fn contexts_lists_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = isolated()
+        .env("DOCKER_CONFIG", dir.path())
+        .arg("contexts")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert!(
+        stdout(&out).lines().any(|l| l.starts_with("default")),
+        "{}",
+        stdout(&out)
+    );
+}

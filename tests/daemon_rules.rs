@@ -217,11 +217,16 @@ fn sensitive_mounts() {
         &["-o", "type=none", "-o", "o=bind", "-o", "device=/etc"],
     );
     let plain_volume = d.volume("plain-volume", &[]);
+    let run_volume = d.volume(
+        "run-bind-volume",
+        &["-o", "type=none", "-o", "o=bind", "-o", "device=/var/run"],
+    );
     let has_boot = Path::new("/boot").is_dir();
 
     let plain_bind = format!("{plain_path}:/data");
     let etc_volume_bind = format!("{etc_volume}:/data");
     let plain_volume_bind = format!("{plain_volume}:/data");
+    let run_volume_bind = format!("{run_volume}:/host-run");
     let mut specs = vec![
         Spec::running(
             "mnt-docker-sock-ro",
@@ -245,12 +250,28 @@ fn sensitive_mounts() {
         ),
         Spec::running("mnt-etc-named-volume", &["-v", &etc_volume_bind]),
         Spec::created("mnt-plain-named-volume", &["-v", &plain_volume_bind]),
+        Spec::created("mnt-run-named-volume", &["-v", &run_volume_bind]),
+        Spec::created("mnt-tmpfs", &["--mount", "type=tmpfs,destination=/scratch"]),
         Spec::created("mnt-default", &[]),
     ];
     if has_boot {
         specs.push(Spec::created("mnt-boot-ro", &["-v", "/boot:/host-boot:ro"]));
     }
     let cs = d.containers(specs);
+    // --volumes-from copies the socket mount of another container.
+    let sock_ref = cs
+        .iter()
+        .find(|c| c.purpose == "mnt-docker-sock-ro")
+        .expect("socket case")
+        .name
+        .clone();
+    let cs: Vec<_> = cs
+        .into_iter()
+        .chain([d.container(Spec::created(
+            "mnt-volumes-from-sock",
+            &["--volumes-from", &sock_ref],
+        ))])
+        .collect();
     let by = |purpose: &str| {
         cs.iter()
             .find(|c| c.purpose == purpose)
@@ -294,6 +315,16 @@ fn sensitive_mounts() {
         .weighting(Some("host_root"));
     assert_eq!(r.band(&sock), "critical", "{}", r.summary(&sock));
     assert!(r.score(&sock) >= 90, "{}", r.summary(&sock));
+    r.finding(by("mnt-volumes-from-sock"), "SW-MNT-001")
+        .severity("critical")
+        .evidence("docker.sock");
+    // A named volume over the host's /var/run holds the runtime socket.
+    let run_vol = by("mnt-run-named-volume");
+    r.finding(&run_vol, "SW-MNT-001")
+        .severity("critical")
+        .title_has("named volume")
+        .evidence(&run_volume);
+    r.finding(&run_vol, "SW-MNT-019").evidence("o=bind");
 
     // The host root read-only: critical, it contains the runtime socket.
     let root_ro = by("mnt-root-ro");
@@ -384,7 +415,12 @@ fn sensitive_mounts() {
         .severity_in(&["medium", "low"]);
 
     // Benign read-only files and ordinary named volumes: no mount finding.
-    for purpose in ["mnt-localtime-ro", "mnt-plain-named-volume", "mnt-default"] {
+    for purpose in [
+        "mnt-localtime-ro",
+        "mnt-plain-named-volume",
+        "mnt-tmpfs",
+        "mnt-default",
+    ] {
         r.lacks_prefix(by(purpose), "SW-MNT-");
     }
 
@@ -413,7 +449,7 @@ fn namespaces() {
     let first = d.containers(vec![
         Spec::running("ns-pid-host", &["--pid", "host"]),
         Spec::running("ns-app", &[]),
-        Spec::created("ns-net-host", &["--network", "host"]),
+        Spec::running("ns-net-host", &["--network", "host"]),
         Spec::created("ns-ipc-host", &["--ipc", "host"]),
         Spec::created("ns-uts-host", &["--uts", "host"]),
         Spec::created("ns-cgroupns-host", &["--cgroupns", "host"]),
@@ -435,11 +471,13 @@ fn namespaces() {
     };
     let pid_join = format!("container:{}", pid_host.name);
     let net_join = format!("container:{}", app.name);
+    let host_net_join = format!("container:{}", net_host.name);
     let second = d.containers(vec![
         Spec::running("ns-pid-joiner", &["--pid", &pid_join]),
         Spec::running("ns-net-sidecar", &["--network", &net_join]),
+        Spec::running("ns-host-net-sidecar", &["--network", &host_net_join]),
     ]);
-    let (joiner, sidecar) = (&second[0], &second[1]);
+    let (joiner, sidecar, host_sidecar) = (&second[0], &second[1], &second[2]);
     let r = d.scan(&[]);
 
     for (c, id, sev, cis, field) in [
@@ -465,6 +503,12 @@ fn namespaces() {
         .no_cis()
         .evidence(&app.name);
     r.lacks(sidecar, "SW-NS-002");
+    // A sidecar of a host-network container is in the host network namespace.
+    r.finding(host_sidecar, "SW-NS-002")
+        .severity("high")
+        .evidence(&net_host.name)
+        .evidence("resolves to the host");
+    r.lacks(host_sidecar, "SW-NS-007");
     for c in [app, default] {
         for id in [
             "SW-NS-001",
@@ -689,6 +733,7 @@ fn resources_and_users() {
         Spec::created("res-ulimit", &["--ulimit", "nofile=100:200"]),
         Spec::created("usr-1000", &["--user", "1000"]),
         Spec::created("usr-root", &["--user", "root"]),
+        Spec::created("usr-0-0", &["--user", "0:0"]),
         Spec::created("usr-group-add-0", &["--user", "1000", "--group-add", "0"]),
     ]);
     let [
@@ -701,6 +746,7 @@ fn resources_and_users() {
         ulimit,
         u1000,
         uroot,
+        u00,
         group0,
     ] = &cs[..]
     else {
@@ -749,6 +795,7 @@ fn resources_and_users() {
         .evidence("Config.User is empty");
     r.finding(uroot, "SW-USR-001")
         .evidence("Config.User = root");
+    r.finding(u00, "SW-USR-001").evidence("Config.User = 0:0");
     r.lacks(u1000, "SW-USR-001");
     r.lacks(default, "SW-USR-002");
     r.lacks(group0, "SW-USR-001");
@@ -941,8 +988,16 @@ fn score_relations() {
             "score-docker-sock",
             &["-v", "/var/run/docker.sock:/var/run/docker.sock"],
         ),
+        Spec::created(
+            "score-privileged-and-sock",
+            &[
+                "--privileged",
+                "-v",
+                "/var/run/docker.sock:/var/run/docker.sock",
+            ],
+        ),
     ]);
-    let [hardened, default, sys_admin, privileged, sock] = &cs[..] else {
+    let [hardened, default, sys_admin, privileged, sock, both] = &cs[..] else {
         unreachable!()
     };
     let r = d.scan(&[]);
@@ -987,6 +1042,16 @@ fn score_relations() {
     }
     // The socket is critical even under user namespaces.
     assert_eq!(r.band(sock), "critical", "{}", r.summary(sock));
+    if d.info.root_is_host_root() {
+        // Two distinct routes to host root score above one.
+        assert!(r.score(both) >= 95, "{}", r.summary(both));
+        assert!(
+            r.score(both) > r.score(sock),
+            "{} vs {}",
+            r.summary(both),
+            r.summary(sock)
+        );
+    }
 }
 
 #[test]

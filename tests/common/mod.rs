@@ -15,7 +15,7 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -316,7 +316,10 @@ impl TestDaemon {
                     .name()
                     .unwrap_or("this test")
                     .to_string();
-                eprintln!(
+                // Written to the real stderr, not through eprintln!: the test harness
+                // captures that for passing tests, and a skip must never go unnoticed.
+                let _ = writeln!(
+                    std::io::stderr(),
                     "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
                      SKIPPED: no Docker daemon ({test}): {why}\n\
                      Run scripts/ensure-docker.sh to run the real-daemon tests.\n\
