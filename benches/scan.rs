@@ -1,7 +1,7 @@
 //! The scan benchmark: how close `seawall scan` comes to the Docker API's own floor.
 //!
 //! ```text
-//! cargo bench --bench scan -- [N] [--runs K] [--cleanup] [--keep-going]
+//! cargo bench --bench scan -- [N] [--runs K] [--cleanup]
 //! scripts/bench.sh [N]            # the same, plus provisioning, and the table saved to target/bench/scan.md
 //! ```
 //!
@@ -12,16 +12,22 @@
 //! 2. Measures the raw API floor: one `GET /containers/json?all=1` (same label filter as the
 //!    scan) plus N `GET /containers/{id}/json`, 8 in flight over pooled keep-alive
 //!    connections (hyper-util's legacy client + hyperlocal), every body read to the end but
-//!    not parsed. Fresh client per run (a scan starts cold too), one warm-up, median of K.
-//! 3. Runs `seawall scan --format json` K times (plus a warm-up that checks the report holds
-//!    N containers): wall time from spawn to exit and the child's peak RSS (`wait4`).
+//!    not parsed, on a fresh client per run (a scan starts cold too). Three variants isolate
+//!    one cost each: a multi-thread runtime, a new connection per request (bollard's unix
+//!    client), and bollard itself (parsing into its types).
+//! 3. Runs `seawall scan --format json`: wall time from spawn to exit, the child's CPU time and
+//!    peak RSS (`wait4`); dockerd's CPU time over each measurement too (from /proc).
+//!    One warm-up of everything first (the scan's report must hold N containers), then K
+//!    interleaved rounds (floor, scan, variants), so load changes hit all alike; medians.
 //! 4. Runs `--format sarif` and `--format html` once each.
 //! 5. Prints markdown tables to stdout (progress goes to stderr). A missed target is reported,
 //!    not an error: the exit code is non-zero only when something could not be measured.
 //!
 //! `--cleanup` removes the fleet (and its volumes) and exits.
-//! Environment: `DOCKER_HOST` (must be `unix://`), `SEAWALL_BIN` (binary to measure; default:
-//! the crate's own `seawall` built by cargo for this bench).
+//! Environment: `DOCKER_HOST` (must be `unix://`), `SW_BENCH_SEAWALL` (binary to measure;
+//! default: the crate's own `seawall` built by cargo for this bench), `SEAWALL_TEST_IMAGE`
+//! (as scripts/ensure-docker.sh). Not `SEAWALL_*` for the bench's own settings: seawall reads
+//! those as config.
 
 use anyhow::{Context, Result, anyhow, bail};
 use bollard::Docker;
@@ -42,7 +48,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-const IMAGE: &str = "seawall-test/busybox:latest";
+/// The local test image scripts/ensure-docker.sh builds (`SEAWALL_TEST_IMAGE` overrides, as there).
+const DEFAULT_IMAGE: &str = "seawall-test/busybox:latest";
 const LABEL_KEY: &str = "seawall.bench";
 const LABEL: &str = "seawall.bench=1";
 const NAME_PREFIX: &str = "sw-bench-";
@@ -109,6 +116,9 @@ fn run() -> Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    let mt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
 
     let docker = rt.block_on(async {
         Docker::connect_with_unix(&socket, 300, bollard::API_DEFAULT_VERSION)?
@@ -124,7 +134,7 @@ fn run() -> Result<()> {
     let seawall = seawall_bin();
     if !seawall.exists() {
         bail!(
-            "{} does not exist (build it with `cargo build --release`, or set SEAWALL_BIN)",
+            "{} does not exist (build it with `cargo build --release`, or set SW_BENCH_SEAWALL)",
             seawall.display()
         );
     }
@@ -142,32 +152,42 @@ fn run() -> Result<()> {
     drop(docker);
 
     let (engine, api) = rt.block_on(engine_version(&socket))?;
+    let daemon = daemon_pid();
     let load_before = loadavg();
 
-    // The floor, on a current-thread runtime (the least CPU taken from the daemon) and, for
-    // comparison, on a multi-thread runtime like seawall's.
-    eprintln!("bench: API floor, current-thread runtime ...");
-    let floor = measure_floor(&rt, &socket, &api, args.n, args.runs)?;
-    let mt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    eprintln!("bench: API floor, multi-thread runtime ...");
-    let floor_mt = measure_floor(&mt, &socket, &api, args.n, args.runs)?;
-    drop(mt);
-
     let host = format!("unix://{socket}");
-    let scan = |format: &str, out: &Path| -> Result<ChildRun> {
-        run_child(
-            Command::new(&seawall)
-                .args(["-H", &host, "scan", "--format", format])
-                .args(["--label", LABEL, "--concurrency", &IN_FLIGHT.to_string()]),
-            out,
-            &out_dir.join("scan-stderr.txt"),
-        )
+    let stderr_file = out_dir.join("scan-stderr.txt");
+    let scan = |format: &str, out: &Path| -> Result<Sample> {
+        let mut cmd = Command::new(&seawall);
+        // seawall reads every SEAWALL_* variable as config and rejects unknown keys; these
+        // two belong to scripts/ensure-docker.sh.
+        cmd.env_remove("SEAWALL_TEST_IMAGE")
+            .env_remove("SEAWALL_DOCKERD_LOG")
+            .args(["-H", &host, "scan", "--format", format])
+            .args(["--label", LABEL, "--concurrency", &IN_FLIGHT.to_string()]);
+        measure(daemon, || run_child(&mut cmd, out, &stderr_file))
+    };
+    let json_out = out_dir.join("scan-out.json");
+    let probes: [(Probe, &tokio::runtime::Runtime); 4] = [
+        (Probe::Floor, &rt),
+        (Probe::FloorMultiThread, &mt),
+        (Probe::FloorNoKeepAlive, &rt),
+        (Probe::Bollard, &rt),
+    ];
+    let floor = |probe: Probe, rt: &tokio::runtime::Runtime| -> Result<Sample> {
+        measure(daemon, || {
+            let cpu = self_cpu();
+            let mut s = rt.block_on(probe.run(&socket, &api, args.n))?;
+            s.cpu = self_cpu().saturating_sub(cpu);
+            Ok(s)
+        })
     };
 
-    eprintln!("bench: seawall scan --format json (warm-up + {} runs) ...", args.runs);
-    let json_out = out_dir.join("scan-out.json");
+    // Warm-up: every probe once; the scan's report must hold the whole fleet.
+    eprintln!("bench: warm-up ...");
+    for (probe, rt) in probes {
+        floor(probe, rt)?;
+    }
     scan("json", &json_out)?;
     let reported = count_reported(&json_out)?;
     if reported != args.n {
@@ -176,9 +196,17 @@ fn run() -> Result<()> {
             args.n
         );
     }
+
+    // Interleaved rounds, so that a change in the machine's load hits floor and scan alike.
+    let mut rows: Vec<Vec<Sample>> = vec![Vec::new(); probes.len()];
     let mut json_runs = Vec::new();
-    for _ in 0..args.runs {
+    for round in 1..=args.runs {
+        eprintln!("bench: round {round}/{} ...", args.runs);
+        rows[0].push(floor(probes[0].0, probes[0].1)?);
         json_runs.push(scan("json", &json_out)?);
+        for (i, (probe, rt)) in probes.iter().enumerate().skip(1) {
+            rows[i].push(floor(*probe, rt)?);
+        }
     }
     eprintln!("bench: seawall scan --format sarif / html ...");
     let sarif = scan("sarif", &out_dir.join("scan-out.sarif"))?;
@@ -194,14 +222,40 @@ fn run() -> Result<()> {
         load: (load_before, load_after),
         fleet,
         seawall: seawall.display().to_string(),
-        floor,
-        floor_mt,
+        probes: probes.iter().map(|(p, _)| *p).zip(rows).collect(),
         json_runs,
         sarif,
         html,
     };
     print!("{}", report.render());
     Ok(())
+}
+
+/// Run `f` and add the daemon's CPU time over the run to its sample.
+fn measure(daemon: Option<u32>, f: impl FnOnce() -> Result<Sample>) -> Result<Sample> {
+    let before = daemon.and_then(proc_cpu);
+    let mut s = f()?;
+    s.daemon_cpu = match (before, daemon.and_then(proc_cpu)) {
+        (Some(a), Some(b)) => Some(b.saturating_sub(a)),
+        _ => None,
+    };
+    Ok(s)
+}
+
+/// One measurement.
+#[derive(Debug, Clone, Default)]
+struct Sample {
+    wall: Duration,
+    /// CPU time (user + system) of the client: this process for the in-process probes, the
+    /// child for seawall.
+    cpu: Duration,
+    /// CPU time dockerd spent over the same interval (when its pid is known).
+    daemon_cpu: Option<Duration>,
+    /// Peak RSS of the child, bytes (seawall only).
+    max_rss: u64,
+    requests: usize,
+    /// Bytes read from the API (floor) or written as the report (seawall).
+    bytes: u64,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,7 +272,7 @@ fn socket_path() -> Result<String> {
 }
 
 fn seawall_bin() -> PathBuf {
-    std::env::var_os("SEAWALL_BIN")
+    std::env::var_os("SW_BENCH_SEAWALL")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_seawall")))
 }
@@ -227,6 +281,45 @@ fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+/// dockerd's pid: from its pid file, else the first process named `dockerd`.
+fn daemon_pid() -> Option<u32> {
+    if let Some(pid) = std::fs::read_to_string("/var/run/docker.pid")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+    {
+        return Some(pid);
+    }
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+        let comm = std::fs::read_to_string(e.path().join("comm")).ok()?;
+        (comm.trim() == "dockerd").then_some(pid)
+    })
+}
+
+/// User + system CPU time of a process (all its threads), from /proc/<pid>/stat.
+fn proc_cpu(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Some(Duration::from_micros(ticks * 1_000_000 / hz))
+}
+
+fn timeval(t: libc::timeval) -> Duration {
+    Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+}
+
+/// User + system CPU time of this process so far.
+fn self_cpu() -> Duration {
+    // SAFETY: rusage is plain data, filled by getrusage.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    timeval(u.ru_utime) + timeval(u.ru_stime)
 }
 
 fn loadavg() -> String {
@@ -254,14 +347,24 @@ struct Spec {
     body: ContainerCreateBody,
 }
 
+fn image() -> String {
+    std::env::var("SEAWALL_TEST_IMAGE")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| DEFAULT_IMAGE.to_string())
+}
+
 fn spec(i: usize) -> Spec {
-    let running = i % 25 == 0 && i / 25 < MAX_RUNNING;
+    let running = i.is_multiple_of(25) && i / 25 < MAX_RUNNING;
     let mut traits = Vec::new();
     let mut labels = HashMap::from([
         (LABEL_KEY.to_string(), "1".to_string()),
-        ("com.example.team".to_string(), ["web", "data", "ops"][i % 3].to_string()),
+        (
+            "com.example.team".to_string(),
+            ["web", "data", "ops"][i % 3].to_string(),
+        ),
     ]);
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         labels.insert("com.example.tier".into(), "backend".into());
     }
     let mut env = vec![format!("INSTANCE={i}"), "APP_ENV=production".to_string()];
@@ -270,12 +373,12 @@ fn spec(i: usize) -> Spec {
     let mut exposed = Vec::new();
     let mut user = None;
 
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         traits.push("secret env");
         env.push(format!("DB_PASSWORD=bench-secret-{i}"));
         env.push("API_TOKEN=0123456789abcdef".into());
     }
-    if i % 7 == 0 {
+    if i.is_multiple_of(7) {
         traits.push("host bind");
         binds.push("/tmp:/data:ro".to_string());
         binds.push("/etc/hostname:/etc/host-name:ro".to_string());
@@ -353,7 +456,7 @@ fn spec(i: usize) -> Spec {
         running,
         traits,
         body: ContainerCreateBody {
-            image: Some(IMAGE.to_string()),
+            image: Some(image()),
             cmd: Some(cmd),
             env: Some(env),
             user,
@@ -372,8 +475,9 @@ fn label_filter() -> HashMap<String, Vec<String>> {
 /// Create whatever is missing of the N-container fleet, remove bench containers beyond N,
 /// start the running ones that are stopped.
 async fn ensure_fleet(docker: &Docker, n: usize) -> Result<Fleet> {
-    docker.inspect_image(IMAGE).await.with_context(|| {
-        format!("the image {IMAGE} is missing (run scripts/ensure-docker.sh; never pulled)")
+    let image = image();
+    docker.inspect_image(&image).await.with_context(|| {
+        format!("the image {image} is missing (run scripts/ensure-docker.sh; it is never pulled)")
     })?;
     for v in 0..VOLUMES {
         docker
@@ -417,7 +521,10 @@ async fn ensure_fleet(docker: &Docker, n: usize) -> Result<Fleet> {
         }
     }
     if !extra.is_empty() {
-        eprintln!("bench: removing {} bench containers beyond N={n}", extra.len());
+        eprintln!(
+            "bench: removing {} bench containers beyond N={n}",
+            extra.len()
+        );
         stream::iter(extra)
             .map(|id| async move {
                 docker
@@ -527,11 +634,62 @@ async fn cleanup(docker: &Docker) -> Result<(usize, usize)> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The raw API floor
+// The raw API floor, and variants of it that isolate one cost each
+
+#[derive(Debug, Clone, Copy)]
+enum Probe {
+    /// The floor: pooled keep-alive connections, bodies counted not parsed, current-thread runtime.
+    Floor,
+    /// The same on a multi-thread runtime (as seawall's).
+    FloorMultiThread,
+    /// The same with `pool_max_idle_per_host(0)`, bollard's unix-socket setting: a new
+    /// connection per request.
+    FloorNoKeepAlive,
+    /// bollard's own unix client (as seawall builds it), responses parsed into bollard's types.
+    Bollard,
+}
+
+impl Probe {
+    fn label(self, n: usize) -> String {
+        match self {
+            Probe::Floor => format!(
+                "API floor: 1 list + {n} inspects, {IN_FLIGHT} in flight, keep-alive, bodies read not parsed (current-thread runtime)"
+            ),
+            Probe::FloorMultiThread => "floor on a multi-thread runtime".into(),
+            Probe::FloorNoKeepAlive => {
+                "floor with a new connection per request (bollard's `pool_max_idle_per_host(0)`)".into()
+            }
+            Probe::Bollard => {
+                "bollard `list_containers` + `inspect_container`, stock unix client, parsed into bollard types".into()
+            }
+        }
+    }
+
+    async fn run(self, socket: &str, api: &str, n: usize) -> Result<Sample> {
+        match self {
+            Probe::Floor | Probe::FloorMultiThread => floor_once(socket, api, n, true).await,
+            Probe::FloorNoKeepAlive => floor_once(socket, api, n, false).await,
+            Probe::Bollard => bollard_once(socket, api, n).await,
+        }
+    }
+}
 
 type Raw = Client<UnixConnector, Empty<Bytes>>;
 
-async fn get(client: &Raw, socket: &str, path: &str) -> Result<hyper::Response<hyper::body::Incoming>> {
+fn raw_client(keep_alive: bool) -> Raw {
+    let mut b = Client::builder(TokioExecutor::new());
+    // Pooling is on by default (unbounded idle connections per host, 90 s idle timeout).
+    if !keep_alive {
+        b.pool_max_idle_per_host(0);
+    }
+    b.build(UnixConnector)
+}
+
+async fn get(
+    client: &Raw,
+    socket: &str,
+    path: &str,
+) -> Result<hyper::Response<hyper::body::Incoming>> {
     let uri: hyper::Uri = hyperlocal::Uri::new(socket, path).into();
     let resp = client
         .get(uri)
@@ -544,19 +702,18 @@ async fn get(client: &Raw, socket: &str, path: &str) -> Result<hyper::Response<h
 }
 
 /// Read a body to the end without keeping it; returns its length.
-async fn drain(mut body: hyper::body::Incoming) -> Result<usize> {
+async fn drain(mut body: hyper::body::Incoming) -> Result<u64> {
     let mut n = 0;
     while let Some(frame) = body.frame().await {
         if let Ok(data) = frame?.into_data() {
-            n += data.len();
+            n += data.len() as u64;
         }
     }
     Ok(n)
 }
 
 async fn engine_version(socket: &str) -> Result<(String, String)> {
-    let client: Raw = Client::builder(TokioExecutor::new()).build(UnixConnector);
-    let body = get(&client, socket, "/version")
+    let body = get(&raw_client(true), socket, "/version")
         .await?
         .into_body()
         .collect()
@@ -578,14 +735,9 @@ fn percent_encode(s: &str) -> String {
         .collect()
 }
 
-struct FloorRun {
-    time: Duration,
-    requests: usize,
-    bytes: usize,
-}
-
-/// One floor run on a fresh pooled client: the list, then every inspect, IN_FLIGHT at a time.
-async fn floor_once(socket: &str, api: &str, n: usize) -> Result<FloorRun> {
+/// One floor run on a fresh client (a scan starts cold too): the list, then every inspect,
+/// IN_FLIGHT at a time.
+async fn floor_once(socket: &str, api: &str, n: usize, keep_alive: bool) -> Result<Sample> {
     #[derive(serde::Deserialize)]
     struct Summary {
         #[serde(rename = "Id")]
@@ -595,8 +747,7 @@ async fn floor_once(socket: &str, api: &str, n: usize) -> Result<FloorRun> {
     let list_path = format!("/v{api}/containers/json?all=1&filters={filters}");
 
     let start = Instant::now();
-    // Pooling is on by default (unbounded idle connections per host, 90 s idle timeout).
-    let client: Raw = Client::builder(TokioExecutor::new()).build(UnixConnector);
+    let client = raw_client(keep_alive);
     let list = get(&client, socket, &list_path)
         .await?
         .into_body()
@@ -605,10 +756,13 @@ async fn floor_once(socket: &str, api: &str, n: usize) -> Result<FloorRun> {
         .to_bytes();
     let ids: Vec<Summary> = serde_json::from_slice(&list).context("parsing the list")?;
     if ids.len() != n {
-        bail!("the list holds {} bench containers, expected {n}", ids.len());
+        bail!(
+            "the list holds {} bench containers, expected {n}",
+            ids.len()
+        );
     }
     let client = &client;
-    let bytes: usize = stream::iter(ids)
+    let bytes = stream::iter(ids)
         .map(|s| async move {
             let path = format!("/v{api}/containers/{}/json", s.id);
             drain(get(client, socket, &path).await?.into_body()).await
@@ -616,39 +770,58 @@ async fn floor_once(socket: &str, api: &str, n: usize) -> Result<FloorRun> {
         .buffer_unordered(IN_FLIGHT)
         .try_fold(0, |acc, b| async move { Ok(acc + b) })
         .await?;
-    Ok(FloorRun {
-        time: start.elapsed(),
+    Ok(Sample {
+        wall: start.elapsed(),
         requests: n + 1,
-        bytes: bytes + list.len(),
+        bytes: bytes + list.len() as u64,
+        ..Default::default()
     })
 }
 
-fn measure_floor(
-    rt: &tokio::runtime::Runtime,
-    socket: &str,
-    api: &str,
-    n: usize,
-    runs: usize,
-) -> Result<Vec<FloorRun>> {
-    rt.block_on(floor_once(socket, api, n))?; // warm-up
-    (0..runs)
-        .map(|_| rt.block_on(floor_once(socket, api, n)))
-        .collect()
+/// The same requests through bollard, as seawall's inventory makes them.
+async fn bollard_once(socket: &str, api: &str, n: usize) -> Result<Sample> {
+    let (major, minor) = api
+        .split_once('.')
+        .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+        .ok_or_else(|| anyhow!("odd API version {api}"))?;
+    let version = bollard::ClientVersion {
+        major_version: major,
+        minor_version: minor,
+    };
+    let start = Instant::now();
+    let docker = Docker::connect_with_unix(socket, 120, &version)?;
+    let list = docker
+        .list_containers(Some(ListContainersOptions {
+            all: true,
+            filters: Some(label_filter()),
+            ..Default::default()
+        }))
+        .await?;
+    if list.len() != n {
+        bail!(
+            "the list holds {} bench containers, expected {n}",
+            list.len()
+        );
+    }
+    let docker = &docker;
+    let parsed = stream::iter(list.into_iter().filter_map(|c| c.id))
+        .map(|id| async move { docker.inspect_container(&id, None).await.map(|_| 1usize) })
+        .buffer_unordered(IN_FLIGHT)
+        .try_fold(0, |acc, x| async move { Ok(acc + x) })
+        .await?;
+    Ok(Sample {
+        wall: start.elapsed(),
+        requests: parsed + 1,
+        ..Default::default()
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
 // seawall as a child process
 
-struct ChildRun {
-    time: Duration,
-    /// Peak resident set size, bytes.
-    max_rss: u64,
-    output_bytes: u64,
-}
-
-/// Spawn `cmd` with stdout to `out`, wait for it with `wait4` and return its wall time and
-/// peak RSS. A non-zero exit is an error (with the child's stderr).
-fn run_child(cmd: &mut Command, out: &Path, err: &Path) -> Result<ChildRun> {
+/// Spawn `cmd` with stdout to `out`, wait for it with `wait4` and return its wall time, CPU
+/// time and peak RSS. A non-zero exit is an error (with the child's stderr).
+fn run_child(cmd: &mut Command, out: &Path, err: &Path) -> Result<Sample> {
     let stdout = File::create(out)?;
     let stderr = File::create(err)?;
     let start = Instant::now();
@@ -669,20 +842,23 @@ fn run_child(cmd: &mut Command, out: &Path, err: &Path) -> Result<ChildRun> {
         }
         break r;
     };
-    let time = start.elapsed();
+    let wall = start.elapsed();
     drop(child);
     if r != pid {
         bail!("wait4: {}", std::io::Error::last_os_error());
     }
-    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    if !ok {
+    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
         let msg = std::fs::read_to_string(err).unwrap_or_default();
         bail!("{cmd:?} failed (wait status {status}): {}", msg.trim());
     }
-    Ok(ChildRun {
-        time,
+    Ok(Sample {
+        wall,
+        cpu: timeval(usage.ru_utime) + timeval(usage.ru_stime),
+        daemon_cpu: None,
+        // ru_maxrss is in KiB on Linux.
         max_rss: usage.ru_maxrss as u64 * 1024,
-        output_bytes: std::fs::metadata(out)?.len(),
+        requests: 0,
+        bytes: std::fs::metadata(out)?.len(),
     })
 }
 
@@ -710,11 +886,10 @@ struct Report {
     load: (String, String),
     fleet: Fleet,
     seawall: String,
-    floor: Vec<FloorRun>,
-    floor_mt: Vec<FloorRun>,
-    json_runs: Vec<ChildRun>,
-    sarif: ChildRun,
-    html: ChildRun,
+    probes: Vec<(Probe, Vec<Sample>)>,
+    json_runs: Vec<Sample>,
+    sarif: Sample,
+    html: Sample,
 }
 
 fn ms(d: Duration) -> f64 {
@@ -724,17 +899,13 @@ fn ms(d: Duration) -> f64 {
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     let m = v.len() / 2;
-    if v.len() % 2 == 1 {
+    if v.is_empty() {
+        Duration::ZERO
+    } else if v.len() % 2 == 1 {
         v[m]
     } else {
         (v[m - 1] + v[m]) / 2
     }
-}
-
-fn spread(v: &[Duration]) -> String {
-    let min = v.iter().min().copied().unwrap_or_default();
-    let max = v.iter().max().copied().unwrap_or_default();
-    format!("{:.1}–{:.1} ms ({} runs)", ms(min), ms(max), v.len())
 }
 
 fn mib(b: u64) -> f64 {
@@ -745,26 +916,52 @@ fn pass(ok: bool) -> &'static str {
     if ok { "PASS" } else { "FAIL" }
 }
 
+/// Median wall, spread, median client CPU, median daemon CPU, as table cells.
+fn cells(samples: &[Sample]) -> (Duration, String) {
+    let walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
+    let wall = median(walls.clone());
+    let min = walls.iter().min().copied().unwrap_or_default();
+    let max = walls.iter().max().copied().unwrap_or_default();
+    let cpu = median(samples.iter().map(|s| s.cpu).collect());
+    let daemon: Vec<Duration> = samples.iter().filter_map(|s| s.daemon_cpu).collect();
+    let daemon = if daemon.is_empty() {
+        "?".to_string()
+    } else {
+        format!("{:.0} ms", ms(median(daemon)))
+    };
+    let spread = if samples.len() > 1 {
+        format!("{:.1}–{:.1} ms", ms(min), ms(max))
+    } else {
+        "1 run".into()
+    };
+    (
+        wall,
+        format!(
+            "{:.1} ms | {spread} | {:.0} ms | {daemon}",
+            ms(wall),
+            ms(cpu)
+        ),
+    )
+}
+
 impl Report {
     fn render(&self) -> String {
-        let floor_times: Vec<_> = self.floor.iter().map(|r| r.time).collect();
-        let mt_times: Vec<_> = self.floor_mt.iter().map(|r| r.time).collect();
-        let scan_times: Vec<_> = self.json_runs.iter().map(|r| r.time).collect();
-        let floor = median(floor_times.clone());
-        let floor_mt = median(mt_times.clone());
-        let scan = median(scan_times.clone());
+        let (floor, _) = cells(&self.probes[0].1);
+        let (scan, _) = cells(&self.json_runs);
         let ratio = scan.as_secs_f64() / floor.as_secs_f64();
         let rss = self.json_runs.iter().map(|r| r.max_rss).max().unwrap_or(0);
         let ratio_ok = ratio <= RATIO_TARGET;
         let rss_ok = rss < RSS_TARGET_BYTES;
-        let f0 = &self.floor[0];
 
         let mut s = String::new();
         let mut line = |l: String| {
             s.push_str(&l);
             s.push('\n');
         };
-        line(format!("## seawall scan benchmark: {} containers\n", self.n));
+        line(format!(
+            "## seawall scan benchmark: {} containers\n",
+            self.n
+        ));
         line(format!(
             "Docker engine {} (API {}), nproc {}, load average {} before / {} after; binary `{}`.",
             self.engine, self.api, self.nproc, self.load.0, self.load.1, self.seawall
@@ -796,35 +993,44 @@ impl Report {
             pass(ratio_ok),
             pass(rss_ok)
         ));
-        line("| measurement | median | spread | peak RSS | output |".into());
-        line("|---|---:|---|---:|---:|".into());
         line(format!(
-            "| API floor: 1 list + {} inspects, {IN_FLIGHT} in flight, keep-alive (current-thread runtime) | {:.1} ms | {} | – | {} requests, {:.2} MB read |",
-            self.n,
-            ms(floor),
-            spread(&floor_times),
-            f0.requests,
-            f0.bytes as f64 / 1e6
+            "Medians of {} interleaved rounds after one warm-up. Client CPU: user + system time of the \
+             client (this process, or the seawall child); daemon CPU: dockerd's over the same interval.\n",
+            self.runs
         ));
+        line(
+            "| measurement | wall (median) | spread | client CPU | daemon CPU | peak RSS | I/O |"
+                .into(),
+        );
+        line("|---|---:|---|---:|---:|---:|---:|".into());
+        for (probe, samples) in &self.probes {
+            let (_, c) = cells(samples);
+            let io = match samples.first() {
+                Some(s) if s.bytes > 0 => {
+                    format!(
+                        "{} requests, {:.2} MB read",
+                        s.requests,
+                        s.bytes as f64 / 1e6
+                    )
+                }
+                Some(s) => format!("{} requests", s.requests),
+                None => String::new(),
+            };
+            line(format!("| {} | {c} | – | {io} |", probe.label(self.n)));
+        }
+        let (_, c) = cells(&self.json_runs);
         line(format!(
-            "| API floor, multi-thread runtime (for comparison) | {:.1} ms | {} | – | |",
-            ms(floor_mt),
-            spread(&mt_times)
-        ));
-        line(format!(
-            "| `seawall scan --format json` (process wall time) | {:.1} ms | {} | {:.1} MiB ({:.1} MB) | {:.2} MB |",
-            ms(scan),
-            spread(&scan_times),
+            "| `seawall scan --format json` (process wall time: exec to exit) | {c} | {:.1} MiB ({:.1} MB) | {:.2} MB written |",
             mib(rss),
             rss as f64 / 1e6,
-            self.json_runs[0].output_bytes as f64 / 1e6
+            self.json_runs[0].bytes as f64 / 1e6
         ));
         for (name, r) in [("sarif", &self.sarif), ("html", &self.html)] {
+            let (_, c) = cells(std::slice::from_ref(r));
             line(format!(
-                "| `seawall scan --format {name}` (1 run) | {:.1} ms | – | {:.1} MiB | {:.2} MB |",
-                ms(r.time),
+                "| `seawall scan --format {name}` | {c} | {:.1} MiB | {:.2} MB written |",
                 mib(r.max_rss),
-                r.output_bytes as f64 / 1e6
+                r.bytes as f64 / 1e6
             ));
         }
         line(String::new());

@@ -144,7 +144,7 @@ fn console(cli: &Cli) -> Result<u8, String> {
     let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
     let (config, mut warnings) = config::load_lenient(cli.config.as_deref());
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let config_dir = config::config_dir();
+    let config_dir = config.config_dir();
     let (theme, theme_warnings) =
         crate::theme::load_theme(&config.theme, config_dir.as_deref(), no_color);
     warnings.extend(theme_warnings);

@@ -294,6 +294,7 @@ fn sensitive_mounts() {
                 e.contains("not a shared mount") || e.contains("not a shared or slave mount"),
                 "unexpected error starting the rshared case: {e}"
             );
+            eprintln!("note: rshared bind refused at start, graded created-only: {e}");
             docker(&["rm", "-f", prop_name.as_str()]);
             d.container_named(
                 Spec::created("mnt-rshared", &["--mount", &prop_mount]),

@@ -12,3 +12,6 @@ pub mod update;
 pub use command::Command;
 pub use state::*;
 pub use update::{Effect, InputKey, Msg, update};
+
+#[cfg(test)]
+mod tests;

@@ -147,7 +147,7 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), String> {
         .map_err(|e| format!("cannot watch SIGTERM: {e}"))?;
     let mut sighup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
         .map_err(|e| format!("cannot watch SIGHUP: {e}"))?;
-    let mut last_minute = state.now.timestamp() / 60;
+    let mut last_second = state.now.timestamp();
     let mut dirty = true;
     let mut result = Ok(());
 
@@ -213,9 +213,9 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), String> {
                     tui_logger::move_events();
                     dirty = true;
                 }
-                let minute = now.timestamp() / 60;
-                if minute != last_minute {
-                    last_minute = minute;
+                // Uptimes are shown to the second: redraw once a second, not every tick.
+                if now.timestamp() != last_second {
+                    last_second = now.timestamp();
                     dirty = true;
                 }
             }

@@ -443,7 +443,12 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 
         // A runtime socket named by destination or volume name (e.g. a volume called docker.sock).
         let Some(raw) = m.host_path() else {
-            if m.destination.ends_with("docker.sock") || m.name.as_deref().is_some_and(|n| n.contains("docker.sock")) {
+            // A socket path as destination of a volume seawall could not look into is
+            // probably the host's socket under another name; a known ordinary volume is not.
+            let unknown_volume = m.kind == MountKind::Volume && m.backing.is_none();
+            let socket_named = m.destination.ends_with("docker.sock")
+                || m.name.as_deref().is_some_and(|n| n.contains("docker.sock"));
+            if unknown_volume && socket_named {
                 out.push(
                     SOCKET
                         .finding(format!("Mounts[]: {} -> {}", m.name.as_deref().unwrap_or(&m.source), m.destination))
@@ -488,13 +493,13 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 
         let Some((entry, mut sev, how, _)) = worst else {
             let f = OTHER_BIND
-                .finding(describe(m, &source))
+                .finding(describe(m, raw))
                 .with_severity(if m.rw { M } else { L });
             out.push(if conf.root_is_host_root { f } else { f.mitigate() });
             continue;
         };
 
-        let mut evidence = describe(m, &source);
+        let mut evidence = describe(m, raw);
         if how == "contains" && entry.path != source {
             evidence.push_str(&format!(" exposes {}", entry.path));
         }

@@ -58,7 +58,11 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     for p in &c.ports {
         let host_ip = if p.host_ip.is_empty() { "0.0.0.0 (daemon default)" } else { &p.host_ip };
         let port = p.host_port.map(|n| n.to_string()).unwrap_or_else(|| "(any)".into());
-        let shown = format!("{host_ip}:{port}->{}", p.container_port);
+        let shown = if host_ip.contains(':') {
+            format!("[{host_ip}]:{port}->{}", p.container_port)
+        } else {
+            format!("{host_ip}:{port}->{}", p.container_port)
+        };
         if let Some(n) = p.host_port.filter(|n| *n < 1025) {
             out.push(PRIVILEGED_PORT.finding(format!(
                 "NetworkSettings.Ports[{}] HostPort = {n}",

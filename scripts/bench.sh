@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The scan benchmark: builds (or reuses) a fleet of N containers and compares
+# `seawall scan --format json` with the raw Docker API floor (see benches/scan.rs).
+#
+#   scripts/bench.sh [N] [--runs K]   # default N=500, K=5; table on stdout and in target/bench/scan.md
+#   scripts/bench.sh --cleanup        # remove the bench containers and volumes
+#
+# The fleet (containers named sw-bench-<i>, labelled seawall.bench=1) is kept between runs
+# so that repeated runs measure the same thing; remove it with --cleanup when done.
+# Exits non-zero only when something could not be measured; a missed target is in the table.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+OUT="$TARGET_DIR/bench/scan.md"
+
+scripts/ensure-docker.sh
+
+if [ "${1:-}" = "--cleanup" ]; then
+  exec cargo bench --quiet --bench scan -- --cleanup
+fi
+
+cargo build --release --quiet
+mkdir -p "$TARGET_DIR/bench"
+# The bench measures the `seawall` binary cargo builds for it (the bench profile inherits
+# release); progress goes to stderr, the markdown report to stdout.
+cargo bench --quiet --bench scan -- "${@:-500}" | tee "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+echo "bench: report saved to $OUT" >&2

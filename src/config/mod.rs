@@ -1,0 +1,983 @@
+//! Configuration: one all-optional TOML file (`~/.config/seawall/config.toml` on Linux, or
+//! `--config FILE`) plus `SEAWALL_*` environment variables, read with the `config` crate into
+//! [`RawConfig`] and resolved into a typed [`Config`]. Every setting has a default, so no file
+//! is needed; `config.example.toml` at the repository root documents them all.
+//!
+//! Environment keys use `__` between section and key: `SEAWALL_UI__THEME=light`,
+//! `SEAWALL_SCAN__CONCURRENCY=4`, `SEAWALL_KEYS__QUIT=x`. Variables without `__` (such as a
+//! future `SEAWALL_CONFIG`) are not settings and are ignored here.
+//!
+//! A problem names where the value came from (the file, or the environment variable), the key
+//! and what is wrong. `seawall scan` refuses to run with a bad file ([`load`]); the console
+//! starts with the defaults and shows the messages ([`load_lenient`]).
+
+pub mod keymap;
+pub mod raw;
+
+pub use keymap::{Key, KeyMap, KeyMapError, KeyParseError};
+pub use raw::{KeyList, RawConfig, RawLog, RawScan, RawUi, RawWatch};
+
+use config::{Source, Value, ValueKind};
+use log::LevelFilter;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The `origin` the `config` crate gives values read from the environment.
+const ENV_ORIGIN: &str = "the environment";
+const ENV_PREFIX: &str = "SEAWALL_";
+
+/// Resolved settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Inspect requests in flight per daemon (`[scan] concurrency`).
+    pub concurrency: usize,
+    /// Bound on connecting to a daemon (`[scan] connect_timeout_secs`).
+    pub connect_timeout: Duration,
+    /// Where the settings came from (for messages); `None` when no file was read.
+    pub file: Option<PathBuf>,
+    /// Theme name (`[ui] theme`): a built-in (`dark`, `light`, `high-contrast`) or a file
+    /// `<config dir>/themes/<name>.toml`. Resolved by [`crate::theme::load_theme`].
+    pub theme: String,
+    /// Capture the mouse (`[ui] mouse`). Off by default: capture breaks copying text over SSH.
+    pub mouse: bool,
+    /// The console's tick (`[ui] tick_ms`).
+    pub tick: Duration,
+    /// Rows moved by page up / page down (`[ui] page_size`).
+    pub page_size: usize,
+    /// Full re-read of each daemon besides the event stream (`[watch] resync_secs`).
+    pub resync: Duration,
+    /// seawall's own log file (`[log] file`); `None` when there is no state directory or the
+    /// user wrote `file = ""`.
+    pub log_file: Option<PathBuf>,
+    /// Level of the log file (`[log] level`).
+    pub log_level: LevelFilter,
+    /// Key bindings (`[keys]`).
+    pub keymap: KeyMap,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            concurrency: crate::inventory::DEFAULT_CONCURRENCY,
+            connect_timeout: Duration::from_secs(10),
+            file: None,
+            theme: DEFAULT_THEME.to_string(),
+            mouse: false,
+            tick: Duration::from_millis(DEFAULT_TICK_MS),
+            page_size: DEFAULT_PAGE_SIZE,
+            resync: Duration::from_secs(DEFAULT_RESYNC_SECS),
+            log_file: default_log_file(),
+            log_level: LevelFilter::Info,
+            keymap: KeyMap::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Where user themes are looked up (`<dir>/themes/<name>.toml`): the directory of the
+    /// config file that was read, else the platform config directory.
+    pub fn config_dir(&self) -> Option<PathBuf> {
+        self.file
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .or_else(config_dir)
+    }
+}
+
+pub const DEFAULT_THEME: &str = "dark";
+pub const DEFAULT_TICK_MS: u64 = 250;
+pub const DEFAULT_PAGE_SIZE: usize = 10;
+pub const DEFAULT_RESYNC_SECS: u64 = 60;
+
+/// A configuration problem, naming the file (or environment variable), the key and the problem.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file as a whole: missing, unreadable, not TOML.
+    #[error("config file {file}: {message}")]
+    Invalid { file: String, message: String },
+    /// One key. `origin` is "config file <path>" or "environment variable SEAWALL_…".
+    #[error("{origin}: {key}: {message}")]
+    Key {
+        origin: String,
+        key: String,
+        message: String,
+    },
+    /// An entry of `[keys]`; the error names it.
+    #[error("{origin}: {error}")]
+    Keys { origin: String, error: KeyMapError },
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "seawall")
+}
+
+/// The platform config directory (`$XDG_CONFIG_HOME/seawall` on Linux).
+pub fn config_dir() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().to_path_buf())
+}
+
+/// The default config file location (`$XDG_CONFIG_HOME/seawall/config.toml` on Linux).
+pub fn default_path() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("config.toml"))
+}
+
+/// The default log file: the platform state directory (`~/.local/state/seawall/seawall.log`
+/// on Linux), else the local data directory.
+pub fn default_log_file() -> Option<PathBuf> {
+    let dirs = project_dirs()?;
+    let dir = dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir());
+    Some(dir.join("seawall.log"))
+}
+
+/// Load from an explicit file (must exist) or the default location (optional), then the
+/// environment. The first problem is the error; `seawall scan` exits with it.
+pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+    load_all(explicit, &env_settings()).map_err(|mut errors| errors.remove(0))
+}
+
+/// Load for the console, which must start whatever the file says: on any problem, the
+/// defaults plus one message per problem (file or variable, key, problem). Never panics.
+pub fn load_lenient(explicit: Option<&Path>) -> (Config, Vec<String>) {
+    match load_all(explicit, &env_settings()) {
+        Ok(cfg) => (cfg, Vec::new()),
+        Err(errors) => (
+            Config::default(),
+            errors.iter().map(ToString::to_string).collect(),
+        ),
+    }
+}
+
+/// The `SEAWALL_<SECTION>__<KEY>` variables of this process.
+fn env_settings() -> BTreeMap<String, String> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .filter(|(k, v)| is_setting_var(k) && !v.is_empty())
+        .collect()
+}
+
+fn is_setting_var(name: &str) -> bool {
+    name.get(..ENV_PREFIX.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(ENV_PREFIX))
+        && name[ENV_PREFIX.len()..].contains("__")
+}
+
+/// Load with the given environment (tests pass their own); every problem is reported.
+pub fn load_all(
+    explicit: Option<&Path>,
+    env: &BTreeMap<String, String>,
+) -> Result<Config, Vec<ConfigError>> {
+    let (path, required) = match explicit {
+        Some(p) => (Some(p.to_path_buf()), true),
+        None => (default_path(), false),
+    };
+    let shown = path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "(none)".into());
+    let exists = path.as_ref().is_some_and(|p| p.is_file());
+    if required && !exists {
+        return Err(vec![ConfigError::Invalid {
+            file: shown,
+            message: "the file does not exist".into(),
+        }]);
+    }
+    let mut builder = config::Config::builder();
+    if let Some(p) = path.as_ref().filter(|_| exists) {
+        builder = builder.add_source(
+            config::File::from(p.as_path())
+                .format(config::FileFormat::Toml)
+                .required(true),
+        );
+    }
+    let env: config::Map<String, String> = env
+        .iter()
+        .filter(|(k, _)| is_setting_var(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    builder = builder.add_source(
+        config::Environment::with_prefix("SEAWALL")
+            .prefix_separator("_")
+            .separator("__")
+            .try_parsing(true)
+            .source(Some(env)),
+    );
+    let root = builder
+        .build()
+        .and_then(|c| c.collect())
+        .map_err(|e| vec![file_error(&shown, e)])?;
+
+    let origin = |key: &str| describe_origin(&root, key, &shown);
+    let mut errors = Vec::new();
+    let raw = raw_from_table(&root, &origin, &mut errors);
+    // Sections that could not be read are skipped; the rest is still checked so that one
+    // run reports every problem.
+    match resolve_with(raw, path.filter(|_| exists), &origin) {
+        Ok(cfg) if errors.is_empty() => Ok(cfg),
+        Ok(_) => Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            Err(errors)
+        }
+    }
+}
+
+/// Turn the raw file into settings, checking ranges; values are taken to come from `shown`.
+pub fn resolve(raw: RawConfig, file: Option<PathBuf>, shown: &str) -> Result<Config, ConfigError> {
+    let origin = |_: &str| format!("config file {shown}");
+    resolve_with(raw, file, &origin).map_err(|mut errors| errors.remove(0))
+}
+
+/// A whole-file error from the `config` crate (unreadable file, TOML syntax).
+fn file_error(shown: &str, e: config::ConfigError) -> ConfigError {
+    let message = match &e {
+        config::ConfigError::FileParse { cause, .. } => toml_syntax_message(&cause.to_string()),
+        other => other.to_string(),
+    };
+    ConfigError::Invalid {
+        file: shown.to_string(),
+        message,
+    }
+}
+
+/// One line from the toml crate's multi-line report: where, the offending line, and what.
+pub(crate) fn toml_syntax_message(report: &str) -> String {
+    let lines: Vec<&str> = report.lines().collect();
+    let location = lines
+        .first()
+        .and_then(|l| l.trim().strip_prefix("TOML parse error at "));
+    // `12 | text` is the quoted source line.
+    let source = lines.iter().find_map(|l| {
+        let (num, text) = l.split_once(" | ")?;
+        num.trim().parse::<usize>().ok()?;
+        Some(text.trim())
+    });
+    let problem = lines
+        .iter()
+        .skip(1)
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty() && !l.starts_with('|') && !l.contains(" | "));
+    match (location, problem) {
+        (Some(at), Some(problem)) => match source {
+            Some(src) if !src.is_empty() => {
+                format!("TOML syntax error at {at} (`{src}`): {problem}")
+            }
+            _ => format!("TOML syntax error at {at}: {problem}"),
+        },
+        _ => lines
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+/// "config file <path>" or "environment variable SEAWALL_<SECTION>__<KEY>" for a dotted key.
+fn describe_origin(root: &config::Map<String, Value>, key: &str, shown: &str) -> String {
+    let mut parts = key.split('.');
+    let mut origin = None;
+    let mut table = Some(root);
+    for part in parts.by_ref() {
+        let Some(value) = table.and_then(|t| t.get(part)) else {
+            break;
+        };
+        if value.origin().is_some() {
+            origin = value.origin();
+        }
+        table = match &value.kind {
+            ValueKind::Table(t) => Some(t),
+            _ => None,
+        };
+    }
+    if origin == Some(ENV_ORIGIN) {
+        format!(
+            "environment variable {ENV_PREFIX}{}",
+            key.to_ascii_uppercase().replace('.', "__")
+        )
+    } else {
+        format!("config file {shown}")
+    }
+}
+
+/// Deserialize section by section so that every section's problem is reported.
+fn raw_from_table(
+    root: &config::Map<String, Value>,
+    origin: &dyn Fn(&str) -> String,
+    errors: &mut Vec<ConfigError>,
+) -> RawConfig {
+    let mut raw = RawConfig::default();
+    let mut names: Vec<&String> = root.keys().collect();
+    names.sort();
+    for name in names {
+        let value = &root[name];
+        if !matches!(value.kind, ValueKind::Table(_)) {
+            let message = if raw::SECTIONS.contains(&name.as_str()) {
+                format!(
+                    "expected a [{name}] table, found {}",
+                    kind_name(&value.kind)
+                )
+            } else {
+                unknown_section()
+            };
+            errors.push(ConfigError::Key {
+                origin: origin(name),
+                key: name.clone(),
+                message,
+            });
+            continue;
+        }
+        match name.as_str() {
+            "scan" => raw.scan = section(name, value, origin, errors),
+            "ui" => raw.ui = section(name, value, origin, errors),
+            "watch" => raw.watch = section(name, value, origin, errors),
+            "log" => raw.log = section(name, value, origin, errors),
+            "keys" => {
+                let ValueKind::Table(entries) = &value.kind else {
+                    continue;
+                };
+                let mut keys = BTreeMap::new();
+                for (command, v) in entries {
+                    let key = format!("keys.{command}");
+                    match v.clone().try_deserialize::<KeyList>() {
+                        Ok(list) => {
+                            keys.insert(command.clone(), list);
+                        }
+                        Err(e) => {
+                            let (_, message) = describe_de_error(e);
+                            errors.push(ConfigError::Key {
+                                origin: origin(&key),
+                                key,
+                                message,
+                            });
+                        }
+                    }
+                }
+                raw.keys = Some(keys);
+            }
+            _ => errors.push(ConfigError::Key {
+                origin: origin(name),
+                key: name.clone(),
+                message: unknown_section(),
+            }),
+        }
+    }
+    raw
+}
+
+fn unknown_section() -> String {
+    format!("unknown section (sections: {})", raw::SECTIONS.join(", "))
+}
+
+fn kind_name(kind: &ValueKind) -> String {
+    match kind {
+        ValueKind::Nil => "nothing".into(),
+        ValueKind::Boolean(b) => format!("boolean `{b}`"),
+        ValueKind::I64(n) => format!("integer `{n}`"),
+        ValueKind::I128(n) => format!("integer `{n}`"),
+        ValueKind::U64(n) => format!("integer `{n}`"),
+        ValueKind::U128(n) => format!("integer `{n}`"),
+        ValueKind::Float(n) => format!("number `{n}`"),
+        ValueKind::String(s) => format!("string {s:?}"),
+        ValueKind::Table(_) => "a table".into(),
+        ValueKind::Array(_) => "a list".into(),
+    }
+}
+
+fn section<T: DeserializeOwned>(
+    name: &str,
+    value: &Value,
+    origin: &dyn Fn(&str) -> String,
+    errors: &mut Vec<ConfigError>,
+) -> Option<T> {
+    match value.clone().try_deserialize::<T>() {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let (sub, message) = describe_de_error(e);
+            let key = match sub {
+                Some(sub) if !sub.is_empty() => format!("{name}.{sub}"),
+                _ => name.to_string(),
+            };
+            errors.push(ConfigError::Key {
+                origin: origin(&key),
+                key,
+                message,
+            });
+            None
+        }
+    }
+}
+
+/// The key (relative to what was deserialized) and a plain message for a serde error.
+fn describe_de_error(e: config::ConfigError) -> (Option<String>, String) {
+    let (key, message) = match e {
+        config::ConfigError::Type {
+            unexpected,
+            expected,
+            key,
+            ..
+        } => (key, format!("expected {expected}, found {unexpected}")),
+        config::ConfigError::At { error, key, .. } => {
+            let (inner, message) = describe_de_error(*error);
+            let key = match (key, inner) {
+                (Some(k), Some(i)) => Some(format!("{k}.{i}")),
+                (k, i) => k.or(i),
+            };
+            (key, message)
+        }
+        other => (None, other.to_string()),
+    };
+    // serde's wording, made to read like the rest: "unknown field `x`, expected ..." and
+    // "invalid type: string \"yes\", expected true or false".
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((field, tail)) = rest.split_once('`')
+    {
+        let key = Some(match key {
+            Some(k) => format!("{k}.{field}"),
+            None => field.to_string(),
+        });
+        let tail = tail.trim_start_matches(',').trim();
+        let known = tail
+            .strip_prefix("expected one of ")
+            .or_else(|| tail.strip_prefix("expected "))
+            .unwrap_or(tail);
+        return (
+            key,
+            format!(
+                "unknown key (known keys: {})",
+                known.replace('`', "").replace(" or ", ", ")
+            ),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return (key, format!("expected {expected}, found {found}"));
+    }
+    (key, message)
+}
+
+/// Check ranges and build the typed settings; every problem is reported.
+fn resolve_with(
+    raw: RawConfig,
+    file: Option<PathBuf>,
+    origin: &dyn Fn(&str) -> String,
+) -> Result<Config, Vec<ConfigError>> {
+    let mut cfg = Config {
+        file,
+        ..Config::default()
+    };
+    let mut errors = Vec::new();
+    let mut bad = |key: &str, message: String| {
+        errors.push(ConfigError::Key {
+            origin: origin(key),
+            key: key.to_string(),
+            message,
+        })
+    };
+    fn in_range<T: PartialOrd + std::fmt::Display>(
+        value: T,
+        lo: T,
+        hi: T,
+        unit: &str,
+    ) -> Result<T, String> {
+        if value < lo || value > hi {
+            Err(format!(
+                "{value} is out of range: must be between {lo} and {hi}{unit}"
+            ))
+        } else {
+            Ok(value)
+        }
+    }
+
+    if let Some(scan) = raw.scan {
+        if let Some(n) = scan.concurrency {
+            match in_range(n, 1, 64, "") {
+                Ok(n) => cfg.concurrency = n,
+                Err(m) => bad("scan.concurrency", m),
+            }
+        }
+        if let Some(t) = scan.connect_timeout_secs {
+            match in_range(t, 1, 600, " seconds") {
+                Ok(t) => cfg.connect_timeout = Duration::from_secs(t),
+                Err(m) => bad("scan.connect_timeout_secs", m),
+            }
+        }
+    }
+    if let Some(ui) = raw.ui {
+        if let Some(theme) = ui.theme {
+            if valid_theme_name(&theme) {
+                cfg.theme = theme;
+            } else {
+                bad(
+                    "ui.theme",
+                    format!(
+                        "{theme:?} is not a theme name: use the name of a built-in theme \
+                         (dark, light, high-contrast) or of a file in the themes directory, \
+                         without .toml (letters, digits, - and _)"
+                    ),
+                );
+            }
+        }
+        if let Some(mouse) = ui.mouse {
+            cfg.mouse = mouse;
+        }
+        if let Some(ms) = ui.tick_ms {
+            match in_range(ms, 16, 5000, " milliseconds") {
+                Ok(ms) => cfg.tick = Duration::from_millis(ms),
+                Err(m) => bad("ui.tick_ms", m),
+            }
+        }
+        if let Some(n) = ui.page_size {
+            match in_range(n, 1, 1000, " rows") {
+                Ok(n) => cfg.page_size = n,
+                Err(m) => bad("ui.page_size", m),
+            }
+        }
+    }
+    if let Some(watch) = raw.watch
+        && let Some(s) = watch.resync_secs
+    {
+        match in_range(s, 1, 3600, " seconds") {
+            Ok(s) => cfg.resync = Duration::from_secs(s),
+            Err(m) => bad("watch.resync_secs", m),
+        }
+    }
+    if let Some(log) = raw.log {
+        if let Some(file) = log.file {
+            cfg.log_file = if file.as_os_str().is_empty() {
+                None
+            } else {
+                Some(expand_home(&file))
+            };
+        }
+        if let Some(level) = log.level {
+            match parse_level(&level) {
+                Some(l) => cfg.log_level = l,
+                None => bad(
+                    "log.level",
+                    format!("{level:?} is not a level: use off, error, warn, info, debug or trace"),
+                ),
+            }
+        }
+    }
+    if let Some(keys) = raw.keys {
+        let overrides: BTreeMap<String, Vec<String>> =
+            keys.into_iter().map(|(k, v)| (k, v.0)).collect();
+        match KeyMap::with_overrides_all(&overrides) {
+            Ok(map) => cfg.keymap = map,
+            Err(key_errors) => {
+                errors.extend(key_errors.into_iter().map(|error| ConfigError::Keys {
+                    origin: origin(&format!("keys.{}", error.command_name())),
+                    error,
+                }))
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(cfg)
+    } else {
+        Err(errors)
+    }
+}
+
+fn valid_theme_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn parse_level(text: &str) -> Option<LevelFilter> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("warning") {
+        return Some(LevelFilter::Warn);
+    }
+    t.parse().ok()
+}
+
+/// `~/x` is the home directory's `x`.
+fn expand_home(path: &Path) -> PathBuf {
+    if let Ok(rest) = path.strip_prefix("~")
+        && let Some(home) = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf())
+    {
+        return home.join(rest);
+    }
+    path.to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::command::Command;
+
+    fn write(dir: &tempfile::TempDir, text: &str) -> PathBuf {
+        let p = dir.path().join("config.toml");
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn no_env() -> BTreeMap<String, String> {
+        BTreeMap::new()
+    }
+
+    /// Load `text` as an explicit file with no environment.
+    fn load_text(text: &str) -> Result<Config, Vec<String>> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(&dir, text);
+        load_all(Some(&p), &no_env()).map_err(|es| es.iter().map(ToString::to_string).collect())
+    }
+
+    fn one_error(text: &str) -> String {
+        let errors = load_text(text).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let e = errors[0].clone();
+        assert!(
+            e.contains("config file ") && e.contains("config.toml"),
+            "names the file: {e}"
+        );
+        assert!(!e.contains('\n'), "one line: {e}");
+        e
+    }
+
+    #[test]
+    fn a_good_file_is_read() {
+        let c = load_text(
+            r#"
+[scan]
+concurrency = 4
+connect_timeout_secs = 3
+
+[ui]
+theme = "light"
+mouse = true
+tick_ms = 100
+page_size = 20
+
+[watch]
+resync_secs = 120
+
+[log]
+file = "/tmp/seawall-test.log"
+level = "debug"
+
+[keys]
+quit = "x"
+up = ["w", "up"]
+tab_1 = 1
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.concurrency, 4);
+        assert_eq!(c.connect_timeout, Duration::from_secs(3));
+        assert_eq!(c.theme, "light");
+        assert!(c.mouse);
+        assert_eq!(c.tick, Duration::from_millis(100));
+        assert_eq!(c.page_size, 20);
+        assert_eq!(c.resync, Duration::from_secs(120));
+        assert_eq!(c.log_file, Some(PathBuf::from("/tmp/seawall-test.log")));
+        assert_eq!(c.log_level, LevelFilter::Debug);
+        assert!(c.file.as_ref().unwrap().ends_with("config.toml"));
+        assert_eq!(
+            c.config_dir(),
+            c.file.as_ref().unwrap().parent().map(Path::to_path_buf)
+        );
+        let hints = c.keymap.hints();
+        assert_eq!(hints[&Command::Quit], vec!["x", "ctrl-c"]);
+        assert_eq!(hints[&Command::Up], vec!["w", "up"]);
+        assert_eq!(hints[&Command::Tab1], vec!["1"]);
+        assert_eq!(hints[&Command::Down], vec!["j", "down"]);
+    }
+
+    #[test]
+    fn an_empty_file_and_no_file_give_the_defaults() {
+        let c = load_text("").unwrap();
+        assert_eq!(Config { file: None, ..c }, Config::default());
+        let d = Config::default();
+        assert_eq!(d.theme, "dark");
+        assert!(!d.mouse, "mouse capture is off by default");
+        assert_eq!(d.tick, Duration::from_millis(250));
+        assert_eq!(d.page_size, 10);
+        assert_eq!(d.resync, Duration::from_secs(60));
+        assert_eq!(d.log_level, LevelFilter::Info);
+        assert_eq!(d.keymap, KeyMap::default());
+        if let Some(f) = &d.log_file {
+            assert!(f.ends_with("seawall/seawall.log"), "{}", f.display());
+        }
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(&dir, "[ui]\ntheme = \"light\"\npage_size = 5\n");
+        let env: BTreeMap<String, String> = [
+            ("SEAWALL_UI__THEME", "high-contrast"),
+            ("SEAWALL_UI__MOUSE", "true"),
+            ("SEAWALL_WATCH__RESYNC_SECS", "30"),
+            ("SEAWALL_KEYS__HELP", "h"),
+            ("SEAWALL_KEYS__TAB_2", "2"),
+            // Not settings: no section separator.
+            ("SEAWALL_CONFIG", "/elsewhere.toml"),
+            ("SEAWALL", "x"),
+            ("OTHER_UI__THEME", "light"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let c = load_all(Some(&p), &env)
+            .map_err(|e| format!("{e:?}"))
+            .unwrap();
+        assert_eq!(c.theme, "high-contrast");
+        assert_eq!(c.page_size, 5, "the file still applies");
+        assert!(c.mouse);
+        assert_eq!(c.resync, Duration::from_secs(30));
+        assert_eq!(c.keymap.hints()[&Command::Help], vec!["h"]);
+    }
+
+    #[test]
+    fn a_bad_environment_value_names_the_variable() {
+        let env: BTreeMap<String, String> = [("SEAWALL_UI__MOUSE", "yes")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(&dir, "");
+        let errors = load_all(Some(&p), &env).unwrap_err();
+        let e = errors[0].to_string();
+        assert!(e.contains("environment variable SEAWALL_UI__MOUSE"), "{e}");
+        assert!(e.contains("ui.mouse") && e.contains("true or false"), "{e}");
+
+        let env: BTreeMap<String, String> = [("SEAWALL_UI__TICK_MS", "5")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let e = load_all(Some(&p), &env).unwrap_err()[0].to_string();
+        assert!(
+            e.contains("SEAWALL_UI__TICK_MS") && e.contains("out of range"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_type_names_file_key_and_problem() {
+        let e = one_error("[ui]\nmouse = \"yes\"\n");
+        assert!(e.contains("ui.mouse"), "{e}");
+        assert!(
+            e.contains("expected true or false") && e.contains("\"yes\""),
+            "{e}"
+        );
+
+        let e = one_error("[ui]\ntick_ms = -3\n");
+        assert!(e.contains("ui.tick_ms") && e.contains("-3"), "{e}");
+
+        let e = one_error("[keys]\nquit = true\n");
+        assert!(
+            e.contains("keys.quit") && e.contains("a key such as"),
+            "{e}"
+        );
+
+        let e = one_error("ui = 3\n");
+        assert!(
+            e.contains("ui:") && e.contains("expected a [ui] table"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn out_of_range_names_the_key_and_the_range() {
+        for (text, key) in [
+            ("[scan]\nconcurrency = 0\n", "scan.concurrency"),
+            (
+                "[scan]\nconnect_timeout_secs = 601\n",
+                "scan.connect_timeout_secs",
+            ),
+            ("[ui]\ntick_ms = 1\n", "ui.tick_ms"),
+            ("[ui]\npage_size = 0\n", "ui.page_size"),
+            ("[watch]\nresync_secs = 0\n", "watch.resync_secs"),
+            ("[watch]\nresync_secs = 3601\n", "watch.resync_secs"),
+        ] {
+            let e = one_error(text);
+            assert!(e.contains(key) && e.contains("between"), "{text}: {e}");
+        }
+        load_text("[watch]\nresync_secs = 3600\n").unwrap();
+        load_text("[watch]\nresync_secs = 1\n").unwrap();
+
+        let e = one_error("[log]\nlevel = \"loud\"\n");
+        assert!(e.contains("log.level") && e.contains("loud"), "{e}");
+        let e = one_error("[ui]\ntheme = \"../etc/passwd\"\n");
+        assert!(e.contains("ui.theme"), "{e}");
+    }
+
+    #[test]
+    fn unknown_keys_and_sections_are_named() {
+        let e = one_error("[scan]\nconcurency = 3\n");
+        assert!(
+            e.contains("scan.concurency") && e.contains("unknown key"),
+            "{e}"
+        );
+        assert!(e.contains("concurrency"), "lists the known keys: {e}");
+
+        let e = one_error("[ui]\nmous = true\n");
+        assert!(e.contains("ui.mous") && e.contains("mouse"), "{e}");
+
+        let e = one_error("[uii]\ntheme = \"dark\"\n");
+        assert!(e.contains("uii") && e.contains("unknown section"), "{e}");
+    }
+
+    #[test]
+    fn keys_problems_name_the_entry() {
+        let e = one_error("[keys]\nquitt = \"q\"\n");
+        assert!(
+            e.contains("keys.quitt") && e.contains("unknown command"),
+            "{e}"
+        );
+
+        let e = one_error("[keys]\nup = \"ctrl-nope\"\n");
+        assert!(e.contains("keys.up") && e.contains("ctrl-nope"), "{e}");
+
+        let e = one_error("[keys]\nhelp = \"h\"\nposture = \"h\"\n");
+        assert!(e.contains("keys.help") && e.contains("keys.posture"), "{e}");
+
+        let e = one_error("[keys]\nhelp = \"ctrl-c\"\n");
+        assert!(e.contains("keys.help") && e.contains("ctrl-c"), "{e}");
+    }
+
+    #[test]
+    fn toml_syntax_errors_name_the_file_and_the_line() {
+        let e = one_error("[scan\nconcurrency = 4\n");
+        assert!(e.contains("TOML syntax error at line 1"), "{e}");
+        assert!(e.contains("[scan"), "quotes the line: {e}");
+
+        let e = one_error("[ui]\nmouse = = true\n");
+        assert!(e.contains("line 2") && e.contains("mouse = = true"), "{e}");
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let errors =
+            load_text("[ui]\nmouse = \"yes\"\n[scan]\nconcurrency = 0\n[keys]\nnope = \"x\"\n")
+                .unwrap_err();
+        // The type error stops its section; the others are separate sections.
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("ui.mouse")), "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e.contains("scan.concurrency")),
+            "{errors:?}"
+        );
+        assert!(errors.iter().any(|e| e.contains("keys.nope")), "{errors:?}");
+    }
+
+    #[test]
+    fn missing_explicit_file_is_an_error() {
+        let e = load(Some(Path::new("/nonexistent/seawall.toml")))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("does not exist") && e.contains("/nonexistent/seawall.toml"));
+    }
+
+    #[test]
+    fn lenient_loading_falls_back_to_defaults_with_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(&dir, "[ui]\nmouse = \"yes\"\ntheme = \"light\"\n");
+        let (c, messages) = load_lenient(Some(&p));
+        assert_eq!(c, Config::default());
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains(&p.display().to_string()) && messages[0].contains("ui.mouse"));
+
+        let (c, messages) = load_lenient(Some(Path::new("/nonexistent/seawall.toml")));
+        assert_eq!(c, Config::default());
+        assert!(messages[0].contains("does not exist"));
+
+        let p = write(&dir, "[ui]\ntheme = \"light\"\n");
+        let (c, messages) = load_lenient(Some(&p));
+        assert!(messages.is_empty(), "{messages:?}");
+        assert_eq!(c.theme, "light");
+    }
+
+    #[test]
+    fn toml_syntax_message_condenses_the_report() {
+        let report = "TOML parse error at line 1, column 4\n  |\n1 | [ui\n  |    ^\nunclosed table, expected `]`\n";
+        assert_eq!(
+            toml_syntax_message(report),
+            "TOML syntax error at line 1, column 4 (`[ui`): unclosed table, expected `]`"
+        );
+        assert_eq!(toml_syntax_message("odd\nreport"), "odd; report");
+    }
+
+    #[test]
+    fn levels_and_home_expansion() {
+        assert_eq!(parse_level("WARNING"), Some(LevelFilter::Warn));
+        assert_eq!(parse_level("trace"), Some(LevelFilter::Trace));
+        assert_eq!(parse_level("off"), Some(LevelFilter::Off));
+        assert_eq!(parse_level("nope"), None);
+        let c = load_text("[log]\nfile = \"\"\n").unwrap();
+        assert_eq!(
+            c.log_file, None,
+            "an empty file name turns the log file off"
+        );
+        if let Some(home) = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()) {
+            assert_eq!(expand_home(Path::new("~/x/y.log")), home.join("x/y.log"));
+        }
+        assert_eq!(
+            expand_home(Path::new("/abs/y.log")),
+            PathBuf::from("/abs/y.log")
+        );
+    }
+
+    /// `config.example.toml` documents every setting commented out (`#key = value`, prose is
+    /// `# text`). Uncommented, it must load and give exactly the defaults.
+    #[test]
+    fn the_example_file_documents_the_defaults() {
+        let example = include_str!("../../config.example.toml");
+        let uncommented: String = example
+            .lines()
+            .map(|l| match l.strip_prefix('#') {
+                Some(rest) if !rest.starts_with([' ', '#']) && !rest.is_empty() => rest,
+                _ => l,
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let c = load_text(&uncommented).unwrap();
+        let defaults = Config::default();
+        assert_eq!(
+            Config {
+                file: None,
+                log_file: None,
+                ..c.clone()
+            },
+            Config {
+                log_file: None,
+                ..defaults
+            }
+        );
+        assert!(c.log_file.is_some());
+        // Every section and every command is documented.
+        for section in raw::SECTIONS {
+            assert!(uncommented.contains(&format!("[{section}]")), "{section}");
+        }
+        for command in Command::ALL {
+            assert!(
+                uncommented
+                    .lines()
+                    .any(|l| l.starts_with(&format!("{} = ", command.name()))),
+                "{} is not in the example",
+                command.name()
+            );
+        }
+        // And it parses as the raw type directly too (deny_unknown_fields agrees).
+        let raw: RawConfig = config::Config::builder()
+            .add_source(config::File::from_str(
+                &uncommented,
+                config::FileFormat::Toml,
+            ))
+            .build()
+            .unwrap()
+            .try_deserialize()
+            .unwrap();
+        assert!(raw.ui.is_some() && raw.keys.is_some());
+    }
+}

@@ -1,0 +1,76 @@
+//! Findings tab: each finding as a block (severity as text and style, id, CIS, title, then
+//! why / evidence / fix wrapped under their labels).
+
+use super::{TabCtx, labelled};
+use crate::risk::{Finding, Weighting};
+use crate::theme::{Role, Theme};
+use crate::ui::text::severity_long;
+use ratatui::text::{Line, Span};
+
+/// Width of the `why:` / `evidence:` / `fix:` label column.
+const LABEL_W: usize = 14;
+
+/// One finding as a block of lines, followed by a blank line.
+pub fn finding_block<'a>(theme: &Theme, f: &'a Finding, w: usize) -> Vec<Line<'a>> {
+    let sev = theme.style(Role::Severity(f.severity));
+    let mut head = vec![
+        Span::styled(format!("[{}]", severity_long(f.severity)), sev),
+        Span::raw(" "),
+        Span::styled(f.id.as_str(), sev),
+        Span::raw("  "),
+    ];
+    if let Some(cis) = &f.cis {
+        head.push(Span::styled(format!("CIS {cis}"), theme.style(Role::Muted)));
+        head.push(Span::raw("  "));
+    }
+    let mut title = f.title.clone();
+    let mut tags = Vec::new();
+    match f.weighting {
+        Weighting::HostRoot => tags.push("host root"),
+        Weighting::Implied => tags.push("implied, not scored"),
+        Weighting::Hygiene => tags.push("hygiene"),
+        Weighting::Normal => {}
+    }
+    if f.mitigated {
+        tags.push("lowered: container root is not host root");
+    }
+    if !tags.is_empty() {
+        title.push_str(&format!("  ({})", tags.join("; ")));
+    }
+    let mut out = labelled(head, 4, &title, theme.style(Role::Text), w);
+    let label = |s: &'static str| {
+        Span::styled(
+            format!("    {s:<w$}", w = LABEL_W - 4),
+            theme.style(Role::Muted),
+        )
+    };
+    for (name, text, role) in [
+        ("why:", f.technique.as_str(), Role::Text),
+        ("evidence:", f.evidence.as_str(), Role::Text),
+        ("fix:", f.fix.as_str(), Role::Text),
+    ] {
+        if text.is_empty() {
+            continue;
+        }
+        out.extend(labelled(
+            vec![label(name)],
+            LABEL_W,
+            text,
+            theme.style(role),
+            w,
+        ));
+    }
+    out.push(Line::raw(""));
+    out
+}
+
+pub fn lines<'a>(ctx: &TabCtx<'a>, w: usize) -> Vec<Line<'a>> {
+    if ctx.c.findings.is_empty() {
+        return vec![Line::styled("no findings", ctx.style(Role::Muted))];
+    }
+    let mut out = Vec::new();
+    for f in &ctx.c.findings {
+        out.extend(finding_block(ctx.theme, f, w));
+    }
+    out
+}

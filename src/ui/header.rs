@@ -1,0 +1,172 @@
+//! The header bar: which daemon(s), their versions, the host posture score and the link
+//! status, plus the posture hint.
+
+use super::text::{band_short, fit};
+use crate::app::{AppState, Command, HostView};
+use crate::theme::{Role, Theme};
+use crate::watch::LinkStatus;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+/// Two lines: endpoints + link status + posture on the first, versions on the second.
+pub struct HeaderBar<'a> {
+    state: &'a AppState,
+    theme: &'a Theme,
+}
+
+impl<'a> HeaderBar<'a> {
+    pub fn new(state: &'a AppState, theme: &'a Theme) -> Self {
+        HeaderBar { state, theme }
+    }
+}
+
+/// The link status as text and its role.
+pub fn link_label(status: &LinkStatus) -> (String, Role) {
+    match status {
+        LinkStatus::Connecting => ("Connecting…".to_string(), Role::StatusWarning),
+        LinkStatus::Live => ("Live".to_string(), Role::StatusInfo),
+        LinkStatus::Down { retry_in_secs, .. } => {
+            (format!("Down (retry {retry_in_secs}s)"), Role::StatusError)
+        }
+    }
+}
+
+fn host_spans<'a>(theme: &Theme, index: Option<usize>, host: &'a HostView) -> Vec<Span<'a>> {
+    let mut spans = Vec::new();
+    if let Some(i) = index {
+        spans.push(Span::styled(
+            format!("[{}] ", i + 1),
+            theme.style(Role::Key),
+        ));
+    }
+    spans.push(Span::raw(host.endpoint.as_str()));
+    spans.push(Span::raw(" "));
+    let (label, role) = link_label(&host.status);
+    spans.push(Span::styled(label, theme.style(role)));
+    if host.facts.is_some() {
+        spans.push(Span::raw(if index.is_some() { " " } else { "  posture " }));
+        let s = host.posture_score;
+        spans.push(Span::styled(
+            format!("{} {}", s.value, band_short(s.band)),
+            theme.style(Role::Band(s.band)),
+        ));
+    }
+    spans
+}
+
+impl<'a> Widget for HeaderBar<'a> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let area = area.intersection(buf.area);
+        if area.is_empty() {
+            return;
+        }
+        let (state, theme) = (self.state, self.theme);
+        buf.set_style(area, theme.style(Role::Bar));
+        let w = area.width as usize;
+        let multi = state.hosts.len() > 1;
+
+        // Line 1: seawall, the daemon(s), posture; the hints on the right.
+        let mut left = vec![
+            Span::styled(" seawall ", theme.style(Role::Title)),
+            Span::raw("│ "),
+        ];
+        if state.hosts.is_empty() {
+            left.push(Span::styled(
+                "no daemon configured",
+                theme.style(Role::Muted),
+            ));
+        }
+        for (i, host) in state.hosts.iter().enumerate() {
+            if i > 0 {
+                left.push(Span::raw(" │ "));
+            }
+            left.extend(host_spans(theme, multi.then_some(i), host));
+        }
+        let count = Span::raw(format!(" │ {} containers", state.containers.len()));
+        let mut right = Vec::new();
+        for (cmd, label) in [(Command::Posture, "posture"), (Command::Help, "help")] {
+            let key = state.key_for(cmd);
+            if !key.is_empty() {
+                if !right.is_empty() {
+                    right.push(Span::raw("  "));
+                }
+                right.push(Span::styled(key.to_string(), theme.style(Role::Key)));
+                right.push(Span::raw(format!(" {label}")));
+            }
+        }
+        if !right.is_empty() {
+            right.push(Span::raw(" "));
+        }
+        // The container count goes first when space runs out, then the hints.
+        let rw: usize = right.iter().map(Span::width).sum();
+        let lw: usize = left.iter().map(Span::width).sum();
+        if lw + count.width() + 2 + rw <= w {
+            left.push(count);
+        }
+        let left = Line::from(left);
+        let right = Line::from(right);
+        let lw = left.width();
+        let line1_area = Rect { height: 1, ..area };
+        if !right.spans.is_empty() && lw + 2 + rw <= w {
+            left.render(line1_area, buf);
+            let x = area.x + (w - rw) as u16;
+            right.render(Rect::new(x, area.y, rw as u16, 1), buf);
+        } else {
+            fit(left, w).render(line1_area, buf);
+        }
+
+        // Line 2: versions of the daemon the screen is about.
+        if area.height < 2 {
+            return;
+        }
+        let current = super::current_host(state);
+        let mut spans = vec![Span::raw(" ")];
+        if multi {
+            spans.push(Span::styled(
+                format!("[{}] ", current + 1),
+                theme.style(Role::Key),
+            ));
+        }
+        if let Some(host) = state.hosts.get(current) {
+            match (&host.facts, &host.status) {
+                (Some(f), _) => {
+                    let e = &f.engine;
+                    let or_q = |s: &'a str| if s.is_empty() { "?" } else { s };
+                    let mut push = |label: &'static str, value: &'a str, last: bool| {
+                        spans.push(Span::styled(label, theme.style(Role::Muted)));
+                        spans.push(Span::raw(or_q(value)));
+                        if !last {
+                            spans.push(Span::styled(" · ", theme.style(Role::Muted)));
+                        }
+                    };
+                    push("engine ", &e.version, false);
+                    push("runc ", &e.runc, false);
+                    push("containerd ", &e.containerd, false);
+                    push("kernel ", &e.kernel, true);
+                    if let LinkStatus::Down { message, .. } = &host.status {
+                        spans.push(Span::raw("  "));
+                        spans.push(Span::styled(
+                            format!("down: {message}"),
+                            theme.style(Role::StatusError),
+                        ));
+                    }
+                }
+                (None, LinkStatus::Down { message, .. }) => spans.push(Span::styled(
+                    format!("down: {message}"),
+                    theme.style(Role::StatusError),
+                )),
+                (None, LinkStatus::Connecting) => spans.push(Span::styled(
+                    format!("connecting to {}…", host.endpoint),
+                    theme.style(Role::Muted),
+                )),
+                (None, LinkStatus::Live) => spans.push(Span::styled(
+                    "reading the daemon's /info…",
+                    theme.style(Role::Muted),
+                )),
+            }
+        }
+        fit(Line::from(spans), w).render(Rect::new(area.x, area.y + 1, area.width, 1), buf);
+    }
+}

@@ -1,0 +1,206 @@
+//! The console's screen: [`view`] draws an [`AppState`] with a [`Theme`].
+//!
+//! Pure drawing: nothing here mutates the state or does IO, and every style comes from a
+//! theme [`Role`] (never a literal color), so `NO_COLOR` keeps selection and severity
+//! visible through modifiers and the text labels (`95 CRIT`, `[HIGH]`).
+//!
+//! One file per pane or window:
+//! - [`header`]: the daemon bar (endpoints, versions, posture, link status);
+//! - [`table`]: the container table (only the visible rows are built);
+//! - [`preview`]: the selected container's findings;
+//! - [`log`]: seawall's own log (tui-logger);
+//! - [`footer`]: key hints, the filter input or the status message;
+//! - [`drilldown`]: one container, six tabs;
+//! - [`help`] and [`posture`]: the overlay windows;
+//! - [`small`]: the "terminal too small" message.
+//!
+//! Every widget implements ratatui's `Widget`, so it can be rendered into a plain `Buffer`
+//! in tests.
+
+pub mod drilldown;
+pub mod footer;
+pub mod header;
+pub mod help;
+pub mod log;
+pub mod posture;
+pub mod preview;
+pub mod small;
+pub mod table;
+pub mod text;
+
+#[cfg(test)]
+mod tests;
+
+use crate::app::{AppState, Focus, Overlay, View};
+use crate::theme::{Role, Theme};
+use crate::watch::HostId;
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Widget};
+
+pub use drilldown::DrilldownView;
+pub use footer::Footer;
+pub use header::HeaderBar;
+pub use help::HelpOverlay;
+pub use log::LogPane;
+pub use posture::PostureOverlay;
+pub use preview::FindingsPreview;
+pub use small::TooSmall;
+pub use table::ContainerTable;
+
+/// The smallest terminal the console draws into (columns). Below it, only a message.
+pub const MIN_WIDTH: u16 = 60;
+/// The smallest terminal the console draws into (rows).
+pub const MIN_HEIGHT: u16 = 15;
+
+/// Rows of the header bar.
+pub const HEADER_HEIGHT: u16 = 2;
+
+/// Draw the whole screen for one frame.
+pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    render(state, theme, area, frame.buffer_mut());
+}
+
+/// Draw the whole screen into a buffer (what [`view`] does, without a `Frame`).
+pub fn render(state: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        TooSmall::new(theme, area.width, area.height).render(area, buf);
+        return;
+    }
+    buf.set_style(area, theme.style(Role::Text));
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(HEADER_HEIGHT),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+
+    HeaderBar::new(state, theme).render(header, buf);
+    match &state.view {
+        View::Fleet => {
+            let panes = fleet_layout(body, state.show_log, state.rows.len());
+            ContainerTable::new(state, theme)
+                .focused(state.focus == Focus::Table && state.overlay.is_none())
+                .render(panes.table, buf);
+            FindingsPreview::new(state, theme)
+                .focused(state.focus == Focus::Preview && state.overlay.is_none())
+                .render(panes.preview, buf);
+            if let Some(log) = panes.log {
+                LogPane::new(state, theme)
+                    .focused(state.focus == Focus::Log && state.overlay.is_none())
+                    .render(log, buf);
+            }
+        }
+        View::Drilldown(d) => DrilldownView::new(state, theme, d)
+            .focused(state.overlay.is_none())
+            .render(body, buf),
+    }
+    Footer::new(state, theme).render(footer, buf);
+
+    match state.overlay {
+        Some(Overlay::Help { scroll }) => HelpOverlay::new(state, theme, scroll).render(body, buf),
+        Some(Overlay::Posture { scroll }) => {
+            PostureOverlay::new(state, theme, scroll).render(body, buf)
+        }
+        None => {}
+    }
+}
+
+/// Where the fleet view's panes go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FleetPanes {
+    pub table: Rect,
+    pub preview: Rect,
+    pub log: Option<Rect>,
+}
+
+/// Split the fleet view's body: the table on top, the preview below it, then the log.
+/// A table with few `rows` gives its spare lines to the preview.
+pub fn fleet_layout(body: Rect, show_log: bool, rows: usize) -> FleetPanes {
+    let h = body.height;
+    // Borders and the header row, and at least three rows.
+    let table_want = if rows == 0 {
+        u16::MAX
+    } else {
+        (rows.min(u16::MAX as usize - 3) as u16 + 3).max(6)
+    };
+    if show_log {
+        let log_h = (h / 4).max(3).min(h);
+        let mut preview_h = (h / 4).max(3).min(h - log_h);
+        let table_h = h - log_h - preview_h;
+        if table_want < table_h {
+            preview_h += table_h - table_want;
+        }
+        let [table, preview, log] = Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(preview_h),
+            Constraint::Length(log_h),
+        ])
+        .areas(body);
+        FleetPanes {
+            table,
+            preview,
+            log: Some(log),
+        }
+    } else {
+        let mut preview_h = (h * 2 / 5).clamp(3, 14).min(h);
+        let table_h = h - preview_h;
+        if table_want < table_h {
+            preview_h += table_h - table_want;
+        }
+        let [table, preview] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(preview_h)]).areas(body);
+        FleetPanes {
+            table,
+            preview,
+            log: None,
+        }
+    }
+}
+
+/// A bordered pane. The focused one gets the focused border role and a thick border, so
+/// the focus stays visible without color.
+pub fn pane<'a>(theme: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
+    let (role, kind) = if focused {
+        (Role::BorderFocused, BorderType::Thick)
+    } else {
+        (Role::Border, BorderType::Plain)
+    };
+    Block::bordered()
+        .border_type(kind)
+        .border_style(theme.style(role))
+        .title(title)
+}
+
+/// The daemon the screen is about: the drilldown's container, the selected container, or
+/// the first daemon.
+pub fn current_host(state: &AppState) -> HostId {
+    match &state.view {
+        View::Drilldown(d) => d.key.host,
+        View::Fleet => state.selected_container().map(|c| c.host).unwrap_or(0),
+    }
+}
+
+/// The first visible line of a scrolled list of `len` lines in `height` rows.
+pub fn clamp_scroll(scroll: usize, len: usize, height: usize) -> usize {
+    scroll.min(len.saturating_sub(height))
+}
+
+/// A window of `w` x `h` centered in `area` (clamped to it).
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}

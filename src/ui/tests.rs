@@ -1,0 +1,530 @@
+//! Widget tests on a plain `Buffer`: what is drawn, and with which theme role.
+
+use super::*;
+use crate::app::{Command, InputKey, Msg, RowKey, StatusLevel, StatusMessage, UiSettings, update};
+use crate::model::ContainerFacts;
+use crate::risk::rules::testkit;
+use crate::risk::{Band, Severity};
+use crate::watch::{DataEvent, LinkStatus};
+use chrono::TimeZone;
+use ratatui::style::{Modifier, Style};
+use std::collections::BTreeMap;
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc
+        .with_ymd_and_hms(2026, 11, 28, 20, 0, 0)
+        .unwrap()
+}
+
+fn facts(n: usize, name: &str, overlay: serde_json::Value) -> ContainerFacts {
+    let mut o = serde_json::json!({
+        "Id": format!("{n:064x}"),
+        "Name": format!("/{name}"),
+        "State": {"Status": "running", "Running": true, "StartedAt": "2026-11-28T19:00:00Z"}
+    });
+    testkit::merge(&mut o, &overlay);
+    testkit::container(&o.to_string())
+}
+
+fn settings() -> UiSettings {
+    let mut key_hints = BTreeMap::new();
+    for (c, k) in [
+        (Command::Open, "enter"),
+        (Command::Filter, "/"),
+        (Command::Posture, "p"),
+        (Command::Help, "?"),
+        (Command::Quit, "q"),
+        (Command::Tab1, "1"),
+        (Command::Tab6, "6"),
+    ] {
+        key_hints.insert(c, vec![k.to_string()]);
+    }
+    UiSettings {
+        page_size: 10,
+        key_hints,
+    }
+}
+
+/// A live daemon with `containers`.
+fn state_with(containers: Vec<ContainerFacts>) -> AppState {
+    let mut s = AppState::new(
+        vec!["unix:///var/run/docker.sock".into()],
+        settings(),
+        now(),
+    );
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Host {
+            host: 0,
+            facts: Box::new(testkit::default_host()),
+        }),
+    );
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Status {
+            host: 0,
+            status: LinkStatus::Live,
+        }),
+    );
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Snapshot {
+            host: 0,
+            containers,
+        }),
+    );
+    s
+}
+
+/// Privileged (critical) first, a default container second.
+fn two() -> AppState {
+    state_with(vec![
+        facts(
+            1,
+            "priv",
+            serde_json::json!({"HostConfig": {"Privileged": true}}),
+        ),
+        facts(2, "plain", serde_json::json!({})),
+    ])
+}
+
+fn screen(state: &AppState, theme: &Theme, w: u16, h: u16) -> Buffer {
+    let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+    render(state, theme, buf.area, &mut buf);
+    buf
+}
+
+fn row_text(buf: &Buffer, y: u16) -> String {
+    (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
+}
+
+fn all_text(buf: &Buffer) -> String {
+    (0..buf.area.height)
+        .map(|y| row_text(buf, y))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Where `needle` starts on screen (column, row), by display column.
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let first = needle.chars().next()?;
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            if buf[(x, y)].symbol().starts_with(first) {
+                let rest: String = (x..buf.area.width)
+                    .map(|xx| buf[(xx, y)].symbol())
+                    .collect();
+                if rest.starts_with(needle) {
+                    return Some((x, y));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Does the cell carry the role's style (its colors, and at least its modifiers)?
+fn has_style(buf: &Buffer, pos: (u16, u16), want: Style) -> bool {
+    let cell = &buf[pos];
+    want.fg.is_none_or(|fg| cell.fg == fg)
+        && want.bg.is_none_or(|bg| cell.bg == bg)
+        && cell.modifier.contains(want.add_modifier)
+}
+
+#[test]
+fn critical_score_cell_has_the_band_style_and_a_text_label() {
+    let mut s = two();
+    // Select the other row so the selection style does not mix in.
+    s.selected = s
+        .rows
+        .iter()
+        .position(|k| s.containers[k].facts.name == "plain")
+        .unwrap();
+    let theme = Theme::fallback_dark();
+    let mut buf = Buffer::empty(Rect::new(0, 0, 100, 8));
+    ContainerTable::new(&s, &theme).render(buf.area, &mut buf);
+    let pos = find(&buf, "90 CRIT").expect("score with band label");
+    assert!(row_text(&buf, pos.1).contains("priv"));
+    let want = theme.style(Role::Band(Band::Critical));
+    for dx in 0..7 {
+        assert!(
+            has_style(&buf, (pos.0 + dx, pos.1), want),
+            "score cell styled as the band"
+        );
+    }
+    // The worst finding's id carries its severity style.
+    let id = find(&buf, "SW-PRIV-001").expect("worst id");
+    assert!(has_style(
+        &buf,
+        id,
+        theme.style(Role::Severity(Severity::Critical))
+    ));
+}
+
+#[test]
+fn selected_row_has_the_selected_style_and_a_marker() {
+    let s = two();
+    let theme = Theme::fallback_dark();
+    let mut buf = Buffer::empty(Rect::new(0, 0, 100, 8));
+    ContainerTable::new(&s, &theme).render(buf.area, &mut buf);
+    let selected_name = &s.selected_container().unwrap().facts.name;
+    let pos = find(&buf, selected_name).unwrap();
+    let want = theme.style(Role::Selected);
+    assert!(has_style(&buf, pos, want));
+    assert!(row_text(&buf, pos.1).contains('▸'));
+    // The other row is not selected.
+    let other = find(&buf, "plain").unwrap();
+    assert!(!buf[other].modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn focused_pane_border_has_the_focused_style() {
+    let s = two();
+    let theme = Theme::fallback_dark();
+    let buf = screen(&s, &theme, 80, 24);
+    // The table (focused) starts under the two-line header; the preview below it is not.
+    let table_corner = (0, HEADER_HEIGHT);
+    assert!(has_style(
+        &buf,
+        table_corner,
+        theme.style(Role::BorderFocused)
+    ));
+    assert_eq!(buf[table_corner].symbol(), "┏");
+    let preview = find(&buf, "┌ findings").expect("preview pane");
+    assert!(has_style(&buf, preview, theme.style(Role::Border)));
+    assert_ne!(
+        buf[preview].fg,
+        theme.style(Role::BorderFocused).fg.unwrap()
+    );
+
+    // Tab moves the focus to the preview.
+    let mut s = s;
+    update(&mut s, Msg::Command(Command::NextPane));
+    let buf = screen(&s, &theme, 80, 24);
+    let preview = find(&buf, "┏ findings").expect("focused preview");
+    assert!(has_style(&buf, preview, theme.style(Role::BorderFocused)));
+}
+
+#[test]
+fn monochrome_keeps_labels_and_emphasis() {
+    let s = two();
+    let theme = Theme::monochrome();
+    let buf = screen(&s, &theme, 80, 24);
+    let text = all_text(&buf);
+    assert!(text.contains("90 CRIT"), "{text}");
+    assert!(text.contains("CRIT  SW-PRIV-001"), "{text}");
+    // No colors anywhere.
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let c = &buf[(x, y)];
+            assert_eq!(c.fg, ratatui::style::Color::Reset, "({x},{y})");
+            assert_eq!(c.bg, ratatui::style::Color::Reset, "({x},{y})");
+        }
+    }
+    // Selection stays visible through modifiers.
+    let name = &s.selected_container().unwrap().facts.name;
+    let pos = find(&buf, name).unwrap();
+    assert!(buf[pos].modifier.contains(Modifier::REVERSED));
+
+    // The drilldown shows severities as words.
+    let mut s = s;
+    update(&mut s, Msg::Command(Command::Open));
+    let text = all_text(&screen(&s, &theme, 80, 24));
+    assert!(text.contains("[CRITICAL] SW-PRIV-001"), "{text}");
+}
+
+#[test]
+fn preview_labels_findings_with_severity_style() {
+    let s = two();
+    let theme = Theme::fallback_dark();
+    let buf = screen(&s, &theme, 80, 24);
+    let pos = find(&buf, "CRIT  SW-PRIV-001").expect("preview line");
+    assert!(has_style(
+        &buf,
+        pos,
+        theme.style(Role::Severity(Severity::Critical))
+    ));
+}
+
+#[test]
+fn drilldown_tabs_mark_the_active_one() {
+    let mut s = two();
+    update(&mut s, Msg::Command(Command::Open));
+    update(&mut s, Msg::Command(Command::Tab2));
+    let theme = Theme::fallback_dark();
+    let buf = screen(&s, &theme, 100, 30);
+    let active = find(&buf, "2 Capabilities").unwrap();
+    assert!(has_style(&buf, active, theme.style(Role::TabActive)));
+    let inactive = find(&buf, "1 Findings").unwrap();
+    assert!(has_style(&buf, inactive, theme.style(Role::TabInactive)));
+    assert!(!buf[inactive].modifier.contains(Modifier::UNDERLINED));
+    // Privileged: the capability tab says so, as danger.
+    let p = find(&buf, "! --privileged grants every capability").unwrap();
+    assert!(has_style(&buf, p, theme.style(Role::Danger)));
+}
+
+#[test]
+fn capabilities_mark_added_dangerous_and_dropped() {
+    let s = state_with(vec![facts(
+        1,
+        "caps",
+        serde_json::json!({"HostConfig": {"CapAdd": ["SYS_ADMIN"], "CapDrop": ["NET_RAW", "MKNOD"]}}),
+    )]);
+    let mut s = s;
+    update(&mut s, Msg::Command(Command::Tab2));
+    let theme = Theme::fallback_dark();
+    let buf = screen(&s, &theme, 120, 40);
+    let text = all_text(&buf);
+    let sa = find(&buf, "! SYS_ADMIN").expect("dangerous cap marked");
+    assert!(has_style(&buf, sa, theme.style(Role::Danger)));
+    assert!(row_text(&buf, sa.1).contains("added"));
+    assert!(row_text(&buf, sa.1).contains("HIGH"));
+    let raw = find(&buf, "NET_RAW").expect("dropped default listed");
+    assert!(row_text(&buf, raw.1).contains("dropped"), "{text}");
+    let dropped = find(&buf, "dropped   ").unwrap();
+    assert!(has_style(&buf, dropped, theme.style(Role::Dropped)));
+}
+
+#[test]
+fn mounts_mark_sensitive_ones_with_the_finding() {
+    let mut s = state_with(vec![facts(
+        1,
+        "sock",
+        serde_json::json!({"Mounts": [
+            {"Type": "bind", "Source": "/var/run/docker.sock", "Destination": "/var/run/docker.sock",
+             "Mode": "", "RW": true, "Propagation": "rprivate"},
+            {"Type": "bind", "Source": "/srv/data", "Destination": "/data",
+             "Mode": "ro", "RW": false, "Propagation": "rprivate"}
+        ]}),
+    )]);
+    update(&mut s, Msg::Command(Command::Tab3));
+    let theme = Theme::fallback_dark();
+    let text = all_text(&screen(&s, &theme, 120, 40));
+    assert!(
+        text.contains("! bind   /var/run/docker.sock -> /var/run/docker.sock"),
+        "{text}"
+    );
+    assert!(
+        text.contains("CRIT SW-MNT-001  Container runtime socket mounted"),
+        "{text}"
+    );
+    assert!(text.contains("/srv/data -> /data"), "{text}");
+    assert!(text.contains("ro · propagation rprivate"), "{text}");
+}
+
+#[test]
+fn security_and_namespaces_show_effective_values() {
+    let mut s = state_with(vec![
+        facts(1, "web", serde_json::json!({})),
+        facts(
+            2,
+            "side",
+            serde_json::json!({"HostConfig": {"PidMode": "container:web", "NetworkMode": "host",
+                                              "SecurityOpt": ["seccomp=unconfined"]}}),
+        ),
+    ]);
+    s.selected = s
+        .rows
+        .iter()
+        .position(|k| s.containers[k].facts.name == "side")
+        .unwrap();
+    update(&mut s, Msg::Command(Command::Tab4));
+    let theme = Theme::fallback_dark();
+    let text = all_text(&screen(&s, &theme, 140, 40));
+    assert!(text.contains("! seccomp"), "{text}");
+    assert!(
+        text.contains("unconfined (SecurityOpt seccomp=unconfined)"),
+        "{text}"
+    );
+    assert!(text.contains("profile docker-default"), "{text}");
+    update(&mut s, Msg::Command(Command::Tab5));
+    let buf = screen(&s, &theme, 140, 40);
+    let text = all_text(&buf);
+    assert!(text.contains("container web (private to it)"), "{text}");
+    let net = find(&buf, "! net").expect("host net marked");
+    assert!(has_style(&buf, net, theme.style(Role::Danger)));
+    assert!(row_text(&buf, net.1).contains("HOST"));
+}
+
+#[test]
+fn inspect_highlights_matches_and_counts_them() {
+    let mut s = two();
+    update(&mut s, Msg::Command(Command::Tab6));
+    let theme = Theme::fallback_dark();
+    assert!(all_text(&screen(&s, &theme, 80, 24)).contains("loading…"));
+    let key = s.rows[s.selected].clone();
+    let doc = (0..200)
+        .map(|i| {
+            if i % 50 == 7 {
+                format!("\"Privileged\": {i}")
+            } else {
+                format!("line {i}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    update(
+        &mut s,
+        Msg::Data(DataEvent::RawInspect {
+            host: key.host,
+            id: key.id.clone(),
+            document: Ok(doc),
+        }),
+    );
+    update(&mut s, Msg::Command(Command::Filter));
+    for c in "privileged".chars() {
+        update(&mut s, Msg::Input(InputKey::Char(c)));
+    }
+    update(&mut s, Msg::Input(InputKey::Enter));
+    update(&mut s, Msg::Command(Command::SearchNext));
+    let buf = screen(&s, &theme, 80, 24);
+    let text = all_text(&buf);
+    assert!(text.contains("/privileged 2/4"), "{text}");
+    let hit = find(&buf, "\"Privileged\": 57").expect("second match visible");
+    assert!(has_style(&buf, hit, theme.style(Role::Match)));
+    assert!(row_text(&buf, hit.1).contains("▶"));
+    let plain = find(&buf, "line 58").unwrap();
+    assert!(!has_style(&buf, plain, theme.style(Role::Match)));
+}
+
+#[test]
+fn status_message_is_styled_by_level() {
+    let mut s = two();
+    s.status = Some(StatusMessage {
+        text: "daemon said no".into(),
+        level: StatusLevel::Error,
+    });
+    let theme = Theme::fallback_dark();
+    let buf = screen(&s, &theme, 80, 24);
+    let pos = find(&buf, "daemon said no").unwrap();
+    assert_eq!(pos.1, 23);
+    assert!(has_style(&buf, pos, theme.style(Role::StatusError)));
+}
+
+#[test]
+fn filter_input_replaces_the_hints() {
+    let mut s = two();
+    update(&mut s, Msg::Command(Command::Filter));
+    update(&mut s, Msg::Input(InputKey::Char('p')));
+    let theme = Theme::fallback_dark();
+    let buf = screen(&s, &theme, 80, 24);
+    assert!(
+        row_text(&buf, 23).starts_with("/ p▏"),
+        "{}",
+        row_text(&buf, 23)
+    );
+    assert!(all_text(&buf).contains("filter: p"));
+}
+
+#[test]
+fn removed_drilldown_container_does_not_panic() {
+    let mut s = two();
+    update(&mut s, Msg::Command(Command::Open));
+    let RowKey { host, id } = s.rows[s.selected].clone();
+    update(&mut s, Msg::Data(DataEvent::Removed { host, id }));
+    for tab in [Command::Tab1, Command::Tab2, Command::Tab6] {
+        update(&mut s, Msg::Command(tab));
+        let text = all_text(&screen(&s, &Theme::fallback_dark(), 80, 24));
+        assert!(text.contains("container removed"), "{text}");
+    }
+}
+
+#[test]
+fn any_size_draws_without_panicking() {
+    let mut states = vec![two(), AppState::new(vec![], UiSettings::default(), now())];
+    let mut d = two();
+    update(&mut d, Msg::Command(Command::Open));
+    states.push(d.clone());
+    update(&mut d, Msg::Command(Command::Posture));
+    states.push(d);
+    let theme = Theme::fallback_dark();
+    for s in &states {
+        for w in [0u16, 1, 2, 20, 59, 60, 61, 80, 200] {
+            for h in [0u16, 1, 2, 5, 14, 15, 16, 24, 60] {
+                let buf = screen(s, &theme, w, h);
+                if (1..MIN_WIDTH).contains(&w) && h > 0 && w >= 30 {
+                    assert!(all_text(&buf).contains("too small"), "{w}x{h}");
+                }
+            }
+        }
+        // A frame offset from the origin, as a real terminal region might be.
+        let mut buf = Buffer::empty(Rect::new(3, 2, 90, 30));
+        render(s, &theme, Rect::new(3, 2, 90, 30), &mut buf);
+        render(s, &theme, Rect::new(0, 0, 200, 200), &mut buf);
+    }
+}
+
+#[test]
+fn too_small_names_the_minimum() {
+    let s = two();
+    let text = all_text(&screen(&s, &Theme::fallback_dark(), 50, 10));
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("terminal too small: need at least 60x15, have 50x10"),
+        "{flat}"
+    );
+}
+
+/// A thousand containers: the table shows the window around the selection and stays
+/// correct. (Timing lives in the benchmark; the table builds only the visible rows.)
+#[test]
+fn thousand_rows_render_the_visible_window() {
+    let host = testkit::default_host();
+    let base = testkit::container("{}");
+    let mut s = AppState::new(
+        vec!["unix:///var/run/docker.sock".into()],
+        settings(),
+        now(),
+    );
+    s.hosts[0].facts = Some(host.clone());
+    s.hosts[0].status = LinkStatus::Live;
+    let fleet = crate::risk::Fleet::new([&base]);
+    let findings = crate::risk::evaluate_container(&base, &host, &fleet);
+    let score = crate::risk::score(&findings);
+    for i in 0..1000 {
+        let mut f = base.clone();
+        f.id = format!("{i:064x}");
+        f.name = format!("svc-{i:04}");
+        s.containers.insert(
+            RowKey {
+                host: 0,
+                id: f.id.clone(),
+            },
+            crate::app::ContainerView {
+                host: 0,
+                facts: f,
+                findings: findings.clone(),
+                score,
+            },
+        );
+    }
+    s.sort = crate::app::SortKey::Name;
+    crate::app::rows::rebuild(&mut s);
+    assert_eq!(s.rows.len(), 1000);
+
+    let theme = Theme::fallback_dark();
+    for selected in [0usize, 1, 499, 500, 998, 999] {
+        s.selected = selected;
+        let buf = screen(&s, &theme, 160, 48);
+        let text = all_text(&buf);
+        let name = format!("svc-{selected:04}");
+        let pos = find(&buf, &name).unwrap_or_else(|| panic!("{name} visible:\n{text}"));
+        assert!(has_style(&buf, pos, theme.style(Role::Selected)));
+        assert!(text.contains(&format!(" {}/1000 ", selected + 1)));
+        // Every table row between the header and the bottom border holds a container.
+        let header = find(&buf, "STATE").unwrap().1;
+        let bottom = (header..48)
+            .find(|&y| row_text(&buf, y).starts_with('┗'))
+            .unwrap();
+        let shown: Vec<String> = (header + 1..bottom)
+            .map(|y| row_text(&buf, y))
+            .filter(|r| r.contains("svc-"))
+            .collect();
+        assert_eq!(shown.len() as u16, bottom - header - 1);
+        // In order, consecutive.
+        let first: usize = shown[0].split("svc-").nth(1).unwrap()[..4].parse().unwrap();
+        for (i, row) in shown.iter().enumerate() {
+            assert!(row.contains(&format!("svc-{:04}", first + i)), "{row}");
+        }
+    }
+}

@@ -1,0 +1,591 @@
+//! Full-screen snapshots of every view at 80x24 and 160x48 (insta + TestBackend).
+//!
+//! The state is built through the public reducer from captured inspect documents
+//! (`tests/fixtures/*.json`) with JSON overlays, a fixed clock and fixed start times, so the
+//! screens are deterministic. Update the snapshots with
+//! `INSTA_UPDATE=always cargo test --test ui_snapshots` and review the `.snap` files.
+//!
+//! The log pane is drawn by tui-logger from its global buffer, which stays empty here (the
+//! logger is never installed in this test binary), so its snapshot is deterministic too.
+
+use bollard::models::{ContainerInspectResponse, SystemInfo, SystemVersion};
+use chrono::{DateTime, TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use seawall::app::{AppState, Command, InputKey, Msg, UiSettings, update};
+use seawall::model::{ContainerFacts, HostFacts, VolumeBacking, convert};
+use seawall::theme::Theme;
+use seawall::watch::{DataEvent, LinkStatus};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+
+const ENDPOINT: &str = "unix:///var/run/docker.sock";
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn fixture(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("fixture JSON")
+}
+
+/// Overlay `patch` onto `base`: objects merge, `null` removes a key, the rest replaces.
+fn merge(base: &mut Value, patch: &Value) {
+    match (base, patch) {
+        (Value::Object(b), Value::Object(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    b.remove(k);
+                } else {
+                    merge(b.entry(k.clone()).or_insert(Value::Null), v);
+                }
+            }
+        }
+        (b, p) => *b = p.clone(),
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, 20, 0, 0).unwrap()
+}
+
+/// RFC 3339 time `secs` before `now()`.
+fn ago(secs: i64) -> String {
+    (now() - chrono::Duration::seconds(secs)).to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+}
+
+fn running_since(secs: i64) -> Value {
+    json!({"State": {"Status": "running", "Running": true, "Pid": 4242, "StartedAt": ago(secs)}})
+}
+
+/// A container from the captured `docker create` with overlays, named `name`, id from `n`.
+fn container(
+    n: u32,
+    name: &str,
+    overlays: &[Value],
+    volumes: &HashMap<String, VolumeBacking>,
+) -> ContainerFacts {
+    let mut doc = fixture("inspect_default_created.json");
+    merge(
+        &mut doc,
+        &json!({
+            "Id": format!("{n:x}{}", "0123456789abcdef".repeat(4))[..64].to_string(),
+            "Name": format!("/{name}"),
+            "HostConfig": {"CgroupnsMode": "private"}
+        }),
+    );
+    for o in overlays {
+        merge(&mut doc, o);
+    }
+    let inspect: ContainerInspectResponse = serde_json::from_value(doc).expect("inspect parses");
+    convert::container(&inspect, volumes)
+}
+
+/// The captured 20.10 daemon, with AppArmor and cgroup v2 like a typical current host.
+fn host() -> HostFacts {
+    let mut info = fixture("info_20.10.json");
+    merge(
+        &mut info,
+        &json!({
+            "SecurityOptions": ["name=apparmor", "name=seccomp,profile=builtin", "name=cgroupns"],
+            "CgroupVersion": "2"
+        }),
+    );
+    let info: SystemInfo = serde_json::from_value(info).expect("info parses");
+    let version: SystemVersion =
+        serde_json::from_value(fixture("version_20.10.json")).expect("version parses");
+    convert::host(ENDPOINT, false, &info, &version, Some(true))
+}
+
+/// The key labels of the default keymap.
+fn key_hints() -> BTreeMap<Command, Vec<String>> {
+    let table: &[(Command, &[&str])] = &[
+        (Command::Quit, &["q", "ctrl-c"]),
+        (Command::Up, &["k", "up"]),
+        (Command::Down, &["j", "down"]),
+        (Command::PageUp, &["pgup", "ctrl-b"]),
+        (Command::PageDown, &["pgdn", "ctrl-f"]),
+        (Command::Top, &["g", "home"]),
+        (Command::Bottom, &["G", "end"]),
+        (Command::NextPane, &["tab"]),
+        (Command::PrevPane, &["shift-tab"]),
+        (Command::Open, &["enter"]),
+        (Command::Back, &["esc"]),
+        (Command::Filter, &["/"]),
+        (Command::SearchNext, &["n"]),
+        (Command::SortNext, &["o"]),
+        (Command::SortReverse, &["O"]),
+        (Command::Posture, &["p"]),
+        (Command::ToggleLog, &["L"]),
+        (Command::Help, &["?"]),
+        (Command::Refresh, &["r"]),
+        (Command::Tab1, &["1"]),
+        (Command::Tab2, &["2"]),
+        (Command::Tab3, &["3"]),
+        (Command::Tab4, &["4"]),
+        (Command::Tab5, &["5"]),
+        (Command::Tab6, &["6"]),
+    ];
+    table
+        .iter()
+        .map(|(c, keys)| (*c, keys.iter().map(|k| k.to_string()).collect()))
+        .collect()
+}
+
+fn settings() -> UiSettings {
+    UiSettings {
+        page_size: 10,
+        key_hints: key_hints(),
+    }
+}
+
+/// The varied fleet: privileged, docker.sock, SYS_ADMIN, default, hardened, exited, and a
+/// sidecar sharing the web container's namespaces.
+fn fleet() -> Vec<ContainerFacts> {
+    let none = HashMap::new();
+    let mut etc_volume = HashMap::new();
+    etc_volume.insert(
+        "host-etc".to_string(),
+        VolumeBacking {
+            driver: "local".into(),
+            device: Some("/etc".into()),
+            fs_type: Some("none".into()),
+            is_bind: true,
+        },
+    );
+    vec![
+        container(
+            1,
+            "priv-debug",
+            &[
+                running_since(3 * 86_400 + 4 * 3600 + 120),
+                json!({"HostConfig": {"Privileged": true, "PidMode": "host"},
+                       "Config": {"Image": "nicolaka/netshoot:latest"}}),
+            ],
+            &none,
+        ),
+        container(
+            2,
+            "ci-runner",
+            &[
+                running_since(12 * 60 + 30),
+                json!({
+                    "Config": {"Image": "gitlab/gitlab-runner:v16.10.0"},
+                    "Mounts": [
+                        {"Type": "bind", "Source": "/var/run/docker.sock",
+                         "Destination": "/var/run/docker.sock", "Mode": "", "RW": true,
+                         "Propagation": "rprivate"},
+                        {"Type": "volume", "Name": "host-etc",
+                         "Source": "/var/lib/docker/volumes/host-etc/_data",
+                         "Destination": "/host/etc", "Driver": "local", "Mode": "z",
+                         "RW": false, "Propagation": ""},
+                        {"Type": "tmpfs", "Source": "", "Destination": "/run",
+                         "Mode": "", "RW": true, "Propagation": ""}
+                    ]
+                }),
+            ],
+            &etc_volume,
+        ),
+        container(
+            3,
+            "backup-agent",
+            &[
+                running_since(5 * 3600 + 7 * 60),
+                json!({"HostConfig": {"CapAdd": ["SYS_ADMIN", "DAC_READ_SEARCH"]},
+                       "Config": {"Image": "restic/restic:0.16.4"}}),
+            ],
+            &none,
+        ),
+        container(
+            4,
+            "web",
+            &[
+                running_since(2 * 3600 + 5 * 60),
+                json!({"Config": {"Image": "nginx:1.25-alpine"},
+                       "HostConfig": {"PortBindings": {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}}}),
+            ],
+            &none,
+        ),
+        container(
+            5,
+            "hardened-api",
+            &[
+                running_since(40 * 86_400 + 3600),
+                json!({
+                    "Config": {"Image": "ghcr.io/example/api@sha256:4f9d2c", "User": "10001:10001",
+                               "Healthcheck": {"Test": ["CMD", "/api", "health"]}},
+                    "HostConfig": {
+                        "CapDrop": ["ALL"], "CapAdd": ["NET_BIND_SERVICE"],
+                        "ReadonlyRootfs": true,
+                        "SecurityOpt": ["no-new-privileges:true"],
+                        "Memory": 268_435_456, "NanoCpus": 500_000_000, "PidsLimit": 128,
+                        "RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 5}
+                    }
+                }),
+            ],
+            &none,
+        ),
+        container(
+            6,
+            "old-batch",
+            &[json!({
+                "State": {"Status": "exited", "Running": false, "ExitCode": 0,
+                          "StartedAt": ago(9 * 86_400), "FinishedAt": ago(8 * 86_400)},
+                "Config": {"Image": "python:3.12-slim"}
+            })],
+            &none,
+        ),
+        container(
+            7,
+            "web-sidecar",
+            &[
+                running_since(2 * 3600),
+                json!({"HostConfig": {"PidMode": "container:web", "NetworkMode": "container:web"},
+                       "Config": {"Image": "envoyproxy/envoy:v1.29"}}),
+            ],
+            &none,
+        ),
+    ]
+}
+
+fn empty_state() -> AppState {
+    AppState::new(vec![ENDPOINT.to_string()], settings(), now())
+}
+
+fn live_state() -> AppState {
+    let mut s = empty_state();
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Host {
+            host: 0,
+            facts: Box::new(host()),
+        }),
+    );
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Snapshot {
+            host: 0,
+            containers: fleet(),
+        }),
+    );
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Status {
+            host: 0,
+            status: LinkStatus::Live,
+        }),
+    );
+    s
+}
+
+fn select(s: &mut AppState, name: &str) {
+    s.selected = s
+        .rows
+        .iter()
+        .position(|k| s.containers[k].facts.name == name)
+        .unwrap_or_else(|| panic!("{name} is in the fleet"));
+}
+
+fn cmd(s: &mut AppState, c: Command) {
+    update(s, Msg::Command(c));
+}
+
+fn type_text(s: &mut AppState, text: &str) {
+    for ch in text.chars() {
+        update(s, Msg::Input(InputKey::Char(ch)));
+    }
+}
+
+fn drilldown(name: &str, tab: Command) -> AppState {
+    let mut s = live_state();
+    select(&mut s, name);
+    cmd(&mut s, Command::Open);
+    cmd(&mut s, tab);
+    s
+}
+
+/// The buffer as text, one line per row, trailing spaces removed.
+fn text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        for x in area.left()..area.right() {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn draw(state: &AppState, w: u16, h: u16) -> Buffer {
+    let theme = Theme::fallback_dark();
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    terminal
+        .draw(|frame| seawall::ui::view(state, &theme, frame))
+        .expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+/// Snapshot a state at both sizes.
+fn snap(name: &str, state: &AppState) {
+    for (w, h) in SIZES {
+        let screen = text(&draw(state, w, h));
+        insta::assert_snapshot!(format!("{name}@{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn fleet_view() {
+    let s = live_state();
+    snap("fleet", &s);
+}
+
+#[test]
+fn fleet_filter_editing() {
+    let mut s = live_state();
+    cmd(&mut s, Command::Filter);
+    type_text(&mut s, "web");
+    assert!(s.filter_editing);
+    snap("fleet_filter_editing", &s);
+}
+
+#[test]
+fn fleet_with_log_pane() {
+    let mut s = live_state();
+    cmd(&mut s, Command::ToggleLog);
+    cmd(&mut s, Command::NextPane);
+    cmd(&mut s, Command::NextPane);
+    snap("fleet_log", &s);
+}
+
+#[test]
+fn fleet_connecting() {
+    let s = empty_state();
+    snap("fleet_connecting", &s);
+}
+
+#[test]
+fn fleet_empty_live() {
+    let mut s = empty_state();
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Host {
+            host: 0,
+            facts: Box::new(host()),
+        }),
+    );
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Status {
+            host: 0,
+            status: LinkStatus::Live,
+        }),
+    );
+    snap("fleet_empty", &s);
+}
+
+#[test]
+fn fleet_down() {
+    let mut s = empty_state();
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Status {
+            host: 0,
+            status: LinkStatus::Down {
+                message: "connect: connection refused".into(),
+                retry_in_secs: 8,
+            },
+        }),
+    );
+    snap("fleet_down", &s);
+}
+
+#[test]
+fn fleet_two_daemons() {
+    let mut s = AppState::new(
+        vec![ENDPOINT.to_string(), "ssh://ops@build-02".to_string()],
+        settings(),
+        now(),
+    );
+    for host_id in [0, 1] {
+        update(
+            &mut s,
+            Msg::Data(DataEvent::Host {
+                host: host_id,
+                facts: Box::new(host()),
+            }),
+        );
+        update(
+            &mut s,
+            Msg::Data(DataEvent::Status {
+                host: host_id,
+                status: LinkStatus::Live,
+            }),
+        );
+    }
+    let all = fleet();
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Snapshot {
+            host: 0,
+            containers: all[..4].to_vec(),
+        }),
+    );
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Snapshot {
+            host: 1,
+            containers: all[4..].to_vec(),
+        }),
+    );
+    snap("fleet_two_daemons", &s);
+}
+
+#[test]
+fn drilldown_findings() {
+    snap(
+        "drilldown_findings",
+        &drilldown("backup-agent", Command::Tab1),
+    );
+}
+
+#[test]
+fn drilldown_capabilities() {
+    snap(
+        "drilldown_capabilities",
+        &drilldown("backup-agent", Command::Tab2),
+    );
+}
+
+#[test]
+fn drilldown_capabilities_privileged() {
+    snap(
+        "drilldown_capabilities_privileged",
+        &drilldown("priv-debug", Command::Tab2),
+    );
+}
+
+#[test]
+fn drilldown_mounts() {
+    snap("drilldown_mounts", &drilldown("ci-runner", Command::Tab3));
+}
+
+#[test]
+fn drilldown_security() {
+    snap(
+        "drilldown_security",
+        &drilldown("priv-debug", Command::Tab4),
+    );
+}
+
+#[test]
+fn drilldown_namespaces() {
+    snap(
+        "drilldown_namespaces",
+        &drilldown("web-sidecar", Command::Tab5),
+    );
+}
+
+#[test]
+fn drilldown_inspect() {
+    let mut s = drilldown("web", Command::Tab6);
+    let loading = s.clone();
+    snap("drilldown_inspect_loading", &loading);
+
+    let key = s.rows[s.selected].clone();
+    let mut doc = fixture("inspect_default_running.json");
+    merge(
+        &mut doc,
+        &json!({"Name": "/web", "Config": {"Image": "nginx:1.25-alpine"}}),
+    );
+    update(
+        &mut s,
+        Msg::Data(DataEvent::RawInspect {
+            host: key.host,
+            id: key.id.clone(),
+            document: Ok(serde_json::to_string_pretty(&doc).unwrap()),
+        }),
+    );
+    cmd(&mut s, Command::Filter);
+    type_text(&mut s, "cap");
+    snap("drilldown_inspect_searching", &s);
+    update(&mut s, Msg::Input(InputKey::Enter));
+    cmd(&mut s, Command::SearchNext);
+    snap("drilldown_inspect", &s);
+
+    let mut err = loading;
+    update(
+        &mut err,
+        Msg::Data(DataEvent::RawInspect {
+            host: key.host,
+            id: key.id,
+            document: Err("Docker responded with status code 404: No such container".into()),
+        }),
+    );
+    snap("drilldown_inspect_error", &err);
+}
+
+#[test]
+fn drilldown_container_removed() {
+    let mut s = drilldown("web", Command::Tab1);
+    let key = s.rows[s.selected].clone();
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Removed {
+            host: key.host,
+            id: key.id,
+        }),
+    );
+    snap("drilldown_removed", &s);
+}
+
+#[test]
+fn help_overlay() {
+    let mut s = live_state();
+    cmd(&mut s, Command::Help);
+    snap("help", &s);
+}
+
+#[test]
+fn posture_overlay() {
+    let mut s = live_state();
+    cmd(&mut s, Command::Posture);
+    snap("posture", &s);
+}
+
+#[test]
+fn too_small() {
+    let s = live_state();
+    let screen = text(&draw(&s, 40, 10));
+    insta::assert_snapshot!("too_small@40x10", screen);
+}
+
+#[test]
+fn never_panics_on_tiny_sizes() {
+    let mut states = vec![live_state(), empty_state()];
+    let mut d = drilldown("ci-runner", Command::Tab3);
+    states.push(d.clone());
+    cmd(&mut d, Command::Help);
+    states.push(d);
+    for s in &states {
+        for (w, h) in [
+            (1, 1),
+            (20, 5),
+            (0, 0),
+            (5, 0),
+            (0, 5),
+            (59, 15),
+            (60, 14),
+            (60, 15),
+            (61, 16),
+            (300, 100),
+        ] {
+            let screen = text(&draw(s, w, h));
+            if w > 0 && h > 0 && (w < 60 || h < 15) {
+                let flat = screen.replace('\n', " ");
+                assert!(flat.contains("too") || w < 10, "{w}x{h}: {screen}");
+            }
+        }
+    }
+}
