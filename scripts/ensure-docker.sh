@@ -28,6 +28,8 @@ install_packages() {
   local missing=()
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   [ -x /bin/busybox ] && file_is_static /bin/busybox || missing+=(busybox-static)
+  # The console's end-to-end tests drive the real binary inside tmux.
+  command -v tmux >/dev/null 2>&1 || missing+=(tmux)
   if [ "${#missing[@]}" -gt 0 ]; then
     say "installing ${missing[*]} from Debian"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null

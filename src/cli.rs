@@ -137,8 +137,7 @@ fn console(cli: &Cli) -> Result<u8, String> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(
-            "the console needs a terminal; for scripts use `seawall scan` (reports) instead"
-                .into(),
+            "the console needs a terminal; for scripts use `seawall scan` (reports) instead".into(),
         );
     }
     let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
@@ -166,8 +165,16 @@ pub fn resolve_endpoints(hosts: &[String], contexts: &[String]) -> Result<Vec<En
         // The docker CLI's rule; one or the other.
         return Err(docker::EndpointError::HostAndContext.to_string());
     }
-    inputs.extend(hosts.iter().map(|h| EndpointInputs::from_env(Some(h.clone()), None)));
-    inputs.extend(contexts.iter().map(|c| EndpointInputs::from_env(None, Some(c.clone()))));
+    inputs.extend(
+        hosts
+            .iter()
+            .map(|h| EndpointInputs::from_env(Some(h.clone()), None)),
+    );
+    inputs.extend(
+        contexts
+            .iter()
+            .map(|c| EndpointInputs::from_env(None, Some(c.clone()))),
+    );
     inputs
         .iter()
         .map(|i| docker::resolve(i).map_err(|e| e.to_string()))
@@ -201,14 +208,17 @@ async fn scan_command(args: &ScanArgs, cfg: &Config, endpoints: &[Endpoint]) -> 
     }
     let report = scan::report(hosts);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let format = args
-        .format
-        .unwrap_or(if to_terminal { Format::Table } else { Format::Json });
+    let format = args.format.unwrap_or(if to_terminal {
+        Format::Table
+    } else {
+        Format::Json
+    });
     let bytes = match format {
         Format::Table => {
             let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
             let width = if to_terminal {
-                crossterm::terminal::size().map_or(report::table::DEFAULT_WIDTH, |(w, _)| w as usize)
+                crossterm::terminal::size()
+                    .map_or(report::table::DEFAULT_WIDTH, |(w, _)| w as usize)
             } else {
                 report::table::DEFAULT_WIDTH
             };
@@ -250,7 +260,8 @@ fn rules(args: &RulesArgs) -> Result<u8, String> {
     let mut out = String::new();
     match &args.id {
         Some(id) => {
-            let meta = catalog::get(id).ok_or_else(|| format!("no rule with id {id} (see `seawall rules`)"))?;
+            let meta = catalog::get(id)
+                .ok_or_else(|| format!("no rule with id {id} (see `seawall rules`)"))?;
             out.push_str(&format!(
                 "{}  [{}]  {}\nCIS: {}\nScope: {:?}\n\nWhy it matters:\n  {}\n\nFix:\n  {}\n",
                 meta.id,
@@ -263,7 +274,10 @@ fn rules(args: &RulesArgs) -> Result<u8, String> {
             ));
         }
         None => {
-            out.push_str(&format!("{:<24} {:<9} {:<14} TITLE\n", "ID", "SEVERITY", "CIS"));
+            out.push_str(&format!(
+                "{:<24} {:<9} {:<14} TITLE\n",
+                "ID", "SEVERITY", "CIS"
+            ));
             for m in catalog::all() {
                 out.push_str(&format!(
                     "{:<24} {:<9} {:<14} {}\n",
@@ -285,9 +299,16 @@ fn contexts() -> Result<u8, String> {
         return Err("cannot find the Docker config directory (set DOCKER_CONFIG or HOME)".into());
     };
     let list = docker::list_contexts(&dir).map_err(|e| e.to_string())?;
-    let mut out = format!("{:<24} HOST\n{:<24} {}\n", "NAME", "default", "unix:///var/run/docker.sock (or DOCKER_HOST)");
+    let mut out = format!(
+        "{:<24} HOST\n{:<24} {}\n",
+        "NAME", "default", "unix:///var/run/docker.sock (or DOCKER_HOST)"
+    );
     for c in list {
-        out.push_str(&format!("{:<24} {}\n", c.name, c.host.as_deref().unwrap_or("(no docker endpoint)")));
+        out.push_str(&format!(
+            "{:<24} {}\n",
+            c.name,
+            c.host.as_deref().unwrap_or("(no docker endpoint)")
+        ));
     }
     emit(out.as_bytes(), None)?;
     Ok(0)

@@ -46,7 +46,10 @@ pub struct Inventory {
 
 fn api_error(endpoint: &str, what: &'static str, err: BollardError) -> InventoryError {
     let message = match &err {
-        BollardError::DockerResponseServerError { status_code, message } => {
+        BollardError::DockerResponseServerError {
+            status_code,
+            message,
+        } => {
             format!("HTTP {status_code}: {message}")
         }
         BollardError::JsonDataError { message, .. } => {
@@ -88,7 +91,10 @@ pub async fn host_facts(
     let (info, version, bridge) = tokio::join!(
         docker.info(),
         docker.version(),
-        docker.inspect_network("bridge", None::<bollard::query_parameters::InspectNetworkOptions>)
+        docker.inspect_network(
+            "bridge",
+            None::<bollard::query_parameters::InspectNetworkOptions>
+        )
     );
     let info = info.map_err(|e| api_error(endpoint, "/info", e))?;
     let version = version.map_err(|e| api_error(endpoint, "/version", e))?;
@@ -192,7 +198,11 @@ pub async fn inspect_one(
 }
 
 /// The raw inspect document, secrets redacted, pretty-printed (for the Inspect tab).
-pub async fn raw_inspect(docker: &Docker, endpoint: &str, id: &str) -> Result<String, InventoryError> {
+pub async fn raw_inspect(
+    docker: &Docker,
+    endpoint: &str,
+    id: &str,
+) -> Result<String, InventoryError> {
     let inspect = docker
         .inspect_container(id, None)
         .await

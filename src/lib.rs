@@ -4,11 +4,11 @@
 //! Data flows one way: `docker` connects, `inventory` reads the daemon, `model::convert` turns
 //! bollard types into seawall's own facts, `risk` grades them, `report` renders the result.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod console;
 pub mod docker;
-pub mod app;
 pub mod inventory;
 pub mod logging;
 pub mod model;

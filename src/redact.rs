@@ -43,9 +43,16 @@ pub fn is_secret_name(name: &str) -> bool {
             return true;
         }
         // Glued forms such as DBPASSWORD, GITHUBTOKEN, AWSSECRETKEY.
-        if ["PASSWORD", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL", "PASSWD"]
-            .iter()
-            .any(|w| part.contains(w))
+        if [
+            "PASSWORD",
+            "SECRET",
+            "TOKEN",
+            "APIKEY",
+            "CREDENTIAL",
+            "PASSWD",
+        ]
+        .iter()
+        .any(|w| part.contains(w))
         {
             return true;
         }
@@ -146,7 +153,15 @@ mod tests {
         ] {
             assert!(is_secret_name(name), "{name} should be secret");
         }
-        for name in ["PATH", "HOME", "PWD", "LANG", "KEYBOARD_LAYOUT", "TZ", "HOSTNAME"] {
+        for name in [
+            "PATH",
+            "HOME",
+            "PWD",
+            "LANG",
+            "KEYBOARD_LAYOUT",
+            "TZ",
+            "HOSTNAME",
+        ] {
             assert!(!is_secret_name(name), "{name} should not be secret");
         }
     }
@@ -161,7 +176,10 @@ mod tests {
             strip_url_credentials("a https://u:p@x.io/b and redis://:pw@cache"),
             "a https://u:<redacted>@x.io/b and redis://:<redacted>@cache"
         );
-        assert_eq!(strip_url_credentials("ssh://ops@bastion"), "ssh://ops@bastion");
+        assert_eq!(
+            strip_url_credentials("ssh://ops@bastion"),
+            "ssh://ops@bastion"
+        );
         assert_eq!(strip_url_credentials("no url here"), "no url here");
     }
 

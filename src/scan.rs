@@ -85,7 +85,14 @@ pub fn report(hosts: Vec<HostReport>) -> Report {
 pub async fn inventory_of(ep: &Endpoint, opts: &ScanOptions) -> Result<Inventory, ScanError> {
     let docker = connect(ep, opts.connect_timeout).await?;
     let plain_tcp = matches!(ep.transport, Transport::Tcp { tls: None, .. });
-    Ok(inventory::collect(&docker, &ep.url, plain_tcp, &opts.selection, opts.concurrency).await?)
+    Ok(inventory::collect(
+        &docker,
+        &ep.url,
+        plain_tcp,
+        &opts.selection,
+        opts.concurrency,
+    )
+    .await?)
 }
 
 /// Scan several endpoints concurrently. Each result stands on its own: one unreachable

@@ -239,7 +239,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(endpoints: Vec<String>, settings: UiSettings, now: chrono::DateTime<chrono::Utc>) -> Self {
+    pub fn new(
+        endpoints: Vec<String>,
+        settings: UiSettings,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
         AppState {
             hosts: endpoints.into_iter().map(HostView::new).collect(),
             containers: BTreeMap::new(),
@@ -265,7 +269,9 @@ impl AppState {
 
     /// The container under the cursor in the fleet view.
     pub fn selected_container(&self) -> Option<&ContainerView> {
-        self.rows.get(self.selected).and_then(|k| self.containers.get(k))
+        self.rows
+            .get(self.selected)
+            .and_then(|k| self.containers.get(k))
     }
 
     /// The container the drilldown shows.

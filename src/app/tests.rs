@@ -20,8 +20,18 @@ fn facts(id: &str, name: &str, overlay: &str) -> crate::model::ContainerFacts {
 
 /// A state with one live daemon and three containers of different risk.
 fn populated() -> AppState {
-    let mut s = AppState::new(vec!["unix:///var/run/docker.sock".into()], UiSettings::default(), now());
-    update(&mut s, Msg::Data(DataEvent::Host { host: 0, facts: Box::new(default_host()) }));
+    let mut s = AppState::new(
+        vec!["unix:///var/run/docker.sock".into()],
+        UiSettings::default(),
+        now(),
+    );
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Host {
+            host: 0,
+            facts: Box::new(default_host()),
+        }),
+    );
     update(
         &mut s,
         Msg::Data(DataEvent::Snapshot {
@@ -37,19 +47,32 @@ fn populated() -> AppState {
             ],
         }),
     );
-    update(&mut s, Msg::Data(DataEvent::Status { host: 0, status: LinkStatus::Live }));
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Status {
+            host: 0,
+            status: LinkStatus::Live,
+        }),
+    );
     s
 }
 
 fn names(s: &AppState) -> Vec<&str> {
-    s.rows.iter().map(|k| s.containers[k].facts.name.as_str()).collect()
+    s.rows
+        .iter()
+        .map(|k| s.containers[k].facts.name.as_str())
+        .collect()
 }
 
 #[test]
 fn snapshot_sorts_worst_first() {
     let s = populated();
     assert_eq!(names(&s), ["admin", "web", "hardened"]);
-    assert!(s.containers.values().all(|c| !c.findings.is_empty() || c.facts.name == "hardened"));
+    assert!(
+        s.containers
+            .values()
+            .all(|c| !c.findings.is_empty() || c.facts.name == "hardened")
+    );
 }
 
 #[test]
@@ -61,12 +84,20 @@ fn upsert_regrades_and_resorts_one_container() {
         &mut s,
         Msg::Data(DataEvent::Upsert {
             host: 0,
-            container: Box::new(facts("aaa", "web", r#"{"HostConfig":{"CapAdd":["SYS_MODULE"]}}"#)),
+            container: Box::new(facts(
+                "aaa",
+                "web",
+                r#"{"HostConfig":{"CapAdd":["SYS_MODULE"]}}"#,
+            )),
             cause: Some("update".into()),
             received,
         }),
     );
-    let web = s.containers.values().find(|c| c.facts.name == "web").unwrap();
+    let web = s
+        .containers
+        .values()
+        .find(|c| c.facts.name == "web")
+        .unwrap();
     assert!(web.score.value >= 90, "{}", web.score.value);
     assert_eq!(s.pending_events, vec![received]);
     assert_eq!(names(&s)[2], "hardened");
@@ -77,7 +108,13 @@ fn removed_container_disappears_and_selection_stays_valid() {
     let mut s = populated();
     update(&mut s, Msg::Command(Command::Bottom));
     assert_eq!(s.selected, 2);
-    update(&mut s, Msg::Data(DataEvent::Removed { host: 0, id: "ccc".into() }));
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Removed {
+            host: 0,
+            id: "ccc".into(),
+        }),
+    );
     assert_eq!(s.rows.len(), 2);
     assert!(s.selected < 2);
 }
@@ -135,18 +172,25 @@ fn open_drilldown_tabs_and_inspect_request() {
     let mut s = populated();
     let fx = update(&mut s, Msg::Command(Command::Open));
     assert!(fx.is_empty());
-    let View::Drilldown(d) = &s.view else { panic!("drilldown") };
+    let View::Drilldown(d) = &s.view else {
+        panic!("drilldown")
+    };
     assert_eq!(d.tab, Tab::Findings);
     assert_eq!(s.drilldown_container().unwrap().facts.name, "admin");
 
     update(&mut s, Msg::Command(Command::NextPane));
-    let View::Drilldown(d) = &s.view else { panic!() };
+    let View::Drilldown(d) = &s.view else {
+        panic!()
+    };
     assert_eq!(d.tab, Tab::Capabilities);
 
     let fx = update(&mut s, Msg::Command(Command::Tab6));
     assert_eq!(
         fx,
-        vec![Effect::Watch { host: Some(0), request: WatchRequest::RawInspect { id: "bbb".into() } }]
+        vec![Effect::Watch {
+            host: Some(0),
+            request: WatchRequest::RawInspect { id: "bbb".into() }
+        }]
     );
     update(
         &mut s,
@@ -162,7 +206,9 @@ fn open_drilldown_tabs_and_inspect_request() {
         update(&mut s, Msg::Input(InputKey::Char(c)));
     }
     update(&mut s, Msg::Input(InputKey::Enter));
-    let View::Drilldown(d) = &s.view else { panic!() };
+    let View::Drilldown(d) = &s.view else {
+        panic!()
+    };
     assert_eq!(update::inspect_matches(&d.inspect), vec![2]);
     // Opening the tab again does not ask again.
     update(&mut s, Msg::Command(Command::Tab1));
@@ -183,7 +229,10 @@ fn overlays_and_quit() {
     assert_eq!(s.overlay, None);
     update(&mut s, Msg::Command(Command::Posture));
     assert!(matches!(s.overlay, Some(Overlay::Posture { .. })));
-    assert_eq!(update(&mut s, Msg::Command(Command::Quit)), vec![Effect::Quit]);
+    assert_eq!(
+        update(&mut s, Msg::Command(Command::Quit)),
+        vec![Effect::Quit]
+    );
     assert!(s.quit);
 }
 
@@ -199,7 +248,10 @@ fn panes_cycle_and_refresh_asks_every_daemon() {
     assert_eq!(s.focus, Focus::Log);
     assert_eq!(
         update(&mut s, Msg::Command(Command::Refresh)),
-        vec![Effect::Watch { host: None, request: WatchRequest::Resync }]
+        vec![Effect::Watch {
+            host: None,
+            request: WatchRequest::Resync
+        }]
     );
 }
 
@@ -210,13 +262,22 @@ fn docker_errors_become_status_messages() {
         &mut s,
         Msg::Data(DataEvent::Status {
             host: 0,
-            status: LinkStatus::Down { message: "the event stream ended".into(), retry_in_secs: 2 },
+            status: LinkStatus::Down {
+                message: "the event stream ended".into(),
+                retry_in_secs: 2,
+            },
         }),
     );
     let st = s.status.clone().unwrap();
     assert_eq!(st.level, StatusLevel::Error);
     assert!(st.text.contains("the event stream ended") && st.text.contains("2s"));
-    update(&mut s, Msg::Data(DataEvent::Status { host: 0, status: LinkStatus::Live }));
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Status {
+            host: 0,
+            status: LinkStatus::Live,
+        }),
+    );
     assert!(s.status.unwrap().text.contains("reconnected"));
 }
 
@@ -227,13 +288,23 @@ fn container_joining_a_host_pid_container_is_regraded_when_it_changes() {
         &mut s,
         Msg::Data(DataEvent::Upsert {
             host: 0,
-            container: Box::new(facts("ddd", "joiner", r#"{"HostConfig":{"PidMode":"container:aaa"}}"#)),
+            container: Box::new(facts(
+                "ddd",
+                "joiner",
+                r#"{"HostConfig":{"PidMode":"container:aaa"}}"#,
+            )),
             cause: None,
             received: Instant::now(),
         }),
     );
     let has_pid_host = |s: &AppState| {
-        s.containers.values().find(|c| c.facts.name == "joiner").unwrap().findings.iter().any(|f| f.id == "SW-NS-001")
+        s.containers
+            .values()
+            .find(|c| c.facts.name == "joiner")
+            .unwrap()
+            .findings
+            .iter()
+            .any(|f| f.id == "SW-NS-001")
     };
     assert!(!has_pid_host(&s));
     update(

@@ -56,7 +56,12 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     }
 }
 
-fn grade(state: &AppState, host: HostId, facts: ContainerFacts, others: &[&ContainerFacts]) -> ContainerView {
+fn grade(
+    state: &AppState,
+    host: HostId,
+    facts: ContainerFacts,
+    others: &[&ContainerFacts],
+) -> ContainerView {
     let empty = crate::model::HostFacts::default();
     let host_facts = state
         .hosts
@@ -76,7 +81,10 @@ fn grade(state: &AppState, host: HostId, facts: ContainerFacts, others: &[&Conta
 
 /// Re-grade every container of a daemon (its host facts changed, or a snapshot arrived).
 fn regrade_host(state: &mut AppState, host: HostId) {
-    let facts: Vec<ContainerFacts> = state.host_containers(host).map(|c| c.facts.clone()).collect();
+    let facts: Vec<ContainerFacts> = state
+        .host_containers(host)
+        .map(|c| c.facts.clone())
+        .collect();
     let refs: Vec<&ContainerFacts> = facts.iter().collect();
     let graded: Vec<ContainerView> = facts
         .iter()
@@ -116,9 +124,7 @@ fn data(state: &mut AppState, event: DataEvent) {
                         StatusLevel::Error,
                         format!("{endpoint}: {message} (retrying in {retry_in_secs}s)"),
                     ),
-                    LinkStatus::Live
-                        if matches!(h.status, LinkStatus::Down { .. }) =>
-                    {
+                    LinkStatus::Live if matches!(h.status, LinkStatus::Down { .. }) => {
                         set_status(state, StatusLevel::Info, format!("{endpoint}: reconnected"))
                     }
                     _ => {}
@@ -181,9 +187,8 @@ fn data(state: &mut AppState, event: DataEvent) {
                     [&o.pid_mode, &o.network_mode, &o.ipc_mode, &o.uts_mode]
                         .iter()
                         .any(|m| {
-                            m.strip_prefix("container:").is_some_and(|r| {
-                                key.id.starts_with(r) || r == view.facts.name
-                            })
+                            m.strip_prefix("container:")
+                                .is_some_and(|r| key.id.starts_with(r) || r == view.facts.name)
                         })
                 })
                 .cloned()
@@ -197,8 +202,10 @@ fn data(state: &mut AppState, event: DataEvent) {
         }
         DataEvent::Removed { host, id } => {
             let key = RowKey { host, id };
-            if let Some(gone) = state.containers.remove(&key) {
-                if matches!(&state.view, View::Drilldown(d) if d.key == key) {
+            if let Some(gone) = state.containers.remove(&key)
+                && matches!(&state.view, View::Drilldown(d) if d.key == key)
+            {
+                {
                     set_status(
                         state,
                         StatusLevel::Warning,
@@ -209,10 +216,11 @@ fn data(state: &mut AppState, event: DataEvent) {
             rows::rebuild(state);
         }
         DataEvent::RawInspect { host, id, document } => {
-            if let View::Drilldown(d) = &mut state.view {
-                if d.key.host == host && d.key.id == id {
-                    d.inspect.document = Some(document);
-                }
+            if let View::Drilldown(d) = &mut state.view
+                && d.key.host == host
+                && d.key.id == id
+            {
+                d.inspect.document = Some(document);
             }
         }
         DataEvent::Error { host, message } => {
@@ -243,8 +251,10 @@ fn input(state: &mut AppState, key: InputKey) {
         rows::rebuild(state);
         return;
     }
-    if let View::Drilldown(d) = &mut state.view {
-        if d.inspect.searching {
+    if let View::Drilldown(d) = &mut state.view
+        && d.inspect.searching
+    {
+        {
             match key {
                 InputKey::Char(c) => d.inspect.search.push(c),
                 InputKey::Backspace => {
@@ -320,7 +330,9 @@ fn switch_tab(state: &mut AppState, tab: Tab) -> Vec<Effect> {
     if tab == Tab::Inspect && d.inspect.document.is_none() {
         return vec![Effect::Watch {
             host: Some(d.key.host),
-            request: WatchRequest::RawInspect { id: d.key.id.clone() },
+            request: WatchRequest::RawInspect {
+                id: d.key.id.clone(),
+            },
         }];
     }
     Vec::new()
@@ -454,7 +466,9 @@ fn command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
         (Command::Top, Focus::Table) => state.selected = 0,
         (Command::Bottom, Focus::Table) => state.selected = len.saturating_sub(1),
         (Command::Up, Focus::Preview) => state.preview_scroll = scroll_by(state.preview_scroll, -1),
-        (Command::Down, Focus::Preview) => state.preview_scroll = scroll_by(state.preview_scroll, 1),
+        (Command::Down, Focus::Preview) => {
+            state.preview_scroll = scroll_by(state.preview_scroll, 1)
+        }
         (Command::PageUp, Focus::Preview) => {
             state.preview_scroll = scroll_by(state.preview_scroll, -page)
         }

@@ -4,13 +4,17 @@
 pub mod terminal;
 pub mod trace;
 
-use crate::app::{self, AppState, Command, Effect, InputKey, Msg, StatusLevel, StatusMessage, UiSettings};
+use crate::app::{
+    self, AppState, Command, Effect, InputKey, Msg, StatusLevel, StatusMessage, UiSettings,
+};
 use crate::config::Config;
 use crate::config::keymap::KeyMap;
 use crate::docker::Endpoint;
 use crate::theme::Theme;
 use crate::watch::{self, DataEvent, LinkStatus, WatchHandle, WatchSettings};
-use crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
+use crossterm::event::{
+    Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
+};
 use futures_util::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -134,19 +138,26 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), String> {
         .collect();
     drop(tx);
 
+    // Signals are caught before the terminal changes mode, so none can kill seawall
+    // with the terminal left raw.
+    use tokio::signal::unix::{SignalKind, signal};
+    let watch_signal = |kind: SignalKind, name: &str| {
+        signal(kind).map_err(|e| format!("cannot watch {name}: {e}"))
+    };
+    let mut sigterm = watch_signal(SignalKind::terminate(), "SIGTERM")?;
+    let mut sighup = watch_signal(SignalKind::hangup(), "SIGHUP")?;
+    let mut sigint = watch_signal(SignalKind::interrupt(), "SIGINT")?;
+    let mut sigquit = watch_signal(SignalKind::quit(), "SIGQUIT")?;
     let _guard = terminal::TerminalGuard::enter(config.mouse)
         .map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let backend = CrosstermBackend::new(std::io::stdout());
-    let mut term = Terminal::new(backend).map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let mut term =
+        Terminal::new(backend).map_err(|e| format!("cannot set up the terminal: {e}"))?;
     term.clear().ok();
 
     let mut trace = trace::Trace::from_env(start);
     let mut keys = EventStream::new();
     let mut tick = tokio::time::interval(config.tick);
-    let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .map_err(|e| format!("cannot watch SIGTERM: {e}"))?;
-    let mut sighup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
-        .map_err(|e| format!("cannot watch SIGHUP: {e}"))?;
     let mut last_second = state.now.timestamp();
     let mut dirty = true;
     let mut result = Ok(());
@@ -161,10 +172,21 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), String> {
             let drawn = Instant::now();
             if trace.enabled() {
                 let all_live = state.hosts.iter().all(|h| h.status == LinkStatus::Live);
-                trace.frame(drawn, (drawn - t0).as_micros(), state.containers.len(), all_live, &state.pending_events);
+                trace.frame(
+                    drawn,
+                    (drawn - t0).as_micros(),
+                    state.containers.len(),
+                    all_live,
+                    &state.pending_events,
+                );
             }
             state.pending_events.clear();
             dirty = false;
+            // Debug builds only: lets the end-to-end tests prove the terminal is restored
+            // after a panic.
+            if cfg!(debug_assertions) && std::env::var_os("SEAWALL_DEBUG_PANIC").is_some() {
+                panic!("SEAWALL_DEBUG_PANIC is set: panicking on purpose after the first frame");
+            }
         }
         if state.quit {
             break;
@@ -221,6 +243,8 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), String> {
             }
             _ = sigterm.recv() => state.quit = true,
             _ = sighup.recv() => state.quit = true,
+            _ = sigint.recv() => state.quit = true,
+            _ = sigquit.recv() => state.quit = true,
         }
         for effect in effects {
             match effect {

@@ -36,19 +36,32 @@ impl Trace {
     }
 
     /// A frame was drawn: `rows` containers known, `all_live` when every daemon is live.
-    pub fn frame(&mut self, drawn: Instant, render_us: u128, rows: usize, all_live: bool, pending: &[Instant]) {
+    pub fn frame(
+        &mut self,
+        drawn: Instant,
+        render_us: u128,
+        rows: usize,
+        all_live: bool,
+        pending: &[Instant],
+    ) {
         if self.out.is_none() {
             return;
         }
         if all_live && !self.first_full_frame {
             self.first_full_frame = true;
             let ms = drawn.duration_since(self.start).as_secs_f64() * 1000.0;
-            self.line(format!(r#"{{"kind":"first_full_frame","ms":{ms:.3},"rows":{rows}}}"#));
+            self.line(format!(
+                r#"{{"kind":"first_full_frame","ms":{ms:.3},"rows":{rows}}}"#
+            ));
         }
         for received in pending {
             let us = drawn.duration_since(*received).as_micros();
-            self.line(format!(r#"{{"kind":"event_to_screen","us":{us},"rows":{rows}}}"#));
+            self.line(format!(
+                r#"{{"kind":"event_to_screen","us":{us},"rows":{rows}}}"#
+            ));
         }
-        self.line(format!(r#"{{"kind":"frame","render_us":{render_us},"rows":{rows}}}"#));
+        self.line(format!(
+            r#"{{"kind":"frame","render_us":{render_us},"rows":{rows}}}"#
+        ));
     }
 }

@@ -118,7 +118,10 @@ pub fn container(
         .as_ref()
         .and_then(|n| n.ports.clone())
         .unwrap_or_default();
-    let port_map = if live_ports.values().any(|b| b.as_ref().is_some_and(|v| !v.is_empty())) {
+    let port_map = if live_ports
+        .values()
+        .any(|b| b.as_ref().is_some_and(|v| !v.is_empty()))
+    {
         live_ports
     } else {
         hc.port_bindings.clone().unwrap_or_default()
@@ -129,7 +132,11 @@ pub fn container(
             bindings.iter().flatten().map(move |b| PublishedPort {
                 container_port: cport.clone(),
                 host_ip: s(&b.host_ip),
-                host_port: b.host_port.as_deref().and_then(|p| p.parse().ok()).filter(|p| *p != 0),
+                host_port: b
+                    .host_port
+                    .as_deref()
+                    .and_then(|p| p.parse().ok())
+                    .filter(|p| *p != 0),
             })
         })
         .collect();
@@ -161,7 +168,9 @@ pub fn container(
         },
         _ => match state.health.as_ref().and_then(|h| h.status) {
             // The image's HEALTHCHECK shows up only as State.Health once it ran.
-            Some(status) if status != HealthStatusEnum::EMPTY && status != HealthStatusEnum::NONE => {
+            Some(status)
+                if status != HealthStatusEnum::EMPTY && status != HealthStatusEnum::NONE =>
+            {
                 Healthcheck::Configured {
                     status: Some(status.to_string()),
                 }
@@ -233,7 +242,12 @@ pub fn container(
             .device_requests
             .iter()
             .flatten()
-            .map(|r| r.driver.clone().filter(|d| !d.is_empty()).unwrap_or_else(|| "gpu".into()))
+            .map(|r| {
+                r.driver
+                    .clone()
+                    .filter(|d| !d.is_empty())
+                    .unwrap_or_else(|| "gpu".into())
+            })
             .collect(),
 
         resources: Resources {
@@ -308,7 +322,11 @@ pub fn host(
             .map(|c| c.version.clone())
     };
     let default_runtime = s(&info.default_runtime);
-    let runtime_name = if default_runtime.is_empty() { "runc".to_string() } else { default_runtime.clone() };
+    let runtime_name = if default_runtime.is_empty() {
+        "runc".to_string()
+    } else {
+        default_runtime.clone()
+    };
     let runc = component(&runtime_name)
         .or_else(|| component("runc"))
         .unwrap_or_default();
@@ -321,7 +339,11 @@ pub fn host(
         .into_iter()
         .filter(|c| !BUILTIN_INSECURE.contains(&c.as_str()))
         .collect();
-    if let Some(index) = info.registry_config.as_ref().and_then(|r| r.index_configs.as_ref()) {
+    if let Some(index) = info
+        .registry_config
+        .as_ref()
+        .and_then(|r| r.index_configs.as_ref())
+    {
         for (name, cfg) in index {
             if cfg.secure == Some(false) && !insecure.contains(name) {
                 insecure.push(name.clone());
@@ -385,7 +407,10 @@ pub fn host(
         default_runtime,
         runtimes,
         bridge_icc,
-        firewall_driver: info.firewall_backend.as_ref().and_then(|f| f.driver.clone()),
+        firewall_driver: info
+            .firewall_backend
+            .as_ref()
+            .and_then(|f| f.driver.clone()),
         containers_total: info.containers.unwrap_or(0),
     }
 }
@@ -416,7 +441,13 @@ mod tests {
     fn converts_a_real_daemon() {
         let info: SystemInfo = fixture("info_20.10.json");
         let version: SystemVersion = fixture("version_20.10.json");
-        let h = host("unix:///var/run/docker.sock", false, &info, &version, Some(true));
+        let h = host(
+            "unix:///var/run/docker.sock",
+            false,
+            &info,
+            &version,
+            Some(true),
+        );
         assert_eq!(h.engine.api_version, "1.41");
         assert!(!h.engine.runc.is_empty());
         assert!(!h.engine.containerd.is_empty());

@@ -29,7 +29,11 @@ mod tests {
         for m in &all {
             assert!(seen.insert(m.id), "duplicate rule id {}", m.id);
             assert!(m.id.starts_with("SW-"), "{} must start with SW-", m.id);
-            assert!(!m.title.is_empty() && !m.technique.is_empty() && !m.fix.is_empty(), "{} is missing text", m.id);
+            assert!(
+                !m.title.is_empty() && !m.technique.is_empty() && !m.fix.is_empty(),
+                "{} is missing text",
+                m.id
+            );
         }
     }
 }

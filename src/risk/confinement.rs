@@ -301,8 +301,7 @@ pub fn no_new_privileges(c: &ContainerFacts, host: &HostFacts) -> bool {
 
 /// Resolve everything at once.
 pub fn resolve(c: &ContainerFacts, host: &HostFacts, fleet: &Fleet<'_>) -> Confinement {
-    let seccomp = if host.security.seccomp_profile.is_none() && !host.security_options.is_empty()
-    {
+    let seccomp = if host.security.seccomp_profile.is_none() && !host.security_options.is_empty() {
         Seccomp::Unsupported
     } else if c.has_security_opt("seccomp", "unconfined") {
         Seccomp::Unconfined("SecurityOpt seccomp=unconfined")
@@ -317,7 +316,9 @@ pub fn resolve(c: &ContainerFacts, host: &HostFacts, fleet: &Fleet<'_>) -> Confi
         Seccomp::Unconfined("Privileged=true turns seccomp off")
     } else {
         match host.security.seccomp_profile.as_deref() {
-            Some("unconfined") => Seccomp::Unconfined("daemon default seccomp profile is unconfined"),
+            Some("unconfined") => {
+                Seccomp::Unconfined("daemon default seccomp profile is unconfined")
+            }
             Some("builtin") | Some("default") | None => Seccomp::Default,
             Some(_) => Seccomp::Custom,
         }
@@ -353,8 +354,8 @@ pub fn resolve(c: &ContainerFacts, host: &HostFacts, fleet: &Fleet<'_>) -> Confi
 
     let userns_private_mode = c.userns_mode.is_empty() || c.userns_mode == "private";
     let userns_host = host.security.userns_remap && c.userns_mode == "host";
-    let root_is_host_root = !(host.security.rootless
-        || (host.security.userns_remap && userns_private_mode));
+    let root_is_host_root =
+        !(host.security.rootless || (host.security.userns_remap && userns_private_mode));
 
     let cgroupns_host = match c.cgroupns_mode.as_str() {
         "host" => true,

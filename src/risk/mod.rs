@@ -33,7 +33,11 @@ pub struct Ctx<'a> {
 /// Evaluate every container rule for one container, worst first.
 pub fn evaluate_container(c: &ContainerFacts, host: &HostFacts, fleet: &Fleet<'_>) -> Vec<Finding> {
     let conf = confinement::resolve(c, host, fleet);
-    let ctx = Ctx { c, host, conf: &conf };
+    let ctx = Ctx {
+        c,
+        host,
+        conf: &conf,
+    };
     let mut out = Vec::new();
     for check in rules::CHECKS {
         check(&ctx, &mut out);

@@ -135,7 +135,13 @@ mod tests {
 
     #[test]
     fn empty_is_zero_and_low() {
-        assert_eq!(score(&[]), Score { value: 0, band: Band::Low });
+        assert_eq!(
+            score(&[]),
+            Score {
+                value: 0,
+                band: Band::Low
+            }
+        );
     }
 
     #[test]
@@ -195,7 +201,12 @@ mod tests {
     fn score_is_monotonic() {
         let mut findings = vec![];
         let mut last = 0;
-        for sev in [Severity::Low, Severity::Medium, Severity::High, Severity::Critical] {
+        for sev in [
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ] {
             findings.push(f(sev.as_str(), sev, Weighting::Normal));
             let s = score(&findings).value;
             assert!(s > last);

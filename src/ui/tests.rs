@@ -528,3 +528,40 @@ fn thousand_rows_render_the_visible_window() {
         }
     }
 }
+
+/// The log pane follows the tail and scrolls back `log_scroll` lines. Needs tui-logger as
+/// the `log` backend; skipped when another logger already owns this test binary.
+#[test]
+fn log_pane_scrolls_back_from_the_tail() {
+    let _ = tui_logger::init_logger(::log::LevelFilter::Info);
+    for i in 0..60 {
+        ::log::info!(target: "seawall::ui::probe", "scroll-probe {i:02}");
+    }
+    tui_logger::move_events();
+    let theme = Theme::fallback_dark();
+    let mut s = two();
+    s.show_log = true;
+    let draw = |s: &AppState| {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 80, 12));
+        LogPane::new(s, &theme).render(buf.area, &mut buf);
+        buf
+    };
+    let row_of = |buf: &Buffer, needle: &str| {
+        (0..buf.area.height).find(|&y| row_text(buf, y).contains(needle))
+    };
+    let tail = draw(&s);
+    let Some(last) = row_of(&tail, "scroll-probe 59") else {
+        eprintln!("SKIPPED: tui-logger is not the log backend in this test binary");
+        return;
+    };
+    s.log_scroll = 5;
+    let back = draw(&s);
+    assert_eq!(
+        row_of(&back, "scroll-probe 54"),
+        Some(last),
+        "{}",
+        all_text(&back)
+    );
+    assert!(row_of(&back, "scroll-probe 59").is_none());
+    assert!(all_text(&back).contains("↑5 lines"));
+}

@@ -14,7 +14,10 @@ pub enum LinkStatus {
     /// Inventory done, following `/events`.
     Live,
     /// Connection lost or refused; retrying after `retry_in_secs`.
-    Down { message: String, retry_in_secs: u64 },
+    Down {
+        message: String,
+        retry_in_secs: u64,
+    },
 }
 
 /// One update from a watch task.
@@ -25,7 +28,10 @@ pub enum DataEvent {
         status: LinkStatus,
     },
     /// `/info` + `/version` (re)read.
-    Host { host: HostId, facts: Box<HostFacts> },
+    Host {
+        host: HostId,
+        facts: Box<HostFacts>,
+    },
     /// A full inventory: replaces every container of this daemon.
     Snapshot {
         host: HostId,
@@ -41,7 +47,10 @@ pub enum DataEvent {
         received: Instant,
     },
     /// A container is gone (`destroy`, or missing from a resync).
-    Removed { host: HostId, id: String },
+    Removed {
+        host: HostId,
+        id: String,
+    },
     /// The raw inspect document asked for by the Inspect tab, secrets redacted.
     RawInspect {
         host: HostId,
@@ -50,7 +59,10 @@ pub enum DataEvent {
         document: Result<String, String>,
     },
     /// A Docker error worth a status-bar message.
-    Error { host: HostId, message: String },
+    Error {
+        host: HostId,
+        message: String,
+    },
 }
 
 /// Requests the console sends to one watch task.

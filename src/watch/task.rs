@@ -57,9 +57,14 @@ const CONTAINER_ACTIONS: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventEffect {
     /// Re-inspect this container.
-    Inspect { id: String, action: String },
+    Inspect {
+        id: String,
+        action: String,
+    },
     /// The container is gone.
-    Remove { id: String },
+    Remove {
+        id: String,
+    },
     Ignore,
 }
 
@@ -295,7 +300,11 @@ impl Session<'_> {
     }
 
     /// Re-inspect a set of containers, a few at a time.
-    async fn inspect_many(&mut self, ids: Vec<(String, String)>, received: Option<Instant>) -> SessionEnd {
+    async fn inspect_many(
+        &mut self,
+        ids: Vec<(String, String)>,
+        received: Option<Instant>,
+    ) -> SessionEnd {
         if ids.is_empty() {
             return Ok(());
         }
@@ -323,7 +332,11 @@ impl Session<'_> {
                 }
                 Ok(None) => {
                     self.known.remove(&id);
-                    self.send(DataEvent::Removed { host: self.host, id }).await?;
+                    self.send(DataEvent::Removed {
+                        host: self.host,
+                        id,
+                    })
+                    .await?;
                 }
                 Err(e) => {
                     self.send(DataEvent::Error {
@@ -370,10 +383,18 @@ impl Session<'_> {
             .collect();
         for id in gone {
             self.known.remove(&id);
-            self.send(DataEvent::Removed { host: self.host, id }).await?;
+            self.send(DataEvent::Removed {
+                host: self.host,
+                id,
+            })
+            .await?;
         }
         if !changed.is_empty() {
-            log::info!("{}: resync found {} changed container(s)", self.endpoint.url, changed.len());
+            log::info!(
+                "{}: resync found {} changed container(s)",
+                self.endpoint.url,
+                changed.len()
+            );
         }
         self.inspect_many(changed, None).await
     }
@@ -384,13 +405,23 @@ mod tests {
     use super::*;
     use bollard::models::{EventActor, EventMessageTypeEnum};
 
-    fn ev(typ: EventMessageTypeEnum, action: &str, id: &str, attrs: &[(&str, &str)]) -> EventMessage {
+    fn ev(
+        typ: EventMessageTypeEnum,
+        action: &str,
+        id: &str,
+        attrs: &[(&str, &str)],
+    ) -> EventMessage {
         EventMessage {
             typ: Some(typ),
             action: Some(action.into()),
             actor: Some(EventActor {
                 id: Some(id.into()),
-                attributes: Some(attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+                attributes: Some(
+                    attrs
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                ),
             }),
             ..Default::default()
         }
@@ -399,15 +430,23 @@ mod tests {
     #[test]
     fn lifecycle_events_reinspect_and_destroy_removes() {
         use EventMessageTypeEnum::CONTAINER;
-        for action in ["create", "start", "die", "update", "rename", "pause", "unpause"] {
+        for action in [
+            "create", "start", "die", "update", "rename", "pause", "unpause",
+        ] {
             assert_eq!(
                 classify_event(&ev(CONTAINER, action, "abc", &[])),
-                EventEffect::Inspect { id: "abc".into(), action: action.into() }
+                EventEffect::Inspect {
+                    id: "abc".into(),
+                    action: action.into()
+                }
             );
         }
         assert_eq!(
             classify_event(&ev(CONTAINER, "health_status: unhealthy", "abc", &[])),
-            EventEffect::Inspect { id: "abc".into(), action: "health_status".into() }
+            EventEffect::Inspect {
+                id: "abc".into(),
+                action: "health_status".into()
+            }
         );
         assert_eq!(
             classify_event(&ev(CONTAINER, "destroy", "abc", &[])),
@@ -418,19 +457,43 @@ mod tests {
     #[test]
     fn own_top_calls_and_execs_are_ignored() {
         use EventMessageTypeEnum::CONTAINER;
-        for action in ["top", "exec_create: sh", "exec_start: sh", "exec_die", "attach", "resize"] {
-            assert_eq!(classify_event(&ev(CONTAINER, action, "abc", &[])), EventEffect::Ignore, "{action}");
+        for action in [
+            "top",
+            "exec_create: sh",
+            "exec_start: sh",
+            "exec_die",
+            "attach",
+            "resize",
+        ] {
+            assert_eq!(
+                classify_event(&ev(CONTAINER, action, "abc", &[])),
+                EventEffect::Ignore,
+                "{action}"
+            );
         }
     }
 
     #[test]
     fn network_connect_reinspects_the_container() {
-        let e = ev(EventMessageTypeEnum::NETWORK, "connect", "netid", &[("container", "abc"), ("name", "appnet")]);
+        let e = ev(
+            EventMessageTypeEnum::NETWORK,
+            "connect",
+            "netid",
+            &[("container", "abc"), ("name", "appnet")],
+        );
         assert_eq!(
             classify_event(&e),
-            EventEffect::Inspect { id: "abc".into(), action: "network connect".into() }
+            EventEffect::Inspect {
+                id: "abc".into(),
+                action: "network connect".into()
+            }
         );
-        let e = ev(EventMessageTypeEnum::NETWORK, "create", "netid", &[("name", "appnet")]);
+        let e = ev(
+            EventMessageTypeEnum::NETWORK,
+            "create",
+            "netid",
+            &[("name", "appnet")],
+        );
         assert_eq!(classify_event(&e), EventEffect::Ignore);
     }
 }

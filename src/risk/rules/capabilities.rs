@@ -275,12 +275,21 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let seccomp_off = matches!(conf.seccomp, Seccomp::Unconfined(_));
 
     let push = |out: &mut Vec<Finding>, f: Finding| {
-        let f = if conf.root_is_host_root { f } else { f.mitigate() };
+        let f = if conf.root_is_host_root {
+            f
+        } else {
+            f.mitigate()
+        };
         out.push(f);
     };
 
     if ctx.c.cap_add.iter().any(|a| a == "ALL") {
-        push(out, ALL_ADDED.finding("HostConfig.CapAdd contains ALL").host_root());
+        push(
+            out,
+            ALL_ADDED
+                .finding("HostConfig.CapAdd contains ALL")
+                .host_root(),
+        );
     }
 
     for rule in TABLE {
@@ -353,8 +362,14 @@ mod tests {
     #[test]
     fn default_container_keeps_net_raw_and_does_not_drop_all() {
         let f = findings_for("{}");
-        assert_eq!(find(&f, "SW-CAP-NET_RAW").unwrap().severity, Severity::Medium);
-        assert_eq!(find(&f, "SW-CAP-DROPALL").unwrap().weighting, Weighting::Hygiene);
+        assert_eq!(
+            find(&f, "SW-CAP-NET_RAW").unwrap().severity,
+            Severity::Medium
+        );
+        assert_eq!(
+            find(&f, "SW-CAP-DROPALL").unwrap().weighting,
+            Weighting::Hygiene
+        );
         assert!(find(&f, "SW-CAP-SYS_ADMIN").is_none());
     }
 
@@ -377,9 +392,15 @@ mod tests {
     #[test]
     fn ptrace_with_host_pid_is_critical() {
         let f = findings_for(r#"{"HostConfig":{"CapAdd":["SYS_PTRACE"],"PidMode":"host"}}"#);
-        assert_eq!(find(&f, "SW-CAP-SYS_PTRACE").unwrap().severity, Severity::Critical);
+        assert_eq!(
+            find(&f, "SW-CAP-SYS_PTRACE").unwrap().severity,
+            Severity::Critical
+        );
         let f = findings_for(r#"{"HostConfig":{"CapAdd":["SYS_PTRACE"]}}"#);
-        assert_eq!(find(&f, "SW-CAP-SYS_PTRACE").unwrap().severity, Severity::High);
+        assert_eq!(
+            find(&f, "SW-CAP-SYS_PTRACE").unwrap().severity,
+            Severity::High
+        );
     }
 
     #[test]
@@ -394,9 +415,7 @@ mod tests {
 
     #[test]
     fn dropped_caps_are_not_reported() {
-        let f = findings_for(
-            r#"{"HostConfig":{"CapDrop":["ALL"],"CapAdd":["NET_BIND_SERVICE"]}}"#,
-        );
+        let f = findings_for(r#"{"HostConfig":{"CapDrop":["ALL"],"CapAdd":["NET_BIND_SERVICE"]}}"#);
         assert!(find(&f, "SW-CAP-NET_RAW").is_none());
         assert!(find(&f, "SW-CAP-DROPALL").is_none());
         let f = findings_for(r#"{"HostConfig":{"CapDrop":["NET_RAW"]}}"#);
@@ -406,16 +425,28 @@ mod tests {
     #[test]
     fn cap_add_all_is_one_critical_with_implied_details() {
         let f = findings_for(r#"{"HostConfig":{"CapAdd":["ALL"]}}"#);
-        assert_eq!(find(&f, "SW-CAP-ALL").unwrap().weighting, Weighting::HostRoot);
-        assert_eq!(find(&f, "SW-CAP-SYS_ADMIN").unwrap().weighting, Weighting::Implied);
+        assert_eq!(
+            find(&f, "SW-CAP-ALL").unwrap().weighting,
+            Weighting::HostRoot
+        );
+        assert_eq!(
+            find(&f, "SW-CAP-SYS_ADMIN").unwrap().weighting,
+            Weighting::Implied
+        );
     }
 
     #[test]
     fn net_admin_with_host_network_is_high() {
         let f = findings_for(r#"{"HostConfig":{"CapAdd":["NET_ADMIN"],"NetworkMode":"host"}}"#);
-        assert_eq!(find(&f, "SW-CAP-NET_ADMIN").unwrap().severity, Severity::High);
+        assert_eq!(
+            find(&f, "SW-CAP-NET_ADMIN").unwrap().severity,
+            Severity::High
+        );
         let f = findings_for(r#"{"HostConfig":{"CapAdd":["NET_ADMIN"]}}"#);
-        assert_eq!(find(&f, "SW-CAP-NET_ADMIN").unwrap().severity, Severity::Medium);
+        assert_eq!(
+            find(&f, "SW-CAP-NET_ADMIN").unwrap().severity,
+            Severity::Medium
+        );
     }
 
     #[test]

@@ -45,10 +45,14 @@ pub const META: &[RuleMeta] = &[DEVICE, CGROUP_RULE, GPU];
 /// How dangerous a device node is.
 fn device_severity(path: &str) -> Severity {
     let name = path.trim_start_matches("/dev/");
-    let block = ["sd", "hd", "vd", "xvd", "nvme", "mmcblk", "loop", "dm-", "md", "sr"];
+    let block = [
+        "sd", "hd", "vd", "xvd", "nvme", "mmcblk", "loop", "dm-", "md", "sr",
+    ];
     if matches!(name, "mem" | "kmem" | "port") || block.iter().any(|b| name.starts_with(b)) {
         Severity::Critical
-    } else if matches!(name, "kvm" | "fuse" | "net/tun" | "vhost-net" | "kmsg") || name.starts_with("bus/") {
+    } else if matches!(name, "kvm" | "fuse" | "net/tun" | "vhost-net" | "kmsg")
+        || name.starts_with("bus/")
+    {
         Severity::Medium
     } else {
         Severity::Low
@@ -66,12 +70,19 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             ))
             .with_severity(sev);
         if sev == Severity::Critical {
-            f = f.with_title(format!("Host disk or memory device {} passed through", d.host_path));
+            f = f.with_title(format!(
+                "Host disk or memory device {} passed through",
+                d.host_path
+            ));
             if d.permissions.contains('w') || d.permissions.is_empty() {
                 f = f.host_root();
             }
         }
-        out.push(if ctx.conf.root_is_host_root { f } else { f.mitigate() });
+        out.push(if ctx.conf.root_is_host_root {
+            f
+        } else {
+            f.mitigate()
+        });
     }
     for rule in &c.device_cgroup_rules {
         let mut parts = rule.split_whitespace();
@@ -89,7 +100,11 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         if sev == Severity::Critical && ctx.conf.has_cap("MKNOD") {
             f = f.host_root();
         }
-        out.push(if ctx.conf.root_is_host_root { f } else { f.mitigate() });
+        out.push(if ctx.conf.root_is_host_root {
+            f
+        } else {
+            f.mitigate()
+        });
     }
     if !c.device_requests.is_empty() {
         out.push(GPU.finding(format!(

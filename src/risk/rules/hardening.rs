@@ -54,16 +54,26 @@ const SAFE_SYSCTLS: &[&str] = &[
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let c = ctx.c;
     if !c.readonly_rootfs {
-        out.push(WRITABLE_ROOTFS.finding("HostConfig.ReadonlyRootfs = false").hygiene());
+        out.push(
+            WRITABLE_ROOTFS
+                .finding("HostConfig.ReadonlyRootfs = false")
+                .hygiene(),
+        );
     }
     for (key, value) in &c.sysctls {
         if !SAFE_SYSCTLS.contains(&key.as_str()) {
             out.push(SYSCTL.finding(format!("HostConfig.Sysctls[{key}] = {value}")));
         }
     }
-    if ["runsc", "kata", "kata-runtime", "io.containerd.kata.v2", "io.containerd.runsc.v1"]
-        .iter()
-        .any(|r| c.runtime.contains(r))
+    if [
+        "runsc",
+        "kata",
+        "kata-runtime",
+        "io.containerd.kata.v2",
+        "io.containerd.runsc.v1",
+    ]
+    .iter()
+    .any(|r| c.runtime.contains(r))
     {
         out.push(SANDBOX.finding(format!("HostConfig.Runtime = {}", c.runtime)));
     }
@@ -82,7 +92,9 @@ mod tests {
 
     #[test]
     fn unsafe_sysctls() {
-        let f = findings_for(r#"{"HostConfig":{"Sysctls":{"net.ipv4.ip_forward":"1","net.ipv4.ping_group_range":"0 1"}}}"#);
+        let f = findings_for(
+            r#"{"HostConfig":{"Sysctls":{"net.ipv4.ip_forward":"1","net.ipv4.ping_group_range":"0 1"}}}"#,
+        );
         let hits: Vec<_> = f.iter().filter(|x| x.id == "SW-HARD-002").collect();
         assert_eq!(hits.len(), 1);
         assert!(hits[0].evidence.contains("ip_forward"));

@@ -35,7 +35,11 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         "on-failure" if r.max_retries == 0 || r.max_retries > 5 => Some(format!(
             "HostConfig.RestartPolicy = on-failure, MaximumRetryCount = {}{}",
             r.max_retries,
-            if r.max_retries == 0 { " (unlimited)" } else { "" }
+            if r.max_retries == 0 {
+                " (unlimited)"
+            } else {
+                ""
+            }
         )),
         _ => None,
     };
@@ -84,6 +88,11 @@ mod tests {
         let f = findings_for(r#"{"Config":{"Healthcheck":{"Test":["CMD","true"]}}}"#);
         assert!(find(&f, "SW-LIFE-002").is_none());
         let f = findings_for(r#"{"Config":{"Healthcheck":{"Test":["NONE"]}}}"#);
-        assert!(find(&f, "SW-LIFE-002").unwrap().evidence.contains("disabled"));
+        assert!(
+            find(&f, "SW-LIFE-002")
+                .unwrap()
+                .evidence
+                .contains("disabled")
+        );
     }
 }

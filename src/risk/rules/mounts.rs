@@ -250,10 +250,24 @@ pub const PROPAGATION: RuleMeta = meta(
 
 const TABLE: &[Sensitive] = &[
     s("/run/docker.sock", &SOCKET, C, C, Below::Exact, true),
-    s("/run/containerd/containerd.sock", &SOCKET, C, C, Below::Exact, true),
+    s(
+        "/run/containerd/containerd.sock",
+        &SOCKET,
+        C,
+        C,
+        Below::Exact,
+        true,
+    ),
     s("/run/crio/crio.sock", &SOCKET, C, C, Below::Exact, true),
     s("/run/podman/podman.sock", &SOCKET, C, C, Below::Exact, true),
-    s("/run/buildkit/buildkitd.sock", &SOCKET, C, C, Below::Exact, true),
+    s(
+        "/run/buildkit/buildkitd.sock",
+        &SOCKET,
+        C,
+        C,
+        Below::Exact,
+        true,
+    ),
     s("/run/containerd", &SOCKET, C, H, Below::Subtree, true),
     s("/run", &SOCKET, C, C, Below::Exact, true),
     s("/run/user", &USER_SOCKET, H, H, Below::Subtree, false),
@@ -266,8 +280,22 @@ const TABLE: &[Sensitive] = &[
     s("/dev", &DEV, H, M, Below::Subtree, false),
     s("/root", &HOME, C, H, Below::Subtree, false),
     s("/home", &HOME, C, H, Below::HomeDirs, false),
-    s("/var/lib/docker", &RUNTIME_DATA, C, H, Below::Subtree, false),
-    s("/var/lib/containerd", &RUNTIME_DATA, C, H, Below::Subtree, false),
+    s(
+        "/var/lib/docker",
+        &RUNTIME_DATA,
+        C,
+        H,
+        Below::Subtree,
+        false,
+    ),
+    s(
+        "/var/lib/containerd",
+        &RUNTIME_DATA,
+        C,
+        H,
+        Below::Subtree,
+        false,
+    ),
     s("/var/lib/kubelet", &KUBE, C, H, Below::Subtree, false),
     s("/boot", &BOOT, H, L, Below::Subtree, false),
     s("/usr", &SYSBIN, C, L, Below::Subtree, false),
@@ -406,7 +434,9 @@ fn read_only_is_recursive(ctx: &Ctx<'_>, m: &MountFacts) -> bool {
         return false;
     }
     let major = |v: &str| {
-        let mut it = v.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        let mut it = v
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
         let a: u32 = it.next().and_then(|x| x.parse().ok()).unwrap_or(0);
         let b: u32 = it.next().and_then(|x| x.parse().ok()).unwrap_or(0);
         (a, b)
@@ -451,7 +481,11 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             if unknown_volume && socket_named {
                 out.push(
                     SOCKET
-                        .finding(format!("Mounts[]: {} -> {}", m.name.as_deref().unwrap_or(&m.source), m.destination))
+                        .finding(format!(
+                            "Mounts[]: {} -> {}",
+                            m.name.as_deref().unwrap_or(&m.source),
+                            m.destination
+                        ))
                         .host_root(),
                 );
             }
@@ -474,7 +508,9 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         // The worst entry this mount exposes.
         let mut worst: Option<(&Sensitive, Severity, &'static str, usize)> = None;
         for (index, entry) in TABLE.iter().enumerate() {
-            let Some(how) = matches(&source, entry) else { continue };
+            let Some(how) = matches(&source, entry) else {
+                continue;
+            };
             let mut sev = if m.rw { entry.rw } else { entry.ro };
             if entry.path == "/sys/fs/cgroup" && m.rw && ctx.host.cgroup_version == "1" {
                 sev = C;
@@ -495,7 +531,11 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             let f = OTHER_BIND
                 .finding(describe(m, raw))
                 .with_severity(if m.rw { M } else { L });
-            out.push(if conf.root_is_host_root { f } else { f.mitigate() });
+            out.push(if conf.root_is_host_root {
+                f
+            } else {
+                f.mitigate()
+            });
             continue;
         };
 
@@ -575,12 +615,18 @@ mod tests {
     #[test]
     fn host_root_rw_is_critical_and_ro_still_exposes_the_socket() {
         let f = findings_for(&bind("/", "/host", true));
-        let x = find(&f, "SW-MNT-002").or_else(|| find(&f, "SW-MNT-001")).unwrap();
+        let x = find(&f, "SW-MNT-002")
+            .or_else(|| find(&f, "SW-MNT-001"))
+            .unwrap();
         assert_eq!(x.severity, Severity::Critical);
         let f = findings_for(&bind("/", "/host", false));
         // Read-only / still contains /run/docker.sock.
         let x = find(&f, "SW-MNT-001").unwrap();
-        assert!(x.evidence.contains("exposes /run/docker.sock"), "{}", x.evidence);
+        assert!(
+            x.evidence.contains("exposes /run/docker.sock"),
+            "{}",
+            x.evidence
+        );
     }
 
     #[test]
@@ -596,7 +642,11 @@ mod tests {
     #[test]
     fn benign_read_only_files_are_ignored() {
         let f = findings_for(&bind("/etc/localtime", "/etc/localtime", false));
-        assert!(ids(&f).iter().all(|id| !id.starts_with("SW-MNT")), "{:?}", ids(&f));
+        assert!(
+            ids(&f).iter().all(|id| !id.starts_with("SW-MNT")),
+            "{:?}",
+            ids(&f)
+        );
     }
 
     #[test]
@@ -668,7 +718,11 @@ mod tests {
         let f = findings_for(
             r#"{"Mounts":[{"Type":"volume","Name":"data","Source":"/var/lib/docker/volumes/data/_data","Destination":"/data","Driver":"local","Mode":"z","RW":true,"Propagation":""}]}"#,
         );
-        assert!(ids(&f).iter().all(|id| !id.starts_with("SW-MNT")), "{:?}", ids(&f));
+        assert!(
+            ids(&f).iter().all(|id| !id.starts_with("SW-MNT")),
+            "{:?}",
+            ids(&f)
+        );
     }
 
     #[test]

@@ -115,7 +115,8 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             NsTarget::Host { .. } => {
                 let mut f = meta.finding(evidence(field, mode, target));
                 if meta.id == PID.id && conf.has_cap("KILL") && !c.privileged {
-                    f.evidence.push_str("; KILL is kept, so host processes can be signalled");
+                    f.evidence
+                        .push_str("; KILL is kept, so host processes can be signalled");
                 }
                 // Privileged already carries the weight of host access.
                 if c.privileged {
@@ -136,13 +137,25 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         out.push(USERNS.finding("HostConfig.UsernsMode = host while the daemon uses userns-remap"));
     }
     if conf.cgroupns_host && !c.privileged {
-        let mode = if c.cgroupns_mode.is_empty() { "(daemon default)" } else { &c.cgroupns_mode };
-        let sev = if ctx.host.cgroup_version == "1" { Severity::Medium } else { Severity::Low };
+        let mode = if c.cgroupns_mode.is_empty() {
+            "(daemon default)"
+        } else {
+            &c.cgroupns_mode
+        };
+        let sev = if ctx.host.cgroup_version == "1" {
+            Severity::Medium
+        } else {
+            Severity::Low
+        };
         out.push(
             CGROUPNS
                 .finding(format!(
                     "HostConfig.CgroupnsMode = {mode}; /info CgroupVersion = {}",
-                    if ctx.host.cgroup_version.is_empty() { "?" } else { &ctx.host.cgroup_version }
+                    if ctx.host.cgroup_version.is_empty() {
+                        "?"
+                    } else {
+                        &ctx.host.cgroup_version
+                    }
                 ))
                 .with_severity(sev),
         );
@@ -168,7 +181,13 @@ mod tests {
             assert!(x.evidence.contains("= host"));
         }
         let f = findings_for("{}");
-        for id in ["SW-NS-001", "SW-NS-002", "SW-NS-003", "SW-NS-004", "SW-NS-006"] {
+        for id in [
+            "SW-NS-001",
+            "SW-NS-002",
+            "SW-NS-003",
+            "SW-NS-004",
+            "SW-NS-006",
+        ] {
             assert!(find(&f, id).is_none(), "{id} on a default container");
         }
     }
@@ -176,7 +195,9 @@ mod tests {
     #[test]
     fn container_reference_to_a_host_pid_container_is_host() {
         let a = container(r#"{"Id":"aaaa1111","Name":"/hostpid","HostConfig":{"PidMode":"host"}}"#);
-        let b = container(r#"{"Id":"bbbb2222","Name":"/joiner","HostConfig":{"PidMode":"container:aaaa1111"}}"#);
+        let b = container(
+            r#"{"Id":"bbbb2222","Name":"/joiner","HostConfig":{"PidMode":"container:aaaa1111"}}"#,
+        );
         let host = default_host();
         let fleet = Fleet::new([&a, &b]);
         let f = evaluate_container(&b, &host, &fleet);
@@ -187,7 +208,9 @@ mod tests {
     #[test]
     fn container_reference_to_private_is_informational() {
         let a = container(r#"{"Id":"aaaa1111","Name":"/app"}"#);
-        let b = container(r#"{"Id":"bbbb2222","Name":"/sidecar","HostConfig":{"NetworkMode":"container:app"}}"#);
+        let b = container(
+            r#"{"Id":"bbbb2222","Name":"/sidecar","HostConfig":{"NetworkMode":"container:app"}}"#,
+        );
         let fleet = Fleet::new([&a, &b]);
         let f = evaluate_container(&b, &default_host(), &fleet);
         assert!(find(&f, "SW-NS-002").is_none());

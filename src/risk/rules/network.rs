@@ -56,8 +56,15 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let mut listed = Vec::new();
     let mut wildcard = Vec::new();
     for p in &c.ports {
-        let host_ip = if p.host_ip.is_empty() { "0.0.0.0 (daemon default)" } else { &p.host_ip };
-        let port = p.host_port.map(|n| n.to_string()).unwrap_or_else(|| "(any)".into());
+        let host_ip = if p.host_ip.is_empty() {
+            "0.0.0.0 (daemon default)"
+        } else {
+            &p.host_ip
+        };
+        let port = p
+            .host_port
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "(any)".into());
         let shown = if host_ip.contains(':') {
             format!("[{host_ip}]:{port}->{}", p.container_port)
         } else {

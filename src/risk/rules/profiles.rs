@@ -2,7 +2,7 @@
 //! no-new-privileges, unmasked system paths and writable cgroups. Each LSM rule is gated on
 //! what `/info` says the daemon supports.
 
-use super::super::confinement::{AppArmor, Seccomp, SeLinux};
+use super::super::confinement::{AppArmor, SeLinux, Seccomp};
 use super::super::{Ctx, Finding, RuleMeta, Scope, Severity};
 
 const fn p(
@@ -120,16 +120,17 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 
     match &conf.seccomp {
         Seccomp::Unconfined(why) => out.push(implied_by_privileged(SECCOMP_OFF.finding(*why))),
-        Seccomp::Unsupported => out.push(
-            SECCOMP_UNSUPPORTED.finding("/info SecurityOptions has no name=seccomp entry"),
-        ),
+        Seccomp::Unsupported => {
+            out.push(SECCOMP_UNSUPPORTED.finding("/info SecurityOptions has no name=seccomp entry"))
+        }
         Seccomp::Default | Seccomp::Custom => {}
     }
 
     if let AppArmor::Unconfined(why) = &conf.apparmor {
-        out.push(implied_by_privileged(
-            APPARMOR_OFF.finding(format!("{why} (AppArmorProfile = {:?})", c.apparmor_profile)),
-        ));
+        out.push(implied_by_privileged(APPARMOR_OFF.finding(format!(
+            "{why} (AppArmorProfile = {:?})",
+            c.apparmor_profile
+        ))));
     }
 
     match &conf.selinux {
@@ -156,9 +157,9 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     // The daemon fills MaskedPaths at create time; an empty list means someone cleared it.
     let masked_cleared = c.masked_paths.as_ref().is_some_and(|m| m.is_empty());
     if c.has_security_opt("systempaths", "unconfined") {
-        out.push(implied_by_privileged(
-            SYSTEMPATHS.finding("HostConfig.SecurityOpt contains systempaths=unconfined"),
-        ));
+        out.push(implied_by_privileged(SYSTEMPATHS.finding(
+            "HostConfig.SecurityOpt contains systempaths=unconfined",
+        )));
     } else if masked_cleared && !c.privileged {
         out.push(SYSTEMPATHS.finding("HostConfig.MaskedPaths is empty"));
     }
@@ -196,7 +197,10 @@ mod tests {
         let x = find(&f, "SW-SEC-001").expect("privileged disables seccomp");
         assert_eq!(x.weighting, Weighting::Implied);
         assert!(x.evidence.contains("Privileged"));
-        assert_eq!(find(&f, "SW-SEC-002").unwrap().weighting, Weighting::Implied);
+        assert_eq!(
+            find(&f, "SW-SEC-002").unwrap().weighting,
+            Weighting::Implied
+        );
     }
 
     #[test]
@@ -223,7 +227,11 @@ mod tests {
     #[test]
     fn no_new_privileges_parses_the_boolean() {
         assert!(find(&findings_for("{}"), "SW-SEC-004").is_some());
-        for ok in ["no-new-privileges", "no-new-privileges=true", "no-new-privileges:true"] {
+        for ok in [
+            "no-new-privileges",
+            "no-new-privileges=true",
+            "no-new-privileges:true",
+        ] {
             let f = findings_for(&format!(r#"{{"HostConfig":{{"SecurityOpt":["{ok}"]}}}}"#));
             assert!(find(&f, "SW-SEC-004").is_none(), "{ok}");
         }
@@ -240,7 +248,10 @@ mod tests {
         assert!(find(&f, "SW-SEC-005").is_some());
         let mut host = default_host();
         host.cgroup_version = "1".into();
-        let f = findings_with_host(r#"{"HostConfig":{"SecurityOpt":["writable-cgroups=true"]}}"#, &host);
+        let f = findings_with_host(
+            r#"{"HostConfig":{"SecurityOpt":["writable-cgroups=true"]}}"#,
+            &host,
+        );
         assert_eq!(find(&f, "SW-SEC-006").unwrap().severity, Severity::Critical);
     }
 

@@ -84,19 +84,25 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             out.push(OOM_KILL_DISABLED.finding("HostConfig.OomKillDisable = true, Memory = 0"));
         }
     }
-    let cpu_limited = res.nano_cpus > 0
-        || res.cpu_shares > 0
-        || res.cpu_quota > 0
-        || !res.cpuset_cpus.is_empty();
+    let cpu_limited =
+        res.nano_cpus > 0 || res.cpu_shares > 0 || res.cpu_quota > 0 || !res.cpuset_cpus.is_empty();
     if !cpu_limited {
         out.push(
-            CPU.finding("HostConfig.NanoCpus, CpuShares and CpuQuota are 0 and CpusetCpus is empty")
-                .hygiene(),
+            CPU.finding(
+                "HostConfig.NanoCpus, CpuShares and CpuQuota are 0 and CpusetCpus is empty",
+            )
+            .hygiene(),
         );
     }
     if res.pids_limit.is_none_or(|p| p <= 0) {
-        let shown = res.pids_limit.map(|p| p.to_string()).unwrap_or_else(|| "null".into());
-        out.push(PIDS.finding(format!("HostConfig.PidsLimit = {shown}")).hygiene());
+        let shown = res
+            .pids_limit
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "null".into());
+        out.push(
+            PIDS.finding(format!("HostConfig.PidsLimit = {shown}"))
+                .hygiene(),
+        );
     }
     if res.ulimits.is_empty() {
         out.push(ULIMITS.finding("HostConfig.Ulimits is empty").hygiene());

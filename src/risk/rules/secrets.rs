@@ -43,7 +43,12 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             names.join(", ")
         )));
     }
-    if let Some(dh) = ctx.c.env.iter().find(|e| e.name == "DOCKER_HOST" && !e.value.is_empty()) {
+    if let Some(dh) = ctx
+        .c
+        .env
+        .iter()
+        .find(|e| e.name == "DOCKER_HOST" && !e.value.is_empty())
+    {
         out.push(DOCKER_HOST_ENV.finding(format!("Config.Env DOCKER_HOST = {}", dh.value)));
     }
 }
@@ -68,6 +73,11 @@ mod tests {
     #[test]
     fn docker_host_env_is_flagged() {
         let f = findings_for(r#"{"Config":{"Env":["DOCKER_HOST=tcp://10.0.0.1:2375"]}}"#);
-        assert!(find(&f, "SW-ENV-002").unwrap().evidence.contains("tcp://10.0.0.1:2375"));
+        assert!(
+            find(&f, "SW-ENV-002")
+                .unwrap()
+                .evidence
+                .contains("tcp://10.0.0.1:2375")
+        );
     }
 }

@@ -47,11 +47,17 @@ pub fn container(overlay: &str) -> ContainerFacts {
     container_with_volumes(overlay, &HashMap::new())
 }
 
-pub fn container_with_volumes(overlay: &str, volumes: &HashMap<String, VolumeBacking>) -> ContainerFacts {
+pub fn container_with_volumes(
+    overlay: &str,
+    volumes: &HashMap<String, VolumeBacking>,
+) -> ContainerFacts {
     let mut doc: Value = serde_json::from_str(BASE).expect("base fixture");
     // The capture comes from a cgroup v1 host; the default test host is cgroup v2, where the
     // daemon's default cgroup namespace is private.
-    merge(&mut doc, &serde_json::json!({"HostConfig": {"CgroupnsMode": "private"}}));
+    merge(
+        &mut doc,
+        &serde_json::json!({"HostConfig": {"CgroupnsMode": "private"}}),
+    );
     let patch: Value = serde_json::from_str(overlay).expect("overlay is JSON");
     merge(&mut doc, &patch);
     let inspect = serde_json::from_value(doc).expect("inspect parses");

@@ -6,10 +6,11 @@
 
 use super::TabCtx;
 use crate::risk::confinement::{ALL_CAPS, DEFAULT_CAPS, effective_caps};
-use crate::risk::{Scope, Severity, catalog};
+use crate::risk::{RuleMeta, Scope, Severity, catalog};
 use crate::theme::Role;
 use crate::ui::text::{first_sentence, fit, pad, severity_short};
 use ratatui::text::{Line, Span};
+use std::sync::OnceLock;
 
 const NAME_W: usize = 18;
 const STATUS_W: usize = 10;
@@ -20,9 +21,22 @@ pub fn danger(ctx: &TabCtx<'_>, cap: &str) -> Option<(Severity, String)> {
     if let Some(f) = ctx.c.findings.iter().find(|f| f.id == id) {
         return Some((f.severity, first_sentence(&f.technique).to_string()));
     }
-    catalog::get(&id)
+    cap_rules()
+        .iter()
+        .find(|m| m.id == id)
         .filter(|m| m.scope == Scope::Container && m.severity >= Severity::Medium)
         .map(|m| (m.severity, first_sentence(m.technique).to_string()))
+}
+
+/// The catalog's capability rules, read once.
+fn cap_rules() -> &'static [RuleMeta] {
+    static RULES: OnceLock<Vec<RuleMeta>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        catalog::all()
+            .into_iter()
+            .filter(|m| m.id.starts_with("SW-CAP-"))
+            .collect()
+    })
 }
 
 /// The lines, and a count for the pane title.

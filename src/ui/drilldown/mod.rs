@@ -13,10 +13,11 @@ pub mod security;
 
 use super::text::{band_short, fit, wrap_hanging};
 use crate::app::{AppState, ContainerView, Drilldown, Tab};
-use crate::model::HostFacts;
+use crate::model::{ContainerFacts, HostFacts};
 use crate::risk::Fleet;
 use crate::risk::confinement::{self, Confinement};
 use crate::theme::{Role, Theme};
+use crate::watch::HostId;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -41,7 +42,7 @@ impl<'a> TabCtx<'a> {
         c: &'a ContainerView,
         host: &'a HostFacts,
     ) -> Self {
-        let fleet = Fleet::new(state.host_containers(c.host).map(|v| &v.facts));
+        let fleet = Fleet::new(referenced(state, c));
         let conf = confinement::resolve(&c.facts, host, &fleet);
         TabCtx {
             state,
@@ -55,6 +56,55 @@ impl<'a> TabCtx<'a> {
     pub fn style(&self, role: Role) -> Style {
         self.theme.style(role)
     }
+}
+
+/// `c` and the containers it reaches through `container:` namespace modes (transitively),
+/// looked up the way `Fleet::get` does. Resolving against this small fleet gives the same
+/// answer as the whole daemon's, without hashing every container on each frame.
+pub fn referenced<'a>(state: &'a AppState, c: &'a ContainerView) -> Vec<&'a ContainerFacts> {
+    let mut out: Vec<&ContainerFacts> = vec![&c.facts];
+    let mut i = 0;
+    while i < out.len() && out.len() < 64 {
+        let cur = out[i];
+        for mode in [
+            &cur.pid_mode,
+            &cur.network_mode,
+            &cur.ipc_mode,
+            &cur.uts_mode,
+        ] {
+            if let Some(found) = mode
+                .strip_prefix("container:")
+                .and_then(|r| find_reference(state, c.host, r))
+                && !out.iter().any(|o| o.id == found.id)
+            {
+                out.push(found);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A `container:<x>` reference: an exact id or name, else a unique id prefix of 4+ chars.
+fn find_reference<'a>(
+    state: &'a AppState,
+    host: HostId,
+    reference: &str,
+) -> Option<&'a ContainerFacts> {
+    let reference = reference.trim_start_matches('/');
+    let mut prefix = None;
+    let mut prefix_hits = 0;
+    for v in state.host_containers(host) {
+        let f = &v.facts;
+        if f.id == reference || f.name == reference {
+            return Some(f);
+        }
+        if reference.len() >= 4 && f.id.starts_with(reference) {
+            prefix_hits += 1;
+            prefix = Some(f);
+        }
+    }
+    if prefix_hits == 1 { prefix } else { None }
 }
 
 /// A label followed by wrapped text; continuation lines are indented to `indent`.
@@ -114,10 +164,10 @@ impl<'a> DrilldownView<'a> {
         let theme = self.theme;
         let sep = || Span::styled(" │ ", theme.style(Role::Muted));
         let Some(c) = c else {
-            let short = &self.d.key.id[..self.d.key.id.len().min(12)];
+            let short: String = self.d.key.id.chars().take(12).collect();
             return Line::from(vec![
                 Span::raw(" "),
-                Span::styled(short.to_string(), theme.style(Role::Title)),
+                Span::styled(short, theme.style(Role::Title)),
                 sep(),
                 Span::styled("container removed", theme.style(Role::StatusWarning)),
             ]);

@@ -1,0 +1,943 @@
+//! End-to-end tests of the interactive console: the real `seawall` binary runs inside a
+//! detached tmux session (its own tmux server per test, so tests run in parallel), against
+//! the real Docker daemon, and the tests read the screen with `tmux capture-pane`.
+//!
+//! - `live_row_drilldown_caps_and_mounts`: a dangerous container created while seawall is
+//!   open shows up live with the right band; its drilldown shows its capabilities and
+//!   mounts; stopping and removing it is reflected live. The latencies are printed.
+//! - `quits_cleanly_and_restores_terminal`: `q`, ctrl-c, SIGTERM and SIGHUP each exit 0 and
+//!   leave the terminal as it was: main screen, cooked mode with echo, cursor shown.
+//! - `too_small_terminal_message`: a tiny terminal gets a message, not a crash; growing
+//!   the window brings the console back.
+//! - `broken_config_starts_with_defaults`: a bad config file is named on screen, with the key.
+//!
+//! The pane runs `seawall --config <file>; echo SEAWALL-EXITED-$?; stty -a; echo ...; sleep 30`
+//! through `sh -c`, built only from paths this file controls (single-quoted), so the
+//! exit code and the terminal modes after seawall exits are visible on screen.
+//!
+//! Without tmux (or, for the daemon test, without a daemon) the tests print a loud SKIPPED
+//! line and pass, except in CI, where they fail: `scripts/ensure-docker.sh` installs both.
+
+mod common;
+
+use common::{Spec, TestDaemon, docker, in_ci, run_with_timeout};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// How often the screen is read while waiting.
+const POLL: Duration = Duration::from_millis(50);
+/// The start of seawall's header bar.
+const HEADER: &str = " seawall │";
+/// Printed by the pane's shell after seawall exits, with its exit code.
+const EXIT_MARKER: &str = "SEAWALL-EXITED-";
+/// Printed by the pane's shell after `stty -a`.
+const STTY_MARKER: &str = "SEAWALL-STTY-DONE";
+/// How long seawall may take to start and reach the daemon (it lists every container on
+/// the daemon first, and other tests may have created many).
+const STARTUP: Duration = Duration::from_secs(15);
+/// How long a live change (container created, stopped, removed) may take to show.
+const LIVE: Duration = Duration::from_secs(5);
+/// How long a key press may take to show.
+const KEY: Duration = Duration::from_secs(3);
+/// Limit for one tmux command.
+const TMUX_TIMEOUT: Duration = Duration::from_secs(10);
+
+static SESSIONS: AtomicUsize = AtomicUsize::new(0);
+
+/// Is tmux installed? Prints a loud SKIPPED line (or panics in CI) when it is not.
+fn tmux_available() -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        return true;
+    }
+    if in_ci() {
+        panic!(
+            "CI is set, so the console end-to-end tests must run, but tmux is not installed. \
+             Run scripts/ensure-docker.sh before `cargo test`."
+        );
+    }
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("this test")
+        .to_string();
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+         SKIPPED: tmux is not installed ({test}).\n\
+         Run scripts/ensure-docker.sh to run the console end-to-end tests.\n\
+         !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+    );
+    false
+}
+
+/// Quote a string for `sh` (single quotes; a quote inside becomes `'\''`).
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// Quote a string as a TOML basic string.
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The config every console test uses unless it brings its own: the log goes into the
+/// test's temporary directory, never the user's home.
+fn default_config(dir: &Path) -> String {
+    let log = dir.join("seawall.log");
+    format!(
+        "[log]\nfile = {}\n\n[ui]\ntheme = \"dark\"\n",
+        toml_string(&log.to_string_lossy())
+    )
+}
+
+/// One seawall console running in a detached tmux session on a tmux server of its own.
+/// Dropping it kills the tmux server (and with it seawall).
+struct Console {
+    socket: String,
+    /// The server's socket file, removed on drop (`kill-server` leaves it behind).
+    socket_path: Option<PathBuf>,
+    target: String,
+    dir: tempfile::TempDir,
+    config: PathBuf,
+}
+
+impl Console {
+    /// Start seawall `width` x `height` with the default test config.
+    fn start(width: u16, height: u16) -> Console {
+        Console::start_with(width, height, default_config)
+    }
+
+    /// Start seawall with the config file text `config(tempdir)`.
+    fn start_with(width: u16, height: u16, config: impl FnOnce(&Path) -> String) -> Console {
+        Console::start_full(width, height, config, "")
+    }
+
+    /// Start seawall with a fixed command prefix (e.g. `env X=1 `) before the binary.
+    fn start_full(
+        width: u16,
+        height: u16,
+        config: impl FnOnce(&Path) -> String,
+        prefix: &'static str,
+    ) -> Console {
+        let dir = tempfile::Builder::new()
+            .prefix("sw-e2e-")
+            .tempdir()
+            .expect("a temporary directory");
+        let config_path = dir.path().join("seawall.toml");
+        std::fs::write(&config_path, config(dir.path())).expect("write the config file");
+        // Our own tmux config: no ~/.tmux.conf, no status line (the pane is the whole
+        // window), the terminal type seawall sees, and dead panes kept for capture.
+        let tmux_conf = dir.path().join("tmux.conf");
+        std::fs::write(
+            &tmux_conf,
+            "set -g default-terminal \"xterm-256color\"\n\
+             set -g status off\n\
+             set -g remain-on-exit on\n\
+             set -g history-limit 1000\n",
+        )
+        .expect("write the tmux config");
+
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let n = SESSIONS.fetch_add(1, Ordering::Relaxed);
+        let socket = format!("seawall-e2e-{}-{nanos:x}-{n}", std::process::id());
+        let session = "sw".to_string();
+
+        let bin = env!("CARGO_BIN_EXE_seawall");
+        let pane_cmd = format!(
+            "{prefix}{} --config {}; echo {EXIT_MARKER}$?; stty -a; echo {STTY_MARKER}; sleep 30",
+            sh_quote(bin),
+            sh_quote(&config_path.to_string_lossy())
+        );
+
+        // The tmux server (started by this command) passes its environment to the pane.
+        let mut cmd = Command::new("tmux");
+        cmd.arg("-L")
+            .arg(&socket)
+            .arg("-f")
+            .arg(&tmux_conf)
+            .args(["new-session", "-d", "-s", &session])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .arg(&pane_cmd);
+        for (k, _) in std::env::vars_os() {
+            let k = k.to_string_lossy().to_string();
+            // Settings from the environment would override the test's config file.
+            if k.to_ascii_uppercase().starts_with("SEAWALL_") || k == "TMUX" || k == "TMUX_PANE" {
+                cmd.env_remove(&k);
+            }
+        }
+        cmd.env_remove("NO_COLOR")
+            .env("TERM", "xterm-256color")
+            // Defaults that a broken config falls back to must stay in the temp dir too.
+            .env("XDG_CONFIG_HOME", dir.path().join("xdg-config"))
+            .env("XDG_STATE_HOME", dir.path().join("xdg-state"))
+            .env("XDG_DATA_HOME", dir.path().join("xdg-data"));
+        // DOCKER_HOST / DOCKER_CONTEXT stay as they are: seawall then talks to the same
+        // daemon as the docker CLI the fixtures use (the local socket on these machines).
+
+        let mut console = Console {
+            socket,
+            socket_path: None,
+            target: format!("{session}:0.0"),
+            dir,
+            config: config_path,
+        };
+        let out = run_with_timeout(cmd, TMUX_TIMEOUT);
+        assert!(
+            out.status.success(),
+            "tmux new-session failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        let path = console.display("#{socket_path}");
+        console.socket_path = Some(PathBuf::from(path)).filter(|p| p.is_absolute());
+        console
+    }
+
+    /// Run `tmux -L <socket> <args>`.
+    fn tmux(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new("tmux");
+        cmd.arg("-L").arg(&self.socket).args(args);
+        run_with_timeout(cmd, TMUX_TIMEOUT)
+    }
+
+    /// Run a tmux command that must succeed; its trimmed stdout.
+    fn tmux_ok(&self, args: &[&str]) -> String {
+        let out = self.tmux(args);
+        assert!(
+            out.status.success(),
+            "tmux {args:?} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        String::from_utf8_lossy(&out.stdout).trim_end().to_string()
+    }
+
+    /// The visible screen, one line per row.
+    fn capture(&self) -> String {
+        self.tmux_ok(&["capture-pane", "-p", "-t", &self.target])
+    }
+
+    /// The pane's history and screen, wrapped lines joined (what the shell printed after
+    /// seawall exited may have scrolled off a small pane).
+    fn capture_history(&self) -> String {
+        self.tmux_ok(&["capture-pane", "-p", "-J", "-S", "-", "-t", &self.target])
+    }
+
+    /// Press keys, in tmux's key names (`Enter`, `Escape`, `C-c`, `q`...).
+    fn send_keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.target];
+        args.extend_from_slice(keys);
+        self.tmux_ok(&args);
+    }
+
+    /// Type text literally.
+    fn type_text(&self, text: &str) {
+        self.tmux_ok(&["send-keys", "-t", &self.target, "-l", text]);
+    }
+
+    /// A tmux format expanded for the pane (`#{alternate_on}`...).
+    fn display(&self, format: &str) -> String {
+        self.tmux_ok(&["display-message", "-p", "-t", &self.target, format])
+    }
+
+    /// The end of seawall's log file, for failure messages.
+    fn log_tail(&self) -> String {
+        let path = self.dir.path().join("seawall.log");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let lines: Vec<&str> = text.lines().collect();
+                lines[lines.len().saturating_sub(15)..].join("\n")
+            }
+            Err(e) => format!("(no log at {}: {e})", path.display()),
+        }
+    }
+
+    /// Poll the screen every 50 ms until `pred` holds on a stable screen; that screen and
+    /// how long it took until `pred` first held. On timeout, panics showing `what` and the
+    /// last screen.
+    fn wait_for(
+        &self,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> (String, Duration) {
+        self.wait_for_in(Self::capture, what, timeout, pred)
+    }
+
+    /// [`Console::wait_for`] over the history as well as the screen.
+    fn wait_for_history(
+        &self,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> (String, Duration) {
+        self.wait_for_in(Self::capture_history, what, timeout, pred)
+    }
+
+    fn wait_for_in(
+        &self,
+        capture: fn(&Console) -> String,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> (String, Duration) {
+        let start = Instant::now();
+        let mut held_since: Option<Duration> = None;
+        let mut previous: Option<String> = None;
+        loop {
+            let screen = capture(self);
+            if pred(&screen) {
+                let since = *held_since.get_or_insert(start.elapsed());
+                // A capture can catch a frame half drawn: use a screen only once it reads
+                // the same twice in a row (or when time is up and it still matches).
+                if previous.as_deref() == Some(screen.as_str()) || start.elapsed() > timeout {
+                    return (screen, since);
+                }
+            } else {
+                held_since = None;
+            }
+            if start.elapsed() > timeout {
+                let dead = self.display("#{pane_dead} #{pane_dead_status}");
+                panic!(
+                    "timed out after {timeout:?} waiting for {what}\n\
+                     (pane dead/status: {dead})\n\
+                     ---------------- last screen ----------------\n{screen}\n\
+                     ---------------------------------------------\n\
+                     seawall log (last lines):\n{}",
+                    self.log_tail()
+                );
+            }
+            previous = Some(screen);
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Wait until seawall has drawn its header.
+    fn wait_header(&self) -> Duration {
+        self.wait_for("seawall's header", STARTUP, |s| {
+            first_line(s).starts_with(HEADER)
+        })
+        .1
+    }
+
+    /// Wait until the header shows the daemon `Live`.
+    fn wait_live(&self) -> Duration {
+        self.wait_for("the header to show the daemon Live", STARTUP, |s| {
+            let l = first_line(s);
+            l.starts_with(HEADER) && l.split_whitespace().any(|t| t == "Live")
+        })
+        .1
+    }
+
+    /// Wait until the header shows the link state settled (Live, or Down without a daemon).
+    fn wait_settled(&self) {
+        self.wait_for("the header to show Live or Down", STARTUP, |s| {
+            let l = first_line(s);
+            l.starts_with(HEADER) && l.split_whitespace().any(|t| t == "Live" || t == "Down")
+        });
+    }
+
+    /// Wait for the pane's shell to print the exit marker; seawall's exit code and the screen.
+    fn wait_exit(&self, why: &str) -> (i32, String) {
+        let (screen, _) =
+            self.wait_for_history(&format!("seawall to exit after {why}"), KEY, |s| {
+                s.contains(EXIT_MARKER)
+            });
+        let code = screen
+            .split(EXIT_MARKER)
+            .nth(1)
+            .and_then(|rest| {
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                digits.parse().ok()
+            })
+            .unwrap_or_else(|| panic!("no exit code after {EXIT_MARKER}:\n{screen}"));
+        (code, screen)
+    }
+
+    /// The pid of seawall itself: the child of the pane's shell.
+    fn seawall_pid(&self) -> i32 {
+        let shell: i32 = self
+            .display("#{pane_pid}")
+            .parse()
+            .expect("pane_pid is a number");
+        child_named(shell, "seawall")
+            .unwrap_or_else(|| panic!("no seawall process under the pane's shell {shell}"))
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        // Also runs while unwinding: never panic here.
+        let mut cmd = Command::new("tmux");
+        cmd.arg("-L").arg(&self.socket).arg("kill-server");
+        let _ = cmd.output();
+        if let Some(path) = &self.socket_path {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// The first line of a screen.
+fn first_line(screen: &str) -> &str {
+    screen.lines().next().unwrap_or("")
+}
+
+/// A child of `parent` whose command name is `name`, from /proc.
+fn child_named(parent: i32, name: &str) -> Option<i32> {
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid ...`; comm may hold spaces and parentheses.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let comm = &stat[open + 1..close];
+        let ppid = stat[close + 1..]
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse::<i32>().ok());
+        if ppid == Some(parent) && comm == name {
+            return Some(pid);
+        }
+    }
+    None
+}
+
+/// A table row of the fleet view that shows this container name.
+fn fleet_row<'a>(screen: &'a str, name: &str) -> Option<&'a str> {
+    screen
+        .lines()
+        .find(|l| l.starts_with('┃') && l.split_whitespace().any(|t| t == name))
+}
+
+/// The STATE column of a fleet row (`run`, `exited`, `new`...).
+fn row_state(row: &str) -> &str {
+    row.trim_start_matches(['┃', '▸', ' '])
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+}
+
+/// The SCORE column's band marker of a fleet row: the token after the score number.
+fn row_band(row: &str) -> Option<&str> {
+    let tokens: Vec<&str> = row.split_whitespace().collect();
+    tokens.windows(2).find_map(|w| {
+        let is_score = w[0].parse::<u32>().is_ok_and(|n| n <= 100);
+        let is_band = ["CRIT", "HIGH", "MED", "LOW"].contains(&w[1]);
+        (is_score && is_band).then_some(w[1])
+    })
+}
+
+/// A row of the Capabilities tab for this capability: `["! "] CAP  STATUS  RISK  WHY`.
+fn cap_row<'a>(screen: &'a str, cap: &str) -> Option<&'a str> {
+    screen.lines().find(|l| {
+        l.trim_start_matches(['┃', '!', ' '])
+            .split_whitespace()
+            .next()
+            == Some(cap)
+    })
+}
+
+/// The STATUS column of a capability row.
+fn cap_status(row: &str) -> &str {
+    row.trim_start_matches(['┃', '!', ' '])
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("")
+}
+
+/// The lines of the Mounts tab that belong to the mount whose first line contains `head`
+/// (`source -> destination`): that line up to the next mount's first line.
+fn mount_block(screen: &str, head: &str) -> Option<Vec<String>> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let start = lines.iter().position(|l| l.contains(head))?;
+    let mut block = vec![lines[start].to_string()];
+    for l in &lines[start + 1..] {
+        if l.contains(" -> ") || l.starts_with('┗') {
+            break;
+        }
+        block.push(l.to_string());
+    }
+    Some(block)
+}
+
+/// Every whitespace-separated token on the screen.
+fn tokens(screen: &str) -> Vec<&str> {
+    screen.split_whitespace().collect()
+}
+
+/// After seawall exited: exit code 0, the main screen is back (no header, the shell's
+/// marker visible), cooked mode with echo (from `stty -a`), cursor shown, no mouse mode.
+fn assert_restored(console: &Console, how: &str) {
+    assert_restored_with(console, how, 0);
+}
+
+/// The terminal is back in cooked mode after seawall exited with `expected_code`.
+fn assert_restored_with(console: &Console, how: &str, expected_code: i32) {
+    let (code, _) = console.wait_exit(how);
+    // `stty -a` runs right after the exit marker.
+    let (history, _) =
+        console.wait_for_history(&format!("`stty -a` output after {how}"), KEY, |s| {
+            s.contains(STTY_MARKER)
+        });
+    let screen = console.capture();
+    assert_eq!(
+        code, expected_code,
+        "seawall's exit code after {how}\n{history}"
+    );
+    assert!(
+        !screen.lines().any(|l| l.starts_with(HEADER)),
+        "after {how} the seawall header is still on screen (alternate screen not left?):\n{screen}"
+    );
+    assert_eq!(
+        console.display("#{alternate_on}"),
+        "0",
+        "after {how} the pane is still on the alternate screen:\n{screen}"
+    );
+    let t = tokens(&history);
+    for mode in ["icanon", "echo", "isig", "iexten", "opost", "icrnl"] {
+        let off = format!("-{mode}");
+        assert!(
+            t.contains(&mode) && !t.contains(&off.as_str()),
+            "after {how} the terminal is not back in cooked mode: `stty -a` shows {mode} off \
+             (raw mode left on?):\n{history}"
+        );
+    }
+    assert_eq!(
+        console.display("#{cursor_flag}"),
+        "1",
+        "after {how} the cursor is still hidden:\n{screen}"
+    );
+    assert_eq!(
+        console.display("#{mouse_any_flag}"),
+        "0",
+        "after {how} mouse reporting is still on:\n{screen}"
+    );
+}
+
+/// Print a measurement (eprintln: shown with `--nocapture` or when the test fails).
+fn measured(what: &str, d: Duration) {
+    eprintln!("[console_e2e] {what}: {} ms", d.as_millis());
+}
+
+#[test]
+fn live_row_drilldown_caps_and_mounts() {
+    if !tmux_available() {
+        return;
+    }
+    let Some(td) = TestDaemon::get() else { return };
+    let test_start = Instant::now();
+    let console = Console::start(120, 40);
+    measured("start -> header", console.wait_header());
+
+    // Only this run's containers: the run id is the value of the run label.
+    console.send_keys(&["/"]);
+    console.wait_for("the filter input", KEY, |s| {
+        s.lines().last().is_some_and(|l| l.starts_with("/ "))
+    });
+    console.type_text(&td.run_id);
+    console.send_keys(&["Enter"]);
+    let filter_title = format!("filter: {}", td.run_id);
+    console.wait_for("the filter to apply", KEY, |s| {
+        s.lines()
+            .any(|l| l.starts_with('┏') && l.contains(&filter_title))
+            && !s.lines().last().is_some_and(|l| l.starts_with("/ "))
+    });
+    let live = console.wait_live();
+    measured("filter applied -> Live", live);
+
+    // Now, with seawall open and live, a dangerous container appears.
+    let name = td.unique_name("e2e-crit");
+    // `docker run` goes on in another thread while this one watches the screen, so the
+    // latencies are measured from the moment the command starts.
+    let t0 = Instant::now();
+    let (screen, seen_new, seen_run, cmd_done) = std::thread::scope(|scope| {
+        let run = scope.spawn(|| {
+            td.container_named(
+                Spec::running(
+                    "e2e-crit",
+                    &[
+                        "--cap-add",
+                        "SYS_ADMIN",
+                        "--cap-add",
+                        "SYS_PTRACE",
+                        "-v",
+                        "/etc:/host-etc:ro",
+                        "-v",
+                        "/var/run/docker.sock:/var/run/docker.sock",
+                    ],
+                ),
+                &name,
+            );
+            t0.elapsed()
+        });
+        let limit = LIVE + Duration::from_secs(5);
+        // `docker run` is create then start: the row may first show `new`, then `run`.
+        let waited = t0.elapsed();
+        let (_, since) = console.wait_for(&format!("a row for {name}"), limit, |s| {
+            fleet_row(s, &name).is_some()
+        });
+        let seen_new = waited + since;
+        let waited = t0.elapsed();
+        let (screen, since) = console.wait_for(
+            &format!("the row of {name} with STATE run and band CRIT"),
+            limit,
+            |s| {
+                fleet_row(s, &name)
+                    .is_some_and(|r| row_state(r) == "run" && row_band(r) == Some("CRIT"))
+            },
+        );
+        let seen_run = waited + since;
+        let cmd_done = match run.join() {
+            Ok(d) => d,
+            Err(e) => std::panic::resume_unwind(e),
+        };
+        (screen, seen_new, seen_run, cmd_done)
+    });
+    measured("docker run -d took", cmd_done);
+    measured("created: docker run start -> row on screen", seen_new);
+    measured(
+        "started: docker run start -> row with run + CRIT on screen",
+        seen_run,
+    );
+    measured(
+        "started: docker run returned -> row with run + CRIT on screen",
+        seen_run.saturating_sub(cmd_done),
+    );
+    let row = fleet_row(&screen, &name).unwrap();
+    assert!(
+        row.contains('▸'),
+        "the only row under the filter should be selected:\n{screen}"
+    );
+
+    // The drilldown: title names the container.
+    console.send_keys(&["Enter"]);
+    let (screen, _) = console.wait_for("the drilldown title", KEY, |s| {
+        s.lines()
+            .any(|l| l.starts_with(&format!(" {name} │")) && l.contains("CRIT"))
+    });
+    assert!(
+        screen.contains("2 Capabilities") && screen.contains("3 Mounts"),
+        "the drilldown shows its tabs:\n{screen}"
+    );
+
+    // Capabilities: the two added ones, marked as added.
+    console.send_keys(&["2"]);
+    let (screen, _) = console.wait_for("the Capabilities tab with SYS_ADMIN", KEY, |s| {
+        s.lines().any(|l| l.starts_with("┏ Capabilities"))
+            && cap_row(s, "SYS_ADMIN").is_some()
+            && cap_row(s, "SYS_PTRACE").is_some()
+    });
+    for cap in ["SYS_ADMIN", "SYS_PTRACE"] {
+        let row = cap_row(&screen, cap).unwrap();
+        assert_eq!(
+            cap_status(row),
+            "added",
+            "{cap} should be marked added: {row}\n{screen}"
+        );
+        assert!(
+            row.trim_start_matches('┃').starts_with('!'),
+            "{cap} should be marked dangerous (!): {row}"
+        );
+    }
+    let summary = screen
+        .lines()
+        .find(|l| l.contains("effective:"))
+        .unwrap_or("");
+    assert!(
+        summary.contains("2 added"),
+        "the capability summary counts 2 added: {summary:?}\n{screen}"
+    );
+
+    // Mounts: source -> destination with their findings.
+    console.send_keys(&["3"]);
+    let sock = "/var/run/docker.sock -> /var/run/docker.sock";
+    let etc = "/etc -> /host-etc";
+    let (screen, _) = console.wait_for("the Mounts tab with both binds", KEY, |s| {
+        s.lines().any(|l| l.starts_with("┏ Mounts"))
+            && s.contains(sock)
+            && s.contains(etc)
+            && s.contains("SW-MNT-001")
+            && s.contains("SW-MNT-003")
+    });
+    let block = mount_block(&screen, sock).unwrap();
+    assert!(
+        block.iter().any(|l| l.contains("SW-MNT-001")),
+        "SW-MNT-001 under the docker.sock mount: {block:#?}\n{screen}"
+    );
+    assert!(
+        block.iter().any(|l| l.contains("CRIT")),
+        "the docker.sock finding is CRIT: {block:#?}"
+    );
+    let block = mount_block(&screen, etc).unwrap();
+    assert!(
+        block.iter().any(|l| l.contains("SW-MNT-003")),
+        "SW-MNT-003 under the /etc mount: {block:#?}\n{screen}"
+    );
+    assert!(
+        block
+            .iter()
+            .any(|l| l.trim_start_matches('┃').split_whitespace().next() == Some("ro")),
+        "the /etc mount is shown read-only: {block:#?}"
+    );
+
+    // Back to the fleet; the filter is still there.
+    console.send_keys(&["Escape"]);
+    console.wait_for("the fleet view again", KEY, |s| {
+        fleet_row(s, &name).is_some() && s.contains(&filter_title)
+    });
+
+    // Stopped: the STATE column follows.
+    let t0 = Instant::now();
+    docker(&["stop", "-t", "0", name.as_str()]);
+    let cmd_done = t0.elapsed();
+    let (_, after) = console.wait_for(&format!("STATE of {name} to be exited"), LIVE, |s| {
+        fleet_row(s, &name).is_some_and(|r| row_state(r) == "exited")
+    });
+    measured("docker stop -t 0 took", cmd_done);
+    measured(
+        "stopped: STATE exited on screen after docker stop returned",
+        after,
+    );
+
+    // Removed: the row goes.
+    let t0 = Instant::now();
+    docker(&["rm", name.as_str()]);
+    let cmd_done = t0.elapsed();
+    let (screen, after) = console.wait_for(&format!("the row of {name} to go"), LIVE, |s| {
+        fleet_row(s, &name).is_none()
+    });
+    measured("docker rm took", cmd_done);
+    measured(
+        "removed: row gone from screen after docker rm returned",
+        after,
+    );
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with("┏ containers 0/") && l.contains(&filter_title)),
+        "the table is empty under the filter:\n{screen}"
+    );
+
+    console.send_keys(&["q"]);
+    assert_restored(&console, "q");
+    measured(
+        "live_row_drilldown_caps_and_mounts total",
+        test_start.elapsed(),
+    );
+}
+
+/// How a run of the console is ended.
+#[derive(Debug, Clone, Copy)]
+enum Exit {
+    Q,
+    CtrlC,
+    Sigterm,
+    Sighup,
+    Sigint,
+    /// A panic inside the loop (debug builds honour SEAWALL_DEBUG_PANIC).
+    Panic,
+}
+
+/// Run seawall and end it with `exit`; with `settled`, only once the daemon link is up
+/// (or down), else right after the first frame, while the inventory is still loading.
+fn quit_and_check(exit: Exit, settled: bool) {
+    let t0 = Instant::now();
+    let console = if matches!(exit, Exit::Panic) {
+        Console::start_full(120, 40, default_config, "env SEAWALL_DEBUG_PANIC=1 ")
+    } else {
+        Console::start(120, 40)
+    };
+    if matches!(exit, Exit::Panic) {
+        // The panic comes right after the first frame; the hook must restore the terminal
+        // and Rust's panic exit code is 101.
+        assert_restored_with(&console, "a panic", 101);
+        let history = console.capture_history();
+        assert!(
+            history.contains("panicking on purpose"),
+            "the panic message is printed on the restored terminal:\n{history}"
+        );
+        measured("panic: whole run", t0.elapsed());
+        return;
+    }
+    console.wait_header();
+    if settled {
+        console.wait_settled();
+    }
+    let how = format!("{exit:?}");
+    assert_eq!(
+        console.display("#{alternate_on}"),
+        "1",
+        "seawall runs on the alternate screen"
+    );
+    assert_eq!(
+        console.display("#{cursor_flag}"),
+        "0",
+        "seawall hides the cursor while it runs"
+    );
+    match exit {
+        Exit::Q => console.send_keys(&["q"]),
+        Exit::CtrlC => {
+            // ctrl-c quits even while a text input takes the keys.
+            console.send_keys(&["/"]);
+            console.wait_for("the filter input", KEY, |s| {
+                s.lines().last().is_some_and(|l| l.starts_with("/ "))
+            });
+            console.send_keys(&["C-c"]);
+        }
+        Exit::Panic => unreachable!("handled above"),
+        Exit::Sigterm | Exit::Sighup | Exit::Sigint => {
+            let pid = console.seawall_pid();
+            let sig = match exit {
+                Exit::Sigterm => libc::SIGTERM,
+                Exit::Sighup => libc::SIGHUP,
+                _ => libc::SIGINT,
+            };
+            // SAFETY: kill(2) with a pid we just read from /proc and a valid signal.
+            let rc = unsafe { libc::kill(pid, sig) };
+            assert_eq!(rc, 0, "kill({pid}, {sig}) failed");
+        }
+    }
+    let t_exit = Instant::now();
+    assert_restored(&console, &how);
+    measured(
+        &format!("{how}: exit seen on screen after"),
+        t_exit.elapsed(),
+    );
+    measured(&format!("{how}: whole run"), t0.elapsed());
+}
+
+#[test]
+fn quits_cleanly_and_restores_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    // Each way out in its own tmux server, side by side.
+    // `q` once the daemon is live; the others right after the first frame, while the
+    // watch task is still listing and inspecting containers (and fewer seawalls load the
+    // daemon at once).
+    let cases = [
+        (Exit::Q, true),
+        (Exit::CtrlC, false),
+        (Exit::Sigterm, false),
+        (Exit::Sighup, false),
+        (Exit::Sigint, false),
+        (Exit::Panic, false),
+    ];
+    let handles: Vec<_> = cases
+        .into_iter()
+        .map(|(exit, settled)| {
+            std::thread::Builder::new()
+                .name(format!("quit-{exit:?}"))
+                .spawn(move || quit_and_check(exit, settled))
+                .expect("spawn a thread")
+        })
+        .collect();
+    let mut first_panic = None;
+    for h in handles {
+        if let Err(e) = h.join() {
+            first_panic.get_or_insert(e);
+        }
+    }
+    if let Some(e) = first_panic {
+        std::panic::resume_unwind(e);
+    }
+}
+
+#[test]
+fn too_small_terminal_message() {
+    if !tmux_available() {
+        return;
+    }
+    let console = Console::start(30, 8);
+    let joined = |s: &str| {
+        s.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (screen, _) = console.wait_for("the too-small message at 30x8", STARTUP, |s| {
+        let j = joined(s);
+        j.contains("terminal too small") && j.contains("have 30x8")
+    });
+    assert!(
+        !screen.contains(EXIT_MARKER),
+        "seawall exited on a small terminal:\n{screen}"
+    );
+
+    console.tmux_ok(&["resize-window", "-t", "sw", "-x", "120", "-y", "40"]);
+    let (screen, _) = console.wait_for("the fleet view after growing to 120x40", KEY, |s| {
+        first_line(s).starts_with(HEADER) && s.lines().any(|l| l.starts_with("┏ containers"))
+    });
+    assert!(
+        !joined(&screen).contains("too small"),
+        "the message is gone at 120x40:\n{screen}"
+    );
+
+    // And back down: the message again, with the new size.
+    console.tmux_ok(&["resize-window", "-t", "sw", "-x", "50", "-y", "12"]);
+    console.wait_for("the too-small message at 50x12", KEY, |s| {
+        let j = joined(s);
+        j.contains("terminal too small") && j.contains("have 50x12")
+    });
+
+    console.send_keys(&["q"]);
+    let (code, screen) = console.wait_exit("q on a small terminal");
+    assert_eq!(code, 0, "exit code:\n{screen}");
+}
+
+#[test]
+fn broken_config_starts_with_defaults() {
+    if !tmux_available() {
+        return;
+    }
+    let console = Console::start_with(120, 40, |_| "[ui]\nmouse = \"yes\"\n".to_string());
+    console.wait_header();
+    let file = console.config.to_string_lossy().to_string();
+    let (screen, _) = console.wait_for(
+        "a status message naming the config file and ui.mouse",
+        KEY,
+        |s| {
+            let footer = s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+            footer.contains(&file) && footer.contains("ui.mouse")
+        },
+    );
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with("┏ containers") || l.starts_with("┃connecting")),
+        "the fleet view is drawn despite the bad config:\n{screen}"
+    );
+    assert_eq!(
+        console.display("#{mouse_any_flag}"),
+        "0",
+        "the bad `mouse` value falls back to the default (off)"
+    );
+    console.send_keys(&["q"]);
+    let (code, screen) = console.wait_exit("q after a bad config");
+    assert_eq!(code, 0, "exit code:\n{screen}");
+}
