@@ -8,7 +8,9 @@
 //! 1. Builds (or reuses) a fleet of N containers named `sw-bench-<i>`, labelled
 //!    `seawall.bench=1`: mostly created-only busybox containers with a realistic mix of
 //!    options (binds, named volumes, capabilities, secrets in env, loopback ports, a few
-//!    privileged / host-namespace ones), and at most 20 running `sleep`.
+//!    privileged / host-namespace ones), and at most 20 running `sleep`. Containers are
+//!    created 16 at a time through bollard; bench containers beyond N are removed, so the
+//!    scan's label filter sees exactly N. The fleet stays until `--cleanup`.
 //! 2. Measures the raw API floor: one `GET /containers/json?all=1` (same label filter as the
 //!    scan) plus N `GET /containers/{id}/json`, 8 in flight over pooled keep-alive
 //!    connections (hyper-util's legacy client + hyperlocal), every body read to the end but

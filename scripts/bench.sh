@@ -6,7 +6,9 @@
 #   scripts/bench.sh --cleanup        # remove the bench containers and volumes
 #
 # The fleet (containers named sw-bench-<i>, labelled seawall.bench=1) is kept between runs
-# so that repeated runs measure the same thing; remove it with --cleanup when done.
+# so that repeated runs measure the same thing (a smaller N removes the surplus); remove it
+# with --cleanup when done. Other engineers' builds on the same machine skew the figures:
+# the table records the load average.
 # Exits non-zero only when something could not be measured; a missed target is in the table.
 set -euo pipefail
 

@@ -122,7 +122,9 @@ pub fn run(cli: Cli) -> Result<u8, String> {
         Command::Scan(args) => {
             let cfg = config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
             let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
-            let runtime = tokio::runtime::Builder::new_multi_thread()
+            // One thread: the scan is IO-bound, and on small hosts the daemon needs the
+            // other cores more than seawall does.
+            let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .map_err(|e| format!("cannot start the async runtime: {e}"))?;

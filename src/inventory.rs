@@ -107,13 +107,49 @@ pub async fn host_facts(
     Ok(convert::host(endpoint, plain_tcp, &info, &version, icc))
 }
 
-/// List and inspect the selected containers, then read the named volumes they mount.
+/// List and inspect the selected containers, sorted by name.
 pub async fn containers(
     docker: &Docker,
     endpoint: &str,
     selection: &Selection,
     concurrency: usize,
 ) -> Result<Vec<ContainerFacts>, InventoryError> {
+    let mut facts = containers_with(docker, endpoint, selection, concurrency, |c| c).await?;
+    facts.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(facts)
+}
+
+/// Every named volume's backing, from one `GET /volumes` (a local volume with `o=bind`
+/// is a host bind mount in disguise). A daemon that refuses is logged, not fatal: the
+/// volumes then simply carry no backing information.
+pub async fn volume_backings(docker: &Docker) -> HashMap<String, VolumeBacking> {
+    match docker
+        .list_volumes(None::<bollard::query_parameters::ListVolumesOptions>)
+        .await
+    {
+        Ok(list) => list
+            .volumes
+            .unwrap_or_default()
+            .iter()
+            .map(|v| (v.name.clone(), convert::volume_backing(v)))
+            .collect(),
+        Err(e) => {
+            log::warn!("cannot list volumes: {e}");
+            HashMap::new()
+        }
+    }
+}
+
+/// List and inspect the selected containers, handing each to `each` as soon as its
+/// inspect arrives (so grading overlaps with the requests still in flight). The volume
+/// list is read alongside the container list. Order of the result: arrival order.
+pub async fn containers_with<T>(
+    docker: &Docker,
+    endpoint: &str,
+    selection: &Selection,
+    concurrency: usize,
+    mut each: impl FnMut(ContainerFacts) -> T,
+) -> Result<Vec<T>, InventoryError> {
     let mut filters: HashMap<String, Vec<String>> = HashMap::new();
     if selection.running_only {
         filters.insert("status".into(), vec!["running".into()]);
@@ -126,10 +162,11 @@ pub async fn containers(
         filters: (!filters.is_empty()).then_some(filters),
         ..Default::default()
     };
-    let summaries = docker
-        .list_containers(Some(options))
-        .await
-        .map_err(|e| api_error(endpoint, "the container list", e))?;
+    let (summaries, volumes) = tokio::join!(
+        docker.list_containers(Some(options)),
+        volume_backings(docker)
+    );
+    let summaries = summaries.map_err(|e| api_error(endpoint, "the container list", e))?;
 
     let ids: Vec<String> = summaries
         .into_iter()
@@ -144,37 +181,24 @@ pub async fn containers(
         .filter_map(|s| s.id)
         .collect();
 
-    let no_volumes = HashMap::new();
-    let results: Vec<Result<Option<ContainerFacts>, InventoryError>> = stream::iter(ids)
-        .map(|id| {
-            let no_volumes = &no_volumes;
-            async move {
-                match docker.inspect_container(&id, None).await {
-                    Ok(inspect) => Ok(Some(convert::container(&inspect, no_volumes))),
-                    // Removed between the list and the inspect: not an error.
-                    Err(BollardError::DockerResponseServerError {
-                        status_code: 404, ..
-                    }) => {
-                        log::debug!("container {id} vanished before it could be inspected");
-                        Ok(None)
-                    }
-                    Err(e) => Err(api_error(endpoint, "a container inspect", e)),
-                }
-            }
+    let mut out = Vec::with_capacity(ids.len());
+    let mut inspects = stream::iter(ids)
+        .map(|id| async move {
+            let result = docker.inspect_container(&id, None).await;
+            (id, result)
         })
-        .buffer_unordered(concurrency.max(1))
-        .collect()
-        .await;
-    let mut facts = Vec::with_capacity(results.len());
-    for r in results {
-        if let Some(c) = r? {
-            facts.push(c);
+        .buffer_unordered(concurrency.max(1));
+    while let Some((id, result)) = inspects.next().await {
+        match result {
+            Ok(inspect) => out.push(each(convert::container_owned(inspect, &volumes))),
+            // Removed between the list and the inspect: not an error.
+            Err(BollardError::DockerResponseServerError {
+                status_code: 404, ..
+            }) => log::debug!("container {id} vanished before it could be inspected"),
+            Err(e) => return Err(api_error(endpoint, "a container inspect", e)),
         }
     }
-
-    attach_volume_backing(docker, &mut facts, concurrency).await;
-    facts.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(facts)
+    Ok(out)
 }
 
 /// Inspect one container (and the named volumes it mounts). `Ok(None)` when it is gone.
@@ -185,7 +209,7 @@ pub async fn inspect_one(
 ) -> Result<Option<ContainerFacts>, InventoryError> {
     match docker.inspect_container(id, None).await {
         Ok(inspect) => {
-            let mut facts = [convert::container(&inspect, &HashMap::new())];
+            let mut facts = [convert::container_owned(inspect, &HashMap::new())];
             attach_volume_backing(docker, &mut facts, 2).await;
             let [facts] = facts;
             Ok(Some(facts))

@@ -3,6 +3,7 @@
 
 use crate::docker::{ConnectError, Endpoint, Transport, connect};
 use crate::inventory::{self, Inventory, InventoryError, Selection};
+use crate::model::{ContainerFacts, HostFacts};
 use crate::report::{ContainerReport, HostReport, Posture, Report, SCHEMA};
 use crate::risk::{self, Fleet};
 use std::time::Duration;
@@ -38,30 +39,35 @@ pub enum ScanError {
 /// Grade one daemon's inventory: posture, every container's findings and score, worst first.
 pub fn grade_host(inv: &Inventory) -> HostReport {
     let fleet = Fleet::new(inv.containers.iter());
-    let mut containers: Vec<ContainerReport> = inv
+    let containers = inv
         .containers
         .iter()
-        .map(|c| {
-            let findings = risk::evaluate_container(c, &inv.host, &fleet);
-            let score = risk::score(&findings);
-            ContainerReport {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                image: c.image.clone(),
-                state: c.state.to_string(),
-                score: score.value,
-                band: score.band,
-                findings,
-            }
-        })
+        .map(|c| container_report(c, risk::evaluate_container(c, &inv.host, &fleet)))
         .collect();
+    host_report(&inv.host, containers)
+}
+
+fn container_report(c: &ContainerFacts, findings: Vec<risk::Finding>) -> ContainerReport {
+    let score = risk::score(&findings);
+    ContainerReport {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        image: c.image.clone(),
+        state: c.state.to_string(),
+        score: score.value,
+        band: score.band,
+        findings,
+    }
+}
+
+fn host_report(host: &HostFacts, mut containers: Vec<ContainerReport>) -> HostReport {
     containers.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
-    let posture_findings = risk::evaluate_host(&inv.host);
+    let posture_findings = risk::evaluate_host(host);
     let posture = risk::score(&posture_findings);
     HostReport {
-        endpoint: inv.host.endpoint.clone(),
-        name: inv.host.name.clone(),
-        engine: inv.host.engine.clone(),
+        endpoint: host.endpoint.clone(),
+        name: host.name.clone(),
+        engine: host.engine.clone(),
         posture: Posture {
             score: posture.value,
             band: posture.band,
@@ -69,6 +75,61 @@ pub fn grade_host(inv: &Inventory) -> HostReport {
         },
         containers,
     }
+}
+
+/// Does the container join another container's namespace (so grading needs the fleet)?
+fn joins_another(c: &ContainerFacts) -> bool {
+    [&c.pid_mode, &c.network_mode, &c.ipc_mode, &c.uts_mode]
+        .iter()
+        .any(|m| m.starts_with("container:"))
+}
+
+/// Connect, read and grade one daemon. Each container is graded as soon as its inspect
+/// arrives (while the next inspects are in flight); the few that join another
+/// container's namespaces are graded at the end, against the whole fleet.
+pub async fn scan_endpoint(ep: &Endpoint, opts: &ScanOptions) -> Result<HostReport, ScanError> {
+    use std::cell::RefCell;
+    let docker = connect(ep, opts.connect_timeout).await?;
+    let plain_tcp = matches!(ep.transport, Transport::Tcp { tls: None, .. });
+
+    let host: RefCell<Option<HostFacts>> = RefCell::new(None);
+    let host_task = async {
+        let facts = inventory::host_facts(&docker, &ep.url, plain_tcp).await?;
+        *host.borrow_mut() = Some(facts);
+        Ok::<(), InventoryError>(())
+    };
+    let containers_task =
+        inventory::containers_with(&docker, &ep.url, &opts.selection, opts.concurrency, |c| {
+            let findings = match &*host.borrow() {
+                Some(h) if !joins_another(&c) => {
+                    Some(risk::evaluate_container(&c, h, &Fleet::new([&c])))
+                }
+                _ => None,
+            };
+            (c, findings)
+        });
+    let (host_done, items) = tokio::join!(host_task, containers_task);
+    host_done?;
+    let items = items?;
+    let host = host.into_inner().unwrap_or_default();
+
+    // Grade the rest against the whole fleet, then build the reports without copies.
+    let late: Vec<Option<Vec<risk::Finding>>> = {
+        let fleet = Fleet::new(items.iter().map(|(c, _)| c));
+        items
+            .iter()
+            .map(|(c, f)| {
+                f.is_none()
+                    .then(|| risk::evaluate_container(c, &host, &fleet))
+            })
+            .collect()
+    };
+    let containers = items
+        .into_iter()
+        .zip(late)
+        .map(|((c, early), late)| container_report(&c, early.or(late).unwrap_or_default()))
+        .collect();
+    Ok(host_report(&host, containers))
 }
 
 /// Wrap host reports into a report stamped now.
@@ -102,7 +163,7 @@ pub async fn scan_all(
     opts: &ScanOptions,
 ) -> Vec<(Endpoint, Result<HostReport, ScanError>)> {
     let futures = endpoints.iter().map(|ep| async move {
-        let result = inventory_of(ep, opts).await.map(|inv| grade_host(&inv));
+        let result = scan_endpoint(ep, opts).await;
         (ep.clone(), result)
     });
     futures_util::future::join_all(futures).await

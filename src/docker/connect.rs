@@ -173,6 +173,26 @@ async fn handshake(transport: &Transport) -> Result<Docker, Diagnosis> {
         log::debug!("docker handshake failed: {}", error_chain(&err));
         diagnose(&err, transport)
     };
+    // On a local socket, negotiate the way the docker CLI does: one `/_ping`, whose
+    // `API-Version` header names the daemon's version (`/version` is much slower on some
+    // engines). Daemons too old to send the header fall through to `/version`.
+    if let Transport::Unix { path } = transport {
+        let Some(path) = path.to_str() else {
+            return Err(Cause::Other("the socket path is not valid UTF-8".into()).into());
+        };
+        if !Path::new(path).exists() {
+            return Err(fail(BollardError::SocketNotFoundError(path.to_string())));
+        }
+        let pool = super::unix_pool::UnixPool::new(path);
+        if let Some(server) = pool.ping_api_version().await.map_err(fail)? {
+            let version = if server < *API_DEFAULT_VERSION {
+                server
+            } else {
+                *API_DEFAULT_VERSION
+            };
+            return Ok(pool.docker(&version));
+        }
+    }
     let docker = client(transport, API_DEFAULT_VERSION)?;
     let docker = match docker.negotiate_version().await {
         Ok(docker) => docker,
@@ -187,7 +207,7 @@ async fn handshake(transport: &Transport) -> Result<Docker, Diagnosis> {
             None => return Err(fail(err)),
         },
     };
-    docker.ping().await.map_err(fail)?;
+    // The version request above already proved the daemon answers: no separate ping.
     Ok(docker)
 }
 
@@ -198,7 +218,13 @@ fn client(transport: &Transport, version: &ClientVersion) -> Result<Docker, Diag
             let Some(path) = path.to_str() else {
                 return Err(Cause::Other("the socket path is not valid UTF-8".into()).into());
             };
-            Docker::connect_with_unix(path, REQUEST_TIMEOUT_SECS, version)
+            if !Path::new(path).exists() {
+                return Err(diagnose(
+                    &BollardError::SocketNotFoundError(path.to_string()),
+                    transport,
+                ));
+            }
+            Ok(super::unix_pool::UnixPool::new(path).docker(version))
         }
         Transport::Tcp { addr, tls: None } => {
             Docker::connect_with_http(addr, REQUEST_TIMEOUT_SECS, version)

@@ -10,6 +10,7 @@
 pub mod connect;
 pub mod context_store;
 pub mod endpoint;
+pub mod unix_pool;
 
 pub use connect::{Cause, ConnectError, connect};
 pub use context_store::{ContextInfo, ContextStoreError, list_contexts};

@@ -69,9 +69,18 @@ pub fn container(
     inspect: &ContainerInspectResponse,
     volumes: &HashMap<String, VolumeBacking>,
 ) -> ContainerFacts {
-    let hc = inspect.host_config.clone().unwrap_or_default();
-    let cfg = inspect.config.clone().unwrap_or_default();
-    let state = inspect.state.clone().unwrap_or_default();
+    container_owned(inspect.clone(), volumes)
+}
+
+/// [`container`] for a document the caller no longer needs: its parts are moved, not
+/// copied (the scan's hot path).
+pub fn container_owned(
+    mut inspect: ContainerInspectResponse,
+    volumes: &HashMap<String, VolumeBacking>,
+) -> ContainerFacts {
+    let hc = inspect.host_config.take().unwrap_or_default();
+    let cfg = inspect.config.take().unwrap_or_default();
+    let state = inspect.state.take().unwrap_or_default();
 
     let env = cfg
         .env

@@ -4,12 +4,20 @@
 //! `DOCKERHOST` base: `containers/<name>` for a container, `hosts/<name>` for the daemon's
 //! posture, always at line 1, with a logical location naming the resource on its endpoint.
 //! `partialFingerprints` keep an alert stable across scans.
+//!
+//! The log is written straight from typed structs that borrow from the report, one result
+//! at a time, so rendering needs little more memory than the output itself. Every struct
+//! declares its fields in byte-wise key order: the output is the same, byte for byte, as
+//! pretty-printing the sorted-key [`sarif_value`].
 
 use super::{HostReport, Report};
 use crate::risk::{Finding, RuleMeta, Severity, catalog};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::io;
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const SARIF_VERSION: &str = "2.1.0";
@@ -98,10 +106,10 @@ fn uri_segment(s: &str) -> String {
 /// What the rules array says about one rule id.
 struct RuleEntry<'a> {
     id: &'a str,
-    title: String,
-    technique: String,
-    fix: String,
-    cis: Option<String>,
+    title: &'a str,
+    technique: &'a str,
+    fix: &'a str,
+    cis: Option<&'a str>,
     severity: Severity,
 }
 
@@ -114,60 +122,225 @@ fn rule_entry<'a>(
     match catalog.get(id) {
         Some(meta) => RuleEntry {
             id,
-            title: meta.title.to_string(),
-            technique: meta.technique.to_string(),
-            fix: meta.fix.to_string(),
-            cis: meta.cis.map(str::to_string),
+            title: meta.title,
+            technique: meta.technique,
+            fix: meta.fix,
+            cis: meta.cis,
             // Never under-report: a context-raised finding raises the rule.
             severity: meta.severity.max(worst),
         },
         None => RuleEntry {
             id,
-            title: first.title.clone(),
-            technique: first.technique.clone(),
-            fix: first.fix.clone(),
-            cis: first.cis.clone(),
+            title: &first.title,
+            technique: &first.technique,
+            fix: &first.fix,
+            cis: first.cis.as_deref(),
             severity: worst,
         },
     }
 }
 
-fn rule_json(r: &RuleEntry<'_>) -> Value {
-    let mut tags = vec![Value::from("security")];
-    if let Some(cis) = &r.cis {
-        tags.push(Value::from(format!("external/cis-docker/{cis}")));
+// The SARIF log. Keep every struct's fields in byte-wise order of their JSON keys (see the
+// module docs); `direct_output_matches_the_value_form` checks it.
+
+#[derive(Serialize)]
+struct SarifLog<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    automation_details: AutomationDetails,
+    invocations: [Invocation; 1],
+    original_uri_base_ids: OneEntry<BaseUri>,
+    results: Results<'a>,
+    tool: Tool<'a>,
+}
+
+#[derive(Serialize)]
+struct AutomationDetails {
+    id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+}
+
+#[derive(Serialize)]
+struct BaseUri {
+    description: Text<&'static str>,
+}
+
+/// `{ "text": ... }`, as in messages and descriptions.
+#[derive(Serialize)]
+struct Text<T> {
+    text: T,
+}
+
+/// A JSON object with one entry whose key is a constant (`URI_BASE_ID`, `FINGERPRINT_KEY`).
+struct OneEntry<V> {
+    key: &'static str,
+    value: V,
+}
+
+impl<V: Serialize> Serialize for OneEntry<V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry(self.key, &self.value)?;
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    information_uri: &'static str,
+    name: &'static str,
+    rules: Vec<Rule<'a>>,
+    semantic_version: &'a str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule<'a> {
+    default_configuration: DefaultConfiguration,
+    full_description: Text<&'a str>,
+    help: Help,
+    id: &'a str,
+    name: String,
+    properties: RuleProperties,
+    short_description: Text<&'a str>,
+}
+
+#[derive(Serialize)]
+struct DefaultConfiguration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Help {
+    markdown: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    precision: &'static str,
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+    tags: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    level: &'static str,
+    locations: [Location<'a>; 1],
+    message: Text<String>,
+    partial_fingerprints: OneEntry<String>,
+    properties: ResultProperties<'a>,
+    rule_id: &'a str,
+    rule_index: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    logical_locations: [LogicalLocation<'a>; 1],
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation<'a> {
+    fully_qualified_name: String,
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+}
+
+#[derive(Serialize)]
+struct ResultProperties<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cis: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    mitigated: bool,
+    severity: &'static str,
+}
+
+fn rule<'a>(r: &RuleEntry<'a>) -> Rule<'a> {
+    let mut tags = vec!["security".to_string()];
+    if let Some(cis) = r.cis {
+        tags.push(format!("external/cis-docker/{cis}"));
     }
     let full = if r.technique.is_empty() {
-        r.title.clone()
+        r.title
     } else {
-        r.technique.clone()
+        r.technique
     };
     let cis_line = r
         .cis
-        .as_ref()
         .map(|c| format!("CIS Docker Benchmark {c}."))
         .unwrap_or_default();
-    let help_text = format!(
-        "Why it matters: {}\n\nFix: {}\n\n{}",
-        r.technique, r.fix, cis_line
-    );
-    let help_md = format!(
-        "**Why it matters:** {}\n\n**Fix:** {}\n\n{}",
-        r.technique, r.fix, cis_line
-    );
-    json!({
-        "id": r.id,
-        "name": rule_name(&r.title, r.id),
-        "shortDescription": { "text": r.title },
-        "fullDescription": { "text": full },
-        "help": { "text": help_text.trim_end(), "markdown": help_md.trim_end() },
-        "defaultConfiguration": { "level": level(r.severity) },
-        "properties": {
-            "tags": tags,
-            "security-severity": security_severity(r.severity),
-            "precision": "high",
+    let trimmed = |mut s: String| {
+        s.truncate(s.trim_end().len());
+        s
+    };
+    Rule {
+        default_configuration: DefaultConfiguration {
+            level: level(r.severity),
         },
-    })
+        full_description: Text { text: full },
+        help: Help {
+            markdown: trimmed(format!(
+                "**Why it matters:** {}\n\n**Fix:** {}\n\n{}",
+                r.technique, r.fix, cis_line
+            )),
+            text: trimmed(format!(
+                "Why it matters: {}\n\nFix: {}\n\n{}",
+                r.technique, r.fix, cis_line
+            )),
+        },
+        id: r.id,
+        name: rule_name(r.title, r.id),
+        properties: RuleProperties {
+            precision: "high",
+            security_severity: security_severity(r.severity),
+            tags,
+        },
+        short_description: Text { text: r.title },
+    }
 }
 
 /// Where a finding is: a container or the daemon itself.
@@ -176,64 +349,99 @@ enum Subject<'a> {
     Daemon,
 }
 
-fn result_json(h: &HostReport, subject: &Subject<'_>, f: &Finding, rule_index: usize) -> Value {
+fn result<'a>(
+    h: &'a HostReport,
+    subject: &Subject<'a>,
+    f: &'a Finding,
+    rule_index: usize,
+) -> SarifResult<'a> {
     let host_name = if h.name.trim().is_empty() {
         "daemon"
     } else {
         h.name.as_str()
     };
-    let (uri, name, container_id, what) = match subject {
+    let (uri, name, container_id, kind) = match *subject {
         Subject::Container { id, name } => (
             format!("containers/{}", uri_segment(name)),
-            *name,
-            *id,
-            format!("container {name}"),
+            name,
+            id,
+            "container",
         ),
         Subject::Daemon => (
             format!("hosts/{}", uri_segment(host_name)),
             host_name,
             "",
-            format!("daemon {host_name}"),
+            "daemon",
         ),
     };
-    let mut message = format!("{}: {} ({}", f.title, f.evidence, what);
+    let mut message = format!("{}: {} ({kind} {name}", f.title, f.evidence);
     if !h.endpoint.is_empty() {
         message.push_str(" on ");
         message.push_str(&h.endpoint);
     }
     message.push(')');
-    let mut properties = json!({ "severity": f.severity.as_str() });
-    if let Some(cis) = &f.cis {
-        properties["cis"] = Value::from(cis.as_str());
-    }
-    if f.mitigated {
-        properties["mitigated"] = Value::from(true);
-    }
-    json!({
-        "ruleId": f.id,
-        "ruleIndex": rule_index,
-        "level": level(f.severity),
-        "message": { "text": message },
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": { "uri": uri, "uriBaseId": URI_BASE_ID },
-                "region": { "startLine": 1 },
-            },
-            "logicalLocations": [{
-                "name": name,
-                "fullyQualifiedName": format!("{}/{}", h.endpoint, name),
-                "kind": "resource",
+    SarifResult {
+        level: level(f.severity),
+        locations: [Location {
+            logical_locations: [LogicalLocation {
+                fully_qualified_name: format!("{}/{}", h.endpoint, name),
+                kind: "resource",
+                name,
             }],
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri,
+                    uri_base_id: URI_BASE_ID,
+                },
+                region: Region { start_line: 1 },
+            },
         }],
-        "partialFingerprints": {
-            FINGERPRINT_KEY: fingerprint(&h.endpoint, container_id, &f.id, &f.evidence),
+        message: Text { text: message },
+        partial_fingerprints: OneEntry {
+            key: FINGERPRINT_KEY,
+            value: fingerprint(&h.endpoint, container_id, &f.id, &f.evidence),
         },
-        "properties": properties,
-    })
+        properties: ResultProperties {
+            cis: f.cis.as_deref(),
+            mitigated: f.mitigated,
+            severity: f.severity.as_str(),
+        },
+        rule_id: &f.id,
+        rule_index,
+    }
 }
 
-/// Build the SARIF log as a JSON value.
-pub fn sarif_value(report: &Report) -> Value {
+/// The results array, built one result at a time as it is written: the whole array never
+/// sits in memory, only the output does.
+struct Results<'a> {
+    report: &'a Report,
+    /// Rule id -> its index in the rules array.
+    index: BTreeMap<&'a str, usize>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.report.all_findings().count()))?;
+        for h in &self.report.hosts {
+            for f in &h.posture.findings {
+                seq.serialize_element(&result(h, &Subject::Daemon, f, self.index[f.id.as_str()]))?;
+            }
+            for c in &h.containers {
+                let subject = Subject::Container {
+                    id: &c.id,
+                    name: &c.name,
+                };
+                for f in &c.findings {
+                    seq.serialize_element(&result(h, &subject, f, self.index[f.id.as_str()]))?;
+                }
+            }
+        }
+        seq.end()
+    }
+}
+
+/// The SARIF log, borrowing from the report; results are made while it is written.
+fn sarif_log(report: &Report) -> SarifLog<'_> {
     // One rule per id that appears, sorted by id; remember the worst severity seen.
     let mut seen: BTreeMap<&str, (&Finding, Severity)> = BTreeMap::new();
     for f in report.all_findings() {
@@ -244,60 +452,62 @@ pub fn sarif_value(report: &Report) -> Value {
     let index: BTreeMap<&str, usize> = seen.keys().enumerate().map(|(i, id)| (*id, i)).collect();
     // The catalog once (the same data `catalog::get` looks up), not once per rule.
     let known: BTreeMap<&str, RuleMeta> = catalog::all().into_iter().map(|m| (m.id, m)).collect();
-    let rules: Vec<Value> = seen
+    let rules: Vec<Rule<'_>> = seen
         .iter()
-        .map(|(id, (first, worst))| rule_json(&rule_entry(&known, id, first, *worst)))
+        .map(|(id, (first, worst))| rule(&rule_entry(&known, id, first, *worst)))
         .collect();
 
-    let mut results = Vec::new();
-    for h in &report.hosts {
-        for f in &h.posture.findings {
-            results.push(result_json(h, &Subject::Daemon, f, index[f.id.as_str()]));
-        }
-        for c in &h.containers {
-            let subject = Subject::Container {
-                id: &c.id,
-                name: &c.name,
-            };
-            for f in &c.findings {
-                results.push(result_json(h, &subject, f, index[f.id.as_str()]));
-            }
-        }
-    }
-
-    json!({
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "seawall",
-                    "version": report.tool_version,
-                    "semanticVersion": report.tool_version,
-                    "informationUri": INFORMATION_URI,
-                    "rules": rules,
-                },
+    SarifLog {
+        schema: SARIF_SCHEMA,
+        runs: [Run {
+            automation_details: AutomationDetails {
+                id: "seawall/scan/",
             },
-            "automationDetails": { "id": "seawall/scan/" },
-            "originalUriBaseIds": {
-                URI_BASE_ID: {
-                    "description": {
-                        "text": "The Docker host scanned: containers/<name> is a container, hosts/<name> the daemon.",
+            invocations: [Invocation {
+                execution_successful: true,
+            }],
+            original_uri_base_ids: OneEntry {
+                key: URI_BASE_ID,
+                value: BaseUri {
+                    description: Text {
+                        text: "The Docker host scanned: containers/<name> is a container, hosts/<name> the daemon.",
                     },
                 },
             },
-            "invocations": [{ "executionSuccessful": true }],
-            "results": results,
+            results: Results { report, index },
+            tool: Tool {
+                driver: Driver {
+                    information_uri: INFORMATION_URI,
+                    name: "seawall",
+                    rules,
+                    semantic_version: report.tool_version,
+                    version: report.tool_version,
+                },
+            },
         }],
-    })
+        version: SARIF_VERSION,
+    }
+}
+
+/// Build the SARIF log as a JSON value (for tests and callers that want to inspect it;
+/// rendering does not go through it).
+pub fn sarif_value(report: &Report) -> Value {
+    serde_json::to_value(sarif_log(report)).expect("the SARIF log always serializes")
+}
+
+/// Write the report as SARIF 2.1.0 (pretty-printed, trailing newline) to `out`, streaming:
+/// no JSON tree of the whole log is built. Only `out`'s errors can fail it. serde_json
+/// writes in small pieces: give it a buffered writer (or a `Vec<u8>`).
+pub fn write_sarif<W: io::Write>(report: &Report, mut out: W) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, &sarif_log(report)).map_err(io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 /// Render the report as SARIF 2.1.0 (pretty-printed, trailing newline).
 pub fn render_sarif(report: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(&sarif_value(report))
-        .expect("a serde_json::Value always serializes");
-    s.push('\n');
-    s
+    let mut buf = Vec::new();
+    write_sarif(report, &mut buf).expect("writing to a Vec cannot fail");
+    String::from_utf8(buf).expect("serde_json writes UTF-8")
 }
 
 #[cfg(test)]
@@ -511,6 +721,54 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn direct_output_matches_the_value_form() {
+        // The structs are written in field order; the value form sorts its keys. Equal
+        // bytes mean every struct lists its fields in key order, as earlier versions wrote.
+        let mut noname = sample_report();
+        noname.hosts[0].name.clear();
+        let mut mitigated = sample_report();
+        mitigated.hosts[0].endpoint.clear();
+        for f in &mut mitigated.hosts[0].containers[0].findings {
+            f.mitigated = true;
+        }
+        let mut empty = sample_report();
+        empty.hosts.clear();
+        for r in [sample_report(), noname, mitigated, empty, big_report(40)] {
+            let mut expected = serde_json::to_string_pretty(&sarif_value(&r)).unwrap();
+            expected.push('\n');
+            assert_eq!(render_sarif(&r), expected);
+        }
+    }
+
+    #[test]
+    fn writes_500_containers() {
+        let r = big_report(500);
+        let mut out = Vec::new();
+        write_sarif(&r, &mut out).unwrap();
+        assert_eq!(
+            out,
+            render_sarif(&r).into_bytes(),
+            "writer and string agree"
+        );
+        let v: Value = serde_json::from_slice(&out).expect("SARIF output is JSON");
+        let results = v["runs"][0]["results"].as_array().unwrap();
+        let findings = r.all_findings().count();
+        assert!(findings >= 500, "{findings} findings");
+        assert_eq!(results.len(), findings);
+        let locations: usize = results
+            .iter()
+            .map(|res| res["locations"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(locations, findings, "one location per result");
+        let containers: HashSet<&str> = results
+            .iter()
+            .filter_map(|res| res["locations"][0]["logicalLocations"][0]["name"].as_str())
+            .collect();
+        // Container i has i % 9 findings: all but the ones with none appear.
+        assert_eq!(containers.len(), 500 - 500usize.div_ceil(9));
     }
 
     #[test]

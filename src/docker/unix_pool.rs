@@ -1,0 +1,135 @@
+//! A keep-alive client for the local unix socket.
+//!
+//! bollard's own unix client disables its connection pool, so each of a scan's 500
+//! inspects would open a new socket; this one reuses idle connections (as the docker CLI
+//! does) and is handed to bollard as a custom transport.
+
+use bollard::errors::Error as BollardError;
+use bollard::{BollardRequest, ClientVersion, Docker};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::Connect;
+use hyper_util::rt::TokioExecutor;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::connect::REQUEST_TIMEOUT_SECS;
+
+/// The body type of bollard's requests (bollard does not export it by name).
+type Body = http_body_util::Either<
+    http_body_util::Full<hyper::body::Bytes>,
+    http_body_util::StreamBody<
+        std::pin::Pin<
+            Box<
+                dyn futures_util::Stream<
+                        Item = Result<hyper::body::Frame<hyper::body::Bytes>, std::io::Error>,
+                    > + Send,
+            >,
+        >,
+    >,
+>;
+
+/// Pooled connections to one unix socket.
+#[derive(Clone)]
+pub struct UnixPool {
+    client: Arc<Client<hyperlocal::UnixConnector, Body>>,
+    socket: Arc<str>,
+}
+
+impl UnixPool {
+    pub fn new(socket: &str) -> Self {
+        UnixPool {
+            client: Arc::new(
+                Client::builder(TokioExecutor::new())
+                    .pool_idle_timeout(Duration::from_secs(30))
+                    .build(hyperlocal::UnixConnector),
+            ),
+            socket: Arc::from(socket),
+        }
+    }
+
+    fn uri(&self, path_and_query: &str) -> hyper::Uri {
+        hyperlocal::Uri::new(&*self.socket, path_and_query).into()
+    }
+
+    /// `GET /_ping`; the daemon's API version from the `API-Version` header, when sent.
+    pub async fn ping_api_version(&self) -> Result<Option<ClientVersion>, BollardError> {
+        let mut request = BollardRequest::new(Body::Left(http_body_util::Full::default()));
+        *request.uri_mut() = self.uri("/_ping");
+        let response = tokio::time::timeout(
+            Duration::from_secs(REQUEST_TIMEOUT_SECS),
+            self.client.request(request),
+        )
+        .await
+        .map_err(|_| BollardError::RequestTimeoutError)?
+        .map_err(BollardError::from)?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(BollardError::DockerResponseServerError {
+                status_code: status.as_u16(),
+                message: format!("/_ping answered {status}"),
+            });
+        }
+        Ok(response
+            .headers()
+            .get("api-version")
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_api_version))
+    }
+
+    /// A bollard client that sends every request through this pool.
+    pub fn docker(&self, version: &ClientVersion) -> Docker {
+        let pool = self.clone();
+        let transport = move |req: BollardRequest| {
+            let pool = pool.clone();
+            async move {
+                let (mut parts, body) = req.into_parts();
+                let path = parts
+                    .uri
+                    .path_and_query()
+                    .map_or("/", |p| p.as_str())
+                    .to_string();
+                parts.uri = pool.uri(&path);
+                pool.client
+                    .request(BollardRequest::from_parts(parts, body))
+                    .await
+                    .map_err(BollardError::from)
+            }
+        };
+        // Storing a custom transport cannot fail.
+        Docker::connect_with_custom_transport(
+            transport,
+            Some("unix://localhost"),
+            REQUEST_TIMEOUT_SECS,
+            version,
+        )
+        .expect("bollard accepts a custom transport")
+    }
+}
+
+// Keeps the generic bound honest: the connector must be usable by the legacy client.
+const _: fn() = || {
+    fn assert_connect<C: Connect + Clone + Send + Sync + 'static>() {}
+    assert_connect::<hyperlocal::UnixConnector>();
+};
+
+/// Parse `1.41` into a client version.
+pub fn parse_api_version(text: &str) -> Option<ClientVersion> {
+    let (major, minor) = text.trim().split_once('.')?;
+    Some(ClientVersion {
+        major_version: major.parse().ok()?,
+        minor_version: minor.parse().ok()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_api_version;
+
+    #[test]
+    fn api_versions_parse() {
+        let v = parse_api_version("1.41").unwrap();
+        assert_eq!((v.major_version, v.minor_version), (1, 41));
+        assert!(parse_api_version("x").is_none());
+        assert!(parse_api_version("1.x").is_none());
+    }
+}
