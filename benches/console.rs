@@ -239,10 +239,15 @@ fn run() -> Result<()> {
     let cpu1 = proc_cpu(pid).context("reading the console's CPU time (is it still running?)")?;
     let idle_wall = t0.elapsed();
     let (rss, hwm) = proc_mem(pid).context("reading /proc/<pid>/status")?;
-    let idle_lines = console
-        .trace_lines()?
-        .len()
-        .saturating_sub(frames_before_idle);
+    let idle_all = console.trace_lines()?;
+    let idle_new = &idle_all[frames_before_idle.min(idle_all.len())..];
+    let idle_lines = (
+        idle_new.iter().filter(|v| v["kind"] == "frame").count(),
+        idle_new
+            .iter()
+            .filter(|v| v["kind"] == "event_to_screen")
+            .count(),
+    );
     let threads = proc_threads(pid).unwrap_or(0);
     let log_tail = console.log_tail();
     drop(console);
@@ -521,8 +526,9 @@ async fn state_changes(docker: &Docker, n: usize, changes: usize) -> Result<RawE
         filters: Some(filters),
         ..Default::default()
     }));
-    // Let the subscription reach the daemon.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The request goes out on the first poll: poll once (nothing arrives yet) so the
+    // subscription is in place before the first change.
+    let _ = tokio::time::timeout(Duration::from_millis(300), events.next()).await;
 
     let mut paused = vec![false; targets.len()];
     let mut raw = RawEvents {
@@ -1045,8 +1051,6 @@ async fn engine_version(socket: &str) -> Result<(String, String)> {
     Ok((s("Version"), s("ApiVersion")))
 }
 
-/// One floor run on a fresh client (a scan starts cold too): the list, then every inspect,
-
 /// One floor run on a fresh client, over every container of the daemon (what the console
 /// lists): the list, then every inspect, IN_FLIGHT at a time. (wall, containers).
 async fn floor_once(socket: &str, api: &str) -> Result<(Duration, usize)> {
@@ -1099,7 +1103,8 @@ struct Report {
     idle: Duration,
     idle_cpu_pct: f64,
     idle_cpu: Duration,
-    idle_trace_lines: usize,
+    /// (frames, event_to_screen lines) written while idle.
+    idle_trace_lines: (usize, usize),
     rss: u64,
     hwm: u64,
     threads: usize,
@@ -1218,12 +1223,16 @@ impl Report {
         ));
         line(format!(
             "First full frame per run (ms since the console started): {}; floor per run: {}. \
-             One warm-up run (not counted) first. Idle: {} trace lines written over the idle period \
-             (frames redraw once a second for uptimes); {} threads.",
+             One warm-up run (not counted) first. While idle: {} frames drawn and {} events shown \
+             (the console watches the whole daemon, so other users' containers count); {} threads. \
+             Event-to-screen counts the {} changes plus the final unpauses that leave every \
+             container running.",
             list(&self.frames),
             list(&self.floors),
-            self.idle_trace_lines,
-            self.threads
+            self.idle_trace_lines.0,
+            self.idle_trace_lines.1,
+            self.threads,
+            self.changes
         ));
         s
     }

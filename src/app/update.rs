@@ -56,51 +56,77 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     }
 }
 
-fn grade(
-    state: &AppState,
-    host: HostId,
-    facts: ContainerFacts,
-    others: &[&ContainerFacts],
-) -> ContainerView {
+/// Grade containers of one daemon against a fleet index built once for all of them.
+fn grade_all(state: &AppState, host: HostId, facts: Vec<ContainerFacts>) -> Vec<ContainerView> {
     let empty = crate::model::HostFacts::default();
     let host_facts = state
         .hosts
         .get(host)
         .and_then(|h| h.facts.as_ref())
         .unwrap_or(&empty);
-    let fleet = Fleet::new(others.iter().copied().chain(std::iter::once(&facts)));
-    let findings = risk::evaluate_container(&facts, host_facts, &fleet);
-    let score = risk::score(&findings);
+    let findings: Vec<Vec<crate::risk::Finding>> = {
+        let fleet = Fleet::new(facts.iter());
+        facts
+            .iter()
+            .map(|f| risk::evaluate_container(f, host_facts, &fleet))
+            .collect()
+    };
+    facts
+        .into_iter()
+        .zip(findings)
+        .map(|(facts, findings)| ContainerView {
+            host,
+            score: risk::score(&findings),
+            facts,
+            findings,
+        })
+        .collect()
+}
+
+/// Grade one container; `container:` references resolve against the daemon's others.
+fn grade_one(state: &AppState, host: HostId, facts: ContainerFacts) -> ContainerView {
+    let empty = crate::model::HostFacts::default();
+    let host_facts = state
+        .hosts
+        .get(host)
+        .and_then(|h| h.facts.as_ref())
+        .unwrap_or(&empty);
+    let findings = {
+        let fleet = Fleet::new(
+            state
+                .host_containers(host)
+                .map(|c| &c.facts)
+                .filter(|f| f.id != facts.id)
+                .chain(std::iter::once(&facts)),
+        );
+        risk::evaluate_container(&facts, host_facts, &fleet)
+    };
     ContainerView {
         host,
+        score: risk::score(&findings),
         facts,
         findings,
-        score,
     }
 }
 
-/// Re-grade every container of a daemon (its host facts changed, or a snapshot arrived).
+fn insert_views(state: &mut AppState, views: Vec<ContainerView>) {
+    for view in views {
+        let key = RowKey {
+            host: view.host,
+            id: view.facts.id.clone(),
+        };
+        state.containers.insert(key, view);
+    }
+}
+
+/// Re-grade every container of a daemon (its host facts changed, or a dependency did).
 fn regrade_host(state: &mut AppState, host: HostId) {
     let facts: Vec<ContainerFacts> = state
         .host_containers(host)
         .map(|c| c.facts.clone())
         .collect();
-    let refs: Vec<&ContainerFacts> = facts.iter().collect();
-    let graded: Vec<ContainerView> = facts
-        .iter()
-        .map(|f| {
-            let others: Vec<&ContainerFacts> =
-                refs.iter().copied().filter(|o| o.id != f.id).collect();
-            grade(state, host, f.clone(), &others)
-        })
-        .collect();
-    for view in graded {
-        let key = RowKey {
-            host,
-            id: view.facts.id.clone(),
-        };
-        state.containers.insert(key, view);
-    }
+    let views = grade_all(state, host, facts);
+    insert_views(state, views);
 }
 
 fn set_status(state: &mut AppState, level: StatusLevel, text: impl Into<String>) {
@@ -147,20 +173,8 @@ fn data(state: &mut AppState, event: DataEvent) {
         }
         DataEvent::Snapshot { host, containers } => {
             state.containers.retain(|k, _| k.host != host);
-            let refs: Vec<&ContainerFacts> = containers.iter().collect();
-            let graded: Vec<ContainerView> = containers
-                .iter()
-                .map(|f| grade(state, host, f.clone(), &refs))
-                .collect();
-            for view in graded {
-                state.containers.insert(
-                    RowKey {
-                        host,
-                        id: view.facts.id.clone(),
-                    },
-                    view,
-                );
-            }
+            let views = grade_all(state, host, containers);
+            insert_views(state, views);
             rows::rebuild(state);
         }
         DataEvent::Upsert {
@@ -169,32 +183,28 @@ fn data(state: &mut AppState, event: DataEvent) {
             received,
             ..
         } => {
-            let others: Vec<ContainerFacts> = state
-                .host_containers(host)
-                .filter(|c| c.facts.id != container.id)
-                .map(|c| c.facts.clone())
-                .collect();
-            let refs: Vec<&ContainerFacts> = others.iter().collect();
-            let view = grade(state, host, *container, &refs);
+            let view = grade_one(state, host, *container);
             let key = RowKey {
                 host,
                 id: view.facts.id.clone(),
             };
             // Containers that join this one's namespaces may change grade too.
-            let dependents: Vec<ContainerFacts> = others
-                .iter()
-                .filter(|o| {
-                    [&o.pid_mode, &o.network_mode, &o.ipc_mode, &o.uts_mode]
-                        .iter()
-                        .any(|m| {
-                            m.strip_prefix("container:")
-                                .is_some_and(|r| key.id.starts_with(r) || r == view.facts.name)
-                        })
-                })
-                .cloned()
-                .collect();
+            let has_dependents = state.host_containers(host).any(|o| {
+                o.facts.id != key.id
+                    && [
+                        &o.facts.pid_mode,
+                        &o.facts.network_mode,
+                        &o.facts.ipc_mode,
+                        &o.facts.uts_mode,
+                    ]
+                    .iter()
+                    .any(|m| {
+                        m.strip_prefix("container:")
+                            .is_some_and(|r| key.id.starts_with(r) || r == view.facts.name)
+                    })
+            });
             state.containers.insert(key, view);
-            if !dependents.is_empty() {
+            if has_dependents {
                 regrade_host(state, host);
             }
             state.pending_events.push(received);
@@ -205,13 +215,11 @@ fn data(state: &mut AppState, event: DataEvent) {
             if let Some(gone) = state.containers.remove(&key)
                 && matches!(&state.view, View::Drilldown(d) if d.key == key)
             {
-                {
-                    set_status(
-                        state,
-                        StatusLevel::Warning,
-                        format!("container {} was removed", gone.facts.name),
-                    );
-                }
+                set_status(
+                    state,
+                    StatusLevel::Warning,
+                    format!("container {} was removed", gone.facts.name),
+                );
             }
             rows::rebuild(state);
         }
@@ -254,21 +262,19 @@ fn input(state: &mut AppState, key: InputKey) {
     if let View::Drilldown(d) = &mut state.view
         && d.inspect.searching
     {
-        {
-            match key {
-                InputKey::Char(c) => d.inspect.search.push(c),
-                InputKey::Backspace => {
-                    d.inspect.search.pop();
-                }
-                InputKey::Enter => d.inspect.searching = false,
-                InputKey::Esc => {
-                    d.inspect.search.clear();
-                    d.inspect.searching = false;
-                }
+        match key {
+            InputKey::Char(c) => d.inspect.search.push(c),
+            InputKey::Backspace => {
+                d.inspect.search.pop();
             }
-            d.inspect.match_index = 0;
-            jump_to_match(d);
+            InputKey::Enter => d.inspect.searching = false,
+            InputKey::Esc => {
+                d.inspect.search.clear();
+                d.inspect.searching = false;
+            }
         }
+        d.inspect.match_index = 0;
+        jump_to_match(d);
     }
 }
 

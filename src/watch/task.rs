@@ -275,22 +275,24 @@ impl Session<'_> {
     /// `/info` + `/version`, then every container.
     async fn full_inventory(&mut self) -> SessionEnd {
         let plain_tcp = matches!(self.endpoint.transport, Transport::Tcp { tls: None, .. });
-        let host = inventory::host_facts(&self.docker, &self.endpoint.url, plain_tcp)
-            .await
-            .map_err(|e| e.to_string())?;
+        // The daemon's facts and the container inventory are read side by side.
+        let everything = Selection::default();
+        let (host, containers) = tokio::join!(
+            inventory::host_facts(&self.docker, &self.endpoint.url, plain_tcp),
+            inventory::containers(
+                &self.docker,
+                &self.endpoint.url,
+                &everything,
+                self.settings.concurrency,
+            )
+        );
+        let host = host.map_err(|e| e.to_string())?;
+        let containers = containers.map_err(|e| e.to_string())?;
         self.send(DataEvent::Host {
             host: self.host,
             facts: Box::new(host),
         })
         .await?;
-        let containers = inventory::containers(
-            &self.docker,
-            &self.endpoint.url,
-            &Selection::default(),
-            self.settings.concurrency,
-        )
-        .await
-        .map_err(|e| e.to_string())?;
         self.known = containers.iter().map(|c| (c.id.clone(), c.state)).collect();
         self.send(DataEvent::Snapshot {
             host: self.host,
