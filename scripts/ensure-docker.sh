@@ -45,7 +45,26 @@ file_is_static() {
   ! ldd "$1" >/dev/null 2>&1
 }
 
+# A daemon killed hard leaves its pid file behind, and dockerd refuses to start while the
+# pid in it still names a process (even a zombie). Remove pid files of dead daemons.
+clear_stale_pidfile() {
+  local file="$1" name="$2" pid state comm
+  [ -f "$file" ] || return 0
+  pid="$(cat "$file" 2>/dev/null || true)"
+  if [ -n "$pid" ] && [ -r "/proc/$pid/stat" ]; then
+    state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)"
+    comm="$(cat "/proc/$pid/comm" 2>/dev/null || true)"
+    if [ "$comm" = "$name" ] && [ "$state" != "Z" ]; then
+      return 0
+    fi
+  fi
+  say "removing stale $file (pid ${pid:-?} is not a running $name)"
+  as_root rm -f "$file"
+}
+
 start_dockerd() {
+  clear_stale_pidfile /var/run/docker.pid dockerd
+  clear_stale_pidfile /var/run/docker/containerd/containerd.pid containerd
   say "starting dockerd in the background (log: $LOG)"
   # iptables-legacy works in more sandboxes than nft.
   if command -v update-alternatives >/dev/null 2>&1 && [ -x /usr/sbin/iptables-legacy ]; then
