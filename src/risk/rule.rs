@@ -30,6 +30,41 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// A container rule (for `const` rule tables).
+    pub const fn container(
+        id: &'static str,
+        severity: Severity,
+        cis: Option<&'static str>,
+        title: &'static str,
+        technique: &'static str,
+        fix: &'static str,
+    ) -> RuleMeta {
+        RuleMeta {
+            id,
+            scope: Scope::Container,
+            severity,
+            title,
+            cis,
+            technique,
+            fix,
+        }
+    }
+
+    /// A daemon (host posture) rule.
+    pub const fn host(
+        id: &'static str,
+        severity: Severity,
+        cis: Option<&'static str>,
+        title: &'static str,
+        technique: &'static str,
+        fix: &'static str,
+    ) -> RuleMeta {
+        RuleMeta {
+            scope: Scope::Host,
+            ..RuleMeta::container(id, severity, cis, title, technique, fix)
+        }
+    }
+
     /// A finding at the rule's default severity with the given evidence.
     pub fn finding(&self, evidence: impl Into<String>) -> Finding {
         Finding {

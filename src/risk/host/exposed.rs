@@ -4,7 +4,7 @@
 //! container-side condition.
 
 use super::super::confinement::{SeLinux, Seccomp};
-use super::super::{Ctx, Finding, RuleMeta, Scope, Severity};
+use super::super::{Ctx, Finding, RuleMeta, Severity};
 use super::advisories::Component;
 use super::cves::{self, Match};
 
@@ -15,15 +15,7 @@ const fn meta(
     technique: &'static str,
     fix: &'static str,
 ) -> RuleMeta {
-    RuleMeta {
-        id,
-        scope: Scope::Container,
-        severity,
-        title,
-        cis: None,
-        technique,
-        fix,
-    }
+    RuleMeta::container(id, severity, None, title, technique, fix)
 }
 
 /// One container rule: the CVE it depends on, and the container-side precondition, which

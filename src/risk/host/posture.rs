@@ -4,7 +4,7 @@
 //! Rules that read `/info SecurityOptions` stay quiet when that list is empty: an empty list
 //! means the daemon did not report it, not that every option is off.
 
-use super::super::{Finding, RuleMeta, Scope, Severity};
+use super::super::{Finding, RuleMeta, Severity};
 use super::version::Version;
 use crate::model::HostFacts;
 
@@ -16,15 +16,7 @@ const fn meta(
     technique: &'static str,
     fix: &'static str,
 ) -> RuleMeta {
-    RuleMeta {
-        id,
-        scope: Scope::Host,
-        severity,
-        title,
-        cis,
-        technique,
-        fix,
-    }
+    RuleMeta::host(id, severity, cis, title, technique, fix)
 }
 
 pub const API_PLAIN_TCP: RuleMeta = meta(

@@ -6,7 +6,7 @@
 //! (`/etc/shadow` is under `/etc`). Read-write is graded above read-only, except runtime
 //! sockets, which are critical either way: connecting to a socket works on a read-only mount.
 
-use super::super::{Ctx, Finding, RuleMeta, Scope, Severity};
+use super::super::{Ctx, Finding, RuleMeta, Severity};
 use crate::model::{MountFacts, MountKind};
 
 use Severity::{Critical as C, High as H, Low as L, Medium as M};
@@ -42,15 +42,7 @@ const fn meta(
     technique: &'static str,
     fix: &'static str,
 ) -> RuleMeta {
-    RuleMeta {
-        id,
-        scope: Scope::Container,
-        severity,
-        title,
-        cis,
-        technique,
-        fix,
-    }
+    RuleMeta::container(id, severity, cis, title, technique, fix)
 }
 
 const FIX_BIND: &str = "Remove the bind mount (docker run -v/--mount; compose: volumes). If the \

@@ -3,7 +3,7 @@
 //! container is sharing the host's).
 
 use super::super::confinement::NsTarget;
-use super::super::{Ctx, Finding, RuleMeta, Scope, Severity};
+use super::super::{Ctx, Finding, RuleMeta, Severity};
 
 const fn ns(
     id: &'static str,
@@ -13,15 +13,7 @@ const fn ns(
     technique: &'static str,
     fix: &'static str,
 ) -> RuleMeta {
-    RuleMeta {
-        id,
-        scope: Scope::Container,
-        severity,
-        title,
-        cis,
-        technique,
-        fix,
-    }
+    RuleMeta::container(id, severity, cis, title, technique, fix)
 }
 
 pub const PID: RuleMeta = ns(

@@ -3,7 +3,7 @@
 //! what `/info` says the daemon supports.
 
 use super::super::confinement::{AppArmor, SeLinux, Seccomp};
-use super::super::{Ctx, Finding, RuleMeta, Scope, Severity};
+use super::super::{Ctx, Finding, RuleMeta, Severity};
 
 const fn p(
     id: &'static str,
@@ -13,15 +13,7 @@ const fn p(
     technique: &'static str,
     fix: &'static str,
 ) -> RuleMeta {
-    RuleMeta {
-        id,
-        scope: Scope::Container,
-        severity,
-        title,
-        cis,
-        technique,
-        fix,
-    }
+    RuleMeta::container(id, severity, cis, title, technique, fix)
 }
 
 pub const SECCOMP_OFF: RuleMeta = p(

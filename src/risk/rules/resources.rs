@@ -1,6 +1,6 @@
 //! CIS 5.11, 5.12, 5.19, 5.25 and 5.29: resource limits. Hygiene: capped in the score.
 
-use super::super::{Ctx, Finding, RuleMeta, Scope, Severity};
+use super::super::{Ctx, Finding, RuleMeta, Severity};
 
 const fn r(
     id: &'static str,
@@ -10,15 +10,7 @@ const fn r(
     technique: &'static str,
     fix: &'static str,
 ) -> RuleMeta {
-    RuleMeta {
-        id,
-        scope: Scope::Container,
-        severity,
-        title,
-        cis: Some(cis),
-        technique,
-        fix,
-    }
+    RuleMeta::container(id, severity, Some(cis), title, technique, fix)
 }
 
 pub const MEMORY: RuleMeta = r(
