@@ -738,7 +738,11 @@ fn live_row_drilldown_caps_and_mounts() {
     assert!(
         screen
             .lines()
-            .any(|l| l.starts_with("┏ containers 0/") && l.contains(&filter_title)),
+            // "containers 0/N" on a busy daemon, "containers 0" when it holds nothing else.
+            .any(|l| {
+                (l.starts_with("┏ containers 0/") || l.starts_with("┏ containers 0 "))
+                    && l.contains(&filter_title)
+            }),
         "the table is empty under the filter:\n{screen}"
     );
 
