@@ -96,39 +96,9 @@ fn host() -> HostFacts {
     convert::host(ENDPOINT, false, &info, &version, Some(true))
 }
 
-/// The key labels of the default keymap.
+/// The key labels of the default keymap (the snapshots show the shipped bindings).
 fn key_hints() -> BTreeMap<Command, Vec<String>> {
-    let table: &[(Command, &[&str])] = &[
-        (Command::Quit, &["q", "ctrl-c"]),
-        (Command::Up, &["k", "up"]),
-        (Command::Down, &["j", "down"]),
-        (Command::PageUp, &["pgup", "ctrl-b"]),
-        (Command::PageDown, &["pgdn", "ctrl-f"]),
-        (Command::Top, &["g", "home"]),
-        (Command::Bottom, &["G", "end"]),
-        (Command::NextPane, &["tab"]),
-        (Command::PrevPane, &["shift-tab"]),
-        (Command::Open, &["enter"]),
-        (Command::Back, &["esc"]),
-        (Command::Filter, &["/"]),
-        (Command::SearchNext, &["n"]),
-        (Command::SortNext, &["o"]),
-        (Command::SortReverse, &["O"]),
-        (Command::Posture, &["p"]),
-        (Command::ToggleLog, &["L"]),
-        (Command::Help, &["?"]),
-        (Command::Refresh, &["r"]),
-        (Command::Tab1, &["1"]),
-        (Command::Tab2, &["2"]),
-        (Command::Tab3, &["3"]),
-        (Command::Tab4, &["4"]),
-        (Command::Tab5, &["5"]),
-        (Command::Tab6, &["6"]),
-    ];
-    table
-        .iter()
-        .map(|(c, keys)| (*c, keys.iter().map(|k| k.to_string()).collect()))
-        .collect()
+    seawall::config::keymap::KeyMap::default().hints()
 }
 
 fn settings() -> UiSettings {
