@@ -372,7 +372,8 @@ fn unknown_section() -> String {
     format!("unknown section (sections: {})", raw::SECTIONS.join(", "))
 }
 
-fn kind_name(kind: &ValueKind) -> String {
+/// How a config value's type reads in an error message ("string \"yes\"").
+pub(crate) fn kind_name(kind: &ValueKind) -> String {
     match kind {
         ValueKind::Nil => "nothing".into(),
         ValueKind::Boolean(b) => format!("boolean `{b}`"),

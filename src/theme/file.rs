@@ -18,6 +18,7 @@
 //! may say `extends = "<its own name>"` to start from the built-in it replaces.
 
 use super::{Role, Theme};
+use crate::config::kind_name;
 use config::{Source, Value, ValueKind};
 use ratatui::style::{Color, Modifier, Style};
 use std::collections::HashMap;
@@ -299,21 +300,6 @@ fn parse_style(value: &Value) -> Result<Style, Vec<String>> {
         Ok(style)
     } else {
         Err(problems)
-    }
-}
-
-fn kind_name(kind: &ValueKind) -> String {
-    match kind {
-        ValueKind::Nil => "nothing".into(),
-        ValueKind::Boolean(b) => format!("boolean `{b}`"),
-        ValueKind::I64(n) => format!("integer `{n}`"),
-        ValueKind::I128(n) => format!("integer `{n}`"),
-        ValueKind::U64(n) => format!("integer `{n}`"),
-        ValueKind::U128(n) => format!("integer `{n}`"),
-        ValueKind::Float(n) => format!("number `{n}`"),
-        ValueKind::String(s) => format!("string {s:?}"),
-        ValueKind::Table(_) => "a table".into(),
-        ValueKind::Array(_) => "a list".into(),
     }
 }
 
