@@ -26,6 +26,9 @@
 //! target/release/seawall), `SEAWALL_TEST_IMAGE` (as scripts/ensure-docker.sh). Every other
 //! `SEAWALL_*` variable is removed from the console's environment.
 
+#[path = "support/raw.rs"]
+mod raw;
+use raw::*;
 #[path = "support/fleet.rs"]
 mod fleet;
 use fleet::*;
@@ -35,11 +38,7 @@ use bollard::Docker;
 use bollard::models::{ContainerInspectResponse, SystemInfo, SystemVersion};
 use bollard::query_parameters::EventsOptions;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
-use http_body_util::{BodyExt, Empty};
-use hyper::body::Bytes;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
-use hyperlocal::UnixConnector;
+use http_body_util::BodyExt;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use seawall::app::{AppState, Msg, UiSettings, update};
@@ -723,56 +722,6 @@ fn proc_cpu(pid: u32) -> Option<Duration> {
 
 // ---------------------------------------------------------------------------------------------
 // The raw API floor (as benches/scan.rs)
-
-type Raw = Client<UnixConnector, Empty<Bytes>>;
-
-fn raw_client(keep_alive: bool) -> Raw {
-    let mut b = Client::builder(TokioExecutor::new());
-    // Pooling is on by default (unbounded idle connections per host, 90 s idle timeout).
-    if !keep_alive {
-        b.pool_max_idle_per_host(0);
-    }
-    b.build(UnixConnector)
-}
-
-async fn get(
-    client: &Raw,
-    socket: &str,
-    path: &str,
-) -> Result<hyper::Response<hyper::body::Incoming>> {
-    let uri: hyper::Uri = hyperlocal::Uri::new(socket, path).into();
-    let resp = client
-        .get(uri)
-        .await
-        .with_context(|| format!("GET {path}"))?;
-    if !resp.status().is_success() {
-        bail!("GET {path}: HTTP {}", resp.status());
-    }
-    Ok(resp)
-}
-
-/// Read a body to the end without keeping it; returns its length.
-async fn drain(mut body: hyper::body::Incoming) -> Result<u64> {
-    let mut n = 0;
-    while let Some(frame) = body.frame().await {
-        if let Ok(data) = frame?.into_data() {
-            n += data.len() as u64;
-        }
-    }
-    Ok(n)
-}
-
-async fn engine_version(socket: &str) -> Result<(String, String)> {
-    let body = get(&raw_client(true), socket, "/version")
-        .await?
-        .into_body()
-        .collect()
-        .await?
-        .to_bytes();
-    let v: serde_json::Value = serde_json::from_slice(&body)?;
-    let s = |k: &str| v[k].as_str().unwrap_or("?").to_string();
-    Ok((s("Version"), s("ApiVersion")))
-}
 
 /// One floor run on a fresh client, over every container of the daemon (what the console
 /// lists): the list, then every inspect, IN_FLIGHT at a time. (wall, containers).

@@ -31,21 +31,18 @@
 //! (as scripts/ensure-docker.sh). Not `SEAWALL_*` for the bench's own settings: seawall reads
 //! those as config.
 
+#[path = "support/raw.rs"]
+mod raw;
+use raw::*;
 #[path = "support/fleet.rs"]
 mod fleet;
 use fleet::*;
 
 use anyhow::{Context, Result, anyhow, bail};
 use bollard::Docker;
-use bollard::query_parameters::{
-    ListContainersOptions, RemoveContainerOptionsBuilder, RemoveVolumeOptions,
-};
+use bollard::query_parameters::{ListContainersOptions, RemoveVolumeOptions};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
-use http_body_util::{BodyExt, Empty};
-use hyper::body::Bytes;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
-use hyperlocal::UnixConnector;
+use http_body_util::BodyExt;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -330,20 +327,7 @@ async fn cleanup(docker: &Docker) -> Result<(usize, usize)> {
         .into_iter()
         .filter_map(|c| c.id)
         .collect();
-    let n = ids.len();
-    stream::iter(ids)
-        .map(|id| async move {
-            docker
-                .remove_container(
-                    &id,
-                    Some(RemoveContainerOptionsBuilder::new().force(true).build()),
-                )
-                .await
-        })
-        .buffer_unordered(16)
-        .try_collect::<Vec<_>>()
-        .await
-        .context("removing bench containers")?;
+    let n = force_remove(docker, ids, "bench containers").await?;
     let mut volumes = 0;
     for v in 0..VOLUMES {
         let name = format!("{NAME_PREFIX}vol-{v}");
@@ -400,56 +384,6 @@ impl Probe {
             Probe::Bollard => bollard_once(socket, api, n).await,
         }
     }
-}
-
-type Raw = Client<UnixConnector, Empty<Bytes>>;
-
-fn raw_client(keep_alive: bool) -> Raw {
-    let mut b = Client::builder(TokioExecutor::new());
-    // Pooling is on by default (unbounded idle connections per host, 90 s idle timeout).
-    if !keep_alive {
-        b.pool_max_idle_per_host(0);
-    }
-    b.build(UnixConnector)
-}
-
-async fn get(
-    client: &Raw,
-    socket: &str,
-    path: &str,
-) -> Result<hyper::Response<hyper::body::Incoming>> {
-    let uri: hyper::Uri = hyperlocal::Uri::new(socket, path).into();
-    let resp = client
-        .get(uri)
-        .await
-        .with_context(|| format!("GET {path}"))?;
-    if !resp.status().is_success() {
-        bail!("GET {path}: HTTP {}", resp.status());
-    }
-    Ok(resp)
-}
-
-/// Read a body to the end without keeping it; returns its length.
-async fn drain(mut body: hyper::body::Incoming) -> Result<u64> {
-    let mut n = 0;
-    while let Some(frame) = body.frame().await {
-        if let Ok(data) = frame?.into_data() {
-            n += data.len() as u64;
-        }
-    }
-    Ok(n)
-}
-
-async fn engine_version(socket: &str) -> Result<(String, String)> {
-    let body = get(&raw_client(true), socket, "/version")
-        .await?
-        .into_body()
-        .collect()
-        .await?
-        .to_bytes();
-    let v: serde_json::Value = serde_json::from_slice(&body)?;
-    let s = |k: &str| v[k].as_str().unwrap_or("?").to_string();
-    Ok((s("Version"), s("ApiVersion")))
 }
 
 fn percent_encode(s: &str) -> String {

@@ -221,19 +221,7 @@ pub async fn ensure_fleet(docker: &Docker, n: usize) -> Result<Fleet> {
             "bench: removing {} bench containers beyond N={n}",
             extra.len()
         );
-        stream::iter(extra)
-            .map(|id| async move {
-                docker
-                    .remove_container(
-                        &id,
-                        Some(RemoveContainerOptionsBuilder::new().force(true).build()),
-                    )
-                    .await
-            })
-            .buffer_unordered(16)
-            .try_collect::<Vec<_>>()
-            .await
-            .context("removing surplus bench containers")?;
+        force_remove(docker, extra, "surplus bench containers").await?;
     }
 
     let missing: Vec<usize> = (0..n).filter(|i| !present.contains_key(i)).collect();
@@ -285,4 +273,23 @@ pub async fn ensure_fleet(docker: &Docker, n: usize) -> Result<Fleet> {
         running,
         mix,
     })
+}
+
+/// Force-remove containers, 16 at a time; returns how many.
+pub async fn force_remove(docker: &Docker, ids: Vec<String>, what: &str) -> Result<usize> {
+    let n = ids.len();
+    stream::iter(ids)
+        .map(|id| async move {
+            docker
+                .remove_container(
+                    &id,
+                    Some(RemoveContainerOptionsBuilder::new().force(true).build()),
+                )
+                .await
+        })
+        .buffer_unordered(16)
+        .try_collect::<Vec<_>>()
+        .await
+        .with_context(|| format!("removing {what}"))?;
+    Ok(n)
 }
