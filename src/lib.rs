@@ -4,6 +4,8 @@
 //! Data flows one way: `docker` connects, `inventory` reads the daemon, `model::convert` turns
 //! bollard types into seawall's own facts, `risk` grades them, `report` renders the result.
 
+pub mod actions;
+pub mod activity;
 pub mod app;
 pub mod cli;
 pub mod config;

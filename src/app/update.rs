@@ -210,6 +210,8 @@ fn data(state: &mut AppState, event: DataEvent) {
             state.pending_events.push(received);
             rows::rebuild(state);
         }
+        // The activity feed (issue 4) is built on this.
+        DataEvent::Alert { .. } => {}
         DataEvent::Removed { host, id } => {
             let key = RowKey { host, id };
             if let Some(gone) = state.containers.remove(&key)

@@ -58,6 +58,14 @@ pub enum DataEvent {
         /// Pretty JSON, or the error message when it could not be read.
         document: Result<String, String>,
     },
+    /// Suspicious activity seen on this daemon (also a feed notice such as "event stream
+    /// reconnected", with rule `SW-ACT-LINK-*`).
+    Alert {
+        host: HostId,
+        alert: Box<crate::activity::Alert>,
+        /// When the triggering event reached seawall (for event-to-alert latency).
+        received: Instant,
+    },
     /// A Docker error worth a status-bar message.
     Error {
         host: HostId,
