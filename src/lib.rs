@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod docker;
+pub mod headless;
 pub mod inventory;
 pub mod logging;
 pub mod model;

@@ -1,0 +1,1 @@
+//! `seawall watch`: stream activity alerts as NDJSON (or text) on stdout.
