@@ -58,6 +58,16 @@ pub enum Command {
     Rules(RulesArgs),
     /// List the Docker CLI contexts seawall can use.
     Contexts,
+    /// Cut a container off every network (recorded for undo), capturing evidence first.
+    Isolate(crate::headless::actions::IsolateArgs),
+    /// Undo `seawall isolate`: reconnect the networks, aliases and static addresses.
+    Unisolate(crate::headless::actions::UnisolateArgs),
+    /// Stop a container gracefully; the daemon kills it after the grace period.
+    Stop(crate::headless::actions::StopArgs),
+    /// Write a report of one container or the whole host (every format, or one).
+    Report(crate::headless::actions::ReportArgs),
+    /// Stream suspicious-activity alerts as NDJSON (or text) until interrupted.
+    Watch(crate::headless::watch::WatchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +129,15 @@ pub fn run(cli: Cli) -> Result<u8, String> {
         Command::Console => console(&cli),
         Command::Rules(args) => rules(args),
         Command::Contexts => contexts(),
+        Command::Isolate(args) => crate::headless::actions::isolate(&cli, args),
+        Command::Unisolate(args) => crate::headless::actions::unisolate(&cli, args),
+        Command::Stop(args) => crate::headless::actions::stop(&cli, args),
+        Command::Report(args) => crate::headless::actions::report(&cli, args),
+        Command::Watch(args) => {
+            let cfg = config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+            let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
+            crate::headless::watch::run(args, &cfg, endpoints)
+        }
         Command::Scan(args) => {
             let cfg = config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
             let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
@@ -261,6 +280,21 @@ fn emit(bytes: &[u8], output: Option<&std::path::Path>) -> Result<(), String> {
 fn rules(args: &RulesArgs) -> Result<u8, String> {
     let mut out = String::new();
     match &args.id {
+        Some(id) if crate::activity::catalog::get(id).is_some() => {
+            // Activity rules (SW-ACT-...): what was seen, not how a container is configured.
+            if let Some(m) = crate::activity::catalog::get(id) {
+                out.push_str(&format!(
+                    "{}  [{}]  {}\nATT&CK: {}\nScope: Activity\nScore bump: +{}\n\nWhy it matters:\n  {}\n\nFirst response:\n  {}\n",
+                    m.id,
+                    m.severity,
+                    m.title,
+                    m.technique(),
+                    m.score_bump,
+                    m.why,
+                    m.response
+                ));
+            }
+        }
         Some(id) => {
             let meta = catalog::get(id)
                 .ok_or_else(|| format!("no rule with id {id} (see `seawall rules`)"))?;
@@ -286,6 +320,19 @@ fn rules(args: &RulesArgs) -> Result<u8, String> {
                     m.id,
                     m.severity.as_str(),
                     m.cis.unwrap_or("-"),
+                    m.title
+                ));
+            }
+            out.push_str(&format!(
+                "\n{:<24} {:<9} {:<14} TITLE\n",
+                "ACTIVITY RULE", "SEVERITY", "ATT&CK"
+            ));
+            for m in crate::activity::catalog::all() {
+                out.push_str(&format!(
+                    "{:<24} {:<9} {:<14} {}\n",
+                    m.id,
+                    m.severity.as_str(),
+                    m.technique_id,
                     m.title
                 ));
             }

@@ -324,8 +324,8 @@ fn fleet_filter_editing() {
 fn fleet_with_log_pane() {
     let mut s = live_state();
     cmd(&mut s, Command::ToggleLog);
-    cmd(&mut s, Command::NextPane);
-    cmd(&mut s, Command::NextPane);
+    // The log comes last in the pane cycle: one step back from the table.
+    cmd(&mut s, Command::PrevPane);
     snap("fleet_log", &s);
 }
 
@@ -557,5 +557,179 @@ fn never_panics_on_tiny_sizes() {
                 assert!(flat.contains("too") || w < 10, "{w}x{h}: {screen}");
             }
         }
+    }
+}
+
+// ---- The activity feed (issue 4) ----
+
+/// A container's id by name.
+fn id_of(s: &AppState, name: &str) -> String {
+    s.containers
+        .values()
+        .find(|c| c.facts.name == name)
+        .map(|c| c.facts.id.clone())
+        .unwrap_or_else(|| panic!("{name} is in the fleet"))
+}
+
+/// An alert `secs` before `now()` about `container` (`None`: the daemon).
+fn alert(
+    container: Option<(String, &str)>,
+    severity: seawall::risk::Severity,
+    rule: &str,
+    title: &str,
+    detail: &str,
+    bump: u8,
+    secs: i64,
+) -> seawall::activity::Alert {
+    seawall::activity::Alert {
+        time: now() - chrono::Duration::seconds(secs),
+        container: container.map(|(id, name)| seawall::activity::ContainerRef {
+            id,
+            name: name.to_string(),
+        }),
+        rule: rule.to_string(),
+        severity,
+        title: title.to_string(),
+        detail: detail.to_string(),
+        technique: "T1059.004 Unix Shell".to_string(),
+        score_bump: bump,
+    }
+}
+
+/// The varied fleet plus a few alerts, oldest first: a connection notice, a copy into
+/// ci-runner, a shell in web, a privileged exec in priv-debug, an alert about a container
+/// not read yet.
+fn alerting_state() -> AppState {
+    use seawall::risk::Severity::*;
+    let mut s = live_state();
+    let (web, ci, prv) = (
+        id_of(&s, "web"),
+        id_of(&s, "ci-runner"),
+        id_of(&s, "priv-debug"),
+    );
+    let alerts = [
+        alert(
+            None,
+            Info,
+            "SW-ACT-LINK-002",
+            "Event stream reconnected",
+            "re-read 7 containers after 3s",
+            0,
+            600,
+        ),
+        alert(
+            Some((ci, "ci-runner")),
+            Medium,
+            "SW-ACT-CP-001",
+            "File copied into the container",
+            "docker cp → /usr/local/bin/tool (extract-to-dir)",
+            0,
+            300,
+        ),
+        alert(
+            Some((web.clone(), "web")),
+            High,
+            "SW-ACT-EXEC-001",
+            "Interactive shell in the container",
+            "exec sh -i as root (tty), a very long detail line that must be cut with an ellipsis at the edge",
+            10,
+            120,
+        ),
+        alert(
+            Some((web, "web")),
+            Medium,
+            "SW-ACT-PROC-001",
+            "New process: known recon tool",
+            "nc -l -p 4444 (pid 4711)",
+            0,
+            90,
+        ),
+        alert(
+            Some((prv, "priv-debug")),
+            Critical,
+            "SW-ACT-EXEC-003",
+            "Privileged exec",
+            "exec --privileged nsenter -t 1 -m -u -i -n sh",
+            25,
+            60,
+        ),
+        alert(
+            Some(("f".repeat(64), "just-created")),
+            High,
+            "SW-ACT-START-001",
+            "Started with a critical finding",
+            "SW-MNT-001 docker.sock mounted",
+            0,
+            5,
+        ),
+    ];
+    for a in alerts {
+        update(
+            &mut s,
+            Msg::Data(DataEvent::Alert {
+                host: 0,
+                alert: Box::new(a),
+                received: std::time::Instant::now(),
+            }),
+        );
+    }
+    s
+}
+
+/// Snapshot at the two usual sizes and at 120x40.
+fn snap3(name: &str, state: &AppState) {
+    snap(name, state);
+    let screen = text(&draw(state, 120, 40));
+    insta::assert_snapshot!(format!("{name}@120x40"), screen);
+}
+
+#[test]
+fn fleet_with_alerts() {
+    let s = alerting_state();
+    snap3("fleet_alerts", &s);
+    let screen = text(&draw(&s, 80, 24));
+    // The counter of unseen alerts, the activity in the score, the alert count.
+    assert!(screen.contains("▲6 new"), "{screen}");
+    assert!(screen.contains("90+25 CRIT"), "{screen}");
+    assert!(screen.contains("!2"), "{screen}");
+}
+
+#[test]
+fn fleet_feed_focused() {
+    let mut s = alerting_state();
+    cmd(&mut s, Command::Feed);
+    cmd(&mut s, Command::Down);
+    snap3("fleet_feed_focused", &s);
+    let screen = text(&draw(&s, 80, 24));
+    assert!(screen.contains("activity 6"), "{screen}");
+    assert!(screen.contains("CRIT priv-debug"), "{screen}");
+    assert!(!screen.contains("new alert"), "{screen}");
+}
+
+#[test]
+fn fleet_feed_filtered() {
+    let mut s = alerting_state();
+    select(&mut s, "web");
+    cmd(&mut s, Command::FeedSeverity);
+    cmd(&mut s, Command::FeedSeverity);
+    cmd(&mut s, Command::FeedContainer);
+    snap("fleet_feed_filtered", &s);
+}
+
+#[test]
+fn drilldown_activity() {
+    let mut s = alerting_state();
+    select(&mut s, "web");
+    cmd(&mut s, Command::Open);
+    cmd(&mut s, Command::Tab7);
+    snap("drilldown_activity", &s);
+}
+
+#[test]
+fn feed_never_panics_on_tiny_sizes() {
+    let mut s = alerting_state();
+    cmd(&mut s, Command::Feed);
+    for (w, h) in [(1, 1), (20, 5), (60, 15), (61, 16), (60, 33), (300, 100)] {
+        draw(&s, w, h);
     }
 }

@@ -4,11 +4,44 @@
 //! The console turns a confirmed [`ActionRequest`] into an effect; the executor runs it with
 //! an [`ActionRunner`] and sends the [`ActionOutcome`] back as a message. The headless
 //! commands (`seawall isolate|unisolate|stop|report`) use the same runner.
+//!
+//! The API:
+//! - [`ActionRunner::new`]`(endpoints, `[`ActionSettings`]`)`; settings come from the
+//!   config's `[actions]` section with [`ActionSettings::from_config`].
+//! - [`ActionRequest::new`]`(kind, target)`; per-request options ([`ActionOptions`]: pause
+//!   on isolate, evidence folder, stop grace period, export formats and folder) override
+//!   the settings.
+//! - [`ActionRunner::run`] never panics and always appends one audit line; the outcome's
+//!   [`ActionOutcome::status`] says ok / error / refused.
+//! - A confirmation the user declined: [`ActionRunner::record_declined`]; an attempt refused
+//!   before running (read-only console, no `--yes`): [`ActionRunner::record_refused`].
+//! - [`ActionRunner::find_container`] resolves `NAME|ID` like the docker CLI across every
+//!   endpoint (headless commands).
+//!
+//! Files: the isolation records ([`state_file`]), evidence bundles ([`evidence`]), exported
+//! reports ([`export`]) and the audit log ([`audit`]) live in the platform state directory
+//! unless the config says otherwise.
 
-use crate::docker::Endpoint;
+pub mod audit;
+pub mod evidence;
+pub mod export;
+pub mod isolate;
+pub mod state_file;
+pub mod stop;
+
+pub use audit::{AuditEntry, AuditOutcome};
+
+use crate::config::Config;
+use crate::docker::{Endpoint, connect};
+use crate::report::Format;
 use crate::watch::HostId;
+use bollard::Docker;
+use bollard::errors::Error as BollardError;
+use bollard::models::ContainerInspectResponse;
+use bollard::query_parameters::ListContainersOptions;
 use serde::Serialize;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// What to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -25,6 +58,7 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
+    /// The action's name in the audit log and messages.
     pub fn as_str(self) -> &'static str {
         match self {
             ActionKind::Isolate => "isolate",
@@ -33,11 +67,22 @@ impl ActionKind {
             ActionKind::Export => "export",
         }
     }
+
+    /// The verb for a confirmation question ("Isolate container web …?").
+    pub fn verb(self) -> &'static str {
+        match self {
+            ActionKind::Isolate => "Isolate",
+            ActionKind::Unisolate => "Reconnect (undo the isolation of)",
+            ActionKind::Stop => "Stop",
+            ActionKind::Export => "Export a report of",
+        }
+    }
 }
 
 /// What to do it to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
+    /// Index of the endpoint in the runner's list.
     pub host: HostId,
     /// The daemon's URL, as shown in the header (for the dialog and the audit log).
     pub endpoint: String,
@@ -47,11 +92,57 @@ pub struct Target {
     pub name: String,
 }
 
+impl Target {
+    /// "container web (id 3f1c2a9b8d7e) on unix:///var/run/docker.sock", for questions.
+    pub fn describe(&self) -> String {
+        match &self.container_id {
+            Some(id) => {
+                let short: String = id.chars().take(12).collect();
+                format!("container {} (id {short}) on {}", self.name, self.endpoint)
+            }
+            None => format!("the host {}", self.endpoint),
+        }
+    }
+}
+
+/// Per-request options; `None` takes the [`ActionSettings`] value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActionOptions {
+    /// Isolate: also pause (`--pause`).
+    pub pause: Option<bool>,
+    /// Isolate: the evidence folder root (`--evidence DIR`).
+    pub evidence_dir: Option<PathBuf>,
+    /// Stop: the grace period (`--time S`).
+    pub stop_timeout: Option<Duration>,
+    /// Export: the formats (default json, sarif, markdown, html).
+    pub formats: Option<Vec<Format>>,
+    /// Export: the folder (default the export dir).
+    pub export_dir: Option<PathBuf>,
+}
+
 /// One confirmed action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionRequest {
     pub kind: ActionKind,
     pub target: Target,
+    /// Overrides of the settings for this request.
+    pub options: ActionOptions,
+}
+
+impl ActionRequest {
+    /// A request with the default options.
+    pub fn new(kind: ActionKind, target: Target) -> Self {
+        ActionRequest {
+            kind,
+            target,
+            options: ActionOptions::default(),
+        }
+    }
+
+    /// The confirmation question: "Isolate container web (id abc123) on unix://…? [y/N]".
+    pub fn question(&self) -> String {
+        format!("{} {}? [y/N]", self.kind.verb(), self.target.describe())
+    }
 }
 
 /// How an action ended.
@@ -62,25 +153,435 @@ pub struct ActionOutcome {
     pub result: Result<String, String>,
     /// Files written (evidence bundle folder, report files).
     pub paths: Vec<PathBuf>,
+    /// As recorded in the audit log: `Ok`, `Error` or `Refused` (nothing was changed).
+    pub status: AuditOutcome,
+}
+
+/// The `[actions]` settings a runner uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionSettings {
+    pub pause_on_isolate: bool,
+    pub stop_timeout: Duration,
+    pub log_lines: usize,
+    pub evidence_dir: PathBuf,
+    pub export_dir: PathBuf,
+    pub audit_log: PathBuf,
+    pub state_file: PathBuf,
+    /// Bound on connecting to a daemon.
+    pub connect_timeout: Duration,
+}
+
+impl ActionSettings {
+    /// The settings of a loaded config.
+    pub fn from_config(cfg: &Config) -> Self {
+        let a = &cfg.actions;
+        ActionSettings {
+            pause_on_isolate: a.pause_on_isolate,
+            stop_timeout: a.stop_timeout,
+            log_lines: a.log_lines,
+            evidence_dir: a.evidence_dir.clone(),
+            export_dir: a.export_dir.clone(),
+            audit_log: a.audit_log.clone(),
+            state_file: a.state_file.clone(),
+            connect_timeout: cfg.connect_timeout,
+        }
+    }
+}
+
+impl Default for ActionSettings {
+    fn default() -> Self {
+        ActionSettings::from_config(&Config::default())
+    }
+}
+
+/// Why an action did not (fully) happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Refused before anything changed.
+    Refused(String),
+    /// Attempted and failed, fully or partly.
+    Error(String),
+}
+
+impl Failure {
+    fn into_parts(self) -> (AuditOutcome, String) {
+        match self {
+            Failure::Refused(m) => (AuditOutcome::Refused, m),
+            Failure::Error(m) => (AuditOutcome::Error, m),
+        }
+    }
+}
+
+/// The daemon's words for an API error, one line.
+pub fn daemon_message(e: &BollardError) -> String {
+    let text = match e {
+        BollardError::DockerResponseServerError {
+            status_code,
+            message,
+        } => format!("HTTP {status_code}: {message}"),
+        BollardError::RequestTimeoutError => "the request timed out".to_string(),
+        other => other.to_string(),
+    };
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A failed daemon call on a named container: 404 says it is gone, 403/401 a permission
+/// problem, anything else quotes the daemon.
+pub fn failure(endpoint: &str, what: &str, name: &str, e: &BollardError) -> Failure {
+    match e {
+        BollardError::DockerResponseServerError {
+            status_code: 404, ..
+        } => Failure::Error(format!("container {name} no longer exists on {endpoint}")),
+        BollardError::DockerResponseServerError {
+            status_code: 401 | 403,
+            ..
+        } => Failure::Error(format!(
+            "the daemon at {endpoint} does not allow this user to {what} {name}: {}",
+            daemon_message(e)
+        )),
+        _ => Failure::Error(format!(
+            "the daemon at {endpoint} refused to {what} {name}: {}",
+            daemon_message(e)
+        )),
+    }
+}
+
+/// Inspect one container; a vanished one is a clear error.
+pub async fn inspect(
+    docker: &Docker,
+    endpoint: &str,
+    id: &str,
+) -> Result<ContainerInspectResponse, Failure> {
+    let short: String = id.chars().take(12).collect();
+    docker
+        .inspect_container(id, None)
+        .await
+        .map_err(|e| failure(endpoint, "inspect", &short, &e))
 }
 
 /// Runs actions against the daemons; one per console or headless command.
 pub struct ActionRunner {
-    #[allow(dead_code)]
     endpoints: Vec<Endpoint>,
+    settings: ActionSettings,
 }
 
 impl ActionRunner {
-    pub fn new(endpoints: Vec<Endpoint>) -> Self {
-        ActionRunner { endpoints }
+    /// A runner for these endpoints (a [`Target::host`] indexes this list).
+    pub fn new(endpoints: Vec<Endpoint>, settings: ActionSettings) -> Self {
+        ActionRunner {
+            endpoints,
+            settings,
+        }
+    }
+
+    /// The settings in use.
+    pub fn settings(&self) -> &ActionSettings {
+        &self.settings
+    }
+
+    /// The endpoints, in [`Target::host`] order.
+    pub fn endpoints(&self) -> &[Endpoint] {
+        &self.endpoints
+    }
+
+    /// Record a confirmation the user declined. `Err` is a one-line message.
+    pub fn record_declined(&self, request: &ActionRequest) -> Result<(), String> {
+        audit::record_declined(&self.settings.audit_log, request).map_err(|e| self.audit_error(e))
+    }
+
+    /// Record an attempt refused before it ran (read-only mode, no `--yes`).
+    pub fn record_refused(&self, request: &ActionRequest, reason: &str) -> Result<(), String> {
+        audit::record_refused(&self.settings.audit_log, request, reason)
+            .map_err(|e| self.audit_error(e))
+    }
+
+    fn audit_error(&self, e: std::io::Error) -> String {
+        format!(
+            "cannot write the audit log {}: {e}",
+            self.settings.audit_log.display()
+        )
     }
 
     /// Run one confirmed action, append it to the audit log, and say how it went.
     pub async fn run(&self, request: ActionRequest) -> ActionOutcome {
+        // Nothing happens that the audit log could not record.
+        if let Err(e) = audit::check_writable(&self.settings.audit_log) {
+            return ActionOutcome {
+                result: Err(format!("{}; nothing was done", self.audit_error(e))),
+                request,
+                paths: Vec::new(),
+                status: AuditOutcome::Refused,
+            };
+        }
+        let (result, paths) = self.execute(&request).await;
+        let (status, result) = match result {
+            Ok(message) => (AuditOutcome::Ok, Ok(message)),
+            Err(f) => {
+                let (status, message) = f.into_parts();
+                (status, Err(message))
+            }
+        };
+        let entry = AuditEntry::new(&request, status, result.clone().err());
+        let result = match audit::append(&self.settings.audit_log, &entry) {
+            Ok(()) => result,
+            Err(e) => {
+                let note = self.audit_error(e);
+                log::error!("{note}");
+                match result {
+                    Ok(m) => Ok(format!("{m} (but {note})")),
+                    Err(m) => Err(format!("{m} (and {note})")),
+                }
+            }
+        };
         ActionOutcome {
             request,
-            result: Err("not implemented yet".into()),
-            paths: Vec::new(),
+            result,
+            paths,
+            status,
         }
+    }
+
+    async fn docker(&self, target: &Target) -> Result<(&Endpoint, Docker), Failure> {
+        let ep = self.endpoints.get(target.host).ok_or_else(|| {
+            Failure::Error(format!("no daemon {} is configured", target.endpoint))
+        })?;
+        let docker = connect(ep, self.settings.connect_timeout)
+            .await
+            .map_err(|e| Failure::Error(e.to_string()))?;
+        Ok((ep, docker))
+    }
+
+    async fn execute(&self, request: &ActionRequest) -> (Result<String, Failure>, Vec<PathBuf>) {
+        let target = &request.target;
+        let opts = &request.options;
+        let need_container = || {
+            target.container_id.clone().ok_or_else(|| {
+                Failure::Refused(format!(
+                    "{} needs a container, not a whole host",
+                    request.kind.as_str()
+                ))
+            })
+        };
+        if request.kind == ActionKind::Export {
+            let ep = match self.endpoints.get(target.host) {
+                Some(ep) => ep,
+                None => {
+                    return (
+                        Err(Failure::Error(format!(
+                            "no daemon {} is configured",
+                            target.endpoint
+                        ))),
+                        Vec::new(),
+                    );
+                }
+            };
+            let report = match export::build_report(
+                ep,
+                self.settings.connect_timeout,
+                target.container_id.as_deref(),
+            )
+            .await
+            {
+                Ok(r) => r,
+                Err(f) => return (Err(f), Vec::new()),
+            };
+            let dir = opts
+                .export_dir
+                .clone()
+                .unwrap_or_else(|| self.settings.export_dir.clone());
+            let formats = opts
+                .formats
+                .clone()
+                .unwrap_or_else(|| export::FILE_FORMATS.to_vec());
+            let subject = if target.container_id.is_some() {
+                target.name.as_str()
+            } else {
+                "host"
+            };
+            return match export::write_all(&report, &dir, subject, &formats) {
+                Ok(paths) => {
+                    let shown: Vec<String> =
+                        paths.iter().map(|p| p.display().to_string()).collect();
+                    (
+                        Ok(format!(
+                            "exported the report of {} to {}",
+                            target.describe(),
+                            shown.join(", ")
+                        )),
+                        paths,
+                    )
+                }
+                Err(f) => (Err(f), Vec::new()),
+            };
+        }
+        let id = match need_container() {
+            Ok(id) => id,
+            Err(f) => return (Err(f), Vec::new()),
+        };
+        let (ep, docker) = match self.docker(target).await {
+            Ok(x) => x,
+            Err(f) => return (Err(f), Vec::new()),
+        };
+        let state = state_file::StateFile::new(&self.settings.state_file);
+        match request.kind {
+            ActionKind::Isolate => {
+                let evidence_root = opts
+                    .evidence_dir
+                    .clone()
+                    .unwrap_or_else(|| self.settings.evidence_dir.clone());
+                let ctx = isolate::IsolateContext {
+                    endpoint: &ep.url,
+                    state: &state,
+                    evidence_root: &evidence_root,
+                    log_lines: self.settings.log_lines,
+                    pause: opts.pause.unwrap_or(self.settings.pause_on_isolate),
+                };
+                match isolate::apply(&docker, &ctx, &id).await {
+                    Ok(done) => (Ok(done.message), done.evidence.into_iter().collect()),
+                    Err((f, evidence)) => (Err(f), evidence.into_iter().collect()),
+                }
+            }
+            ActionKind::Unisolate => (
+                isolate::undo(&docker, &ep.url, &state, &id, &target.name).await,
+                Vec::new(),
+            ),
+            ActionKind::Stop => {
+                let grace = opts.stop_timeout.unwrap_or(self.settings.stop_timeout);
+                (stop::stop(&docker, &ep.url, &id, grace).await, Vec::new())
+            }
+            ActionKind::Export => unreachable!("handled above"),
+        }
+    }
+
+    /// Find a container by name or id like the docker CLI (full id, exact name, then a
+    /// unique id prefix), on every endpoint. Ambiguity (two matches, on one daemon or
+    /// across several) is an error that lists them.
+    pub async fn find_container(&self, query: &str) -> Result<Target, String> {
+        let query = query.trim().trim_start_matches('/');
+        if query.is_empty() {
+            return Err("give a container name or id".into());
+        }
+        let mut exact = Vec::new();
+        let mut prefix = Vec::new();
+        let mut errors = Vec::new();
+        for (host, ep) in self.endpoints.iter().enumerate() {
+            let docker = match connect(ep, self.settings.connect_timeout).await {
+                Ok(d) => d,
+                Err(e) => {
+                    errors.push(e.to_string());
+                    continue;
+                }
+            };
+            let list = docker
+                .list_containers(Some(ListContainersOptions {
+                    all: true,
+                    ..Default::default()
+                }))
+                .await;
+            let list = match list {
+                Ok(l) => l,
+                Err(e) => {
+                    errors.push(format!(
+                        "the daemon at {} refused the container list: {}",
+                        ep.url,
+                        daemon_message(&e)
+                    ));
+                    continue;
+                }
+            };
+            for c in list {
+                let Some(id) = c.id else { continue };
+                let names: Vec<String> = c
+                    .names
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|n| n.trim_start_matches('/').to_string())
+                    // Legacy link names (`/other/alias`) are not the container's own.
+                    .filter(|n| !n.contains('/'))
+                    .collect();
+                let name = names.first().cloned().unwrap_or_else(|| id.clone());
+                let target = Target {
+                    host,
+                    endpoint: ep.url.clone(),
+                    container_id: Some(id.clone()),
+                    name,
+                };
+                if id == query || names.iter().any(|n| n == query) {
+                    exact.push(target);
+                } else if id.starts_with(query) {
+                    prefix.push(target);
+                }
+            }
+        }
+        let mut found = if exact.is_empty() { prefix } else { exact };
+        match found.len() {
+            1 => Ok(found.swap_remove(0)),
+            0 if !errors.is_empty() => Err(errors.join("; ")),
+            0 => {
+                let where_ = self
+                    .endpoints
+                    .iter()
+                    .map(|e| e.url.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Err(format!(
+                    "no container named {query:?} or with an id starting with it on {where_}"
+                ))
+            }
+            _ => Err(format!(
+                "{query:?} is ambiguous: it matches {}; use a longer id or pick one daemon \
+                 with -H",
+                found
+                    .iter()
+                    .map(Target::describe)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_question_names_the_container_the_id_and_the_host() {
+        let r = ActionRequest::new(
+            ActionKind::Isolate,
+            Target {
+                host: 0,
+                endpoint: "unix:///var/run/docker.sock".into(),
+                container_id: Some("abc123def4567890".into()),
+                name: "web".into(),
+            },
+        );
+        assert_eq!(
+            r.question(),
+            "Isolate container web (id abc123def456) on unix:///var/run/docker.sock? [y/N]"
+        );
+    }
+
+    #[test]
+    fn a_vanished_container_and_a_permission_problem_read_clearly() {
+        let gone = BollardError::DockerResponseServerError {
+            status_code: 404,
+            message: "No such container: x".into(),
+        };
+        assert_eq!(
+            failure("unix:///s", "stop", "web", &gone),
+            Failure::Error("container web no longer exists on unix:///s".into())
+        );
+        let denied = BollardError::DockerResponseServerError {
+            status_code: 403,
+            message: "authorization denied\nby plugin".into(),
+        };
+        let Failure::Error(m) = failure("unix:///s", "stop", "web", &denied) else {
+            panic!()
+        };
+        assert!(
+            m.contains("does not allow") && m.contains("authorization denied by plugin"),
+            "{m}"
+        );
     }
 }

@@ -45,11 +45,19 @@ pub enum Command {
     Tab4,
     Tab5,
     Tab6,
+    /// Drilldown tab 7: the container's activity.
+    Tab7,
+    /// Focus the activity feed (again: back to the table).
+    Feed,
+    /// Cycle the feed's minimum severity.
+    FeedSeverity,
+    /// Feed: only the selected container's alerts (again: every container's).
+    FeedContainer,
 }
 
 impl Command {
     /// Every command, in the order the help screen lists them.
-    pub const ALL: [Command; 25] = [
+    pub const ALL: [Command; 29] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -75,6 +83,10 @@ impl Command {
         Command::Tab4,
         Command::Tab5,
         Command::Tab6,
+        Command::Tab7,
+        Command::Feed,
+        Command::FeedSeverity,
+        Command::FeedContainer,
     ];
 
     /// The name used in the config file.
@@ -105,6 +117,10 @@ impl Command {
             Command::Tab4 => "tab_4",
             Command::Tab5 => "tab_5",
             Command::Tab6 => "tab_6",
+            Command::Tab7 => "tab_7",
+            Command::Feed => "feed",
+            Command::FeedSeverity => "feed_severity",
+            Command::FeedContainer => "feed_container",
         }
     }
 
@@ -136,6 +152,10 @@ impl Command {
             Command::Tab4 => "drilldown: security profiles",
             Command::Tab5 => "drilldown: namespaces",
             Command::Tab6 => "drilldown: inspect document",
+            Command::Tab7 => "drilldown: activity (the container's alerts)",
+            Command::Feed => "focus the activity feed / back to the table",
+            Command::FeedSeverity => "feed: cycle the minimum severity shown",
+            Command::FeedContainer => "feed: only the selected container / all",
         }
     }
 

@@ -5,11 +5,13 @@
 //! the run loop performs (ask a watch task for something, quit).
 
 pub mod command;
+pub mod feed;
 pub mod rows;
 pub mod state;
 pub mod update;
 
 pub use command::Command;
+pub use feed::{Feed, FeedEntry, FeedFilter};
 pub use state::*;
 pub use update::{Effect, InputKey, Msg, update};
 

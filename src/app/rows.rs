@@ -33,11 +33,14 @@ fn state_rank(s: ContainerState) -> u8 {
     }
 }
 
-fn compare(a: &ContainerView, b: &ContainerView, key: SortKey) -> Ordering {
+/// A row to sort: the container and the score shown for it (configuration + activity).
+type Ranked<'a> = (u8, &'a ContainerView);
+
+fn compare((a_score, a): Ranked<'_>, (b_score, b): Ranked<'_>, key: SortKey) -> Ordering {
     let by_name = || a.facts.name.cmp(&b.facts.name);
     match key {
-        // Worst first.
-        SortKey::Score => b.score.value.cmp(&a.score.value).then_with(by_name),
+        // Worst first, activity included.
+        SortKey::Score => b_score.cmp(&a_score).then_with(by_name),
         SortKey::Name => by_name(),
         SortKey::Image => a.facts.image.cmp(&b.facts.image).then_with(by_name),
         SortKey::State => state_rank(a.facts.state)
@@ -65,18 +68,19 @@ fn compare(a: &ContainerView, b: &ContainerView, key: SortKey) -> Ordering {
 /// Recompute `rows`, keeping the selection on the same container when it is still shown.
 pub fn rebuild(state: &mut AppState) {
     let keep = state.rows.get(state.selected).cloned();
-    let mut rows: Vec<&ContainerView> = state
+    let mut rows: Vec<Ranked<'_>> = state
         .containers
         .values()
         .filter(|c| matches_filter(c, &state.filter))
+        .map(|c| (state.shown_score(c).value, c))
         .collect();
     rows.sort_by(|a, b| {
-        let o = compare(a, b, state.sort);
+        let o = compare(*a, *b, state.sort);
         if state.sort_reverse { o.reverse() } else { o }
     });
     state.rows = rows
         .into_iter()
-        .map(|c| RowKey {
+        .map(|(_, c)| RowKey {
             host: c.host,
             id: c.facts.id.clone(),
         })

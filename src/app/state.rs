@@ -1,10 +1,12 @@
 //! The console's whole state. Plain data: no IO handles, no ratatui types.
 
 use super::command::Command;
+use super::feed::Feed;
+use crate::activity::decay::{ActivityLevel, with_activity};
 use crate::model::{ContainerFacts, HostFacts};
-use crate::risk::{Finding, Score};
+use crate::risk::{Band, Finding, Score};
 use crate::watch::{HostId, LinkStatus};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 /// Identifies a container across daemons.
@@ -94,6 +96,8 @@ pub enum Focus {
     Preview,
     /// seawall's log (only when shown).
     Log,
+    /// The activity feed (on small screens it takes the preview's place while focused).
+    Feed,
 }
 
 /// Drilldown tabs.
@@ -105,16 +109,19 @@ pub enum Tab {
     Profiles,
     Namespaces,
     Inspect,
+    /// The container's recent alerts and activity points.
+    Activity,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Findings,
         Tab::Capabilities,
         Tab::Mounts,
         Tab::Profiles,
         Tab::Namespaces,
         Tab::Inspect,
+        Tab::Activity,
     ];
 
     pub fn title(self) -> &'static str {
@@ -125,6 +132,7 @@ impl Tab {
             Tab::Profiles => "Security",
             Tab::Namespaces => "Namespaces",
             Tab::Inspect => "Inspect",
+            Tab::Activity => "Activity",
         }
     }
 
@@ -209,6 +217,23 @@ impl Default for UiSettings {
     }
 }
 
+/// One container's activity: its alerts in the feed and its decaying score points. Kept by
+/// key, apart from [`ContainerView`], so it survives re-inspection and can exist before the
+/// container is known.
+#[derive(Debug, Clone, Default)]
+pub struct ContainerActivity {
+    /// Alerts about this container still in the feed.
+    pub alerts: usize,
+    /// The worst severity among them (since the container was first seen alerting).
+    pub worst: Option<crate::risk::Severity>,
+    pub level: ActivityLevel,
+    /// `level` in whole points at the last update or tick.
+    pub points: u8,
+}
+
+/// Seconds between two recomputations of the decaying activity points.
+pub const ACTIVITY_RECOMPUTE_SECS: i64 = 60;
+
 /// The console's state.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -236,6 +261,12 @@ pub struct AppState {
     /// Events whose effect is not drawn yet (for event-to-screen latency).
     pub pending_events: Vec<Instant>,
     pub quit: bool,
+    /// The activity feed of every daemon.
+    pub feed: Feed,
+    /// Activity per container (alerts, decaying points), by key.
+    pub activity: HashMap<RowKey, ContainerActivity>,
+    /// When the activity points were last recomputed.
+    pub activity_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl AppState {
@@ -264,6 +295,40 @@ impl AppState {
             settings,
             pending_events: Vec::new(),
             quit: false,
+            feed: Feed::default(),
+            activity: HashMap::new(),
+            activity_at: now,
+        }
+    }
+
+    /// Activity points of a container now (0 without alerts).
+    pub fn activity_points(&self, key: &RowKey) -> u8 {
+        self.activity.get(key).map(|a| a.points).unwrap_or(0)
+    }
+
+    /// Alerts about a container in the feed.
+    pub fn alert_count(&self, key: &RowKey) -> usize {
+        self.activity.get(key).map(|a| a.alerts).unwrap_or(0)
+    }
+
+    /// The score the fleet shows and sorts by: the configuration score plus the activity
+    /// points, at most 100 (`activity::decay::with_activity`), with its band.
+    pub fn shown_score(&self, c: &ContainerView) -> Score {
+        if self.activity.is_empty() {
+            return c.score;
+        }
+        let key = RowKey {
+            host: c.host,
+            id: c.facts.id.clone(),
+        };
+        let value = with_activity(c.score.value, self.activity_points(&key));
+        Score {
+            value,
+            band: if value == c.score.value {
+                c.score.band
+            } else {
+                Band::of(value)
+            },
         }
     }
 
@@ -284,7 +349,7 @@ impl AppState {
 
     /// Is a text input taking the keys (filter or inspect search)?
     pub fn input_active(&self) -> bool {
-        if self.filter_editing {
+        if self.filter_editing || self.feed.editing {
             return true;
         }
         matches!(&self.view, View::Drilldown(d) if d.inspect.searching)

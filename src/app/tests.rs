@@ -242,9 +242,15 @@ fn panes_cycle_and_refresh_asks_every_daemon() {
     update(&mut s, Msg::Command(Command::NextPane));
     assert_eq!(s.focus, Focus::Preview);
     update(&mut s, Msg::Command(Command::NextPane));
+    assert_eq!(s.focus, Focus::Feed);
+    update(&mut s, Msg::Command(Command::NextPane));
     assert_eq!(s.focus, Focus::Table);
     update(&mut s, Msg::Command(Command::ToggleLog));
     update(&mut s, Msg::Command(Command::PrevPane));
+    assert_eq!(s.focus, Focus::Log);
+    update(&mut s, Msg::Command(Command::PrevPane));
+    assert_eq!(s.focus, Focus::Feed);
+    update(&mut s, Msg::Command(Command::NextPane));
     assert_eq!(s.focus, Focus::Log);
     assert_eq!(
         update(&mut s, Msg::Command(Command::Refresh)),
@@ -317,4 +323,336 @@ fn container_joining_a_host_pid_container_is_regraded_when_it_changes() {
         }),
     );
     assert!(has_pid_host(&s));
+}
+
+// ---- The activity feed and the live score (issue 4) ----
+
+use crate::activity::{Alert, ContainerRef};
+use crate::risk::Severity;
+
+/// An alert at `now() + secs` about container `id`/`name` (`None`: the daemon).
+fn alert(container: Option<(&str, &str)>, severity: Severity, bump: u8, secs: i64) -> Alert {
+    Alert {
+        time: now() + chrono::Duration::seconds(secs),
+        container: container.map(|(id, name)| ContainerRef {
+            id: id.into(),
+            name: name.into(),
+        }),
+        rule: format!("SW-ACT-TEST-{}", severity.as_str().to_uppercase()),
+        severity,
+        title: format!("{} thing", severity.as_str()),
+        detail: "sh -c id".into(),
+        technique: "T1059.004 Unix Shell".into(),
+        score_bump: bump,
+    }
+}
+
+fn send(s: &mut AppState, a: Alert) {
+    update(
+        s,
+        Msg::Data(DataEvent::Alert {
+            host: 0,
+            alert: Box::new(a),
+            received: Instant::now(),
+        }),
+    );
+}
+
+fn key(id: &str) -> RowKey {
+    RowKey {
+        host: 0,
+        id: id.into(),
+    }
+}
+
+fn shown_rules(s: &AppState) -> Vec<String> {
+    s.feed
+        .shown_from(0)
+        .map(|e| format!("{}@{}", e.alert.severity, e.seq))
+        .collect()
+}
+
+#[test]
+fn feed_is_newest_first_and_bounded() {
+    let mut s = populated();
+    s.feed = Feed::new(3);
+    for (i, sev) in [
+        Severity::Low,
+        Severity::High,
+        Severity::Critical,
+        Severity::Medium,
+        Severity::High,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        send(&mut s, alert(Some(("aaa", "web")), sev, 0, i as i64));
+    }
+    assert_eq!(s.feed.len(), 3);
+    assert_eq!(shown_rules(&s), ["high@4", "medium@3", "critical@2"]);
+    assert_eq!(s.feed.count(Severity::High), 1);
+    assert_eq!(s.feed.count(Severity::Low), 0);
+    assert_eq!(s.feed.count(Severity::Critical), 1);
+    // The count on the row follows the feed: evicted alerts no longer count.
+    assert_eq!(s.alert_count(&key("aaa")), 3);
+}
+
+#[test]
+fn feed_filters_by_severity_container_and_text() {
+    let mut s = populated();
+    send(&mut s, alert(Some(("aaa", "web")), Severity::Low, 0, 0));
+    send(&mut s, alert(Some(("bbb", "admin")), Severity::High, 0, 1));
+    send(&mut s, alert(None, Severity::Info, 0, 2));
+    send(
+        &mut s,
+        alert(Some(("aaa", "web")), Severity::Critical, 0, 3),
+    );
+    assert_eq!(s.feed.shown_len(), 4);
+
+    // `v` twice: medium and worse; it also focuses the feed.
+    update(&mut s, Msg::Command(Command::FeedSeverity));
+    update(&mut s, Msg::Command(Command::FeedSeverity));
+    assert_eq!(s.focus, Focus::Feed);
+    assert_eq!(s.feed.filter().min_severity, Severity::Medium);
+    assert_eq!(shown_rules(&s), ["critical@3", "high@1"]);
+
+    // `c`: only the container selected in the table (admin, the first row).
+    assert_eq!(s.selected_container().unwrap().facts.name, "admin");
+    update(&mut s, Msg::Command(Command::FeedContainer));
+    assert_eq!(shown_rules(&s), ["high@1"]);
+    update(&mut s, Msg::Command(Command::FeedContainer));
+    assert_eq!(s.feed.filter().container, None);
+
+    // `/` while the feed is focused filters the feed, not the fleet.
+    update(&mut s, Msg::Command(Command::Filter));
+    assert!(s.input_active());
+    for c in "WEB".chars() {
+        update(&mut s, Msg::Input(InputKey::Char(c)));
+    }
+    update(&mut s, Msg::Input(InputKey::Enter));
+    assert!(s.filter.is_empty());
+    assert_eq!(shown_rules(&s), ["critical@3"]);
+    // A rule id matches too.
+    s.feed.set_text("sw-act-test-high".into());
+    assert_eq!(shown_rules(&s), ["high@1"]);
+    // esc clears the text and container filters, keeps the severity, then leaves the feed.
+    update(&mut s, Msg::Command(Command::Back));
+    assert_eq!(s.feed.filter().text, "");
+    assert_eq!(s.feed.filter().min_severity, Severity::Medium);
+    assert_eq!(s.focus, Focus::Feed);
+    update(&mut s, Msg::Command(Command::Back));
+    assert_eq!(s.focus, Focus::Table);
+    // New alerts respect the filter.
+    send(
+        &mut s,
+        alert(Some(("ccc", "hardened")), Severity::Low, 0, 4),
+    );
+    assert_eq!(s.feed.shown_len(), 2);
+    assert_eq!(s.feed.len(), 5);
+}
+
+#[test]
+fn feed_selection_stays_on_its_alert_and_the_top_follows_new_ones() {
+    let mut s = populated();
+    for i in 0..5 {
+        send(&mut s, alert(Some(("aaa", "web")), Severity::Medium, 0, i));
+    }
+    update(&mut s, Msg::Command(Command::Feed));
+    assert_eq!(s.feed.selected().unwrap().seq, 4);
+    update(&mut s, Msg::Command(Command::Down));
+    update(&mut s, Msg::Command(Command::Down));
+    assert_eq!(s.feed.selected().unwrap().seq, 2);
+    send(&mut s, alert(Some(("aaa", "web")), Severity::Medium, 0, 9));
+    assert_eq!(s.feed.selected().unwrap().seq, 2);
+    assert_eq!(s.feed.selected_index(), 3);
+    update(&mut s, Msg::Command(Command::Bottom));
+    assert_eq!(s.feed.selected().unwrap().seq, 0);
+    update(&mut s, Msg::Command(Command::Top));
+    send(&mut s, alert(Some(("aaa", "web")), Severity::Medium, 0, 10));
+    assert_eq!(s.feed.selected().unwrap().seq, 6);
+    // The table keeps its own selection.
+    assert_eq!(s.selected, 0);
+}
+
+#[test]
+fn unseen_alerts_are_counted_until_the_feed_is_focused() {
+    let mut s = populated();
+    send(&mut s, alert(Some(("aaa", "web")), Severity::Low, 0, 0));
+    send(&mut s, alert(Some(("aaa", "web")), Severity::High, 0, 1));
+    assert_eq!(s.feed.unseen, 2);
+    assert_eq!(s.feed.unseen_worst, Some(Severity::High));
+    update(&mut s, Msg::Command(Command::Feed));
+    assert_eq!(s.focus, Focus::Feed);
+    assert_eq!(s.feed.unseen, 0);
+    send(&mut s, alert(Some(("aaa", "web")), Severity::Low, 0, 2));
+    assert_eq!(s.feed.unseen, 0);
+    // `a` again: back to the table, and new alerts count again.
+    update(&mut s, Msg::Command(Command::Feed));
+    assert_eq!(s.focus, Focus::Table);
+    send(&mut s, alert(Some(("aaa", "web")), Severity::Low, 0, 3));
+    assert_eq!(s.feed.unseen, 1);
+}
+
+#[test]
+fn enter_on_an_alert_opens_its_container_even_when_the_fleet_filter_hides_it() {
+    let mut s = populated();
+    send(&mut s, alert(None, Severity::Info, 0, 0));
+    send(&mut s, alert(Some(("zzz", "ghost")), Severity::High, 0, 1));
+    send(&mut s, alert(Some(("aaa", "web")), Severity::High, 0, 2));
+    // The fleet shows only `hardened`.
+    update(&mut s, Msg::Command(Command::Filter));
+    for c in "hardened".chars() {
+        update(&mut s, Msg::Input(InputKey::Char(c)));
+    }
+    update(&mut s, Msg::Input(InputKey::Enter));
+    assert_eq!(names(&s), ["hardened"]);
+
+    update(&mut s, Msg::Command(Command::Feed));
+    assert!(update(&mut s, Msg::Command(Command::Open)).is_empty());
+    let View::Drilldown(d) = &s.view else {
+        panic!("no drilldown")
+    };
+    assert_eq!(d.key, key("aaa"));
+    assert_eq!(d.tab, Tab::Activity);
+    assert!(s.filter.is_empty());
+    assert_eq!(s.selected_container().unwrap().facts.name, "web");
+    assert!(s.status.as_ref().unwrap().text.contains("filter cleared"));
+
+    // Back returns to the feed; a container seawall does not know gives a message.
+    update(&mut s, Msg::Command(Command::Back));
+    assert_eq!((&s.view, s.focus), (&View::Fleet, Focus::Feed));
+    update(&mut s, Msg::Command(Command::Down));
+    update(&mut s, Msg::Command(Command::Open));
+    assert_eq!(s.view, View::Fleet);
+    assert!(
+        s.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("ghost is not on the daemon"),
+        "{:?}",
+        s.status
+    );
+    update(&mut s, Msg::Command(Command::Down));
+    update(&mut s, Msg::Command(Command::Open));
+    assert_eq!(s.view, View::Fleet);
+    assert!(s.status.as_ref().unwrap().text.contains("about the daemon"));
+}
+
+#[test]
+fn alerts_raise_the_shown_score_and_decay_with_the_clock() {
+    let mut s = populated();
+    let web = s.containers[&key("aaa")].score.value;
+    let hardened = s.containers[&key("ccc")].score.value;
+    // (A tie sorts by name: hardened before web.)
+    assert!(hardened + 30 >= web, "fixture: {hardened} vs {web}");
+    // Three shells in `hardened`: 30 points (the cap), it moves above `web`.
+    for i in 0..3 {
+        send(
+            &mut s,
+            alert(Some(("ccc", "hardened")), Severity::High, 10, i),
+        );
+    }
+    send(
+        &mut s,
+        alert(Some(("ccc", "hardened")), Severity::High, 25, 4),
+    );
+    assert_eq!(s.activity_points(&key("ccc")), 30);
+    let shown = s.shown_score(&s.containers[&key("ccc")]);
+    assert_eq!(shown.value, hardened + 30);
+    assert_eq!(shown.band, crate::risk::Band::of(hardened + 30));
+    assert_eq!(names(&s), ["admin", "hardened", "web"]);
+    assert_eq!(s.alert_count(&key("ccc")), 4);
+    // The configuration score itself is unchanged.
+    assert_eq!(s.containers[&key("ccc")].score.value, hardened);
+
+    // A day later half is left; the order follows on the slow tick.
+    update(&mut s, Msg::Tick(now() + chrono::Duration::hours(24)));
+    assert_eq!(s.activity_points(&key("ccc")), 15);
+    update(&mut s, Msg::Tick(now() + chrono::Duration::days(10)));
+    assert_eq!(s.activity_points(&key("ccc")), 0);
+    assert_eq!(names(&s), ["admin", "web", "hardened"]);
+    // The alerts are still in the feed and still counted.
+    assert_eq!(s.alert_count(&key("ccc")), 4);
+}
+
+#[test]
+fn ticks_recompute_the_points_once_a_minute() {
+    let mut s = populated();
+    send(&mut s, alert(Some(("aaa", "web")), Severity::High, 20, 0));
+    let later = now() + chrono::Duration::hours(24);
+    update(&mut s, Msg::Tick(later));
+    assert_eq!(s.activity_points(&key("aaa")), 10);
+    // Within the minute nothing is recomputed, even if the level moved.
+    s.activity
+        .get_mut(&key("aaa"))
+        .unwrap()
+        .level
+        .add(later, 10);
+    update(&mut s, Msg::Tick(later + chrono::Duration::seconds(30)));
+    assert_eq!(s.activity_points(&key("aaa")), 10);
+    update(&mut s, Msg::Tick(later + chrono::Duration::seconds(61)));
+    assert_eq!(s.activity_points(&key("aaa")), 20);
+}
+
+#[test]
+fn alerts_for_an_unknown_container_attach_when_it_appears() {
+    let mut s = populated();
+    send(
+        &mut s,
+        alert(Some(("ddd", "newcomer")), Severity::Critical, 30, 0),
+    );
+    assert_eq!(s.feed.len(), 1);
+    assert_eq!(s.rows.len(), 3);
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Upsert {
+            host: 0,
+            container: Box::new(facts("ddd", "newcomer", "{}")),
+            cause: Some("create".into()),
+            received: Instant::now(),
+        }),
+    );
+    let c = &s.containers[&key("ddd")];
+    assert_eq!(s.alert_count(&key("ddd")), 1);
+    assert_eq!(s.shown_score(c).value, (c.score.value + 30).min(100));
+    // Removing the container drops its activity, the feed keeps the alert.
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Removed {
+            host: 0,
+            id: "ddd".into(),
+        }),
+    );
+    assert_eq!(s.alert_count(&key("ddd")), 0);
+    assert_eq!(s.feed.len(), 1);
+}
+
+#[test]
+fn a_flood_of_alerts_stays_bounded_and_fast() {
+    let mut s = populated();
+    let start = std::time::Instant::now();
+    let n = 20_000;
+    for i in 0..n {
+        let (id, name) = [("aaa", "web"), ("bbb", "admin"), ("zzz", "gone")][i % 3];
+        send(
+            &mut s,
+            alert(Some((id, name)), Severity::ALL[i % 5], 5, i as i64),
+        );
+    }
+    let took = start.elapsed();
+    assert_eq!(s.feed.len(), crate::app::feed::DEFAULT_FEED_CAPACITY);
+    let counted: usize = Severity::ALL.iter().map(|v| s.feed.count(*v)).sum();
+    assert_eq!(counted, s.feed.len());
+    let per_container: usize = ["aaa", "bbb", "zzz"]
+        .iter()
+        .map(|id| s.alert_count(&key(id)))
+        .sum();
+    assert_eq!(per_container, s.feed.len());
+    assert!(s.activity.len() <= 3);
+    // Debug build, shared machine: far above 2,000 alerts a second.
+    assert!(
+        took < std::time::Duration::from_secs(5),
+        "{n} alerts took {took:?}"
+    );
 }

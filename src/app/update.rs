@@ -5,7 +5,7 @@ use super::command::Command;
 use super::rows;
 use super::state::*;
 use crate::model::ContainerFacts;
-use crate::risk::{self, Fleet};
+use crate::risk::{self, Fleet, Severity};
 use crate::watch::{DataEvent, HostId, LinkStatus, WatchRequest};
 
 /// A key typed into a text input (filter, inspect search).
@@ -50,7 +50,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Tick(now) => {
-            state.now = now;
+            tick(state, now);
             Vec::new()
         }
     }
@@ -210,10 +210,17 @@ fn data(state: &mut AppState, event: DataEvent) {
             state.pending_events.push(received);
             rows::rebuild(state);
         }
-        // The activity feed (issue 4) is built on this.
-        DataEvent::Alert { .. } => {}
+        DataEvent::Alert {
+            host,
+            alert,
+            received,
+        } => {
+            on_alert(state, host, *alert);
+            state.pending_events.push(received);
+        }
         DataEvent::Removed { host, id } => {
             let key = RowKey { host, id };
+            state.activity.remove(&key);
             if let Some(gone) = state.containers.remove(&key)
                 && matches!(&state.view, View::Drilldown(d) if d.key == key)
             {
@@ -244,7 +251,90 @@ fn data(state: &mut AppState, event: DataEvent) {
     }
 }
 
+/// The clock moved: uptimes follow it, and once a minute the activity points decay.
+fn tick(state: &mut AppState, now: chrono::DateTime<chrono::Utc>) {
+    state.now = now;
+    if (now - state.activity_at).num_seconds() < ACTIVITY_RECOMPUTE_SECS && now >= state.activity_at
+    {
+        return;
+    }
+    state.activity_at = now;
+    let mut moved = false;
+    let containers = &state.containers;
+    state.activity.retain(|key, a| {
+        let points = a.level.points(now);
+        if points != a.points {
+            a.points = points;
+            moved |= containers.contains_key(key);
+        }
+        a.alerts > 0 || a.points > 0
+    });
+    if moved && state.sort == SortKey::Score {
+        rows::rebuild(state);
+    }
+}
+
+/// An alert: into the feed, onto its container's count and activity points.
+fn on_alert(state: &mut AppState, host: HostId, alert: crate::activity::Alert) {
+    let key = alert.container.as_ref().map(|c| RowKey {
+        host,
+        id: c.id.clone(),
+    });
+    let mut moved = false;
+    if let Some(key) = &key {
+        let a = state.activity.entry(key.clone()).or_default();
+        a.alerts += 1;
+        a.worst = a.worst.max(Some(alert.severity));
+        a.level.add(alert.time, alert.score_bump);
+        let points = a.level.points(state.now);
+        if points != a.points {
+            a.points = points;
+            moved = state.containers.contains_key(key);
+        }
+    }
+    let severity = alert.severity;
+    let pushed = state.feed.push(host, alert);
+    if let Some(old) = pushed.evicted
+        && let Some(old_key) = old.key()
+        && let Some(a) = state.activity.get_mut(&old_key)
+    {
+        a.alerts = a.alerts.saturating_sub(1);
+        if a.alerts == 0 && a.points == 0 && !state.containers.contains_key(&old_key) {
+            state.activity.remove(&old_key);
+        }
+    }
+    if pushed.shown && !feed_in_view(state) {
+        state.feed.note_unseen(severity);
+    }
+    // Only a changed score can move a row; counts are read when drawing.
+    if moved && state.sort == SortKey::Score {
+        rows::rebuild(state);
+    }
+}
+
+/// Is the user looking at the feed (fleet view, feed focused, no overlay)?
+pub fn feed_in_view(state: &AppState) -> bool {
+    state.view == View::Fleet && state.focus == Focus::Feed && state.overlay.is_none()
+}
+
 fn input(state: &mut AppState, key: InputKey) {
+    if state.feed.editing {
+        let mut text = state.feed.filter().text.clone();
+        match key {
+            InputKey::Char(c) => text.push(c),
+            InputKey::Backspace => {
+                text.pop();
+            }
+            InputKey::Enter => state.feed.editing = false,
+            InputKey::Esc => {
+                text.clear();
+                state.feed.editing = false;
+            }
+        }
+        state.feed.set_text(text);
+        state.feed.select_newest();
+        return;
+    }
     if state.filter_editing {
         match key {
             InputKey::Char(c) => state.filter.push(c),
@@ -354,6 +444,7 @@ fn tab_for(cmd: Command) -> Option<Tab> {
         Command::Tab4 => Some(Tab::Profiles),
         Command::Tab5 => Some(Tab::Namespaces),
         Command::Tab6 => Some(Tab::Inspect),
+        Command::Tab7 => Some(Tab::Activity),
         _ => None,
     }
 }
@@ -427,6 +518,10 @@ fn command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
                 request: WatchRequest::Resync,
             }];
         }
+        Command::Feed | Command::FeedSeverity | Command::FeedContainer => {
+            feed_command(state, cmd);
+            return Vec::new();
+        }
         _ => {}
     }
 
@@ -465,6 +560,9 @@ fn command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
     }
 
     // Fleet view.
+    if state.focus == Focus::Feed {
+        return feed_keys(state, cmd);
+    }
     let len = state.rows.len();
     match (cmd, state.focus) {
         (Command::Up, Focus::Table) => state.selected = move_by(state.selected, -1, len),
@@ -489,21 +587,8 @@ fn command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
         (Command::PageUp, Focus::Log) => state.log_scroll = scroll_by(state.log_scroll, page),
         (Command::PageDown, Focus::Log) => state.log_scroll = scroll_by(state.log_scroll, -page),
         (Command::Bottom, Focus::Log) => state.log_scroll = 0,
-        (Command::NextPane, _) => {
-            state.focus = match state.focus {
-                Focus::Table => Focus::Preview,
-                Focus::Preview if state.show_log => Focus::Log,
-                _ => Focus::Table,
-            }
-        }
-        (Command::PrevPane, _) => {
-            state.focus = match state.focus {
-                Focus::Table if state.show_log => Focus::Log,
-                Focus::Table => Focus::Preview,
-                Focus::Preview => Focus::Table,
-                Focus::Log => Focus::Preview,
-            }
-        }
+        (Command::NextPane, _) => state.focus = next_focus(state),
+        (Command::PrevPane, _) => state.focus = prev_focus(state),
         (Command::Open, _) => return open_drilldown(state, Tab::Findings),
         (Command::Back, _) => {
             if !state.filter.is_empty() {
@@ -534,5 +619,166 @@ fn command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
     if state.focus == Focus::Table {
         state.preview_scroll = 0;
     }
+    if state.focus == Focus::Feed {
+        state.feed.mark_seen();
+    }
+    Vec::new()
+}
+
+/// `tab` in the fleet view: table, preview, feed, log (when shown), table.
+fn next_focus(state: &AppState) -> Focus {
+    match state.focus {
+        Focus::Table => Focus::Preview,
+        Focus::Preview => Focus::Feed,
+        Focus::Feed if state.show_log => Focus::Log,
+        Focus::Feed | Focus::Log => Focus::Table,
+    }
+}
+
+/// `shift-tab`: the other way round.
+fn prev_focus(state: &AppState) -> Focus {
+    match state.focus {
+        Focus::Table if state.show_log => Focus::Log,
+        Focus::Table => Focus::Feed,
+        Focus::Log => Focus::Feed,
+        Focus::Feed => Focus::Preview,
+        Focus::Preview => Focus::Table,
+    }
+}
+
+/// The feed's own commands, from any view: they show the feed (fleet view, feed focused).
+fn feed_command(state: &mut AppState, cmd: Command) {
+    let was_in_view = feed_in_view(state);
+    // The container the user is looking at: the drilldown's, else the selected row's.
+    let current = match &state.view {
+        View::Drilldown(d) => Some(d.key.clone()),
+        View::Fleet => state.rows.get(state.selected).cloned(),
+    };
+    state.view = View::Fleet;
+    state.focus = Focus::Feed;
+    match cmd {
+        Command::Feed if was_in_view => state.focus = Focus::Table,
+        Command::FeedSeverity => {
+            let next = match state.feed.filter().min_severity {
+                Severity::Info => Severity::Low,
+                Severity::Low => Severity::Medium,
+                Severity::Medium => Severity::High,
+                Severity::High => Severity::Critical,
+                Severity::Critical => Severity::Info,
+            };
+            state.feed.set_min_severity(next);
+        }
+        Command::FeedContainer => {
+            if state.feed.filter().container.is_some() {
+                state.feed.set_container(None);
+            } else if let Some(key) = current {
+                let name = state
+                    .containers
+                    .get(&key)
+                    .map(|c| c.facts.name.clone())
+                    .unwrap_or_else(|| key.id.chars().take(12).collect());
+                state.feed.set_container(Some((key, name)));
+            } else {
+                set_status(state, StatusLevel::Info, "no container selected");
+            }
+        }
+        _ => {}
+    }
+    if state.focus == Focus::Feed {
+        state.feed.mark_seen();
+    }
+}
+
+/// Keys while the feed has the focus (fleet view).
+fn feed_keys(state: &mut AppState, cmd: Command) -> Vec<Effect> {
+    let page = state.settings.page_size.max(1) as isize;
+    let feed = &mut state.feed;
+    match cmd {
+        Command::Up => feed.move_by(-1),
+        Command::Down => feed.move_by(1),
+        Command::PageUp => feed.move_by(-page),
+        Command::PageDown => feed.move_by(page),
+        Command::Top => feed.select_newest(),
+        Command::Bottom => feed.select_oldest(),
+        Command::NextPane => state.focus = next_focus(state),
+        Command::PrevPane => state.focus = prev_focus(state),
+        Command::Filter => feed.editing = true,
+        // The text and container filters go first; the severity stays (`v` cycles it).
+        Command::Back => {
+            if !feed.filter().text.is_empty() || feed.filter().container.is_some() {
+                let min_severity = feed.filter().min_severity;
+                feed.set_filter(super::feed::FeedFilter {
+                    min_severity,
+                    ..Default::default()
+                });
+            } else {
+                state.focus = Focus::Table;
+            }
+            state.status = None;
+        }
+        Command::Open => return open_alert(state),
+        Command::SortNext => {
+            state.sort = state.sort.next();
+            state.sort_reverse = false;
+            rows::rebuild(state);
+        }
+        Command::SortReverse => {
+            state.sort_reverse = !state.sort_reverse;
+            rows::rebuild(state);
+        }
+        other => {
+            if let Some(tab) = tab_for(other) {
+                return open_drilldown(state, tab);
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// `enter` on an alert: its container's drilldown, on the Activity tab. A container the
+/// fleet filter hides is shown by clearing the filter.
+fn open_alert(state: &mut AppState) -> Vec<Effect> {
+    let Some(entry) = state.feed.selected() else {
+        return Vec::new();
+    };
+    let Some(c) = &entry.alert.container else {
+        set_status(
+            state,
+            StatusLevel::Info,
+            "this alert is about the daemon, not a container",
+        );
+        return Vec::new();
+    };
+    let name = c.name.clone();
+    let key = RowKey {
+        host: entry.host,
+        id: c.id.clone(),
+    };
+    if !state.containers.contains_key(&key) {
+        set_status(
+            state,
+            StatusLevel::Warning,
+            format!("container {name} is not on the daemon (removed, or not read yet)"),
+        );
+        return Vec::new();
+    }
+    if !state.rows.contains(&key) {
+        state.filter.clear();
+        rows::rebuild(state);
+        set_status(
+            state,
+            StatusLevel::Info,
+            format!("fleet filter cleared to show {name}"),
+        );
+    }
+    if let Some(i) = state.rows.iter().position(|k| *k == key) {
+        state.selected = i;
+    }
+    state.view = View::Drilldown(Box::new(Drilldown {
+        key,
+        tab: Tab::Activity,
+        scroll: 0,
+        inspect: InspectView::default(),
+    }));
     Vec::new()
 }

@@ -44,6 +44,10 @@ pub const DEFAULT_BINDINGS: &[(Command, &[&str])] = &[
     (Command::Tab4, &["4"]),
     (Command::Tab5, &["5"]),
     (Command::Tab6, &["6"]),
+    (Command::Tab7, &["7"]),
+    (Command::Feed, &["a"]),
+    (Command::FeedSeverity, &["v"]),
+    (Command::FeedContainer, &["c"]),
 ];
 
 /// Named keys a key string may use (besides single characters and `f1`..`f12`).
@@ -441,7 +445,7 @@ mod tests {
                 seen.push(*key);
             }
         }
-        for free in ['i', 'u', 's', 'e'] {
+        for free in ['i', 'u', 's', 'e', 'E'] {
             assert_eq!(
                 map.resolve(&ch(free)),
                 None,
@@ -496,6 +500,10 @@ mod tests {
             (ch('r'), Command::Refresh),
             (ch('1'), Command::Tab1),
             (ch('6'), Command::Tab6),
+            (ch('7'), Command::Tab7),
+            (ch('a'), Command::Feed),
+            (ch('v'), Command::FeedSeverity),
+            (ch('c'), Command::FeedContainer),
         ];
         for (ev, want) in cases {
             assert_eq!(map.resolve(&ev), Some(want), "{ev:?}");

@@ -16,6 +16,7 @@ pub mod raw;
 
 pub use keymap::{Key, KeyMap, KeyMapError, KeyParseError};
 pub use raw::{KeyList, RawConfig, RawLog, RawScan, RawUi, RawWatch};
+pub use raw::RawActions;
 
 use config::{Source, Value, ValueKind};
 use log::LevelFilter;
@@ -48,6 +49,13 @@ pub struct Config {
     pub page_size: usize,
     /// Full re-read of each daemon besides the event stream (`[watch] resync_secs`).
     pub resync: Duration,
+    /// How often running containers' `/changes` are read for drift; zero = off
+    /// (`[watch] drift_secs`).
+    pub drift: Duration,
+    /// How often running containers' `/top` is read; zero = off (`[watch] processes_secs`).
+    pub processes: Duration,
+    /// Drift and process reads in flight per daemon (`[watch] poll_concurrency`).
+    pub poll_concurrency: usize,
     /// seawall's own log file (`[log] file`); `None` when there is no state directory or the
     /// user wrote `file = ""`.
     pub log_file: Option<PathBuf>,
@@ -55,6 +63,8 @@ pub struct Config {
     pub log_level: LevelFilter,
     /// Key bindings (`[keys]`).
     pub keymap: KeyMap,
+    /// Isolate, stop, export and the audit log (`[actions]`).
+    pub actions: ActionsConfig,
 }
 
 impl Default for Config {
@@ -68,9 +78,51 @@ impl Default for Config {
             tick: Duration::from_millis(DEFAULT_TICK_MS),
             page_size: DEFAULT_PAGE_SIZE,
             resync: Duration::from_secs(DEFAULT_RESYNC_SECS),
+            drift: Duration::from_secs(crate::watch::task::DEFAULT_POLL_SECS),
+            processes: Duration::from_secs(crate::watch::task::DEFAULT_POLL_SECS),
+            poll_concurrency: crate::watch::task::DEFAULT_POLL_CONCURRENCY,
             log_file: default_log_file(),
             log_level: LevelFilter::Info,
             keymap: KeyMap::default(),
+            actions: ActionsConfig::default(),
+        }
+    }
+}
+
+/// The `[actions]` settings. Paths default to files in the platform state directory
+/// ([`state_dir`]); with no state directory they fall back to `./seawall-state`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionsConfig {
+    /// Also pause a container when isolating it (`pause_on_isolate`).
+    pub pause_on_isolate: bool,
+    /// Grace period of a stop before the daemon kills (`stop_timeout_secs`).
+    pub stop_timeout: Duration,
+    /// Log lines kept in an evidence bundle (`log_lines`).
+    pub log_lines: usize,
+    /// Where evidence bundles go (`evidence_dir`, default `<state dir>/evidence`).
+    pub evidence_dir: PathBuf,
+    /// Where exported reports go (`export_dir`, default `<state dir>/reports`).
+    pub export_dir: PathBuf,
+    /// The audit log, JSON lines (`audit_log`, default `<state dir>/audit.log`).
+    pub audit_log: PathBuf,
+    /// Isolation records for undo (`state_file`, default `<state dir>/isolations.json`).
+    pub state_file: PathBuf,
+}
+
+pub const DEFAULT_STOP_TIMEOUT_SECS: u64 = 10;
+pub const DEFAULT_LOG_LINES: usize = 500;
+
+impl Default for ActionsConfig {
+    fn default() -> Self {
+        let dir = state_dir().unwrap_or_else(|| PathBuf::from("seawall-state"));
+        Self {
+            pause_on_isolate: false,
+            stop_timeout: Duration::from_secs(DEFAULT_STOP_TIMEOUT_SECS),
+            log_lines: DEFAULT_LOG_LINES,
+            evidence_dir: dir.join("evidence"),
+            export_dir: dir.join("reports"),
+            audit_log: dir.join("audit.log"),
+            state_file: dir.join("isolations.json"),
         }
     }
 }
@@ -122,6 +174,13 @@ pub fn config_dir() -> Option<PathBuf> {
 /// The default config file location (`$XDG_CONFIG_HOME/seawall/config.toml` on Linux).
 pub fn default_path() -> Option<PathBuf> {
     config_dir().map(|d| d.join("config.toml"))
+}
+
+/// The platform state directory (`$XDG_STATE_HOME/seawall`, else `~/.local/state/seawall`
+/// on Linux), else the local data directory.
+pub fn state_dir() -> Option<PathBuf> {
+    let dirs = project_dirs()?;
+    Some(dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir()).to_path_buf())
 }
 
 /// The default log file: the platform state directory (`~/.local/state/seawall/seawall.log`
@@ -335,6 +394,7 @@ fn raw_from_table(
             "ui" => raw.ui = section(name, value, origin, errors),
             "watch" => raw.watch = section(name, value, origin, errors),
             "log" => raw.log = section(name, value, origin, errors),
+            "actions" => raw.actions = section(name, value, origin, errors),
             "keys" => {
                 let ValueKind::Table(entries) = &value.kind else {
                     continue;
@@ -539,12 +599,30 @@ fn resolve_with(
             }
         }
     }
-    if let Some(watch) = raw.watch
-        && let Some(s) = watch.resync_secs
-    {
-        match in_range(s, 1, 3600, " seconds") {
-            Ok(s) => cfg.resync = Duration::from_secs(s),
-            Err(m) => bad("watch.resync_secs", m),
+    if let Some(watch) = raw.watch {
+        if let Some(s) = watch.resync_secs {
+            match in_range(s, 1, 3600, " seconds") {
+                Ok(s) => cfg.resync = Duration::from_secs(s),
+                Err(m) => bad("watch.resync_secs", m),
+            }
+        }
+        if let Some(s) = watch.drift_secs {
+            match in_range(s, 0, 3600, " seconds (0 turns drift polling off)") {
+                Ok(s) => cfg.drift = Duration::from_secs(s),
+                Err(m) => bad("watch.drift_secs", m),
+            }
+        }
+        if let Some(s) = watch.processes_secs {
+            match in_range(s, 0, 3600, " seconds (0 turns process polling off)") {
+                Ok(s) => cfg.processes = Duration::from_secs(s),
+                Err(m) => bad("watch.processes_secs", m),
+            }
+        }
+        if let Some(n) = watch.poll_concurrency {
+            match in_range(n, 1, 64, "") {
+                Ok(n) => cfg.poll_concurrency = n,
+                Err(m) => bad("watch.poll_concurrency", m),
+            }
         }
     }
     if let Some(log) = raw.log {
@@ -562,6 +640,39 @@ fn resolve_with(
                     "log.level",
                     format!("{level:?} is not a level: use off, error, warn, info, debug or trace"),
                 ),
+            }
+        }
+    }
+    if let Some(actions) = raw.actions {
+        let a = &mut cfg.actions;
+        if let Some(p) = actions.pause_on_isolate {
+            a.pause_on_isolate = p;
+        }
+        if let Some(t) = actions.stop_timeout_secs {
+            // The daemon answers a stop only once the container is gone, and the client
+            // gives up on a request after 120 seconds.
+            match in_range(t, 0, 100, " seconds") {
+                Ok(t) => a.stop_timeout = Duration::from_secs(t),
+                Err(m) => bad("actions.stop_timeout_secs", m),
+            }
+        }
+        if let Some(n) = actions.log_lines {
+            match in_range(n, 0, 1_000_000, " lines") {
+                Ok(n) => a.log_lines = n,
+                Err(m) => bad("actions.log_lines", m),
+            }
+        }
+        let paths = [
+            ("actions.evidence_dir", actions.evidence_dir, &mut a.evidence_dir),
+            ("actions.export_dir", actions.export_dir, &mut a.export_dir),
+            ("actions.audit_log", actions.audit_log, &mut a.audit_log),
+            ("actions.state_file", actions.state_file, &mut a.state_file),
+        ];
+        for (key, value, slot) in paths {
+            match value {
+                Some(p) if p.as_os_str().is_empty() => bad(key, "must not be empty".into()),
+                Some(p) => *slot = expand_home(&p),
+                None => {}
             }
         }
     }
@@ -800,12 +911,22 @@ tab_1 = 1
             ("[ui]\npage_size = 0\n", "ui.page_size"),
             ("[watch]\nresync_secs = 0\n", "watch.resync_secs"),
             ("[watch]\nresync_secs = 3601\n", "watch.resync_secs"),
+            ("[watch]\ndrift_secs = 3601\n", "watch.drift_secs"),
+            ("[watch]\nprocesses_secs = 3601\n", "watch.processes_secs"),
+            ("[watch]\npoll_concurrency = 0\n", "watch.poll_concurrency"),
         ] {
             let e = one_error(text);
             assert!(e.contains(key) && e.contains("between"), "{text}: {e}");
         }
         load_text("[watch]\nresync_secs = 3600\n").unwrap();
         load_text("[watch]\nresync_secs = 1\n").unwrap();
+        let polls =
+            load_text("[watch]\ndrift_secs = 0\nprocesses_secs = 2\npoll_concurrency = 16\n")
+                .unwrap();
+        assert_eq!(polls.drift, Duration::ZERO, "0 turns drift polling off");
+        assert_eq!(polls.processes, Duration::from_secs(2));
+        assert_eq!(polls.poll_concurrency, 16);
+        assert_eq!(Config::default().drift, Duration::from_secs(10));
 
         let e = one_error("[log]\nlevel = \"loud\"\n");
         assert!(e.contains("log.level") && e.contains("loud"), "{e}");
@@ -927,6 +1048,34 @@ tab_1 = 1
             expand_home(Path::new("/abs/y.log")),
             PathBuf::from("/abs/y.log")
         );
+    }
+
+    #[test]
+    fn the_actions_section_is_read_and_checked() {
+        let c = load_text(
+            "[actions]\npause_on_isolate = true\nstop_timeout_secs = 3\nlog_lines = 50\n\
+             evidence_dir = \"/tmp/ev\"\nexport_dir = \"/tmp/rep\"\n\
+             audit_log = \"/tmp/a.log\"\nstate_file = \"/tmp/s.json\"\n",
+        )
+        .unwrap();
+        assert!(c.actions.pause_on_isolate);
+        assert_eq!(c.actions.stop_timeout, Duration::from_secs(3));
+        assert_eq!(c.actions.log_lines, 50);
+        assert_eq!(c.actions.evidence_dir, PathBuf::from("/tmp/ev"));
+        assert_eq!(c.actions.export_dir, PathBuf::from("/tmp/rep"));
+        assert_eq!(c.actions.audit_log, PathBuf::from("/tmp/a.log"));
+        assert_eq!(c.actions.state_file, PathBuf::from("/tmp/s.json"));
+        let defaults = ActionsConfig::default();
+        assert!(!defaults.pause_on_isolate);
+        assert_eq!(defaults.stop_timeout, Duration::from_secs(10));
+        assert!(defaults.audit_log.ends_with("audit.log"));
+
+        let e = one_error("[actions]\nstop_timeout_secs = 9999\n");
+        assert!(e.contains("actions.stop_timeout_secs") && e.contains("out of range"), "{e}");
+        let e = one_error("[actions]\npause_on_isolate = \"yes\"\n");
+        assert!(e.contains("actions.pause_on_isolate"), "{e}");
+        let e = one_error("[actions]\naudit_log = \"\"\n");
+        assert!(e.contains("actions.audit_log") && e.contains("empty"), "{e}");
     }
 
     /// `config.example.toml` documents every setting commented out (`#key = value`, prose is

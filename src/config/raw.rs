@@ -15,12 +15,13 @@ pub struct RawConfig {
     pub ui: Option<RawUi>,
     pub watch: Option<RawWatch>,
     pub log: Option<RawLog>,
+    pub actions: Option<RawActions>,
     /// `command_name = "key"` or `command_name = ["key", "key"]`.
     pub keys: Option<BTreeMap<String, KeyList>>,
 }
 
 /// The section names, in the order the example file documents them.
-pub const SECTIONS: [&str; 5] = ["ui", "scan", "watch", "log", "keys"];
+pub const SECTIONS: [&str; 6] = ["ui", "scan", "watch", "log", "actions", "keys"];
 
 /// `[scan]`: `seawall scan` and the console's inventory.
 #[derive(Debug, Default, Deserialize)]
@@ -46,6 +47,9 @@ pub struct RawUi {
 #[serde(deny_unknown_fields)]
 pub struct RawWatch {
     pub resync_secs: Option<u64>,
+    pub drift_secs: Option<u64>,
+    pub processes_secs: Option<u64>,
+    pub poll_concurrency: Option<usize>,
 }
 
 /// `[log]`: seawall's own log file.
@@ -54,6 +58,20 @@ pub struct RawWatch {
 pub struct RawLog {
     pub file: Option<PathBuf>,
     pub level: Option<String>,
+}
+
+/// `[actions]`: isolate, stop, export and their audit trail.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawActions {
+    #[serde(default, deserialize_with = "strict_bool")]
+    pub pause_on_isolate: Option<bool>,
+    pub stop_timeout_secs: Option<u64>,
+    pub log_lines: Option<usize>,
+    pub evidence_dir: Option<PathBuf>,
+    pub export_dir: Option<PathBuf>,
+    pub audit_log: Option<PathBuf>,
+    pub state_file: Option<PathBuf>,
 }
 
 /// One `[keys]` entry: a key string or a list of them.

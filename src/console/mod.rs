@@ -129,6 +129,9 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), String> {
         connect_timeout: config.connect_timeout,
         concurrency: config.concurrency,
         resync: config.resync,
+        drift: config.drift,
+        processes: config.processes,
+        poll_concurrency: config.poll_concurrency,
         ..WatchSettings::default()
     };
     let handles: Vec<WatchHandle> = endpoints

@@ -4,7 +4,7 @@
 
 use super::text::{fit, width};
 use crate::app::update::inspect_matches;
-use crate::app::{AppState, Command, StatusLevel, Tab, View};
+use crate::app::{AppState, Command, Focus, StatusLevel, Tab, View};
 use crate::theme::{Role, Theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -49,21 +49,33 @@ impl<'a> Footer<'a> {
             return out;
         }
         match &state.view {
+            View::Fleet if state.focus == Focus::Feed => {
+                push(key(Command::Open), "open");
+                push(key(Command::FeedSeverity), "severity");
+                push(key(Command::FeedContainer), "container");
+                push(key(Command::Filter), "filter");
+                push(key(Command::Feed), "table");
+                push(key(Command::Help), "help");
+                push(key(Command::Quit), "quit");
+                push(key(Command::Back), "clear");
+            }
             View::Fleet => {
-                // Most useful first: what does not fit is dropped from the end.
+                // Most useful first: what does not fit is dropped from the end (the
+                // posture key is in the header too).
                 push(key(Command::Open), "open");
                 push(key(Command::Filter), "filter");
                 push(key(Command::SortNext), "sort");
                 push(key(Command::NextPane), "pane");
-                push(key(Command::Posture), "posture");
+                push(key(Command::Feed), "feed");
                 push(key(Command::ToggleLog), "log");
                 push(key(Command::Help), "help");
                 push(key(Command::Quit), "quit");
+                push(key(Command::Posture), "posture");
                 push(key(Command::SortReverse), "reverse");
                 push(key(Command::Refresh), "refresh");
             }
             View::Drilldown(d) => {
-                let (first, last) = (key(Command::Tab1), key(Command::Tab6));
+                let (first, last) = (key(Command::Tab1), key(Command::Tab7));
                 if !first.is_empty() && !last.is_empty() {
                     push(format!("{first}-{last}"), "tab");
                 }
@@ -106,7 +118,21 @@ impl Widget for Footer<'_> {
         let muted = |s: String| Span::styled(s, theme.style(Role::Muted));
 
         // Typing: the input line.
-        let input: Option<InputLine> = if state.filter_editing {
+        let input: Option<InputLine> = if state.feed.editing {
+            Some((
+                vec![
+                    key("/".to_string()),
+                    Span::raw(" "),
+                    Span::raw(state.feed.filter().text.as_str()),
+                    key(CURSOR.to_string()),
+                    muted(format!("  {} alerts shown", state.feed.shown_len())),
+                ],
+                vec![
+                    ("enter".to_string(), "apply".to_string()),
+                    ("esc".to_string(), "clear".to_string()),
+                ],
+            ))
+        } else if state.filter_editing {
             Some((
                 vec![
                     key("/".to_string()),
@@ -167,8 +193,7 @@ impl Widget for Footer<'_> {
             fit(Line::from(spans), w).render(area, buf);
             return;
         }
-        if state.filter_editing || matches!(&state.view, View::Drilldown(d) if d.inspect.searching)
-        {
+        if state.input_active() {
             spans.push(Span::raw("   "));
             used += 3;
         }

@@ -10,6 +10,33 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+/// `▲ 3 new alerts a feed ` (`compact`: `▲3 new a `), styled by the worst unseen alert;
+/// empty when there is none or the feed is in view.
+pub fn unseen_spans<'a>(state: &AppState, theme: &Theme, compact: bool) -> Vec<Span<'a>> {
+    let feed = &state.feed;
+    if feed.unseen == 0 || crate::app::update::feed_in_view(state) {
+        return Vec::new();
+    }
+    let role = feed.unseen_worst.map(Role::Severity).unwrap_or(Role::Title);
+    let plural = if feed.unseen == 1 { "" } else { "s" };
+    let text = if compact {
+        format!("▲{} new", feed.unseen)
+    } else {
+        format!("▲ {} new alert{plural}", feed.unseen)
+    };
+    let mut spans = vec![Span::styled(text, theme.style(role))];
+    let key = state.key_for(Command::Feed);
+    if !key.is_empty() {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(key.to_string(), theme.style(Role::Key)));
+        if !compact {
+            spans.push(Span::raw(" feed"));
+        }
+    }
+    spans.push(Span::raw(" "));
+    spans
+}
+
 /// Two lines: endpoints + link status + posture on the first, versions on the second.
 pub struct HeaderBar<'a> {
     state: &'a AppState,
@@ -98,6 +125,23 @@ impl<'a> Widget for HeaderBar<'a> {
         }
         if !right.is_empty() {
             right.push(Span::raw(" "));
+        }
+        // Alerts that arrived while the feed was not looked at: before the hints, and
+        // instead of them when both do not fit.
+        let unseen = unseen_spans(state, theme, false);
+        if !unseen.is_empty() {
+            let width_of = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+            let (rw, lw) = (width_of(&right), width_of(&left));
+            if lw + 2 + width_of(&unseen) + 2 + rw <= w {
+                let mut both = unseen;
+                both.push(Span::raw("  "));
+                both.append(&mut right);
+                right = both;
+            } else if lw + 2 + width_of(&unseen) <= w {
+                right = unseen;
+            } else {
+                right = unseen_spans(state, theme, true);
+            }
         }
         // The container count goes first when space runs out, then the hints.
         let rw: usize = right.iter().map(Span::width).sum();

@@ -8,6 +8,8 @@
 //! - [`header`]: the daemon bar (endpoints, versions, posture, link status);
 //! - [`table`]: the container table (only the visible rows are built);
 //! - [`preview`]: the selected container's findings;
+//! - [`feed`]: the activity feed (its own pane on tall screens, else in the preview's place
+//!   while focused);
 //! - [`log`]: seawall's own log (tui-logger);
 //! - [`footer`]: key hints, the filter input or the status message;
 //! - [`drilldown`]: one container, six tabs;
@@ -18,6 +20,7 @@
 //! in tests.
 
 pub mod drilldown;
+pub mod feed;
 pub mod footer;
 pub mod header;
 pub mod help;
@@ -41,6 +44,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Widget};
 
 pub use drilldown::DrilldownView;
+pub use feed::FeedPane;
 pub use footer::Footer;
 pub use header::HeaderBar;
 pub use help::HelpOverlay;
@@ -85,13 +89,25 @@ pub fn render(state: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     HeaderBar::new(state, theme).render(header, buf);
     match &state.view {
         View::Fleet => {
-            let panes = fleet_layout(body, state.show_log, state.rows.len());
+            let panes = fleet_layout(
+                body,
+                state.show_log,
+                state.rows.len(),
+                state.focus == Focus::Feed,
+            );
             ContainerTable::new(state, theme)
                 .focused(state.focus == Focus::Table && state.overlay.is_none())
                 .render(panes.table, buf);
-            FindingsPreview::new(state, theme)
-                .focused(state.focus == Focus::Preview && state.overlay.is_none())
-                .render(panes.preview, buf);
+            if let Some(preview) = panes.preview {
+                FindingsPreview::new(state, theme)
+                    .focused(state.focus == Focus::Preview && state.overlay.is_none())
+                    .render(preview, buf);
+            }
+            if let Some(feed) = panes.feed {
+                FeedPane::new(state, theme)
+                    .focused(state.focus == Focus::Feed && state.overlay.is_none())
+                    .render(feed, buf);
+            }
             if let Some(log) = panes.log {
                 LogPane::new(state, theme)
                     .focused(state.focus == Focus::Log && state.overlay.is_none())
@@ -117,20 +133,69 @@ pub fn render(state: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FleetPanes {
     pub table: Rect,
-    pub preview: Rect,
+    /// `None` while the feed takes its place (short screens, feed focused).
+    pub preview: Option<Rect>,
+    /// `None` on short screens while the feed is not focused.
+    pub feed: Option<Rect>,
     pub log: Option<Rect>,
 }
 
-/// Split the fleet view's body: the table on top, the preview below it, then the log.
-/// A table with few `rows` gives its spare lines to the preview.
-pub fn fleet_layout(body: Rect, show_log: bool, rows: usize) -> FleetPanes {
-    let h = body.height;
-    // Borders and the header row, and at least three rows.
-    let table_want = if rows == 0 {
+/// From this many body rows on, the activity feed has a pane of its own below the preview;
+/// on shorter screens it takes the preview's place while it has the focus.
+pub const FEED_PANE_MIN_BODY: u16 = 30;
+
+/// Split the fleet view's body: the table on top, then the preview, the activity feed and
+/// the log. A table with few `rows` gives its spare lines to the panes below it.
+pub fn fleet_layout(body: Rect, show_log: bool, rows: usize, feed_focused: bool) -> FleetPanes {
+    if body.height >= FEED_PANE_MIN_BODY {
+        let h = body.height;
+        let log_h = if show_log { (h / 5).max(3) } else { 0 };
+        let mut feed_h = (h / 3).clamp(6, 16);
+        let rest = h - log_h - feed_h;
+        let mut preview_h = (rest * 2 / 5).clamp(3, 14);
+        let table_h = rest - preview_h;
+        let want = table_want(rows);
+        if want < table_h {
+            // A short table's spare lines go to the preview and the feed.
+            let spare = table_h - want;
+            preview_h += spare / 2;
+            feed_h += spare - spare / 2;
+        }
+        let [table, preview, feed, log] = Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(preview_h),
+            Constraint::Length(feed_h),
+            Constraint::Length(log_h),
+        ])
+        .areas(body);
+        return FleetPanes {
+            table,
+            preview: Some(preview),
+            feed: Some(feed),
+            log: show_log.then_some(log),
+        };
+    }
+    let mut panes = table_and_lower(body, show_log, rows);
+    if feed_focused {
+        panes.feed = panes.preview.take();
+    }
+    panes
+}
+
+/// Lines the table needs for `rows` rows: borders and the header row, and at least three
+/// rows (everything when there are none, for the message).
+fn table_want(rows: usize) -> u16 {
+    if rows == 0 {
         u16::MAX
     } else {
         (rows.min(u16::MAX as usize - 3) as u16 + 3).max(6)
-    };
+    }
+}
+
+/// The table, the preview below it, then the log.
+fn table_and_lower(body: Rect, show_log: bool, rows: usize) -> FleetPanes {
+    let h = body.height;
+    let table_want = table_want(rows);
     if show_log {
         let log_h = (h / 4).max(3).min(h);
         let mut preview_h = (h / 4).max(3).min(h - log_h);
@@ -146,7 +211,8 @@ pub fn fleet_layout(body: Rect, show_log: bool, rows: usize) -> FleetPanes {
         .areas(body);
         FleetPanes {
             table,
-            preview,
+            preview: Some(preview),
+            feed: None,
             log: Some(log),
         }
     } else {
@@ -159,7 +225,8 @@ pub fn fleet_layout(body: Rect, show_log: bool, rows: usize) -> FleetPanes {
             Layout::vertical([Constraint::Fill(1), Constraint::Length(preview_h)]).areas(body);
         FleetPanes {
             table,
-            preview,
+            preview: Some(preview),
+            feed: None,
             log: None,
         }
     }

@@ -5,10 +5,15 @@
 //! (the selection is kept in the middle once the list scrolls), so drawing needs no state
 //! of its own. Column widths are computed here from the visible rows: STATE, NAME,
 //! SCORE and the WORST finding's id always stay; IMAGE, UPTIME and HOST shrink or hide first.
+//!
+//! Activity shows in two places: SCORE reads `42+10 HIGH` when alerts added points (the
+//! configuration score, the decaying activity points, and the band of their sum), and an
+//! ALERTS column (`!3`, styled by the worst alert) appears when a visible row has alerts.
 
 use super::text::{band_short, pad, state_label, truncate, uptime, width};
 use crate::app::{AppState, ContainerView, SortKey};
 use crate::model::ContainerState;
+use crate::risk::Severity;
 use crate::theme::{Role, Theme};
 use crate::watch::LinkStatus;
 use ratatui::buffer::Buffer;
@@ -28,6 +33,8 @@ pub enum Column {
     Worst,
     Uptime,
     Host,
+    /// Alerts in the feed about the container (only when a visible row has some).
+    Alerts,
 }
 
 impl Column {
@@ -40,6 +47,7 @@ impl Column {
             Column::Worst => "WORST",
             Column::Uptime => "UPTIME",
             Column::Host => "HOST",
+            Column::Alerts => "ALERTS",
         }
     }
 
@@ -50,7 +58,7 @@ impl Column {
             Column::Image => Some(SortKey::Image),
             Column::Score => Some(SortKey::Score),
             Column::Uptime => Some(SortKey::Uptime),
-            Column::Worst | Column::Host => None,
+            Column::Worst | Column::Host | Column::Alerts => None,
         }
     }
 }
@@ -64,6 +72,8 @@ const STATE_W: usize = 7;
 const SCORE_W: usize = 8;
 /// `999d23h`
 const UPTIME_W: usize = 7;
+/// `ALERTS`, `!9999+`
+const ALERTS_W: usize = 6;
 
 /// What the column layout needs to know about the visible rows.
 #[derive(Debug, Clone, Copy, Default)]
@@ -75,6 +85,10 @@ pub struct Demand {
     /// Widest `id title`.
     pub worst: usize,
     pub host: usize,
+    /// Widest score text (`42+10 HIGH`); [`SCORE_W`] at least.
+    pub score: usize,
+    /// Does a visible row have alerts?
+    pub alerts: bool,
 }
 
 /// Decide which columns show and how wide they are, for `avail` columns of cells
@@ -86,9 +100,12 @@ pub fn layout_columns(avail: usize, d: Demand, multi_host: bool) -> Vec<(Column,
     let mut cols: Vec<(Column, usize)> = vec![
         (State, STATE_W),
         (Name, name_min),
-        (Score, SCORE_W),
+        (Score, d.score.max(SCORE_W)),
         (Worst, worst_min),
     ];
+    if d.alerts {
+        cols.push((Alerts, ALERTS_W));
+    }
     let used = |cols: &[(Column, usize)]| -> usize {
         cols.iter().map(|c| c.1).sum::<usize>() + (cols.len().saturating_sub(1)) * SPACING as usize
     };
@@ -147,7 +164,7 @@ pub fn layout_columns(avail: usize, d: Demand, multi_host: bool) -> Vec<(Column,
         c.1 += spare;
     }
     // Display order.
-    let order = [State, Name, Image, Score, Worst, Uptime, Host];
+    let order = [State, Name, Image, Score, Alerts, Worst, Uptime, Host];
     cols.sort_by_key(|c| order.iter().position(|o| *o == c.0));
     cols
 }
@@ -254,6 +271,24 @@ impl<'a> ContainerTable<'a> {
     }
 }
 
+/// The SCORE cell's number: `52`, or `42+10` when activity added points.
+fn score_number(config: u8, activity: u8) -> String {
+    if activity == 0 {
+        config.to_string()
+    } else {
+        format!("{config}+{activity}")
+    }
+}
+
+/// The ALERTS cell: `!3`, `!9999+` beyond.
+fn alerts_label(n: usize) -> String {
+    if n > 9999 {
+        "!9999+".to_string()
+    } else {
+        format!("!{n}")
+    }
+}
+
 /// `[n] name`: the index matches the header bar's, the name is the daemon's (or the
 /// endpoint before `/info` was read).
 fn host_label(state: &AppState, c: &ContainerView) -> String {
@@ -313,14 +348,34 @@ impl Widget for ContainerTable<'_> {
         let selected = state.selected.min(len - 1);
         let start = window_start(selected, len, height);
         let end = (start + height).min(len);
-        let visible: Vec<&ContainerView> = state.rows[start..end]
+        // Each visible row with its activity: (view, activity points, alerts, worst alert).
+        let visible: Vec<(&ContainerView, u8, usize, Option<Severity>)> = state.rows[start..end]
             .iter()
-            .filter_map(|k| state.containers.get(k))
+            .filter_map(|k| {
+                let c = state.containers.get(k)?;
+                let a = state.activity.get(k);
+                Some((
+                    c,
+                    a.map(|a| a.points).unwrap_or(0),
+                    a.map(|a| a.alerts).unwrap_or(0),
+                    a.and_then(|a| a.worst),
+                ))
+            })
             .collect();
+        let score_num_w = visible
+            .iter()
+            .map(|(c, points, _, _)| width(&score_number(c.score.value, *points)))
+            .max()
+            .unwrap_or(3)
+            .max(3);
 
         let multi_host = state.hosts.len() > 1;
-        let mut demand = Demand::default();
-        for c in &visible {
+        let mut demand = Demand {
+            score: score_num_w + 1 + 4,
+            alerts: visible.iter().any(|v| v.2 > 0),
+            ..Demand::default()
+        };
+        for &(c, ..) in &visible {
             demand.name = demand.name.max(width(&c.facts.name));
             demand.image = demand.image.max(width(&c.facts.image));
             if let Some(f) = c.worst() {
@@ -347,8 +402,8 @@ impl Widget for ContainerTable<'_> {
         }))
         .style(theme.style(Role::Header));
 
-        let rows = visible.iter().map(|c| {
-            Row::new(cols.iter().map(|&(col, w)| match col {
+        let rows = visible.iter().map(|&(c, points, alerts, worst)| {
+            Row::new(cols.iter().map(move |&(col, w)| match col {
                 Column::State => Cell::from(Span::styled(
                     pad(state_label(c.facts.state), w),
                     theme.style(state_role(c.facts.state)),
@@ -358,13 +413,25 @@ impl Widget for ContainerTable<'_> {
                     truncate(&c.facts.image, w).into_owned(),
                     theme.style(Role::Muted),
                 )),
-                Column::Score => Cell::from(Span::styled(
-                    pad(
-                        &format!("{:>3} {}", c.score.value, band_short(c.score.band)),
-                        w,
-                    ),
-                    theme.style(Role::Band(c.score.band)),
+                Column::Score => {
+                    let shown = state.shown_score(c);
+                    Cell::from(Span::styled(
+                        pad(
+                            &format!(
+                                "{:>score_num_w$} {}",
+                                score_number(c.score.value, points),
+                                band_short(shown.band)
+                            ),
+                            w,
+                        ),
+                        theme.style(Role::Band(shown.band)),
+                    ))
+                }
+                Column::Alerts if alerts > 0 => Cell::from(Span::styled(
+                    pad(&alerts_label(alerts), w),
+                    theme.style(worst.map(Role::Severity).unwrap_or(Role::Text)),
                 )),
+                Column::Alerts => Cell::from(""),
                 Column::Worst => match c.worst() {
                     Some(f) => {
                         let id = truncate(&f.id, w).into_owned();
@@ -434,6 +501,7 @@ mod tests {
             worst_id: 22,
             worst: 60,
             host: 20,
+            ..Demand::default()
         };
         let names = |cols: &[(Column, usize)]| cols.iter().map(|c| c.0).collect::<Vec<_>>();
         let wide = layout_columns(157, d, true);

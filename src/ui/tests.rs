@@ -565,3 +565,150 @@ fn log_pane_scrolls_back_from_the_tail() {
     assert!(row_of(&back, "scroll-probe 59").is_none());
     assert!(all_text(&back).contains("↑5 lines"));
 }
+
+// ---- The activity feed (issue 4) ----
+
+/// `two()` plus alerts: a low one and a critical one about `priv`, one about the daemon.
+fn alerting() -> AppState {
+    let mut s = two();
+    let priv_id = format!("{:064x}", 1);
+    let mk = |container: Option<&str>, severity: Severity, title: &str, detail: &str, secs: i64| {
+        crate::activity::Alert {
+            time: now() - chrono::Duration::seconds(secs),
+            container: container.map(|id| crate::activity::ContainerRef {
+                id: id.to_string(),
+                name: "priv".into(),
+            }),
+            rule: "SW-ACT-TEST-001".into(),
+            severity,
+            title: title.into(),
+            detail: detail.into(),
+            technique: String::new(),
+            score_bump: if severity == Severity::Critical {
+                25
+            } else {
+                0
+            },
+        }
+    };
+    for a in [
+        mk(Some(&priv_id), Severity::Low, "Image pulled", "busybox", 30),
+        mk(None, Severity::Info, "Event stream reconnected", "", 20),
+        mk(
+            Some(&priv_id),
+            Severity::Critical,
+            "Escape tool run",
+            "nsenter -t 1 -m sh — 日本語の説明はとても長いのでここで切れるはずです",
+            10,
+        ),
+    ] {
+        update(
+            &mut s,
+            Msg::Data(DataEvent::Alert {
+                host: 0,
+                alert: Box::new(a),
+                received: std::time::Instant::now(),
+            }),
+        );
+    }
+    s
+}
+
+#[test]
+fn feed_lines_carry_time_severity_label_and_style() {
+    let theme = Theme::fallback_dark();
+    let mut s = alerting();
+    update(&mut s, Msg::Command(Command::Feed));
+    let buf = screen(&s, &theme, 80, 24);
+    let text = all_text(&buf);
+    // Newest first; times in UTC.
+    let crit = find(&buf, "19:59:50 CRIT priv").expect(&text);
+    let info = find(&buf, "19:59:40 INFO daemon").expect(&text);
+    let low = find(&buf, "19:59:30 LOW  priv").expect(&text);
+    assert!(crit.1 < info.1 && info.1 < low.1, "{text}");
+    // Severity label and title in the severity role; the daemon in the muted role.
+    let label = (crit.0 + 9, crit.1);
+    assert!(has_style(
+        &buf,
+        label,
+        theme.style(Role::Severity(Severity::Critical))
+    ));
+    let title = find(&buf, "Escape tool run").unwrap();
+    assert!(has_style(
+        &buf,
+        title,
+        theme.style(Role::Severity(Severity::Critical))
+    ));
+    let daemon = find(&buf, "daemon").unwrap();
+    assert!(has_style(&buf, daemon, theme.style(Role::Muted)));
+    // The focused feed marks the selected (newest) alert.
+    assert_eq!(buf[(crit.0 - 1, crit.1)].symbol(), "▸");
+    assert!(
+        buf[crit].modifier.contains(Modifier::REVERSED)
+            || has_style(&buf, crit, theme.style(Role::Selected))
+    );
+    // A long wide-character detail is cut at the border with an ellipsis.
+    // (A wide character that does not fit leaves its column blank.)
+    let row = row_text(&buf, crit.1);
+    assert!(row.contains('…'), "{row}");
+    assert!(row.ends_with('┃'), "{row}");
+}
+
+#[test]
+fn unseen_alerts_show_in_the_header_until_the_feed_is_focused() {
+    let theme = Theme::fallback_dark();
+    let mut s = alerting();
+    let buf = screen(&s, &theme, 120, 24);
+    let pos = find(&buf, "▲ 3 new alerts").unwrap_or_else(|| panic!("{}", all_text(&buf)));
+    assert_eq!(pos.1, 0);
+    assert!(has_style(
+        &buf,
+        pos,
+        theme.style(Role::Severity(Severity::Critical))
+    ));
+    // The row shows the activity and the alert count, styled by the worst alert.
+    let text = all_text(&buf);
+    assert!(text.contains("90+25 CRIT"), "{text}");
+    let count = find(&buf, "!2").expect(&text);
+    assert!(has_style(
+        &buf,
+        count,
+        theme.style(Role::Severity(Severity::Critical))
+    ));
+    update(&mut s, Msg::Command(Command::Feed));
+    let buf = screen(&s, &theme, 120, 24);
+    assert!(find(&buf, "new alert").is_none(), "{}", all_text(&buf));
+}
+
+#[test]
+fn feed_filter_shows_in_the_title_and_the_footer_input() {
+    let theme = Theme::fallback_dark();
+    let mut s = alerting();
+    update(&mut s, Msg::Command(Command::FeedSeverity));
+    update(&mut s, Msg::Command(Command::Filter));
+    update(&mut s, Msg::Input(InputKey::Char('c')));
+    update(&mut s, Msg::Input(InputKey::Char('a')));
+    let buf = screen(&s, &theme, 80, 24);
+    let text = all_text(&buf);
+    assert!(text.contains("activity 1/3 · ≥LOW · filter: ca"), "{text}");
+    assert!(text.contains("/ ca▏  1 alerts shown"), "{text}");
+    assert!(text.contains("Escape tool run"), "{text}");
+    assert!(!text.contains("Image pulled"), "{text}");
+}
+
+#[test]
+fn empty_feed_says_so() {
+    let theme = Theme::fallback_dark();
+    let mut s = two();
+    update(&mut s, Msg::Command(Command::Feed));
+    let buf = screen(&s, &theme, 80, 24);
+    assert!(all_text(&buf).contains("no suspicious activity seen yet"));
+    // Tall screens always show the feed, under the preview.
+    let s = two();
+    let buf = screen(&s, &theme, 120, 40);
+    let text = all_text(&buf);
+    assert!(
+        text.contains("┌ findings") && text.contains("┌ activity 0"),
+        "{text}"
+    );
+}

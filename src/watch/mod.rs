@@ -1,8 +1,14 @@
-//! Per-daemon watch tasks: inventory, `/events`, a slow resync; they send [`DataEvent`]s
-//! to the console over a channel and take [`WatchRequest`]s back.
+//! Per-daemon watch tasks: inventory, `/events` fed to the activity rules, drift and
+//! process polls, a slow resync; they send [`DataEvent`]s (facts and [`DataEvent::Alert`]s)
+//! to the console or `seawall watch` over a channel and take [`WatchRequest`]s back.
 
+pub mod dedup;
 pub mod event;
+pub mod notice;
+pub mod pipeline;
+pub mod poll;
 pub mod task;
 
 pub use event::{DataEvent, HostId, LinkStatus, WatchRequest};
+pub use pipeline::{EventEffect, classify_event};
 pub use task::{WatchHandle, WatchSettings, spawn};

@@ -890,3 +890,24 @@ impl Report {
         (e.0 == 0 || e.0 >= 25) && (k.0 == 0 || k >= (5, 12))
     }
 }
+
+impl TestDaemon {
+    /// Create a labelled network with extra `docker network create` options (such as
+    /// `--subnet`); `Err` carries the daemon's message (a subnet may already be taken).
+    pub fn try_network_with(&self, purpose: &str, opts: &[&str]) -> Result<String, String> {
+        let name = self.unique_name(purpose);
+        let mut args: Vec<String> = vec!["network".into(), "create".into()];
+        args.extend(self.label_args());
+        args.extend(opts.iter().map(|s| s.to_string()));
+        args.push(name.clone());
+        let out = docker_output(&args);
+        if out.status.success() {
+            Ok(name)
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        }
+    }
+}
+
+/// A private second daemon for restart tests (see `daemon2.rs`).
+pub mod daemon2;

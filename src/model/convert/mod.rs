@@ -3,6 +3,8 @@
 //! Every other module works on `ContainerFacts` / `HostFacts`; if the Docker API changes
 //! shape, this file is the only one to touch. Secrets are redacted here, on the way in.
 
+pub mod activity;
+
 use super::container::*;
 use super::host::*;
 use crate::redact::redact_env_entry;

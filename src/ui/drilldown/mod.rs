@@ -4,6 +4,7 @@
 //! One file per tab; each builds its lines for a given width, except Inspect, which builds
 //! only the visible window of a possibly long document.
 
+pub mod activity;
 pub mod capabilities;
 pub mod findings;
 pub mod inspect;
@@ -173,14 +174,23 @@ impl<'a> DrilldownView<'a> {
             ]);
         };
         let f = &c.facts;
+        let shown = self.state.shown_score(c);
+        let points = self.state.activity_points(&self.d.key);
+        let score = if points == 0 {
+            format!("{} {}", c.score.value, band_short(c.score.band))
+        } else {
+            format!(
+                "{} {} ({}+{points} activity)",
+                shown.value,
+                band_short(shown.band),
+                c.score.value,
+            )
+        };
         Line::from(vec![
             Span::raw(" "),
             Span::styled(f.name.as_str(), theme.style(Role::Title)),
             sep(),
-            Span::styled(
-                format!("{} {}", c.score.value, band_short(c.score.band)),
-                theme.style(Role::Band(c.score.band)),
-            ),
+            Span::styled(score, theme.style(Role::Band(shown.band))),
             sep(),
             Span::raw(f.state.as_str()),
             sep(),
@@ -199,6 +209,7 @@ impl<'a> DrilldownView<'a> {
             Tab::Profiles => "Sec",
             Tab::Namespaces => "NS",
             Tab::Inspect => "Inspect",
+            Tab::Activity => "Act",
         };
         let build = |name: &dyn Fn(Tab) -> &'static str| {
             let mut spans = Vec::new();
@@ -297,6 +308,7 @@ impl Widget for DrilldownView<'_> {
             ),
             Tab::Profiles => (security::lines(&ctx, inner_w), String::new()),
             Tab::Namespaces => (namespaces::lines(&ctx, inner_w), String::new()),
+            Tab::Activity => activity::lines(&ctx, inner_w),
             Tab::Inspect => unreachable!("drawn above"),
         };
         if !extra.is_empty() {

@@ -1,0 +1,633 @@
+//! Isolate a container (cut it off every network, keep it running for forensics) and undo
+//! that exactly.
+//!
+//! [`plan`] is pure: from the inspected container (and any existing record) to the record
+//! of its networks and the steps, or a refusal that changes nothing. [`apply`] writes the
+//! record (status `in_progress`) *before* the first disconnect, captures the evidence
+//! bundle while the processes still run as they were, disconnects every network
+//! (`force = false`, each error reported), optionally pauses, and marks the record
+//! `complete`. [`undo`] unpauses (only when seawall paused it), reconnects every recorded
+//! network with the same aliases, links and static addresses, and removes the record; what
+//! could not be done stays in the record for the next try.
+//!
+//! Choices: a stopped container can be isolated (it then starts with no network; the
+//! evidence bundle says `top` was unavailable). A container using `--network host`,
+//! `none` or `container:<id>` is refused: disconnecting cannot cut it off (or there is
+//! nothing to cut), and a half-done state would mislead.
+
+use super::Failure;
+use super::evidence;
+use super::state_file::{IsolationRecord, NetworkRecord, RecordStatus, StateFile};
+use bollard::Docker;
+use bollard::errors::Error as BollardError;
+use bollard::models::{
+    ContainerInspectResponse, EndpointIpamConfig, EndpointSettings, NetworkConnectRequest,
+    NetworkDisconnectRequest,
+};
+use std::path::{Path, PathBuf};
+
+/// One step of an isolation, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Disconnect from this network (by name).
+    Disconnect(String),
+    /// Pause the container.
+    Pause,
+}
+
+/// What isolating one container will do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IsolationPlan {
+    /// The networks as they are now (what undo restores), sorted by name.
+    pub networks: Vec<NetworkRecord>,
+    /// The steps, disconnects first.
+    pub steps: Vec<Step>,
+}
+
+/// The container's name without the leading slash.
+pub fn container_name(inspect: &ContainerInspectResponse) -> String {
+    inspect
+        .name
+        .as_deref()
+        .unwrap_or("")
+        .trim_start_matches('/')
+        .to_string()
+}
+
+fn is_running(inspect: &ContainerInspectResponse) -> bool {
+    inspect
+        .state
+        .as_ref()
+        .and_then(|s| s.running)
+        .unwrap_or(false)
+}
+
+fn is_paused(inspect: &ContainerInspectResponse) -> bool {
+    inspect
+        .state
+        .as_ref()
+        .and_then(|s| s.paused)
+        .unwrap_or(false)
+}
+
+/// Plan the isolation of `inspect` (pure). `existing` is the state file's record of this
+/// container; `pause` asks for a pause after the disconnects (skipped when the container
+/// is not running or already paused). `Err` is the refusal, one line.
+pub fn plan(
+    inspect: &ContainerInspectResponse,
+    existing: Option<&IsolationRecord>,
+    pause: bool,
+) -> Result<IsolationPlan, String> {
+    let name = container_name(inspect);
+    let id = inspect.id.as_deref().unwrap_or("");
+    let short_id: String = id.chars().take(12).collect();
+    if let Some(r) = existing {
+        let state = match r.status {
+            RecordStatus::Complete => "",
+            RecordStatus::InProgress => " (an isolation that did not finish)",
+        };
+        return Err(format!(
+            "{name} is already isolated by seawall since {}{state}, from {}; \
+             undo it first with `seawall unisolate {name}`",
+            r.isolated_at,
+            if r.networks.is_empty() {
+                "no network".to_string()
+            } else {
+                r.network_names()
+            }
+        ));
+    }
+    let mode = inspect
+        .host_config
+        .as_ref()
+        .and_then(|h| h.network_mode.as_deref())
+        .unwrap_or("");
+    if mode == "host" {
+        return Err(format!(
+            "{name} uses the host's network stack (--network host): disconnecting cannot cut \
+             it off; stop it instead"
+        ));
+    }
+    if mode == "none" {
+        return Err(format!(
+            "{name} has no network (--network none): there is nothing to isolate"
+        ));
+    }
+    if let Some(other) = mode.strip_prefix("container:") {
+        let other: String = other.chars().take(12).collect();
+        return Err(format!(
+            "{name} shares the network stack of container {other} (--network container:…): \
+             isolate that container instead, or stop this one"
+        ));
+    }
+    let attached = inspect
+        .network_settings
+        .as_ref()
+        .and_then(|n| n.networks.as_ref());
+    let mut networks: Vec<NetworkRecord> = attached
+        .into_iter()
+        .flatten()
+        .map(|(net, ep)| record_of(net, ep, &short_id))
+        .collect();
+    networks.sort_by(|a, b| a.name.cmp(&b.name));
+    if networks.is_empty() {
+        return Err(format!(
+            "{name} is attached to no network: there is nothing to isolate"
+        ));
+    }
+    let mut steps: Vec<Step> = networks
+        .iter()
+        .map(|n| Step::Disconnect(n.name.clone()))
+        .collect();
+    if pause && is_running(inspect) && !is_paused(inspect) {
+        steps.push(Step::Pause);
+    }
+    Ok(IsolationPlan { networks, steps })
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_ref().filter(|v| !v.is_empty()).cloned()
+}
+
+/// What undo needs from one attachment. The short-id alias the daemon adds by itself on
+/// user networks is left out (the daemon adds it again on reconnect).
+fn record_of(network: &str, ep: &EndpointSettings, short_id: &str) -> NetworkRecord {
+    let ipam = ep.ipam_config.as_ref();
+    NetworkRecord {
+        name: network.to_string(),
+        id: ep.network_id.clone().unwrap_or_default(),
+        aliases: ep
+            .aliases
+            .iter()
+            .flatten()
+            .filter(|a| a.as_str() != short_id && !a.is_empty())
+            .cloned()
+            .collect(),
+        ipv4_address: ipam.and_then(|i| non_empty(&i.ipv4_address)),
+        ipv6_address: ipam.and_then(|i| non_empty(&i.ipv6_address)),
+        link_local_ips: ipam
+            .and_then(|i| i.link_local_ips.clone())
+            .unwrap_or_default(),
+        links: ep.links.clone().unwrap_or_default(),
+        driver_opts: ep
+            .driver_opts
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
+        ip_address: non_empty(&ep.ip_address),
+    }
+}
+
+/// The connect request that restores one recorded attachment (pure).
+pub fn reconnect_request(container_id: &str, n: &NetworkRecord) -> NetworkConnectRequest {
+    let has_ipam =
+        n.ipv4_address.is_some() || n.ipv6_address.is_some() || !n.link_local_ips.is_empty();
+    let some_vec = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
+    NetworkConnectRequest {
+        container: container_id.to_string(),
+        endpoint_config: Some(EndpointSettings {
+            aliases: some_vec(&n.aliases),
+            links: some_vec(&n.links),
+            ipam_config: has_ipam.then(|| EndpointIpamConfig {
+                ipv4_address: n.ipv4_address.clone(),
+                ipv6_address: n.ipv6_address.clone(),
+                link_local_ips: some_vec(&n.link_local_ips),
+            }),
+            driver_opts: (!n.driver_opts.is_empty())
+                .then(|| n.driver_opts.clone().into_iter().collect()),
+            ..Default::default()
+        }),
+    }
+}
+
+/// Everything [`apply`] needs besides the daemon.
+pub struct IsolateContext<'a> {
+    pub endpoint: &'a str,
+    pub state: &'a StateFile,
+    pub evidence_root: &'a Path,
+    pub log_lines: usize,
+    pub pause: bool,
+}
+
+/// The result of a successful (or partly successful) isolation.
+#[derive(Debug)]
+pub struct Isolated {
+    pub message: String,
+    pub evidence: Option<PathBuf>,
+}
+
+fn is_404(e: &BollardError) -> bool {
+    matches!(
+        e,
+        BollardError::DockerResponseServerError {
+            status_code: 404,
+            ..
+        }
+    )
+}
+
+/// Isolate one container (see the module docs).
+pub async fn apply(
+    docker: &Docker,
+    ctx: &IsolateContext<'_>,
+    id: &str,
+) -> Result<Isolated, (Failure, Option<PathBuf>)> {
+    let inspect = super::inspect(docker, ctx.endpoint, id)
+        .await
+        .map_err(|f| (f, None))?;
+    let name = container_name(&inspect);
+    let full_id = inspect.id.clone().unwrap_or_else(|| id.to_string());
+    let existing = ctx
+        .state
+        .find(ctx.endpoint, &full_id)
+        .map_err(|e| (Failure::Error(e.to_string()), None))?;
+    let plan =
+        plan(&inspect, existing.as_ref(), ctx.pause).map_err(|m| (Failure::Refused(m), None))?;
+
+    // 1. The record, before anything changes.
+    let mut record = IsolationRecord {
+        endpoint: ctx.endpoint.to_string(),
+        container_id: full_id.clone(),
+        container_name: name.clone(),
+        isolated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        status: RecordStatus::InProgress,
+        paused_by_seawall: false,
+        networks: plan.networks.clone(),
+        evidence: None,
+        problems: Vec::new(),
+    };
+    let put = |r: &IsolationRecord| ctx.state.update(|doc| doc.put(r.clone()));
+    put(&record).map_err(|e| (Failure::Error(format!("{e}; {name} was not changed")), None))?;
+
+    // 2. Evidence while the processes still run as they were. A failure does not stop
+    //    the containment: it is reported.
+    match evidence::capture(
+        docker,
+        ctx.endpoint,
+        &inspect,
+        ctx.evidence_root,
+        ctx.log_lines,
+    )
+    .await
+    {
+        Ok(dir) => record.evidence = Some(dir),
+        Err(e) => record.problems.push(format!("evidence not captured: {e}")),
+    }
+    if record.evidence.is_some() {
+        let _ = put(&record);
+    }
+
+    // 3. Disconnect, 4. pause.
+    let mut cut = Vec::new();
+    let mut vanished = false;
+    for step in &plan.steps {
+        match step {
+            Step::Disconnect(net) => {
+                let req = NetworkDisconnectRequest {
+                    container: full_id.clone(),
+                    force: Some(false),
+                };
+                match docker.disconnect_network(net, req).await {
+                    Ok(()) => cut.push(net.clone()),
+                    Err(e) => {
+                        if is_404(&e)
+                            && super::inspect(docker, ctx.endpoint, &full_id)
+                                .await
+                                .is_err()
+                        {
+                            vanished = true;
+                            break;
+                        }
+                        record.problems.push(format!(
+                            "still attached to {net}: {}",
+                            super::daemon_message(&e)
+                        ));
+                    }
+                }
+            }
+            Step::Pause => match docker.pause_container(&full_id).await {
+                Ok(()) => record.paused_by_seawall = true,
+                Err(e) => record
+                    .problems
+                    .push(format!("not paused: {}", super::daemon_message(&e))),
+            },
+        }
+    }
+    if vanished {
+        let _ = ctx.state.update(|doc| doc.remove(ctx.endpoint, &full_id));
+        return Err((
+            Failure::Error(format!(
+                "{name} no longer exists on {} (removed while being isolated); its record \
+                 was dropped",
+                ctx.endpoint
+            )),
+            record.evidence,
+        ));
+    }
+    record.status = RecordStatus::Complete;
+    let evidence_dir = record.evidence.clone();
+    let saved = put(&record);
+    let mut message = if cut.is_empty() {
+        format!("{name} was not disconnected from any network")
+    } else {
+        format!("isolated {name}: disconnected from {}", cut.join(", "))
+    };
+    if record.paused_by_seawall {
+        message.push_str("; paused");
+    }
+    if let Some(dir) = &evidence_dir {
+        message.push_str(&format!("; evidence in {}", dir.display()));
+    }
+    if let Err(e) = saved {
+        record
+            .problems
+            .push(format!("{e} (undo may not find this isolation)"));
+    }
+    if record.problems.is_empty() {
+        Ok(Isolated {
+            message,
+            evidence: evidence_dir,
+        })
+    } else {
+        Err((
+            Failure::Error(format!(
+                "{message}; problems: {}; undo with `seawall unisolate {name}`",
+                record.problems.join("; ")
+            )),
+            evidence_dir,
+        ))
+    }
+}
+
+/// Undo the isolation of one container (see the module docs).
+pub async fn undo(
+    docker: &Docker,
+    endpoint: &str,
+    state: &StateFile,
+    id: &str,
+    name_hint: &str,
+) -> Result<String, Failure> {
+    let doc = state.load().map_err(|e| Failure::Error(e.to_string()))?;
+    // Find the record by id first; a vanished container is found by its recorded id.
+    let record = doc
+        .isolations
+        .iter()
+        .find(|r| {
+            r.endpoint == endpoint && (r.container_id == id || r.container_id.starts_with(id))
+        })
+        .cloned();
+    let Some(mut record) = record else {
+        return Err(Failure::Refused(format!(
+            "{name_hint} is not isolated by seawall on {endpoint} (no record in {})",
+            state.path().display()
+        )));
+    };
+    let name = record.container_name.clone();
+    let inspect = match docker.inspect_container(&record.container_id, None).await {
+        Ok(i) => i,
+        Err(e) if is_404(&e) => {
+            let _ = state.update(|doc| doc.remove(endpoint, &record.container_id));
+            return Err(Failure::Error(format!(
+                "{name} no longer exists on {endpoint}; its isolation record was removed"
+            )));
+        }
+        Err(e) => {
+            return Err(Failure::Error(format!(
+                "the daemon at {endpoint} refused to inspect {name}: {}",
+                super::daemon_message(&e)
+            )));
+        }
+    };
+    let mut problems = Vec::new();
+    if record.paused_by_seawall {
+        if is_paused(&inspect) {
+            match docker.unpause_container(&record.container_id).await {
+                Ok(()) => record.paused_by_seawall = false,
+                Err(e) => problems.push(format!("not unpaused: {}", super::daemon_message(&e))),
+            }
+        } else {
+            record.paused_by_seawall = false;
+        }
+    }
+    let attached: Vec<(String, String)> = inspect
+        .network_settings
+        .as_ref()
+        .and_then(|n| n.networks.as_ref())
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.network_id.clone().unwrap_or_default()))
+        .collect();
+    let mut restored = Vec::new();
+    let mut remaining = Vec::new();
+    for net in std::mem::take(&mut record.networks) {
+        let already = attached
+            .iter()
+            .any(|(n, nid)| *n == net.name || (!net.id.is_empty() && *nid == net.id));
+        if already {
+            restored.push(net.name.clone());
+            continue;
+        }
+        let req = reconnect_request(&record.container_id, &net);
+        match docker.connect_network(&net.name, req).await {
+            Ok(()) => restored.push(net.name.clone()),
+            Err(e) => {
+                problems.push(format!(
+                    "not reconnected to {}: {}",
+                    net.name,
+                    super::daemon_message(&e)
+                ));
+                remaining.push(net);
+            }
+        }
+    }
+    record.networks = remaining;
+    let done = record.networks.is_empty() && !record.paused_by_seawall;
+    let saved = if done {
+        state.update(|doc| doc.remove(endpoint, &record.container_id))
+    } else {
+        record.problems = problems.clone();
+        state.update(|doc| doc.put(record.clone())).map(|_| true)
+    };
+    if let Err(e) = saved {
+        problems.push(e.to_string());
+    }
+    let what = if restored.is_empty() {
+        format!("{name}: no network reconnected")
+    } else {
+        format!("reconnected {name} to {}", restored.join(", "))
+    };
+    if problems.is_empty() {
+        Ok(what)
+    } else {
+        Err(Failure::Error(format!(
+            "{what}; problems: {}; the record keeps what is left (run unisolate again)",
+            problems.join("; ")
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `docker inspect` of a running container on two user networks (aliases, static IP,
+    /// a link) on engine 20.10, trimmed to what the plan reads.
+    const TWO_NETWORKS: &str = r#"{
+      "Id": "3f1c2a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a",
+      "Name": "/web",
+      "State": {"Status": "running", "Running": true, "Paused": false, "Pid": 4242},
+      "HostConfig": {"NetworkMode": "front"},
+      "NetworkSettings": {
+        "Networks": {
+          "front": {
+            "IPAMConfig": {"IPv4Address": "10.231.7.10"},
+            "Links": ["db:database"],
+            "Aliases": ["www", "web-front", "3f1c2a9b8d7e"],
+            "NetworkID": "aaa111",
+            "EndpointID": "e1",
+            "Gateway": "10.231.7.1",
+            "IPAddress": "10.231.7.10",
+            "IPPrefixLen": 24,
+            "MacAddress": "02:42:0a:e7:07:0a",
+            "DriverOpts": null
+          },
+          "back": {
+            "IPAMConfig": null,
+            "Links": null,
+            "Aliases": ["api", "3f1c2a9b8d7e"],
+            "NetworkID": "bbb222",
+            "EndpointID": "e2",
+            "Gateway": "10.231.8.1",
+            "IPAddress": "10.231.8.2",
+            "IPPrefixLen": 24,
+            "MacAddress": "02:42:0a:e7:08:02",
+            "DriverOpts": {"com.example.opt": "1"}
+          }
+        }
+      }
+    }"#;
+
+    fn inspect(text: &str) -> ContainerInspectResponse {
+        serde_json::from_str(text).unwrap()
+    }
+
+    fn with(mutate: impl FnOnce(&mut serde_json::Value)) -> ContainerInspectResponse {
+        let mut v: serde_json::Value = serde_json::from_str(TWO_NETWORKS).unwrap();
+        mutate(&mut v);
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn two_networks_are_recorded_and_disconnected_in_order() {
+        let p = plan(&inspect(TWO_NETWORKS), None, false).unwrap();
+        assert_eq!(
+            p.steps,
+            vec![
+                Step::Disconnect("back".into()),
+                Step::Disconnect("front".into())
+            ]
+        );
+        let back = &p.networks[0];
+        assert_eq!(back.name, "back");
+        assert_eq!(back.id, "bbb222");
+        assert_eq!(back.aliases, vec!["api"], "the short-id alias is left out");
+        assert_eq!(back.ipv4_address, None, "a dynamic address is not pinned");
+        assert_eq!(back.ip_address.as_deref(), Some("10.231.8.2"));
+        assert_eq!(
+            back.driver_opts.get("com.example.opt").map(String::as_str),
+            Some("1")
+        );
+        let front = &p.networks[1];
+        assert_eq!(front.aliases, vec!["www", "web-front"]);
+        assert_eq!(front.ipv4_address.as_deref(), Some("10.231.7.10"));
+        assert_eq!(front.links, vec!["db:database"]);
+    }
+
+    #[test]
+    fn pause_is_the_last_step_and_only_for_a_running_unpaused_container() {
+        let p = plan(&inspect(TWO_NETWORKS), None, true).unwrap();
+        assert_eq!(p.steps.last(), Some(&Step::Pause));
+        let paused = with(|v| v["State"]["Paused"] = true.into());
+        assert!(
+            !plan(&paused, None, true)
+                .unwrap()
+                .steps
+                .contains(&Step::Pause)
+        );
+        let stopped = with(|v| v["State"]["Running"] = false.into());
+        let p = plan(&stopped, None, true).unwrap();
+        assert!(!p.steps.contains(&Step::Pause));
+        assert_eq!(p.networks.len(), 2, "a stopped container can be isolated");
+    }
+
+    #[test]
+    fn refusals_name_the_container_and_the_reason() {
+        let host = with(|v| v["HostConfig"]["NetworkMode"] = "host".into());
+        let e = plan(&host, None, false).unwrap_err();
+        assert!(e.contains("web") && e.contains("--network host"), "{e}");
+        let none = with(|v| {
+            v["HostConfig"]["NetworkMode"] = "none".into();
+            v["NetworkSettings"]["Networks"] = serde_json::json!({"none": {"NetworkID": "x"}});
+        });
+        let e = plan(&none, None, false).unwrap_err();
+        assert!(e.contains("--network none"), "{e}");
+        let shared = with(|v| {
+            v["HostConfig"]["NetworkMode"] = "container:0123456789abcdef0123".into();
+            v["NetworkSettings"]["Networks"] = serde_json::json!({});
+        });
+        let e = plan(&shared, None, false).unwrap_err();
+        assert!(
+            e.contains("0123456789ab") && e.contains("isolate that container"),
+            "{e}"
+        );
+        let empty = with(|v| v["NetworkSettings"]["Networks"] = serde_json::json!({}));
+        let e = plan(&empty, None, false).unwrap_err();
+        assert!(e.contains("no network"), "{e}");
+    }
+
+    #[test]
+    fn an_existing_record_is_a_refusal() {
+        let first = plan(&inspect(TWO_NETWORKS), None, false).unwrap();
+        let record = IsolationRecord {
+            endpoint: "unix:///var/run/docker.sock".into(),
+            container_id: "3f1c".into(),
+            container_name: "web".into(),
+            isolated_at: "2026-01-02T03:04:05Z".into(),
+            status: RecordStatus::Complete,
+            paused_by_seawall: false,
+            networks: first.networks,
+            evidence: None,
+            problems: vec![],
+        };
+        let now_empty = with(|v| v["NetworkSettings"]["Networks"] = serde_json::json!({}));
+        let e = plan(&now_empty, Some(&record), false).unwrap_err();
+        assert!(
+            e.contains("already isolated") && e.contains("back, front") && e.contains("unisolate"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn reconnect_restores_aliases_links_and_the_static_address() {
+        let p = plan(&inspect(TWO_NETWORKS), None, false).unwrap();
+        let req = reconnect_request("cid", &p.networks[1]);
+        assert_eq!(req.container, "cid");
+        let ep = req.endpoint_config.unwrap();
+        assert_eq!(ep.aliases, Some(vec!["www".into(), "web-front".into()]));
+        assert_eq!(ep.links, Some(vec!["db:database".into()]));
+        assert_eq!(
+            ep.ipam_config.unwrap().ipv4_address.as_deref(),
+            Some("10.231.7.10")
+        );
+        let back = reconnect_request("cid", &p.networks[0])
+            .endpoint_config
+            .unwrap();
+        assert!(
+            back.ipam_config.is_none(),
+            "no static address, none asked for"
+        );
+        assert!(back.links.is_none());
+        assert_eq!(back.driver_opts.unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,468 @@
+//! The activity state of one daemon's watch task, kept for the life of the task so that
+//! baselines survive reconnects: the rule [`Engine`], the latest facts of every container,
+//! the replay dedupe sets and where the event stream left off. No IO: the task does the
+//! requests this asks for ([`EventWork`]) and hands the answers back.
+
+use super::dedup::{EventKey, RECENT_CAPACITY, RecentSet};
+use crate::activity::{Alert, Engine};
+use crate::model::{
+    ContainerFacts, ContainerState, DockerEvent, EventKind, ExecFacts, Healthcheck, HostFacts,
+};
+use crate::risk::{self, Fleet};
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+/// Container event actions that can change what seawall shows (re-inspect the container).
+const CONTAINER_ACTIONS: &[&str] = &[
+    "create",
+    "start",
+    "restart",
+    "die",
+    "stop",
+    "kill",
+    "oom",
+    "destroy",
+    "update",
+    "rename",
+    "pause",
+    "unpause",
+    "health_status",
+];
+
+/// What one event asks of the container inventory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventEffect {
+    /// Re-inspect this container.
+    Inspect {
+        id: String,
+        action: String,
+    },
+    /// The container is gone.
+    Remove {
+        id: String,
+    },
+    Ignore,
+}
+
+/// Classify an event for the inventory (pure; see `shared/reference/events.md`). seawall's
+/// own `top` calls and exec events do not change a container's configuration.
+pub fn classify_event(ev: &DockerEvent) -> EventEffect {
+    match ev.kind {
+        EventKind::Container => {
+            if ev.actor_id.is_empty() {
+                return EventEffect::Ignore;
+            }
+            let id = ev.actor_id.clone();
+            if ev.action == "destroy" {
+                EventEffect::Remove { id }
+            } else if CONTAINER_ACTIONS.contains(&ev.action.as_str()) {
+                EventEffect::Inspect {
+                    id,
+                    action: ev.action.clone(),
+                }
+            } else {
+                EventEffect::Ignore
+            }
+        }
+        EventKind::Network if ev.action == "connect" || ev.action == "disconnect" => ev
+            .attr("container")
+            .filter(|c| !c.is_empty())
+            .map(|id| EventEffect::Inspect {
+                id: id.to_string(),
+                action: format!("network {}", ev.action),
+            })
+            .unwrap_or(EventEffect::Ignore),
+        _ => EventEffect::Ignore,
+    }
+}
+
+/// What the task must do for one new event, besides sending `alerts`.
+#[derive(Debug, Default)]
+pub struct EventWork {
+    /// Alerts the event itself raised.
+    pub alerts: Vec<Alert>,
+    /// An exec session seen for the first time: `(exec id, container id, command from the
+    /// event)`; inspect it and pass the answer to [`Pipeline::on_exec`].
+    pub exec: Option<(String, String, Option<String>)>,
+    /// A volume just created: read it and, if it is a bind, call [`Pipeline::on_bind_volume`].
+    pub volume: Option<String>,
+    /// What the inventory needs.
+    pub effect: Option<EventEffect>,
+}
+
+/// One daemon's activity state.
+#[derive(Debug)]
+pub struct Pipeline {
+    engine: Engine,
+    /// The latest inspect of every container (exec and health rules read these).
+    facts: HashMap<String, ContainerFacts>,
+    host: HostFacts,
+    recent: RecentSet<EventKey>,
+    execs: RecentSet<String>,
+    /// Containers whose healthcheck `Test` the engine has been told (or could not be read).
+    health_known: HashSet<String>,
+    /// `timeNano` of the newest event handled: where a reconnect resumes.
+    pub last_event_nano: Option<i64>,
+    /// When the stream was lost, while no reconnect notice has been sent.
+    pub lost_at: Option<Instant>,
+}
+
+impl Default for Pipeline {
+    fn default() -> Self {
+        Pipeline {
+            engine: Engine::new(),
+            facts: HashMap::new(),
+            host: HostFacts::default(),
+            recent: RecentSet::new(RECENT_CAPACITY),
+            execs: RecentSet::new(RECENT_CAPACITY),
+            health_known: HashSet::new(),
+            last_event_nano: None,
+            lost_at: None,
+        }
+    }
+}
+
+impl Pipeline {
+    pub fn new() -> Self {
+        Pipeline::default()
+    }
+
+    /// `/info` + `/version` were read again.
+    pub fn set_host(&mut self, host: HostFacts) {
+        self.host = host;
+    }
+
+    /// A full inventory: replaces every container; baselines of the ones gone are dropped.
+    pub fn replace_inventory(&mut self, containers: &[ContainerFacts]) {
+        let now: HashSet<&str> = containers.iter().map(|c| c.id.as_str()).collect();
+        let gone: Vec<String> = self
+            .facts
+            .keys()
+            .filter(|id| !now.contains(id.as_str()))
+            .cloned()
+            .collect();
+        for id in gone {
+            self.remove(&id);
+        }
+        for c in containers {
+            self.facts.insert(c.id.clone(), c.clone());
+        }
+    }
+
+    /// The state seawall last saw of each container (for the list-only resync).
+    pub fn state_of(&self, id: &str) -> Option<ContainerState> {
+        self.facts.get(id).map(|c| c.state)
+    }
+
+    pub fn container_ids(&self) -> Vec<String> {
+        self.facts.keys().cloned().collect()
+    }
+
+    pub fn container(&self, id: &str) -> Option<&ContainerFacts> {
+        self.facts.get(id)
+    }
+
+    /// Ids of the running containers (the ones drift and process polls read).
+    pub fn running_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .facts
+            .values()
+            .filter(|c| c.state == ContainerState::Running)
+            .map(|c| c.id.clone())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// Must the healthcheck `Test` of this event's container be read before the event is
+    /// handled? True for the first exec event of a container with a configured healthcheck:
+    /// with the exact command the rules tell probes from people.
+    pub fn needs_healthcheck_test(&self, ev: &DockerEvent) -> bool {
+        ev.kind == EventKind::Container
+            && matches!(ev.action.as_str(), "exec_create" | "exec_start")
+            && !self.health_known.contains(&ev.actor_id)
+            && self
+                .facts
+                .get(&ev.actor_id)
+                .is_some_and(|c| matches!(c.healthcheck, Healthcheck::Configured { .. }))
+    }
+
+    /// The healthcheck `Test` of a container (`None`: it could not be read; the rules then
+    /// fall back to recognising probes by their shape).
+    pub fn note_healthcheck(&mut self, container_id: &str, test: Option<Vec<String>>) {
+        self.health_known.insert(container_id.to_string());
+        if let Some(test) = test {
+            self.engine.note_healthcheck(container_id, test);
+        }
+    }
+
+    /// A container is gone.
+    pub fn remove(&mut self, id: &str) {
+        self.health_known.remove(id);
+        self.facts.remove(id);
+        self.engine.forget(id);
+    }
+
+    /// One `/events` message. `None` when it is a repeat (a reconnect's replay) or one of
+    /// seawall's own `top` calls.
+    pub fn on_event(&mut self, ev: &DockerEvent) -> Option<EventWork> {
+        if ev.time_nano > 0 {
+            self.last_event_nano = Some(self.last_event_nano.unwrap_or(0).max(ev.time_nano));
+        }
+        if !self.recent.insert(EventKey::of(ev)) {
+            return None;
+        }
+        let effect = classify_event(ev);
+        if ev.kind == EventKind::Container && ev.action == "top" {
+            return Some(EventWork {
+                effect: Some(effect),
+                ..EventWork::default()
+            });
+        }
+        let container = match ev.kind {
+            EventKind::Container => self.facts.get(&ev.actor_id),
+            EventKind::Network => ev.attr("container").and_then(|id| self.facts.get(id)),
+            _ => None,
+        };
+        let alerts = self.engine.on_event(ev, container, &self.host);
+        let mut work = EventWork {
+            alerts,
+            effect: Some(effect),
+            ..EventWork::default()
+        };
+        match (&ev.kind, ev.action.as_str()) {
+            (EventKind::Container, "exec_create" | "exec_start") => {
+                if let Some(exec_id) = ev.attr("execID").filter(|e| !e.is_empty())
+                    && self.execs.insert(exec_id.to_string())
+                {
+                    work.exec =
+                        Some((exec_id.to_string(), ev.actor_id.clone(), ev.payload.clone()));
+                }
+            }
+            (EventKind::Volume, "create") if !ev.actor_id.is_empty() => {
+                work.volume = Some(ev.actor_id.clone());
+            }
+            _ => {}
+        }
+        if let Some(EventEffect::Remove { id }) = &work.effect {
+            self.remove(id);
+        }
+        Some(work)
+    }
+
+    /// An exec session, inspected (or rebuilt from its event when the inspect failed).
+    pub fn on_exec(&mut self, exec: &ExecFacts) -> Vec<Alert> {
+        let container = self.facts.get(&exec.container_id);
+        self.engine.on_exec(exec, container)
+    }
+
+    /// A container re-inspected. With `cause` (an event action) its findings are graded
+    /// against the rest of the daemon and passed to the rules; without (a resync) the facts
+    /// are only stored.
+    pub fn on_inspected(&mut self, cause: Option<&str>, facts: ContainerFacts) -> Vec<Alert> {
+        let alerts = match cause {
+            Some(cause) => {
+                let fleet = Fleet::new(
+                    self.facts
+                        .values()
+                        .filter(|f| f.id != facts.id)
+                        .chain(std::iter::once(&facts)),
+                );
+                let findings = risk::evaluate_container(&facts, &self.host, &fleet);
+                self.engine.on_inspected(cause, &facts, &findings)
+            }
+            None => Vec::new(),
+        };
+        self.facts.insert(facts.id.clone(), facts);
+        alerts
+    }
+
+    /// A volume created as a bind of `device`.
+    pub fn on_bind_volume(&mut self, name: &str, device: &str) -> Vec<Alert> {
+        self.engine.on_bind_volume(name, device)
+    }
+
+    /// One `/changes` answer.
+    pub fn on_changes(&mut self, id: &str, changes: &[crate::model::FileChange]) -> Vec<Alert> {
+        match self.facts.get(id) {
+            Some(c) => self.engine.on_changes(c, changes),
+            None => Vec::new(),
+        }
+    }
+
+    /// One `/top` answer.
+    pub fn on_processes(&mut self, id: &str, processes: &[crate::model::ProcessRow]) -> Vec<Alert> {
+        match self.facts.get(id) {
+            Some(c) => self.engine.on_processes(c, processes),
+            None => Vec::new(),
+        }
+    }
+}
+
+/// The exec as the event described it, for when `/exec/{id}/json` could not be read
+/// (the session ended and was cleaned up, or the link dropped): the command words, with the
+/// user and privilege unknown (the container's user, not privileged).
+pub fn exec_from_event(exec_id: &str, container_id: &str, payload: Option<&str>) -> ExecFacts {
+    ExecFacts {
+        id: exec_id.to_string(),
+        container_id: container_id.to_string(),
+        command: payload
+            .unwrap_or("")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
+        user: String::new(),
+        privileged: false,
+        tty: false,
+        running: false,
+        exit_code: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(kind: EventKind, action: &str, id: &str, attrs: &[(&str, &str)]) -> DockerEvent {
+        DockerEvent {
+            kind,
+            action: action.into(),
+            payload: None,
+            actor_id: id.into(),
+            attributes: attrs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            time_nano: 1_000,
+        }
+    }
+
+    #[test]
+    fn lifecycle_events_reinspect_and_destroy_removes() {
+        for action in [
+            "create",
+            "start",
+            "die",
+            "update",
+            "rename",
+            "pause",
+            "unpause",
+            "health_status",
+        ] {
+            assert_eq!(
+                classify_event(&ev(EventKind::Container, action, "abc", &[])),
+                EventEffect::Inspect {
+                    id: "abc".into(),
+                    action: action.into()
+                }
+            );
+        }
+        assert_eq!(
+            classify_event(&ev(EventKind::Container, "destroy", "abc", &[])),
+            EventEffect::Remove { id: "abc".into() }
+        );
+        assert_eq!(
+            classify_event(&ev(EventKind::Container, "start", "", &[])),
+            EventEffect::Ignore
+        );
+    }
+
+    #[test]
+    fn top_exec_and_copy_events_do_not_reinspect() {
+        for action in [
+            "top",
+            "exec_create",
+            "exec_start",
+            "exec_die",
+            "attach",
+            "resize",
+            "archive-path",
+        ] {
+            assert_eq!(
+                classify_event(&ev(EventKind::Container, action, "abc", &[])),
+                EventEffect::Ignore,
+                "{action}"
+            );
+        }
+    }
+
+    #[test]
+    fn network_connect_reinspects_the_container() {
+        let e = ev(
+            EventKind::Network,
+            "connect",
+            "netid",
+            &[("container", "abc"), ("name", "appnet")],
+        );
+        assert_eq!(
+            classify_event(&e),
+            EventEffect::Inspect {
+                id: "abc".into(),
+                action: "network connect".into()
+            }
+        );
+        let e = ev(EventKind::Network, "create", "netid", &[("name", "appnet")]);
+        assert_eq!(classify_event(&e), EventEffect::Ignore);
+    }
+
+    #[test]
+    fn a_replayed_event_is_handled_once_and_time_advances() {
+        let mut p = Pipeline::new();
+        let e = ev(EventKind::Container, "start", "abc", &[]);
+        assert!(p.on_event(&e).is_some());
+        assert!(p.on_event(&e).is_none(), "the replay is dropped");
+        assert_eq!(p.last_event_nano, Some(1_000));
+        let mut older = ev(EventKind::Container, "die", "abc", &[]);
+        older.time_nano = 10;
+        assert!(p.on_event(&older).is_some());
+        assert_eq!(p.last_event_nano, Some(1_000), "never moves back");
+    }
+
+    #[test]
+    fn an_exec_is_inspected_once_for_create_and_start() {
+        let mut p = Pipeline::new();
+        let mut create = ev(
+            EventKind::Container,
+            "exec_create",
+            "abc",
+            &[("execID", "x1")],
+        );
+        create.payload = Some("sh -c id".into());
+        let w = p.on_event(&create).unwrap();
+        assert_eq!(
+            w.exec,
+            Some(("x1".into(), "abc".into(), Some("sh -c id".into())))
+        );
+        let mut start = create.clone();
+        start.action = "exec_start".into();
+        start.time_nano += 1;
+        assert_eq!(p.on_event(&start).unwrap().exec, None);
+    }
+
+    #[test]
+    fn volume_create_asks_for_the_volume_and_top_is_ignored() {
+        let mut p = Pipeline::new();
+        let w = p
+            .on_event(&ev(
+                EventKind::Volume,
+                "create",
+                "etcvol",
+                &[("driver", "local")],
+            ))
+            .unwrap();
+        assert_eq!(w.volume.as_deref(), Some("etcvol"));
+        let w = p
+            .on_event(&ev(EventKind::Container, "top", "abc", &[]))
+            .unwrap();
+        assert!(w.alerts.is_empty() && w.exec.is_none());
+        assert_eq!(w.effect, Some(EventEffect::Ignore));
+    }
+
+    #[test]
+    fn an_exec_rebuilt_from_its_event_keeps_the_command() {
+        let x = exec_from_event("x1", "abc", Some("sh -c id"));
+        assert_eq!(x.command, ["sh", "-c", "id"]);
+        assert_eq!((x.id.as_str(), x.container_id.as_str()), ("x1", "abc"));
+        assert!(exec_from_event("x", "c", None).command.is_empty());
+    }
+}

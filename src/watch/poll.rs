@@ -1,0 +1,197 @@
+//! Drift and process polling: one round reads `/containers/{id}/changes` (or `/top`) of
+//! every running container, a few at a time and spread over part of the interval so the
+//! daemon never sees a burst. A round runs as its own task and sends each answer back to
+//! the watch task over a channel, so event handling never waits for a poll.
+
+use crate::model::convert::activity as conv;
+use crate::model::{FileChange, ProcessRow};
+use bollard::Docker;
+use bollard::errors::Error as BollardError;
+use futures_util::stream::{self, StreamExt};
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+/// Which endpoint a round reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PollKind {
+    /// `/containers/{id}/changes` (filesystem drift).
+    Changes,
+    /// `/containers/{id}/top` (processes).
+    Processes,
+}
+
+impl PollKind {
+    fn what(self) -> &'static str {
+        match self {
+            PollKind::Changes => "filesystem changes",
+            PollKind::Processes => "process list",
+        }
+    }
+}
+
+/// One answer of a round.
+#[derive(Debug)]
+pub enum PollResult {
+    Changes {
+        id: String,
+        changes: Vec<FileChange>,
+    },
+    Processes {
+        id: String,
+        processes: Vec<ProcessRow>,
+    },
+    /// Reads that failed for another reason than the container being gone, one message
+    /// per round (`failed` of `total`).
+    Failed {
+        kind: PollKind,
+        failed: usize,
+        total: usize,
+        message: String,
+    },
+}
+
+/// Spacing between the starts of two reads so that `n` reads spread over half of
+/// `interval`, capped so a small fleet is read at once and a large one stays gentle.
+pub fn spacing(n: usize, interval: Duration) -> Duration {
+    if n <= 1 {
+        return Duration::ZERO;
+    }
+    (interval / 2 / n as u32).min(Duration::from_millis(100))
+}
+
+/// A container that stopped or vanished between the list and the read: not an error.
+pub fn is_gone(err: &BollardError) -> bool {
+    matches!(
+        err,
+        BollardError::DockerResponseServerError {
+            status_code: 404 | 409,
+            ..
+        }
+    )
+}
+
+/// A running round; dropping it stops the round.
+pub struct PollRound {
+    handle: JoinHandle<()>,
+}
+
+impl PollRound {
+    pub fn is_finished(&self) -> bool {
+        self.handle.is_finished()
+    }
+}
+
+impl Drop for PollRound {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
+
+/// Start one round over `ids`.
+pub fn spawn_round(
+    docker: Docker,
+    kind: PollKind,
+    ids: Vec<String>,
+    concurrency: usize,
+    interval: Duration,
+    tx: mpsc::Sender<PollResult>,
+) -> PollRound {
+    let handle = tokio::spawn(async move {
+        let total = ids.len();
+        let gap = spacing(total, interval);
+        let start = tokio::time::Instant::now();
+        let docker = &docker;
+        let mut results =
+            stream::iter(ids.into_iter().enumerate())
+                .map(|(i, id)| async move {
+                    tokio::time::sleep_until(start + gap * i as u32).await;
+                    let result =
+                        match kind {
+                            PollKind::Changes => {
+                                docker
+                                    .container_changes(&id)
+                                    .await
+                                    .map(|c| PollResult::Changes {
+                                        changes: conv::changes(c.as_deref()),
+                                        id: id.clone(),
+                                    })
+                            }
+                            PollKind::Processes => docker.top_processes(&id, None).await.map(|t| {
+                                PollResult::Processes {
+                                    processes: conv::processes(&t),
+                                    id: id.clone(),
+                                }
+                            }),
+                        };
+                    (id, result)
+                })
+                .buffer_unordered(concurrency.max(1));
+        let mut failed = 0;
+        let mut first_error = None;
+        while let Some((id, result)) = results.next().await {
+            match result {
+                Ok(answer) => {
+                    if tx.send(answer).await.is_err() {
+                        return;
+                    }
+                }
+                Err(e) if is_gone(&e) => {}
+                Err(e) => {
+                    failed += 1;
+                    log::debug!("reading the {} of {id}: {e}", kind.what());
+                    first_error.get_or_insert_with(|| e.to_string());
+                }
+            }
+        }
+        if let Some(e) = first_error {
+            let message = format!(
+                "could not read the {} of {failed} of {total} running containers: {e}",
+                kind.what()
+            );
+            let _ = tx
+                .send(PollResult::Failed {
+                    kind,
+                    failed,
+                    total,
+                    message,
+                })
+                .await;
+        }
+    });
+    PollRound { handle }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_round_spreads_over_half_the_interval_at_most_100ms_apart() {
+        let ten = Duration::from_secs(10);
+        assert_eq!(spacing(0, ten), Duration::ZERO);
+        assert_eq!(spacing(1, ten), Duration::ZERO);
+        assert_eq!(spacing(500, ten), Duration::from_millis(10));
+        assert_eq!(spacing(4, ten), Duration::from_millis(100));
+        assert_eq!(
+            spacing(4, Duration::from_secs(1)),
+            Duration::from_millis(100)
+        );
+        assert_eq!(
+            spacing(100, Duration::from_secs(1)),
+            Duration::from_millis(5)
+        );
+    }
+
+    #[test]
+    fn not_found_and_conflict_mean_gone() {
+        let err = |status_code| BollardError::DockerResponseServerError {
+            status_code,
+            message: "x".into(),
+        };
+        assert!(is_gone(&err(404)));
+        assert!(is_gone(&err(409)));
+        assert!(!is_gone(&err(500)));
+        assert!(!is_gone(&BollardError::RequestTimeoutError));
+    }
+}

@@ -1,0 +1,535 @@
+//! `seawall watch` against the real daemon: every activity rule family provoked for real
+//! with the docker CLI and seen on stdout within a bound; healthcheck execs not reported;
+//! a daemon restart (of a private second daemon, never the shared one) recovered from
+//! without duplicate alerts; a closed pipe and signals end the command with exit code 0.
+//!
+//! The shared daemon holds other people's containers, so every assertion filters the
+//! output by this test's container names.
+
+mod common;
+
+use common::daemon2::Daemon2;
+use common::{Ctr, Spec, TestDaemon, docker, docker_output, image};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long an alert may take to show up after the docker command that provokes it.
+const ALERT_BOUND: Duration = Duration::from_secs(15);
+/// How long `seawall watch` may take to read the first inventory.
+const READY_BOUND: Duration = Duration::from_secs(30);
+
+fn seawall_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_seawall")
+}
+
+/// A running `seawall -v watch --format ndjson`, its stdout lines and stderr collected.
+struct Watch {
+    child: Child,
+    lines: Arc<Mutex<Vec<String>>>,
+    stderr: Arc<Mutex<Vec<String>>>,
+}
+
+fn collect(pipe: impl std::io::Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&lines);
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            sink.lock().unwrap().push(line);
+        }
+    });
+    lines
+}
+
+impl Watch {
+    /// Start watching (`host`: `-H`, else the default daemon) and wait until the first
+    /// inventory is done (the `watching <url>` log line).
+    fn start(host: Option<&str>, env: &[(&str, &str)]) -> Watch {
+        let mut cmd = Command::new(seawall_bin());
+        cmd.arg("-v");
+        if let Some(h) = host {
+            cmd.args(["-H", h]);
+        }
+        cmd.args(["watch", "--format", "ndjson"])
+            .env(
+                "XDG_CONFIG_HOME",
+                std::env::temp_dir().join("seawall-tests-no-config"),
+            )
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("seawall watch starts");
+        let lines = collect(child.stdout.take().expect("piped"));
+        let stderr = collect(child.stderr.take().expect("piped"));
+        let w = Watch {
+            child,
+            lines,
+            stderr,
+        };
+        let start = Instant::now();
+        while !w.stderr_text().contains("watching ") {
+            assert!(
+                start.elapsed() < READY_BOUND,
+                "seawall watch did not report `watching` within {READY_BOUND:?}; stderr:\n{}",
+                w.stderr_text()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        w
+    }
+
+    fn stderr_text(&self) -> String {
+        self.stderr.lock().unwrap().join("\n")
+    }
+
+    /// Every stdout line, parsed (a line that is not JSON fails the test).
+    fn alerts(&self) -> Vec<Value> {
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect()
+    }
+
+    /// The alerts about one container, as `rule(severity) title: detail`, for messages.
+    fn summary(&self, name: &str) -> String {
+        self.alerts()
+            .iter()
+            .filter(|a| a["container"]["name"] == name)
+            .map(|a| {
+                format!(
+                    "{}({}) {}: {}",
+                    a["rule"].as_str().unwrap_or("?"),
+                    a["severity"].as_str().unwrap_or("?"),
+                    a["title"].as_str().unwrap_or(""),
+                    a["detail"].as_str().unwrap_or("")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n  ")
+    }
+
+    /// Wait for an alert matching `want`; panics naming `what` and what was seen.
+    fn expect(&self, what: &str, scope: &str, want: impl Fn(&Value) -> bool) -> Value {
+        let start = Instant::now();
+        loop {
+            if let Some(a) = self.alerts().into_iter().find(|a| want(a)) {
+                return a;
+            }
+            if start.elapsed() > ALERT_BOUND {
+                panic!(
+                    "no alert for {what} within {ALERT_BOUND:?}; alerts about {scope}:\n  {}\n\
+                     stderr:\n{}",
+                    self.summary(scope),
+                    self.stderr_text()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Wait for an alert with this rule about this container.
+    fn expect_rule(&self, what: &str, name: &str, rule: &str) -> Value {
+        self.expect(what, name, |a| {
+            a["rule"] == rule && a["container"]["name"] == name
+        })
+    }
+
+    fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Send a signal and expect a prompt exit with code 0.
+    fn stop_with(mut self, signal: libc::c_int) {
+        // SAFETY: kill(2) on our own child, not yet reaped.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, signal);
+        }
+        let start = Instant::now();
+        let status = loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                break status;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "seawall watch did not exit within 10 s of signal {signal}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(
+            status.code(),
+            Some(0),
+            "exit code after signal {signal}; stderr:\n{}",
+            self.stderr_text()
+        );
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn sev(a: &Value) -> &str {
+    a["severity"].as_str().unwrap_or("")
+}
+
+/// A docker call that must succeed.
+fn run(args: &[&str]) -> String {
+    docker(args)
+}
+
+/// Removes an image and a file when the test ends, also on failure.
+struct Leftovers {
+    images: Vec<String>,
+    files: Vec<std::path::PathBuf>,
+}
+
+impl Drop for Leftovers {
+    fn drop(&mut self) {
+        for i in &self.images {
+            let _ = docker_output(&["rmi", "-f", i.as_str()]);
+        }
+        for f in &self.files {
+            let _ = std::fs::remove_file(f);
+        }
+    }
+}
+
+/// exec (shell, root), docker cp in and out, commit, export, network connect, a bind-backed
+/// volume on /etc; and a container with a 1 s healthcheck whose probes never show up.
+#[test]
+fn exec_copy_exfiltration_network_and_volume_alerts() {
+    let Some(td) = TestDaemon::get() else { return };
+    let app = td.container(Spec::running("act-app", &["--user", "1000:1000"]));
+    let hc = td.container(Spec::running(
+        "act-health",
+        &["--health-cmd", "true", "--health-interval", "1s"],
+    ));
+    let w = Watch::start(None, &[]);
+    let mut left = Leftovers {
+        images: Vec::new(),
+        files: Vec::new(),
+    };
+
+    // A shell command (no tty) as the container's own user.
+    run(&["exec", &app.name, "sh", "-c", "id"]);
+    let a = w.expect_rule("docker exec sh -c id", &app.name, "SW-ACT-EXEC-002");
+    assert_eq!(sev(&a), "low");
+    assert_eq!(a["container"]["id"], app.id.as_str());
+    assert!(a["detail"].as_str().unwrap().contains("sh -c id"), "{a}");
+    assert!(a["technique"].as_str().unwrap().starts_with("T1059"), "{a}");
+    assert!(
+        a["time"].as_str().unwrap().ends_with('Z'),
+        "RFC3339 UTC: {a}"
+    );
+    assert!(a["host"].as_str().unwrap().starts_with("unix://"), "{a}");
+
+    // Root in a container built to run as a user.
+    run(&["exec", "-u", "0", &app.name, "id"]);
+    let a = w.expect_rule("docker exec -u 0", &app.name, "SW-ACT-EXEC-004");
+    assert_eq!(sev(&a), "medium");
+
+    // docker cp in, then out.
+    let tmp = std::env::temp_dir().join(format!("sw-act-{}", td.run_id));
+    std::fs::write(&tmp, "planted\n").unwrap();
+    left.files.push(tmp.clone());
+    let target = format!("{}:/planted", app.name);
+    run(&["cp", tmp.to_str().unwrap(), &target]);
+    let a = w.expect_rule("docker cp into the container", &app.name, "SW-ACT-XFER-001");
+    assert_eq!(sev(&a), "medium");
+    let out = std::env::temp_dir().join(format!("sw-act-out-{}", td.run_id));
+    left.files.push(out.clone());
+    run(&["cp", &target, out.to_str().unwrap()]);
+    w.expect_rule(
+        "docker cp out of the container",
+        &app.name,
+        "SW-ACT-XFER-002",
+    );
+
+    // Commit and export.
+    let committed = format!(
+        "sw-it-commit-{}",
+        td.run_id.replace(|c: char| !c.is_ascii_alphanumeric(), "")
+    );
+    left.images.push(committed.clone());
+    run(&["commit", &app.name, &committed]);
+    w.expect_rule("docker commit", &app.name, "SW-ACT-XFER-003");
+    let tar = std::env::temp_dir().join(format!("sw-act-export-{}.tar", td.run_id));
+    left.files.push(tar.clone());
+    run(&["export", "-o", tar.to_str().unwrap(), &app.name]);
+    w.expect_rule("docker export", &app.name, "SW-ACT-XFER-004");
+
+    // Network connect.
+    let net = td.unique_name("act-net");
+    run(&[
+        "network",
+        "create",
+        "--label",
+        "seawall.test=1",
+        "--label",
+        &td.run_label(),
+        &net,
+    ]);
+    run(&["network", "connect", &net, &app.name]);
+    let a = w.expect("docker network connect", &app.name, |a| {
+        a["rule"] == "SW-ACT-NET-001"
+            && a["container"]["name"] == app.name.as_str()
+            && a["detail"].as_str().unwrap_or("").contains(&net)
+    });
+    assert_eq!(sev(&a), "info", "a plain bridge: {a}");
+
+    // A volume that is really a bind of the host's /etc.
+    let vol = td.unique_name("act-etc");
+    run(&[
+        "volume",
+        "create",
+        "--label",
+        "seawall.test=1",
+        "--label",
+        &td.run_label(),
+        "--opt",
+        "type=none",
+        "--opt",
+        "o=bind",
+        "--opt",
+        "device=/etc",
+        &vol,
+    ]);
+    let a = w.expect("a bind-backed volume on /etc", &vol, |a| {
+        a["rule"] == "SW-ACT-VOL-001" && a["detail"].as_str().unwrap_or("").contains(&vol)
+    });
+    assert!(a["container"].is_null(), "{a}");
+    assert!(a["detail"].as_str().unwrap().contains("/etc"), "{a}");
+    assert!(
+        matches!(sev(&a), "high" | "critical"),
+        "/etc is sensitive: {a}"
+    );
+
+    // The healthcheck container: a real exec is reported, its probes (every second for the
+    // whole test) are not.
+    run(&["exec", &hc.name, "sh", "-c", "echo by-hand"]);
+    w.expect_rule(
+        "docker exec into the healthcheck container",
+        &hc.name,
+        "SW-ACT-EXEC-002",
+    );
+    let state = run(&["inspect", "--format", "{{.State.Health.Status}}", &hc.name]);
+    assert_eq!(state, "healthy", "the healthcheck ran");
+    let probes: Vec<Value> = w
+        .alerts()
+        .into_iter()
+        .filter(|a| a["container"]["name"] == hc.name.as_str())
+        .filter(|a| a["rule"].as_str().unwrap_or("").starts_with("SW-ACT-EXEC"))
+        .filter(|a| !a["detail"].as_str().unwrap_or("").contains("by-hand"))
+        .collect();
+    assert!(
+        probes.is_empty(),
+        "healthcheck probes must not be reported:\n  {}",
+        w.summary(&hc.name)
+    );
+
+    // Nothing printed twice.
+    assert_no_duplicates(&w.lines.lock().unwrap());
+    w.stop_with(libc::SIGINT);
+}
+
+/// Drift (a file under /etc, an executable in /tmp) and a long-running known tool, all
+/// started by the container's own command (no exec), seen by the 1 s polls.
+#[test]
+fn drift_and_process_polls_see_what_happens_inside() {
+    let Some(td) = TestDaemon::get() else { return };
+    let w = Watch::start(
+        None,
+        &[
+            ("SEAWALL_WATCH__DRIFT_SECS", "1"),
+            ("SEAWALL_WATCH__PROCESSES_SECS", "1"),
+        ],
+    );
+    // The container starts clean, then after the first polls writes and starts things.
+    let c: Ctr = td.container(Spec::running("act-drift", &[]).cmd(&[
+        "sh",
+        "-c",
+        "sleep 3; echo x > /etc/sw-drift; mkdir -p /tmp; cp /bin/busybox /tmp/payload; \
+         chmod 755 /tmp/payload; nc -l -p 4444 & sleep 600",
+    ]));
+    let a = w.expect("a file written under /etc", &c.name, |a| {
+        a["container"]["name"] == c.name.as_str()
+            && a["rule"] == "SW-ACT-DRIFT-001"
+            && a["detail"].as_str().unwrap_or("").contains("/etc/sw-drift")
+    });
+    assert_eq!(sev(&a), "medium", "{a}");
+    w.expect("an executable written to /tmp", &c.name, |a| {
+        a["container"]["name"] == c.name.as_str()
+            && a["rule"].as_str().unwrap_or("").starts_with("SW-ACT-DRIFT")
+            && a["detail"].as_str().unwrap_or("").contains("/tmp/payload")
+    });
+    let a = w.expect("nc started inside the container", &c.name, |a| {
+        a["container"]["name"] == c.name.as_str()
+            && a["rule"] == "SW-ACT-PROC-004"
+            && a["detail"].as_str().unwrap_or("").contains("nc -l -p 4444")
+    });
+    assert_eq!(sev(&a), "medium", "{a}");
+    // Seawall's own `top` calls are not activity.
+    let own_top: Vec<Value> = w
+        .alerts()
+        .into_iter()
+        .filter(|a| a["container"]["name"] == c.name.as_str())
+        .filter(|a| {
+            a["title"]
+                .as_str()
+                .unwrap_or("")
+                .to_lowercase()
+                .contains("top")
+        })
+        .collect();
+    assert!(own_top.is_empty(), "{own_top:?}");
+    // Each change is reported once, not once per poll.
+    std::thread::sleep(Duration::from_secs(2));
+    let etc_alerts = w
+        .alerts()
+        .into_iter()
+        .filter(|a| a["container"]["name"] == c.name.as_str())
+        .filter(|a| a["detail"].as_str().unwrap_or("").contains("/etc/sw-drift"))
+        .count();
+    assert_eq!(etc_alerts, 1, "{}", w.summary(&c.name));
+    w.stop_with(libc::SIGTERM);
+}
+
+/// `seawall watch | head -n1` ends as soon as head has its line.
+#[test]
+fn a_closed_pipe_ends_watch_promptly() {
+    let Some(td) = TestDaemon::get() else { return };
+    let c = td.container(Spec::running("act-pipe", &[]));
+    let script = format!("'{}' -v watch | head -n1", seawall_bin());
+    let mut child = Command::new("sh")
+        .args(["-c", &script])
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("seawall-tests-no-config"),
+        )
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sh starts");
+    let lines = collect(child.stdout.take().expect("piped"));
+    let stderr = collect(child.stderr.take().expect("piped"));
+    let start = Instant::now();
+    while !stderr
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|l| l.contains("watching "))
+    {
+        assert!(start.elapsed() < READY_BOUND, "watch never became ready");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    run(&["exec", &c.name, "sh", "-c", "id"]);
+    let start = Instant::now();
+    let status = loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(15) {
+            let _ = child.kill();
+            panic!(
+                "`seawall watch | head -n1` did not end within 15 s; stderr:\n{}",
+                stderr.lock().unwrap().join("\n")
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // `sh` reports head's status; seawall must be gone too (the pipeline has ended).
+    assert!(status.success(), "{status}");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(lines.lock().unwrap().len(), 1);
+    let err = stderr.lock().unwrap().join("\n");
+    assert!(
+        !err.contains("error"),
+        "a closed pipe is not an error: {err}"
+    );
+}
+
+fn assert_no_duplicates(lines: &[String]) {
+    let mut seen = std::collections::HashSet::new();
+    for l in lines {
+        assert!(seen.insert(l), "printed twice: {l}");
+    }
+}
+
+/// A private daemon is restarted under `seawall watch`: the watcher stays up, says the
+/// stream was lost and is back, reports new activity and never repeats an old alert.
+#[test]
+fn a_daemon_restart_during_watch_is_recovered() {
+    // Only to make sure the shared daemon and test image exist (the image is copied over).
+    let Some(_td) = TestDaemon::get() else { return };
+    let mut d2 = match Daemon2::start() {
+        Ok(d) => d,
+        Err(e) if common::in_ci() => panic!("a private dockerd is needed in CI: {e}"),
+        Err(e) => {
+            eprintln!("SKIPPED: cannot run a private dockerd here: {e}");
+            return;
+        }
+    };
+    d2.load_image(&image());
+    let name = format!("sw-it-{}-restart", std::process::id());
+    d2.docker_ok(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--name",
+        &name,
+        &image(),
+        "sleep",
+        "600",
+    ]);
+    let mut w = Watch::start(Some(&d2.host()), &[]);
+
+    d2.docker_ok(&["exec", &name, "sh", "-c", "echo before"]);
+    let before = w.expect_rule("an exec before the restart", &name, "SW-ACT-EXEC-002");
+
+    d2.restart()
+        .unwrap_or_else(|e| panic!("restarting the private daemon: {e}"));
+    w.expect("the stream-lost notice", "(none)", |a| {
+        a["rule"] == "SW-ACT-LINK-001" && a["container"].is_null()
+    });
+    let back = w.expect("the reconnected notice", "(none)", |a| {
+        a["rule"] == "SW-ACT-LINK-002"
+    });
+    assert_eq!(sev(&back), "info");
+    assert!(
+        back["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("reconnected: re-read 1 container"),
+        "{back}"
+    );
+    assert!(w.is_running(), "seawall watch survived the restart");
+
+    d2.docker_ok(&["start", &name]);
+    d2.docker_ok(&["exec", &name, "sh", "-c", "echo after"]);
+    w.expect("an exec after the restart", &name, |a| {
+        a["rule"] == "SW-ACT-EXEC-002"
+            && a["container"]["name"] == name.as_str()
+            && a["detail"].as_str().unwrap_or("").contains("after")
+    });
+    let same_as_before = w.alerts().into_iter().filter(|a| *a == before).count();
+    assert_eq!(same_as_before, 1, "the pre-restart alert was printed again");
+    let befores = w
+        .alerts()
+        .into_iter()
+        .filter(|a| a["detail"].as_str().unwrap_or("").contains("before"))
+        .count();
+    assert_eq!(befores, 1, "{}", w.summary(&name));
+    assert_no_duplicates(&w.lines.lock().unwrap());
+    w.stop_with(libc::SIGTERM);
+}
