@@ -44,6 +44,10 @@ pub struct Cli {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// Console: disable every action (isolate, stop, export); the header shows READ-ONLY.
+    #[arg(long)]
+    pub read_only: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -51,7 +55,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open the interactive console (the default when no command is given).
-    Console,
+    Console(ConsoleArgs),
     /// Scan the daemon(s) and write a report; the exit code tells CI what was found.
     Scan(ScanArgs),
     /// List every rule seawall knows (id, severity, CIS number, title), or explain one.
@@ -101,6 +105,14 @@ pub struct ScanArgs {
     pub concurrency: Option<u16>,
 }
 
+/// `seawall console` options (also accepted without the subcommand: `seawall --read-only`).
+#[derive(Debug, Args, Default)]
+pub struct ConsoleArgs {
+    /// Disable every action (isolate, stop, export); the header shows READ-ONLY.
+    #[arg(long)]
+    pub read_only: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     /// Show the full text of one rule.
@@ -111,7 +123,7 @@ pub struct RulesArgs {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     // The console routes the log into its own pane and file; headless commands log to stderr.
-    if !matches!(cli.command, None | Some(Command::Console)) {
+    if !matches!(cli.command, None | Some(Command::Console(_))) {
         crate::logging::init(cli.verbose);
     }
     match run(cli) {
@@ -125,8 +137,9 @@ pub fn main() -> ExitCode {
 
 /// Run a parsed command; `Err` is a one-line message for stderr (exit 2).
 pub fn run(cli: Cli) -> Result<u8, String> {
-    match cli.command.as_ref().unwrap_or(&Command::Console) {
-        Command::Console => console(&cli),
+    let default_console = Command::Console(ConsoleArgs::default());
+    match cli.command.as_ref().unwrap_or(&default_console) {
+        Command::Console(args) => console(&cli, cli.read_only || args.read_only),
         Command::Rules(args) => rules(args),
         Command::Contexts => contexts(),
         Command::Isolate(args) => crate::headless::actions::isolate(&cli, args),
@@ -154,7 +167,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
 
 /// Open the console. A bad config or theme file is reported and defaults are used; an
 /// endpoint that cannot be resolved at all is an error before the screen is touched.
-fn console(cli: &Cli) -> Result<u8, String> {
+fn console(cli: &Cli, read_only: bool) -> Result<u8, String> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(
@@ -162,7 +175,8 @@ fn console(cli: &Cli) -> Result<u8, String> {
         );
     }
     let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
-    let (config, mut warnings) = config::load_lenient(cli.config.as_deref());
+    let (mut config, mut warnings) = config::load_lenient(cli.config.as_deref());
+    config.read_only |= read_only;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let config_dir = config.config_dir();
     let (theme, theme_warnings) =

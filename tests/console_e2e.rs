@@ -10,6 +10,11 @@
 //! - `too_small_terminal_message`: a tiny terminal gets a message, not a crash; growing
 //!   the window brings the console back.
 //! - `broken_config_starts_with_defaults`: a bad config file is named on screen, with the key.
+//! - `actions_isolate_undo_and_stop_through_key_presses`: `i` opens a dialog naming the
+//!   container; `n` changes nothing (audit: declined); `i` `y` isolates it (no networks left,
+//!   audit: ok), `u` `y` reconnects it, `s` `y` stops it.
+//! - `read_only_console_refuses_actions`: `seawall --read-only` shows READ-ONLY in the
+//!   header; `i` shows the read-only message, changes nothing and is audited as refused.
 //!
 //! The pane runs `seawall --config <file>; echo SEAWALL-EXITED-$?; stty -a; echo ...; sleep 30`
 //! through `sh -c`, built only from paths this file controls (single-quoted), so the
@@ -135,6 +140,18 @@ impl Console {
         config: impl FnOnce(&Path) -> String,
         prefix: &'static str,
     ) -> Console {
+        Console::start_args(width, height, config, prefix, "")
+    }
+
+    /// Start seawall with a prefix and fixed arguments after `--config FILE` (e.g.
+    /// `--read-only`).
+    fn start_args(
+        width: u16,
+        height: u16,
+        config: impl FnOnce(&Path) -> String,
+        prefix: &'static str,
+        args: &'static str,
+    ) -> Console {
         let dir = tempfile::Builder::new()
             .prefix("sw-e2e-")
             .tempdir()
@@ -163,9 +180,15 @@ impl Console {
 
         let bin = env!("CARGO_BIN_EXE_seawall");
         let pane_cmd = format!(
-            "{prefix}{} --config {}; echo {EXIT_MARKER}$?; stty -a; echo {STTY_MARKER}; sleep 30",
+            "{prefix}{} --config {}{args}; echo {EXIT_MARKER}$?; stty -a; echo {STTY_MARKER}; \
+             sleep 30",
             sh_quote(bin),
-            sh_quote(&config_path.to_string_lossy())
+            sh_quote(&config_path.to_string_lossy()),
+            args = if args.is_empty() {
+                String::new()
+            } else {
+                format!(" {args}")
+            },
         );
 
         // The tmux server (started by this command) passes its environment to the pane.
@@ -944,4 +967,223 @@ fn broken_config_starts_with_defaults() {
     console.send_keys(&["q"]);
     let (code, screen) = console.wait_exit("q after a bad config");
     assert_eq!(code, 0, "exit code:\n{screen}");
+}
+
+/// How long an action (isolate with its evidence bundle, a stop) may take to show.
+const ACTION: Duration = Duration::from_secs(15);
+
+/// The test config plus a short stop grace period; the action files (audit log, isolation
+/// records, evidence) go to the default state directory, which the harness points at the
+/// test's temporary directory with `XDG_STATE_HOME`.
+fn actions_config(dir: &Path) -> String {
+    format!(
+        "{}\n[actions]\nstop_timeout_secs = 2\n",
+        default_config(dir)
+    )
+}
+
+impl Console {
+    /// The audit log's lines (empty when it does not exist yet).
+    fn audit_lines(&self) -> Vec<serde_json::Value> {
+        let path = self.dir.path().join("xdg-state/seawall/audit.log");
+        std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("an audit line is JSON"))
+            .collect()
+    }
+
+    /// Wait until the audit log has a line for `name` with this action and outcome.
+    fn wait_audit(&self, name: &str, action: &str, outcome: &str) -> serde_json::Value {
+        let start = Instant::now();
+        loop {
+            if let Some(line) = self.audit_lines().into_iter().find(|l| {
+                l["container_name"] == name && l["action"] == action && l["outcome"] == outcome
+            }) {
+                return line;
+            }
+            assert!(
+                start.elapsed() < KEY,
+                "no audit line {action} {outcome} for {name}: {:#?}",
+                self.audit_lines()
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Filter the fleet by a unique container name and wait for its row.
+    fn show_only(&self, name: &str) {
+        self.send_keys(&["/"]);
+        self.wait_for("the filter input", KEY, |s| {
+            s.lines().last().is_some_and(|l| l.starts_with("/ "))
+        });
+        self.type_text(name);
+        self.send_keys(&["Enter"]);
+        self.wait_for(&format!("the selected row of {name}"), STARTUP, |s| {
+            fleet_row(s, name).is_some_and(|r| r.contains('▸') && row_state(r) == "run")
+                && !s.lines().last().is_some_and(|l| l.starts_with("/ "))
+        });
+    }
+}
+
+/// The footer (the last non-empty line).
+fn footer(screen: &str) -> &str {
+    screen
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+}
+
+/// The networks `docker inspect` shows for a container, by name.
+fn networks_of(name: &str) -> Vec<String> {
+    let out = docker(&[
+        "inspect",
+        "-f",
+        "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}",
+        name,
+    ]);
+    out.split_whitespace().map(str::to_string).collect()
+}
+
+/// The dialog is on screen and names the container.
+fn dialog_open(s: &str, action: &str, name: &str) -> bool {
+    s.contains(&format!("confirm: {action}"))
+        && s.contains("[n/Esc] no (default)")
+        && s.lines().any(|l| l.contains(&format!("container {name} ")))
+}
+
+#[test]
+fn actions_isolate_undo_and_stop_through_key_presses() {
+    if !tmux_available() {
+        return;
+    }
+    let Some(td) = TestDaemon::get() else { return };
+    let t0 = Instant::now();
+    let net = td.network("e2e-act-net");
+    let name = td.unique_name("e2e-act");
+    let ctr = td.container_named(
+        Spec::running("e2e-act", &["--network", &net, "--network-alias", "web"]),
+        &name,
+    );
+    assert_eq!(networks_of(&name), vec![net.clone()]);
+    let console = Console::start_with(120, 40, actions_config);
+    console.wait_live();
+    console.show_only(&name);
+
+    // `i`: the dialog names the container (and its short id) and the daemon.
+    console.send_keys(&["i"]);
+    let (screen, _) = console.wait_for("the isolate dialog", KEY, |s| {
+        dialog_open(s, "isolate", &name)
+    });
+    assert!(screen.contains(&ctr.id[..12]), "the short id:\n{screen}");
+    assert!(screen.contains(&net), "the network it will lose:\n{screen}");
+    // Other keys are taken by the dialog: `n` declines and nothing changes.
+    console.send_keys(&["n"]);
+    console.wait_for("the dialog to close, declined", KEY, |s| {
+        !s.contains("confirm: isolate") && footer(s).contains("declined")
+    });
+    console.wait_audit(&name, "isolate", "declined");
+    assert_eq!(
+        networks_of(&name),
+        vec![net.clone()],
+        "declined: still attached"
+    );
+
+    // Esc declines too.
+    console.send_keys(&["i"]);
+    console.wait_for("the isolate dialog again", KEY, |s| {
+        dialog_open(s, "isolate", &name)
+    });
+    console.send_keys(&["Escape"]);
+    console.wait_for("the dialog to close", KEY, |s| {
+        !s.contains("confirm: isolate")
+    });
+    assert_eq!(networks_of(&name), vec![net.clone()]);
+
+    // `i` `y`: isolated. The row says so; the daemon shows no network.
+    console.send_keys(&["i"]);
+    console.wait_for("the isolate dialog once more", KEY, |s| {
+        dialog_open(s, "isolate", &name)
+    });
+    console.send_keys(&["y"]);
+    let (screen, _) = console.wait_for("the row marked isol and the outcome", ACTION, |s| {
+        fleet_row(s, &name).is_some_and(|r| row_state(r) == "isol")
+            && footer(s).contains(&format!("isolated {name}"))
+    });
+    assert!(
+        footer(&screen).contains("evidence"),
+        "the evidence path is shown: {}",
+        footer(&screen)
+    );
+    assert!(networks_of(&name).is_empty(), "isolated: no networks left");
+    let ok = console.wait_audit(&name, "isolate", "ok");
+    assert_eq!(ok["container_id"], ctr.id.as_str());
+
+    // `u` `y`: reconnected to the same network.
+    console.send_keys(&["u"]);
+    console.wait_for("the unisolate dialog", KEY, |s| {
+        dialog_open(s, "unisolate", &name)
+    });
+    console.send_keys(&["y"]);
+    console.wait_for("the row back to run", ACTION, |s| {
+        fleet_row(s, &name).is_some_and(|r| row_state(r) == "run")
+            && !footer(s).contains("reconnecting")
+    });
+    assert_eq!(networks_of(&name), vec![net.clone()], "reconnected");
+    console.wait_audit(&name, "unisolate", "ok");
+
+    // `s` `y`: stopped (busybox sleep ignores SIGTERM: killed after the 2 s grace period).
+    console.send_keys(&["s"]);
+    console.wait_for("the stop dialog", KEY, |s| dialog_open(s, "stop", &name));
+    console.send_keys(&["y"]);
+    console.wait_for("the row to show exited", ACTION, |s| {
+        fleet_row(s, &name).is_some_and(|r| row_state(r) == "exited")
+    });
+    let state = docker(&["inspect", "-f", "{{.State.Status}}", &name]);
+    assert_eq!(state.trim(), "exited");
+    console.wait_audit(&name, "stop", "ok");
+
+    console.send_keys(&["q"]);
+    assert_restored(&console, "q after the actions");
+    measured("actions e2e total", t0.elapsed());
+}
+
+#[test]
+fn read_only_console_refuses_actions() {
+    if !tmux_available() {
+        return;
+    }
+    let Some(td) = TestDaemon::get() else { return };
+    let net = td.network("e2e-ro-net");
+    let name = td.unique_name("e2e-ro");
+    td.container_named(Spec::running("e2e-ro", &["--network", &net]), &name);
+    let console = Console::start_args(120, 40, actions_config, "", "--read-only");
+    console.wait_for("READ-ONLY in the header", STARTUP, |s| {
+        first_line(s).starts_with(HEADER) && first_line(s).contains("READ-ONLY")
+    });
+    console.wait_live();
+    console.show_only(&name);
+    for key in ["i", "s"] {
+        console.send_keys(&[key]);
+        let (screen, _) = console.wait_for("the read-only message", KEY, |s| {
+            footer(s).contains("read-only console: actions are disabled")
+        });
+        assert!(!screen.contains("confirm:"), "no dialog:\n{screen}");
+    }
+    assert_eq!(networks_of(&name), vec![net.clone()], "nothing changed");
+    assert_eq!(
+        docker(&["inspect", "-f", "{{.State.Status}}", &name]).trim(),
+        "running"
+    );
+    let refused = console.wait_audit(&name, "isolate", "refused");
+    assert!(
+        refused["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("read-only")),
+        "{refused}"
+    );
+    console.wait_audit(&name, "stop", "refused");
+    console.send_keys(&["q"]);
+    assert_restored(&console, "q in a read-only console");
 }

@@ -733,3 +733,58 @@ fn feed_never_panics_on_tiny_sizes() {
         draw(&s, w, h);
     }
 }
+
+/// The confirm dialog of `isolate` on a running container attached to networks.
+fn isolate_dialog() -> AppState {
+    let mut s = live_state();
+    select(&mut s, "ci-runner");
+    cmd(&mut s, Command::Isolate);
+    assert!(s.confirm.is_some(), "the dialog opens");
+    s
+}
+
+#[test]
+fn confirm_isolate_dialog() {
+    let s = isolate_dialog();
+    snap("confirm_isolate", &s);
+    // And at the smallest size the console draws.
+    let screen = text(&draw(&s, 60, 15));
+    insta::assert_snapshot!("confirm_isolate@60x15", screen);
+    for want in ["ci-runner", "[y] yes", "[n/Esc] no (default)"] {
+        assert!(screen.contains(want), "{want}:\n{screen}");
+    }
+}
+
+#[test]
+fn confirm_export_host_on_an_empty_fleet() {
+    let mut s = empty_state();
+    cmd(&mut s, Command::ExportHost);
+    let screen = text(&draw(&s, 80, 24));
+    insta::assert_snapshot!("confirm_export_host@80x24", screen);
+    assert!(
+        screen.contains("the host unix:///var/run/docker.sock"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn fleet_read_only_with_an_isolated_container() {
+    let mut s = live_state();
+    s.actions.read_only = true;
+    let key = s
+        .rows
+        .iter()
+        .find(|k| s.containers[*k].facts.name == "ci-runner")
+        .cloned()
+        .expect("ci-runner");
+    s.actions.isolated.insert(key);
+    snap("fleet_read_only", &s);
+    let screen = text(&draw(&s, 80, 24));
+    assert!(
+        screen
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("READ-ONLY")),
+        "{screen}"
+    );
+}

@@ -164,6 +164,8 @@ pub struct Engine {
     execs_seen: BoundedSet,
     /// Exec ids recognised as healthcheck probes from their event.
     health_execs: BoundedSet,
+    /// Lifecycle moments that attach or detach networks by themselves.
+    churn: network::Churn,
 }
 
 impl Engine {
@@ -201,7 +203,16 @@ impl Engine {
         match &ev.kind {
             EventKind::Container => self.container_event(ev, container, time),
             EventKind::Image => image::alert(ev, time).into_iter().collect(),
-            EventKind::Network => network::alert(ev, container, time).into_iter().collect(),
+            EventKind::Network => {
+                // Docker attaches networks on start and releases them on stop: only
+                // changes to a running container are news.
+                let id = ev.attr("container").unwrap_or("");
+                let facts = container.filter(|c| c.id == id);
+                if self.churn.is_churn(id, facts, ev.time_nano) {
+                    return Vec::new();
+                }
+                network::alert(ev, container, time).into_iter().collect()
+            }
             EventKind::Volume => {
                 let cref = ev.attr("container").map(|id| ContainerRef {
                     id: id.to_string(),
@@ -225,6 +236,7 @@ impl Engine {
         time: DateTime<Utc>,
     ) -> Vec<Alert> {
         let id = ev.actor_id.as_str();
+        self.churn.note(ev);
         match ev.action.as_str() {
             "top" => return Vec::new(),
             "exec_create" | "exec_start" => {
@@ -415,6 +427,7 @@ impl Engine {
         self.healthcheck_tests.remove(container_id);
         self.healthcheck_lines.remove(container_id);
         self.recent_execs.remove(container_id);
+        self.churn.forget(container_id);
     }
 }
 

@@ -3,9 +3,10 @@
 
 use super::meta::AlertMeta;
 use super::{Alert, ContainerRef};
-use crate::model::{ContainerFacts, DockerEvent};
+use crate::model::{ContainerFacts, ContainerState, DockerEvent};
 use crate::risk::Severity;
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
 use Severity::{Info as I, Medium as M};
 
@@ -47,6 +48,57 @@ pub const LAN_NETWORK: AlertMeta = AlertMeta::new(
 /// The network rules.
 pub fn metas() -> Vec<AlertMeta> {
     vec![CONNECT, DISCONNECT, LAN_NETWORK]
+}
+
+/// How long after a container lifecycle event (create, start, die, stop...) its network
+/// connects and disconnects are taken to be Docker's own doing.
+pub const CHURN_WINDOW_NS: i64 = 2_000_000_000;
+
+/// Most containers remembered (oldest entries are dropped first).
+const CHURN_MAX: usize = 4096;
+
+/// Docker connects a container's networks when it starts and disconnects them when it stops;
+/// those events are not segmentation changes. This remembers each container's last
+/// lifecycle event so that only connects and disconnects of a settled container alert.
+#[derive(Debug, Default)]
+pub struct Churn {
+    last: HashMap<String, i64>,
+}
+
+impl Churn {
+    /// Remember a container event that attaches or releases networks.
+    pub fn note(&mut self, ev: &DockerEvent) {
+        if matches!(
+            ev.action.as_str(),
+            "create" | "start" | "restart" | "die" | "kill" | "stop" | "destroy"
+        ) {
+            if self.last.len() >= CHURN_MAX {
+                let cutoff = ev.time_nano - CHURN_WINDOW_NS;
+                self.last.retain(|_, t| *t >= cutoff);
+                if self.last.len() >= CHURN_MAX {
+                    self.last.clear();
+                }
+            }
+            self.last.insert(ev.actor_id.clone(), ev.time_nano);
+        }
+    }
+
+    /// True when a network event for `container` at `t` is part of its start or stop:
+    /// a lifecycle event happened within the window, or the container is known and not
+    /// running (Docker attaches the networks of a created container as it starts).
+    pub fn is_churn(&self, container: &str, facts: Option<&ContainerFacts>, t: i64) -> bool {
+        let recent = self
+            .last
+            .get(container)
+            .is_some_and(|last| (t - last).abs() <= CHURN_WINDOW_NS);
+        let not_running = facts
+            .is_some_and(|c| !matches!(c.state, ContainerState::Running | ContainerState::Paused));
+        recent || not_running
+    }
+
+    pub fn forget(&mut self, container: &str) {
+        self.last.remove(container);
+    }
 }
 
 /// Drivers that attach containers to the host's LAN or stack.
@@ -103,6 +155,33 @@ mod tests {
     use super::*;
     use crate::activity::testutil::event;
     use crate::model::EventKind;
+
+    #[test]
+    fn start_and_stop_network_churn_is_not_news() {
+        let mut churn = Churn::default();
+        let at = |action: &str, t: i64| {
+            let mut ev = event(EventKind::Container, action, "c1", &[]);
+            ev.time_nano = t;
+            ev
+        };
+        let s = 1_000_000_000;
+        // A connect right before a start, or right after a die, is docker's doing.
+        churn.note(&at("create", 100 * s));
+        assert!(churn.is_churn("c1", None, 101 * s + s / 2));
+        churn.note(&at("die", 200 * s));
+        assert!(churn.is_churn("c1", None, 200 * s + 5));
+        // A connect long after the last lifecycle event is a real change...
+        assert!(!churn.is_churn("c1", None, 300 * s));
+        // ...unless the container is not running (attached when it starts).
+        let mut facts = crate::risk::rules::testkit::container("{}");
+        facts.id = "c1".into();
+        facts.state = ContainerState::Created;
+        assert!(churn.is_churn("c1", Some(&facts), 300 * s));
+        facts.state = ContainerState::Running;
+        assert!(!churn.is_churn("c1", Some(&facts), 300 * s));
+        // Other containers are not affected.
+        assert!(!churn.is_churn("c2", None, 200 * s));
+    }
 
     #[test]
     fn network_events_are_graded() {

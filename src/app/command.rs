@@ -53,11 +53,21 @@ pub enum Command {
     FeedSeverity,
     /// Feed: only the selected container's alerts (again: every container's).
     FeedContainer,
+    /// Cut the selected container off every network (asks first; evidence is saved).
+    Isolate,
+    /// Undo the isolation of the selected container (asks first).
+    Unisolate,
+    /// Stop the selected container (asks first).
+    Stop,
+    /// Export a report of the selected container in every format (asks first).
+    Export,
+    /// Export a report of the whole host of the selected row in every format (asks first).
+    ExportHost,
 }
 
 impl Command {
     /// Every command, in the order the help screen lists them.
-    pub const ALL: [Command; 29] = [
+    pub const ALL: [Command; 34] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -87,6 +97,11 @@ impl Command {
         Command::Feed,
         Command::FeedSeverity,
         Command::FeedContainer,
+        Command::Isolate,
+        Command::Unisolate,
+        Command::Stop,
+        Command::Export,
+        Command::ExportHost,
     ];
 
     /// The name used in the config file.
@@ -121,6 +136,11 @@ impl Command {
             Command::Feed => "feed",
             Command::FeedSeverity => "feed_severity",
             Command::FeedContainer => "feed_container",
+            Command::Isolate => "isolate",
+            Command::Unisolate => "unisolate",
+            Command::Stop => "stop",
+            Command::Export => "export",
+            Command::ExportHost => "export_host",
         }
     }
 
@@ -156,6 +176,13 @@ impl Command {
             Command::Feed => "focus the activity feed / back to the table",
             Command::FeedSeverity => "feed: cycle the minimum severity shown",
             Command::FeedContainer => "feed: only the selected container / all",
+            Command::Isolate => {
+                "isolate the container: disconnect every network, save evidence (asks first)"
+            }
+            Command::Unisolate => "undo the isolation: reconnect its networks (asks first)",
+            Command::Stop => "stop the container, killed after the grace period (asks first)",
+            Command::Export => "export a report of the container, every format (asks first)",
+            Command::ExportHost => "export a report of the whole host, every format (asks first)",
         }
     }
 

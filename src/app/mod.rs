@@ -1,15 +1,18 @@
 //! The console's state and its pure reducer.
 //!
 //! `update(&mut AppState, Msg) -> Vec<Effect>`: messages come from keys (already resolved to
-//! named commands by the keymap), from the watch tasks and from the tick; effects are IO
-//! the run loop performs (ask a watch task for something, quit).
+//! named commands by the keymap), from the watch tasks, from finished actions and from the
+//! tick; effects are IO the run loop performs (ask a watch task for something, run or record
+//! an action, quit). The one-key actions and their confirm dialog live in [`actions`].
 
+pub mod actions;
 pub mod command;
 pub mod feed;
 pub mod rows;
 pub mod state;
 pub mod update;
 
+pub use actions::{ActionsView, Confirm};
 pub use command::Command;
 pub use feed::{Feed, FeedEntry, FeedFilter};
 pub use state::*;

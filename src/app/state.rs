@@ -267,6 +267,10 @@ pub struct AppState {
     pub activity: HashMap<RowKey, ContainerActivity>,
     /// When the activity points were last recomputed.
     pub activity_at: chrono::DateTime<chrono::Utc>,
+    /// The open confirm dialog; while it is open no other key does anything.
+    pub confirm: Option<super::actions::Confirm>,
+    /// Read-only mode, running actions, isolated containers.
+    pub actions: super::actions::ActionsView,
 }
 
 impl AppState {
@@ -298,6 +302,8 @@ impl AppState {
             feed: Feed::default(),
             activity: HashMap::new(),
             activity_at: now,
+            confirm: None,
+            actions: super::actions::ActionsView::default(),
         }
     }
 

@@ -656,3 +656,331 @@ fn a_flood_of_alerts_stays_bounded_and_fast() {
         "{n} alerts took {took:?}"
     );
 }
+
+// ---- One-key actions and their confirm dialog ----
+
+use crate::actions::{ActionKind, ActionOutcome, ActionRequest, AuditOutcome, Target};
+use actions::READ_ONLY_MESSAGE;
+
+const ENDPOINT: &str = "unix:///var/run/docker.sock";
+
+/// `populated()` plus `web2`, running on two user networks, selected.
+fn with_networked() -> AppState {
+    let mut s = populated();
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Upsert {
+            host: 0,
+            container: Box::new(facts(
+                "ddd0123456789abcdef",
+                "web2",
+                r#"{"State":{"Status":"running","Running":true},"HostConfig":{"Privileged":true,"NetworkMode":"front"},"NetworkSettings":{"Networks":{"bridge":null,"front":{},"back":{}}}}"#,
+            )),
+            cause: None,
+            received: Instant::now(),
+        }),
+    );
+    s.selected = s
+        .rows
+        .iter()
+        .position(|k| k.id == "ddd0123456789abcdef")
+        .unwrap();
+    s
+}
+
+fn web2_target() -> Target {
+    Target {
+        host: 0,
+        endpoint: ENDPOINT.into(),
+        container_id: Some("ddd0123456789abcdef".into()),
+        name: "web2".into(),
+    }
+}
+
+fn status_text(s: &AppState) -> String {
+    s.status
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn an_action_key_opens_a_confirm_dialog_naming_the_container_and_the_host() {
+    let mut s = with_networked();
+    let effects = update(&mut s, Msg::Command(Command::Isolate));
+    assert!(
+        effects.is_empty(),
+        "nothing runs before the answer: {effects:?}"
+    );
+    let c = s.confirm.as_ref().expect("the dialog is open");
+    assert_eq!(
+        c.request,
+        ActionRequest::new(ActionKind::Isolate, web2_target())
+    );
+    let q = c.question();
+    assert!(
+        q.contains("web2") && q.contains("ddd012345678") && q.contains(ENDPOINT),
+        "{q}"
+    );
+    let details = c.details.join(" | ");
+    assert!(
+        details.contains("2 networks: back, front") && details.contains("evidence"),
+        "{details}"
+    );
+
+    // Stop and export say what they do too.
+    s.confirm = None;
+    update(&mut s, Msg::Command(Command::Stop));
+    let details = s.confirm.take().unwrap().details.join(" ");
+    assert!(details.contains("SIGTERM"), "{details}");
+    update(&mut s, Msg::Command(Command::Export));
+    let c = s.confirm.take().unwrap();
+    assert_eq!(c.request.kind, ActionKind::Export);
+    assert!(c.details.join(" ").contains("sarif"), "{:?}", c.details);
+}
+
+#[test]
+fn y_confirms_and_runs_the_request_on_the_selected_container() {
+    let mut s = with_networked();
+    update(&mut s, Msg::Command(Command::Isolate));
+    let effects = update(&mut s, Msg::Confirm(true));
+    let want = ActionRequest::new(ActionKind::Isolate, web2_target());
+    assert_eq!(effects, vec![Effect::Action(want.clone())]);
+    assert!(s.confirm.is_none());
+    assert_eq!(status_text(&s), "isolating web2…");
+    assert_eq!(s.actions.running, vec![want]);
+}
+
+#[test]
+fn any_other_answer_declines_and_changes_nothing() {
+    let mut s = with_networked();
+    let (rows, selected, filter) = (s.rows.clone(), s.selected, s.filter.clone());
+    update(&mut s, Msg::Command(Command::Stop));
+    // While the dialog is open, commands and typed input do nothing.
+    assert!(update(&mut s, Msg::Command(Command::Down)).is_empty());
+    assert!(update(&mut s, Msg::Command(Command::Open)).is_empty());
+    assert!(update(&mut s, Msg::Input(InputKey::Char('x'))).is_empty());
+    assert_eq!(s.selected, selected);
+    assert_eq!(s.view, View::Fleet);
+    let effects = update(&mut s, Msg::Confirm(false));
+    assert_eq!(
+        effects,
+        vec![Effect::RecordDeclined(ActionRequest::new(
+            ActionKind::Stop,
+            web2_target()
+        ))]
+    );
+    assert!(s.confirm.is_none());
+    assert!(s.actions.running.is_empty());
+    assert_eq!(
+        (s.rows.clone(), s.selected, s.filter.clone()),
+        (rows, selected, filter)
+    );
+    assert_eq!(s.view, View::Fleet);
+    assert!(status_text(&s).contains("declined"), "{}", status_text(&s));
+    // An answer without a dialog does nothing.
+    assert!(update(&mut s, Msg::Confirm(true)).is_empty());
+}
+
+#[test]
+fn quitting_with_the_dialog_open_records_it_declined() {
+    let mut s = with_networked();
+    update(&mut s, Msg::Command(Command::Isolate));
+    let effects = update(&mut s, Msg::Command(Command::Quit));
+    assert_eq!(
+        effects,
+        vec![
+            Effect::RecordDeclined(ActionRequest::new(ActionKind::Isolate, web2_target())),
+            Effect::Quit
+        ]
+    );
+}
+
+#[test]
+fn read_only_refuses_every_action_key_and_records_it() {
+    let mut s = with_networked();
+    s.actions.read_only = true;
+    for (cmd, kind) in [
+        (Command::Isolate, ActionKind::Isolate),
+        (Command::Unisolate, ActionKind::Unisolate),
+        (Command::Stop, ActionKind::Stop),
+        (Command::Export, ActionKind::Export),
+    ] {
+        s.status = None;
+        let effects = update(&mut s, Msg::Command(cmd));
+        assert!(s.confirm.is_none(), "{cmd:?} opened a dialog");
+        assert_eq!(status_text(&s), READ_ONLY_MESSAGE);
+        assert_eq!(s.status.as_ref().unwrap().level, StatusLevel::Warning);
+        match effects.as_slice() {
+            [Effect::RecordRefused { request, reason }] => {
+                assert_eq!(*request, ActionRequest::new(kind, web2_target()));
+                assert!(reason.contains("read-only"), "{reason}");
+            }
+            other => panic!("{cmd:?}: {other:?}"),
+        }
+    }
+    let effects = update(&mut s, Msg::Command(Command::ExportHost));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::RecordRefused { request, .. }] if request.target.container_id.is_none()
+    ));
+}
+
+#[test]
+fn no_selection_is_a_message_and_export_host_works_on_an_empty_fleet() {
+    let mut s = AppState::new(vec![ENDPOINT.into()], UiSettings::default(), now());
+    for cmd in [
+        Command::Isolate,
+        Command::Unisolate,
+        Command::Stop,
+        Command::Export,
+    ] {
+        s.status = None;
+        assert!(update(&mut s, Msg::Command(cmd)).is_empty());
+        assert!(s.confirm.is_none());
+        assert_eq!(status_text(&s), "no container selected");
+    }
+    update(&mut s, Msg::Command(Command::ExportHost));
+    let c = s.confirm.as_ref().expect("a dialog for the host");
+    assert_eq!(
+        c.request.target,
+        Target {
+            host: 0,
+            endpoint: ENDPOINT.into(),
+            container_id: None,
+            name: ENDPOINT.into(),
+        }
+    );
+    assert!(c.question().contains("the host"), "{}", c.question());
+
+    // With no daemon at all, not even the host export.
+    let mut s = AppState::new(Vec::new(), UiSettings::default(), now());
+    update(&mut s, Msg::Command(Command::ExportHost));
+    assert!(s.confirm.is_none());
+    assert_eq!(status_text(&s), "no daemon configured");
+}
+
+#[test]
+fn actions_follow_the_drilldown_and_the_selected_alert() {
+    let mut s = with_networked();
+    update(&mut s, Msg::Command(Command::Open));
+    update(&mut s, Msg::Command(Command::Stop));
+    assert_eq!(s.confirm.take().unwrap().request.target, web2_target());
+
+    // The feed focused: the selected alert's container, not the selected row's.
+    update(&mut s, Msg::Command(Command::Back));
+    send(&mut s, alert(Some(("aaa", "web")), Severity::High, 5, 0));
+    update(&mut s, Msg::Command(Command::Feed));
+    assert_eq!(s.focus, Focus::Feed);
+    update(&mut s, Msg::Command(Command::Isolate));
+    let t = s.confirm.take().unwrap().request.target;
+    assert_eq!(
+        (t.container_id.as_deref(), t.name.as_str()),
+        (Some("aaa"), "web")
+    );
+
+    // A daemon-wide alert has no container to act on.
+    send(&mut s, alert(None, Severity::High, 0, 1));
+    update(&mut s, Msg::Command(Command::Top));
+    update(&mut s, Msg::Command(Command::Isolate));
+    assert!(s.confirm.is_none());
+    assert!(
+        status_text(&s).contains("about the daemon"),
+        "{}",
+        status_text(&s)
+    );
+}
+
+#[test]
+fn a_second_action_on_a_busy_container_is_refused() {
+    let mut s = with_networked();
+    update(&mut s, Msg::Command(Command::Isolate));
+    update(&mut s, Msg::Confirm(true));
+    let effects = update(&mut s, Msg::Command(Command::Stop));
+    assert!(s.confirm.is_none());
+    assert!(
+        status_text(&s).contains("isolating web2 is still running"),
+        "{}",
+        status_text(&s)
+    );
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::RecordRefused { request, .. }] if request.kind == ActionKind::Stop
+    ));
+    // Another container is free.
+    update(&mut s, Msg::Command(Command::Top));
+    update(&mut s, Msg::Command(Command::Stop));
+    assert!(s.confirm.is_some());
+}
+
+#[test]
+fn outcomes_show_in_the_status_bar_and_ask_for_a_reread() {
+    let mut s = with_networked();
+    update(&mut s, Msg::Command(Command::Isolate));
+    update(&mut s, Msg::Confirm(true));
+    let request = ActionRequest::new(ActionKind::Isolate, web2_target());
+    let effects = update(
+        &mut s,
+        Msg::ActionDone(ActionOutcome {
+            request: request.clone(),
+            result: Ok("isolated web2: disconnected from back, front".into()),
+            paths: vec!["/state/evidence/web2-1".into()],
+            status: AuditOutcome::Ok,
+        }),
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::Watch {
+            host: Some(0),
+            request: WatchRequest::Resync
+        }]
+    );
+    let msg = s.status.clone().unwrap();
+    assert_eq!(msg.level, StatusLevel::Info);
+    assert_eq!(
+        msg.text,
+        "isolated web2: disconnected from back, front (evidence: /state/evidence/web2-1)"
+    );
+    assert!(s.actions.running.is_empty());
+    let k = RowKey {
+        host: 0,
+        id: "ddd0123456789abcdef".into(),
+    };
+    assert!(s.actions.isolated.contains(&k));
+    // Isolating again: the dialog says it is isolated already.
+    update(&mut s, Msg::Command(Command::Isolate));
+    assert!(
+        s.confirm.take().unwrap().details[0].contains("isolated already"),
+        "the dialog knows"
+    );
+
+    // A failure: the reason, in the error style; nothing else is reread for exports.
+    let export = ActionRequest::new(ActionKind::Export, web2_target());
+    let effects = update(
+        &mut s,
+        Msg::ActionDone(ActionOutcome {
+            request: export,
+            result: Err("cannot write /nope: permission denied".into()),
+            paths: Vec::new(),
+            status: AuditOutcome::Error,
+        }),
+    );
+    assert!(effects.is_empty());
+    let msg = s.status.clone().unwrap();
+    assert_eq!(msg.level, StatusLevel::Error);
+    assert_eq!(
+        msg.text,
+        "export web2 failed: cannot write /nope: permission denied"
+    );
+
+    // The state file is the truth: records on other daemons are ignored.
+    update(
+        &mut s,
+        Msg::Isolations(vec![
+            (ENDPOINT.into(), "aaa".into()),
+            ("tcp://elsewhere:2376".into(), "bbb".into()),
+        ]),
+    );
+    assert_eq!(s.actions.isolated.len(), 1);
+    assert!(s.actions.isolated.contains(&key("aaa")));
+}

@@ -4,6 +4,7 @@
 use super::command::Command;
 use super::rows;
 use super::state::*;
+use crate::actions::{ActionKind, ActionOutcome, ActionRequest};
 use crate::model::ContainerFacts;
 use crate::risk::{self, Fleet, Severity};
 use crate::watch::{DataEvent, HostId, LinkStatus, WatchRequest};
@@ -24,6 +25,12 @@ pub enum Msg {
     Input(InputKey),
     Data(DataEvent),
     Tick(chrono::DateTime<chrono::Utc>),
+    /// The confirm dialog's answer: `true` for `y`, `false` for any other key.
+    Confirm(bool),
+    /// A confirmed action finished (from the console's executor).
+    ActionDone(ActionOutcome),
+    /// seawall's isolation records, `(endpoint, container id)`, read from the state file.
+    Isolations(Vec<(String, String)>),
 }
 
 /// IO for the run loop to perform.
@@ -35,14 +42,31 @@ pub enum Effect {
         host: Option<HostId>,
         request: WatchRequest,
     },
+    /// Run a confirmed action; its outcome comes back as [`Msg::ActionDone`].
+    Action(ActionRequest),
+    /// Append a declined confirmation to the audit log.
+    RecordDeclined(ActionRequest),
+    /// Append an attempt refused before it ran (read-only console, busy target).
+    RecordRefused {
+        request: ActionRequest,
+        reason: String,
+    },
 }
 
 /// Apply one message.
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Command(cmd) => command(state, cmd),
+        // The confirm dialog takes every key while it is open.
+        Msg::Input(_) if state.confirm.is_some() => Vec::new(),
         Msg::Input(key) => {
             input(state, key);
+            Vec::new()
+        }
+        Msg::Confirm(yes) => super::actions::on_answer(state, yes),
+        Msg::ActionDone(outcome) => super::actions::on_outcome(state, outcome),
+        Msg::Isolations(records) => {
+            super::actions::on_isolations(state, records);
             Vec::new()
         }
         Msg::Data(event) => {
@@ -452,7 +476,18 @@ fn tab_for(cmd: Command) -> Option<Tab> {
 fn command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
     if cmd == Command::Quit {
         state.quit = true;
-        return vec![Effect::Quit];
+        // An unanswered dialog is a declined one.
+        let mut effects: Vec<Effect> = state
+            .confirm
+            .take()
+            .map(|c| Effect::RecordDeclined(c.request))
+            .into_iter()
+            .collect();
+        effects.push(Effect::Quit);
+        return effects;
+    }
+    if state.confirm.is_some() {
+        return Vec::new();
     }
     let page = state.settings.page_size.max(1) as isize;
 
@@ -522,6 +557,13 @@ fn command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
             feed_command(state, cmd);
             return Vec::new();
         }
+        Command::Isolate => return super::actions::on_key(state, ActionKind::Isolate, false),
+        Command::Unisolate => {
+            return super::actions::on_key(state, ActionKind::Unisolate, false);
+        }
+        Command::Stop => return super::actions::on_key(state, ActionKind::Stop, false),
+        Command::Export => return super::actions::on_key(state, ActionKind::Export, false),
+        Command::ExportHost => return super::actions::on_key(state, ActionKind::Export, true),
         _ => {}
     }
 

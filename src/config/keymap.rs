@@ -48,6 +48,11 @@ pub const DEFAULT_BINDINGS: &[(Command, &[&str])] = &[
     (Command::Feed, &["a"]),
     (Command::FeedSeverity, &["v"]),
     (Command::FeedContainer, &["c"]),
+    (Command::Isolate, &["i"]),
+    (Command::Unisolate, &["u"]),
+    (Command::Stop, &["s"]),
+    (Command::Export, &["e"]),
+    (Command::ExportHost, &["E"]),
 ];
 
 /// Named keys a key string may use (besides single characters and `f1`..`f12`).
@@ -436,7 +441,7 @@ mod tests {
     }
 
     #[test]
-    fn the_defaults_do_not_conflict_and_keep_isolate_keys_free() {
+    fn the_defaults_do_not_conflict() {
         let map = KeyMap::default();
         let mut seen: Vec<Key> = Vec::new();
         for command in Command::ALL {
@@ -444,13 +449,6 @@ mod tests {
                 assert!(!seen.contains(key), "{key} bound twice");
                 seen.push(*key);
             }
-        }
-        for free in ['i', 'u', 's', 'e', 'E'] {
-            assert_eq!(
-                map.resolve(&ch(free)),
-                None,
-                "{free} is reserved for later commands"
-            );
         }
     }
 
@@ -504,6 +502,15 @@ mod tests {
             (ch('a'), Command::Feed),
             (ch('v'), Command::FeedSeverity),
             (ch('c'), Command::FeedContainer),
+            (ch('i'), Command::Isolate),
+            (ch('u'), Command::Unisolate),
+            (ch('s'), Command::Stop),
+            (ch('e'), Command::Export),
+            (ch('E'), Command::ExportHost),
+            (
+                press(KeyCode::Char('e'), KeyModifiers::SHIFT),
+                Command::ExportHost,
+            ),
         ];
         for (ev, want) in cases {
             assert_eq!(map.resolve(&ev), Some(want), "{ev:?}");
@@ -607,6 +614,21 @@ mod tests {
         assert_eq!(map.resolve(&ch('j')), Some(Command::Up));
         assert_eq!(map.bindings(Command::Down), &[Key::parse("down").unwrap()]);
         assert_eq!(map.hints()[&Command::Down], vec!["down"]);
+    }
+
+    #[test]
+    fn action_keys_are_rebindable_like_every_key() {
+        let map = KeyMap::with_overrides(&overrides(&[
+            ("isolate", &["ctrl-x"]),
+            ("export_host", &[]),
+        ]))
+        .unwrap();
+        let ctrl_x = press(KeyCode::Char('x'), KeyModifiers::CONTROL);
+        assert_eq!(map.resolve(&ctrl_x), Some(Command::Isolate));
+        assert_eq!(map.resolve(&ch('i')), None);
+        assert_eq!(map.resolve(&ch('E')), None, "export_host unbound");
+        assert_eq!(map.hints()[&Command::Isolate], vec!["ctrl-x"]);
+        assert_eq!(map.resolve(&ch('s')), Some(Command::Stop));
     }
 
     #[test]

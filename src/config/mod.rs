@@ -47,6 +47,9 @@ pub struct Config {
     pub tick: Duration,
     /// Rows moved by page up / page down (`[ui] page_size`).
     pub page_size: usize,
+    /// The console's actions (isolate, stop, export) are disabled (`[ui] read_only`, or
+    /// `--read-only`).
+    pub read_only: bool,
     /// Full re-read of each daemon besides the event stream (`[watch] resync_secs`).
     pub resync: Duration,
     /// How often running containers' `/changes` are read for drift; zero = off
@@ -77,6 +80,7 @@ impl Default for Config {
             mouse: false,
             tick: Duration::from_millis(DEFAULT_TICK_MS),
             page_size: DEFAULT_PAGE_SIZE,
+            read_only: false,
             resync: Duration::from_secs(DEFAULT_RESYNC_SECS),
             drift: Duration::from_secs(crate::watch::task::DEFAULT_POLL_SECS),
             processes: Duration::from_secs(crate::watch::task::DEFAULT_POLL_SECS),
@@ -586,6 +590,9 @@ fn resolve_with(
         if let Some(mouse) = ui.mouse {
             cfg.mouse = mouse;
         }
+        if let Some(read_only) = ui.read_only {
+            cfg.read_only = read_only;
+        }
         if let Some(ms) = ui.tick_ms {
             match in_range(ms, 16, 5000, " milliseconds") {
                 Ok(ms) => cfg.tick = Duration::from_millis(ms),
@@ -769,6 +776,7 @@ theme = "light"
 mouse = true
 tick_ms = 100
 page_size = 20
+read_only = true
 
 [watch]
 resync_secs = 120
@@ -790,6 +798,7 @@ tab_1 = 1
         assert!(c.mouse);
         assert_eq!(c.tick, Duration::from_millis(100));
         assert_eq!(c.page_size, 20);
+        assert!(c.read_only);
         assert_eq!(c.resync, Duration::from_secs(120));
         assert_eq!(c.log_file, Some(PathBuf::from("/tmp/seawall-test.log")));
         assert_eq!(c.log_level, LevelFilter::Debug);

@@ -40,6 +40,9 @@ pub struct RawUi {
     pub mouse: Option<bool>,
     pub tick_ms: Option<u64>,
     pub page_size: Option<usize>,
+    /// Every console action disabled.
+    #[serde(default, deserialize_with = "strict_bool")]
+    pub read_only: Option<bool>,
 }
 
 /// `[watch]`: the per-daemon watch tasks.

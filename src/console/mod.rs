@@ -1,6 +1,7 @@
 //! The interactive console: one async loop over key presses, watch-task data, a tick and
 //! signals. Every pending message is applied, then at most one frame is drawn.
 
+pub mod executor;
 pub mod terminal;
 pub mod trace;
 
@@ -39,6 +40,14 @@ pub fn key_to_msg(state: &AppState, keymap: &KeyMap, key: &KeyEvent) -> Option<M
     }
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         return Some(Msg::Command(Command::Quit));
+    }
+    // The confirm dialog defaults to No: only `y` confirms, any other key declines.
+    if state.confirm.is_some() {
+        let plain = !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let yes = plain && matches!(key.code, KeyCode::Char('y' | 'Y'));
+        return Some(Msg::Confirm(yes));
     }
     if state.input_active() {
         return match key.code {
@@ -117,6 +126,13 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), String> {
         settings,
         chrono::Utc::now(),
     );
+    state.actions.read_only = config.read_only;
+    state.actions.pause_on_isolate = config.actions.pause_on_isolate;
+    state.actions.stop_timeout_secs = config.actions.stop_timeout.as_secs();
+    if config.read_only {
+        log::info!("the console runs read-only: every action is disabled");
+    }
+    let executor = executor::Executor::new(&endpoints, &config);
     if let Some(first) = warnings.first() {
         state.status = Some(StatusMessage {
             text: format!("{first} (using defaults)"),
@@ -124,6 +140,8 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), String> {
         });
     }
 
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Msg>();
+    executor.load_isolations(done_tx.clone());
     let (tx, mut rx) = mpsc::channel::<DataEvent>(4096);
     let watch_settings = WatchSettings {
         connect_timeout: config.connect_timeout,
@@ -209,7 +227,7 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), String> {
                         MouseEventKind::ScrollDown => Some(Command::Down),
                         _ => None,
                     };
-                    if let Some(cmd) = cmd {
+                    if let Some(cmd) = cmd.filter(|_| state.confirm.is_none()) {
                         effects = app::update(&mut state, Msg::Command(cmd));
                         dirty = true;
                     }
@@ -229,6 +247,13 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), String> {
                 while let Ok(more) = rx.try_recv() {
                     app::update(&mut state, Msg::Data(more));
                 }
+                dirty = true;
+            }
+            Some(msg) = done_rx.recv() => {
+                if let Msg::ActionDone(outcome) = &msg {
+                    executor::log_outcome(outcome);
+                }
+                effects = app::update(&mut state, msg);
                 dirty = true;
             }
             _ = tick.tick() => {
@@ -259,6 +284,25 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), String> {
                         }
                     }
                 }
+                Effect::Action(request) => executor.spawn(request, done_tx.clone()),
+                Effect::RecordDeclined(request) => {
+                    if let Err(problem) = executor.record_declined(&request) {
+                        state.status = Some(StatusMessage {
+                            text: problem,
+                            level: StatusLevel::Error,
+                        });
+                        dirty = true;
+                    }
+                }
+                Effect::RecordRefused { request, reason } => {
+                    if let Err(problem) = executor.record_refused(&request, &reason) {
+                        state.status = Some(StatusMessage {
+                            text: problem,
+                            level: StatusLevel::Error,
+                        });
+                        dirty = true;
+                    }
+                }
             }
         }
     }
@@ -268,4 +312,89 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), String> {
     drop(term);
     drop(_guard);
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::{ActionKind, ActionRequest, Target};
+    use crate::app::Confirm;
+
+    fn ev(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    fn with_dialog() -> AppState {
+        let mut s = AppState::new(
+            vec!["unix:///s".into()],
+            UiSettings::default(),
+            chrono::Utc::now(),
+        );
+        s.confirm = Some(Confirm {
+            request: ActionRequest::new(
+                ActionKind::Stop,
+                Target {
+                    host: 0,
+                    endpoint: "unix:///s".into(),
+                    container_id: Some("abc".into()),
+                    name: "web".into(),
+                },
+            ),
+            details: Vec::new(),
+        });
+        s
+    }
+
+    #[test]
+    fn the_dialog_takes_every_key_and_only_y_confirms() {
+        let s = with_dialog();
+        let map = KeyMap::default();
+        let none = KeyModifiers::NONE;
+        let answer = |e: KeyEvent| match key_to_msg(&s, &map, &e) {
+            Some(Msg::Confirm(yes)) => Some(yes),
+            other => panic!("{e:?} gave {other:?}"),
+        };
+        assert_eq!(answer(ev(KeyCode::Char('y'), none)), Some(true));
+        assert_eq!(
+            answer(ev(KeyCode::Char('Y'), KeyModifiers::SHIFT)),
+            Some(true)
+        );
+        for declines in [
+            ev(KeyCode::Char('n'), none),
+            ev(KeyCode::Esc, none),
+            ev(KeyCode::Enter, none),
+            ev(KeyCode::Char('i'), none),
+            ev(KeyCode::Char('q'), none),
+            ev(KeyCode::Char(' '), none),
+            ev(KeyCode::Char('y'), KeyModifiers::ALT),
+            ev(KeyCode::Down, none),
+        ] {
+            assert_eq!(answer(declines), Some(false), "{declines:?}");
+        }
+        // ctrl-c still quits (and the reducer records the dialog as declined).
+        assert!(matches!(
+            key_to_msg(&s, &map, &ev(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Msg::Command(Command::Quit))
+        ));
+    }
+
+    #[test]
+    fn without_a_dialog_action_keys_resolve_through_the_keymap() {
+        let mut s = with_dialog();
+        s.confirm = None;
+        let map = KeyMap::default();
+        let none = KeyModifiers::NONE;
+        for (c, want) in [
+            ('i', Command::Isolate),
+            ('u', Command::Unisolate),
+            ('s', Command::Stop),
+            ('e', Command::Export),
+            ('E', Command::ExportHost),
+        ] {
+            assert!(
+                matches!(key_to_msg(&s, &map, &ev(KeyCode::Char(c), none)), Some(Msg::Command(got)) if got == want),
+                "{c}"
+            );
+        }
+    }
 }

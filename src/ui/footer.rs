@@ -42,6 +42,11 @@ impl<'a> Footer<'a> {
                 format!("{u}/{d}")
             }
         };
+        if state.confirm.is_some() {
+            push("y".to_string(), "yes");
+            push("n/esc".to_string(), "no");
+            return out;
+        }
         if state.overlay.is_some() {
             push(scroll_keys(), "scroll");
             push(key(Command::Back), "close");
@@ -58,6 +63,10 @@ impl<'a> Footer<'a> {
                 push(key(Command::Help), "help");
                 push(key(Command::Quit), "quit");
                 push(key(Command::Back), "clear");
+                if !state.actions.read_only {
+                    push(key(Command::Isolate), "isolate");
+                    push(key(Command::Stop), "stop");
+                }
             }
             View::Fleet => {
                 // Most useful first: what does not fit is dropped from the end (the
@@ -73,6 +82,12 @@ impl<'a> Footer<'a> {
                 push(key(Command::Posture), "posture");
                 push(key(Command::SortReverse), "reverse");
                 push(key(Command::Refresh), "refresh");
+                if !state.actions.read_only {
+                    push(key(Command::Isolate), "isolate");
+                    push(key(Command::Unisolate), "undo isolate");
+                    push(key(Command::Stop), "stop");
+                    push(key(Command::Export), "export");
+                }
             }
             View::Drilldown(d) => {
                 let (first, last) = (key(Command::Tab1), key(Command::Tab7));
@@ -89,6 +104,11 @@ impl<'a> Footer<'a> {
                 push(key(Command::Help), "help");
                 push(key(Command::Quit), "quit");
                 push(key(Command::Posture), "posture");
+                if !state.actions.read_only {
+                    push(key(Command::Isolate), "isolate");
+                    push(key(Command::Stop), "stop");
+                    push(key(Command::Export), "export");
+                }
             }
         }
         out

@@ -37,6 +37,9 @@ pub fn unseen_spans<'a>(state: &AppState, theme: &Theme, compact: bool) -> Vec<S
     spans
 }
 
+/// The header's marker of a read-only console.
+pub const READ_ONLY_MARKER: &str = "READ-ONLY";
+
 /// Two lines: endpoints + link status + posture on the first, versions on the second.
 pub struct HeaderBar<'a> {
     state: &'a AppState,
@@ -99,6 +102,14 @@ impl<'a> Widget for HeaderBar<'a> {
             Span::styled(" seawall ", theme.style(Role::Title)),
             Span::raw("│ "),
         ];
+        // Read-only: a word, not only a color, and before anything that may be cut.
+        if state.actions.read_only {
+            left.push(Span::styled(
+                READ_ONLY_MARKER,
+                theme.style(Role::StatusWarning),
+            ));
+            left.push(Span::raw(" │ "));
+        }
         if state.hosts.is_empty() {
             left.push(Span::styled(
                 "no daemon configured",

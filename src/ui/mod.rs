@@ -14,11 +14,13 @@
 //! - [`footer`]: key hints, the filter input or the status message;
 //! - [`drilldown`]: one container, six tabs;
 //! - [`help`] and [`posture`]: the overlay windows;
+//! - [`confirm`]: the confirm dialog of an action, over everything;
 //! - [`small`]: the "terminal too small" message.
 //!
 //! Every widget implements ratatui's `Widget`, so it can be rendered into a plain `Buffer`
 //! in tests.
 
+pub mod confirm;
 pub mod drilldown;
 pub mod feed;
 pub mod footer;
@@ -43,6 +45,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Widget};
 
+pub use confirm::ConfirmDialog;
 pub use drilldown::DrilldownView;
 pub use feed::FeedPane;
 pub use footer::Footer;
@@ -126,6 +129,9 @@ pub fn render(state: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
             PostureOverlay::new(state, theme, scroll).render(body, buf)
         }
         None => {}
+    }
+    if let Some(confirm) = &state.confirm {
+        ConfirmDialog::new(confirm, theme).render(area, buf);
     }
 }
 

@@ -303,6 +303,18 @@ fn host_label(state: &AppState, c: &ContainerView) -> String {
     format!("[{}] {name}", c.host + 1)
 }
 
+/// The STATE column of a running container seawall isolated.
+pub const ISOLATED_LABEL: &str = "isol";
+
+/// Is this container running (or paused) cut off by seawall?
+pub fn isolated(state: &AppState, c: &ContainerView) -> bool {
+    c.facts.state.is_live()
+        && state.actions.isolated.contains(&crate::app::RowKey {
+            host: c.host,
+            id: c.facts.id.clone(),
+        })
+}
+
 fn state_role(s: ContainerState) -> Role {
     match s {
         ContainerState::Running => Role::Text,
@@ -404,6 +416,10 @@ impl Widget for ContainerTable<'_> {
 
         let rows = visible.iter().map(|&(c, points, alerts, worst)| {
             Row::new(cols.iter().map(move |&(col, w)| match col {
+                Column::State if isolated(state, c) => Cell::from(Span::styled(
+                    pad(ISOLATED_LABEL, w),
+                    theme.style(Role::Danger),
+                )),
                 Column::State => Cell::from(Span::styled(
                     pad(state_label(c.facts.state), w),
                     theme.style(state_role(c.facts.state)),

@@ -712,3 +712,92 @@ fn empty_feed_says_so() {
         "{text}"
     );
 }
+
+// ---- The confirm dialog, the read-only header, the isolated marker ----
+
+/// `two()` with the isolate dialog open on the selected (privileged) container.
+fn with_isolate_dialog() -> AppState {
+    let mut s = two();
+    update(&mut s, Msg::Command(Command::Isolate));
+    assert!(s.confirm.is_some());
+    s
+}
+
+#[test]
+fn the_confirm_dialog_names_the_action_container_and_host_at_every_size() {
+    let s = with_isolate_dialog();
+    let theme = Theme::fallback_dark();
+    for (w, h) in [(80, 24), (60, 15), (120, 40)] {
+        let buf = screen(&s, &theme, w, h);
+        let text = all_text(&buf);
+        for want in [
+            "confirm: isolate",
+            "Isolate container priv",
+            "000000000000",
+            "unix:///var/run/docker.sock",
+            "[y] yes",
+            "[n/Esc] no (default)",
+        ] {
+            assert!(text.contains(want), "{w}x{h}: {want:?} missing:\n{text}");
+        }
+        // The choice keys are drawn as keys; the window border as the focused one.
+        let y = find(&buf, "[y]").unwrap();
+        assert!(has_style(&buf, y, theme.style(Role::Key)), "{w}x{h}");
+        let title = find(&buf, "confirm: isolate").unwrap();
+        assert!(has_style(&buf, title, theme.style(Role::Title)), "{w}x{h}");
+        // The footer says how to answer.
+        let footer = row_text(&buf, h - 1);
+        assert!(
+            footer.contains("y yes") && footer.contains("n/esc no"),
+            "{footer}"
+        );
+    }
+}
+
+#[test]
+fn the_confirm_choice_line_survives_a_cramped_window() {
+    // Long details on the smallest screen: the body is cut, the choice line is not.
+    let mut s = with_isolate_dialog();
+    if let Some(c) = &mut s.confirm {
+        c.details = vec!["a long explanation of what happens ".repeat(12); 3];
+    }
+    let buf = screen(&s, &Theme::fallback_dark(), 60, 15);
+    let text = all_text(&buf);
+    assert!(text.contains("[n/Esc] no (default)"), "{text}");
+}
+
+#[test]
+fn read_only_shows_in_the_header_as_text() {
+    let mut s = two();
+    s.actions.read_only = true;
+    let theme = Theme::monochrome();
+    for (w, h) in [(80, 24), (60, 15)] {
+        let buf = screen(&s, &theme, w, h);
+        let top = row_text(&buf, 0);
+        assert!(top.contains("READ-ONLY"), "{w}x{h}: {top}");
+        // The footer offers no action keys.
+        assert!(!row_text(&buf, h - 1).contains("isolate"));
+    }
+    s.actions.read_only = false;
+    let buf = screen(&s, &theme, 80, 24);
+    assert!(!row_text(&buf, 0).contains("READ-ONLY"));
+}
+
+#[test]
+fn an_isolated_running_container_is_marked_in_the_row_and_the_drilldown() {
+    let mut s = two();
+    let key = s.rows[0].clone();
+    s.actions.isolated.insert(key);
+    let theme = Theme::fallback_dark();
+    let buf = screen(&s, &theme, 100, 30);
+    let (x, y) = find(&buf, "isol").expect("the STATE column says isol");
+    assert!(row_text(&buf, y).contains("priv"));
+    assert!(has_style(&buf, (x, y), theme.style(Role::Danger)));
+    update(&mut s, Msg::Command(Command::Open));
+    let buf = screen(&s, &theme, 100, 30);
+    assert!(
+        all_text(&buf).contains("running ISOLATED"),
+        "{}",
+        all_text(&buf)
+    );
+}

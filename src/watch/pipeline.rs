@@ -459,6 +459,24 @@ mod tests {
     }
 
     #[test]
+    fn the_healthcheck_is_read_once_for_the_first_exec_of_a_container_with_one() {
+        use crate::risk::rules::testkit::container;
+        let mut p = Pipeline::new();
+        let mut hc = container(r#"{"Config":{"Healthcheck":{"Test":["CMD-SHELL","true"]}}}"#);
+        hc.id = "hc".into();
+        let mut plain = container("{}");
+        plain.id = "plain".into();
+        p.replace_inventory(&[hc, plain]);
+        let exec = |id: &str| ev(EventKind::Container, "exec_create", id, &[("execID", "x")]);
+        assert!(p.needs_healthcheck_test(&exec("hc")));
+        assert!(!p.needs_healthcheck_test(&exec("plain")), "no healthcheck");
+        assert!(!p.needs_healthcheck_test(&exec("unknown")));
+        assert!(!p.needs_healthcheck_test(&ev(EventKind::Container, "start", "hc", &[])));
+        p.note_healthcheck("hc", Some(vec!["CMD-SHELL".into(), "true".into()]));
+        assert!(!p.needs_healthcheck_test(&exec("hc")), "read once");
+    }
+
+    #[test]
     fn an_exec_rebuilt_from_its_event_keeps_the_command() {
         let x = exec_from_event("x1", "abc", Some("sh -c id"));
         assert_eq!(x.command, ["sh", "-c", "id"]);

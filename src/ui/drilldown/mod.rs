@@ -186,18 +186,25 @@ impl<'a> DrilldownView<'a> {
                 c.score.value,
             )
         };
-        Line::from(vec![
+        let mut spans = vec![
             Span::raw(" "),
             Span::styled(f.name.as_str(), theme.style(Role::Title)),
             sep(),
             Span::styled(score, theme.style(Role::Band(shown.band))),
             sep(),
             Span::raw(f.state.as_str()),
+        ];
+        if super::table::isolated(self.state, c) {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled("ISOLATED", theme.style(Role::Danger)));
+        }
+        spans.extend([
             sep(),
             Span::styled(f.short_id(), theme.style(Role::Muted)),
             sep(),
             Span::raw(f.image.as_str()),
-        ])
+        ]);
+        Line::from(spans)
     }
 
     fn tab_bar(&self, w: usize) -> Line<'a> {

@@ -1,0 +1,399 @@
+//! The console's one-key actions (isolate, unisolate, stop, export, export the host): which
+//! container a key means, the confirm dialog's state, and what an outcome does to the screen.
+//!
+//! Pure like the rest of the reducer: a key opens a [`Confirm`] that holds the
+//! [`ActionRequest`] (design habit 7); `y` turns it into [`Effect::Action`], anything else
+//! into [`Effect::RecordDeclined`]. The console runs the action and answers with
+//! [`Msg::ActionDone`](super::Msg::ActionDone).
+
+use super::state::{AppState, Focus, RowKey, StatusLevel, StatusMessage, View};
+use super::update::Effect;
+use crate::actions::{ActionKind, ActionOutcome, ActionRequest, AuditOutcome, Target};
+use crate::model::ContainerState;
+use crate::watch::{HostId, WatchRequest};
+use std::collections::BTreeSet;
+
+/// The status message of every action key in a read-only console.
+pub const READ_ONLY_MESSAGE: &str = "read-only console: actions are disabled";
+
+/// The reason written to the audit log for an action refused by a read-only console.
+pub const READ_ONLY_REASON: &str = "the console runs read-only (--read-only or [ui] read_only)";
+
+/// An open confirmation dialog: the request it will run and what the user is told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub request: ActionRequest,
+    /// What will happen, one sentence per entry (from the facts the console has).
+    pub details: Vec<String>,
+}
+
+impl Confirm {
+    /// The question without the `[y/N]` suffix (the dialog shows its own choice line).
+    pub fn question(&self) -> String {
+        let q = self.request.question();
+        q.strip_suffix(" [y/N]").unwrap_or(&q).to_string()
+    }
+}
+
+/// The console's action settings and bookkeeping.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActionsView {
+    /// Every action refused (`--read-only`, `[ui] read_only`).
+    pub read_only: bool,
+    /// `[actions] pause_on_isolate`, for the dialog's text.
+    pub pause_on_isolate: bool,
+    /// `[actions] stop_timeout_secs`, for the dialog's text.
+    pub stop_timeout_secs: u64,
+    /// Confirmed requests whose outcome has not arrived yet.
+    pub running: Vec<ActionRequest>,
+    /// Containers seawall's state file lists as isolated.
+    pub isolated: BTreeSet<RowKey>,
+}
+
+impl ActionsView {
+    /// Is an action on this target (same daemon, same container or both the whole host)
+    /// running?
+    pub fn running_on(&self, target: &Target) -> Option<&ActionRequest> {
+        self.running
+            .iter()
+            .find(|r| r.target.host == target.host && r.target.container_id == target.container_id)
+    }
+}
+
+/// What an action is doing, for the status bar while it runs ("isolating web").
+pub fn progress(request: &ActionRequest) -> String {
+    let name = &request.target.name;
+    match (request.kind, &request.target.container_id) {
+        (ActionKind::Isolate, _) => format!("isolating {name}…"),
+        (ActionKind::Unisolate, _) => format!("reconnecting {name}…"),
+        (ActionKind::Stop, _) => format!("stopping {name}…"),
+        (ActionKind::Export, Some(_)) => format!("exporting a report of {name}…"),
+        (ActionKind::Export, None) => format!("exporting a report of the host {name}…"),
+    }
+}
+
+fn set_status(state: &mut AppState, level: StatusLevel, text: impl Into<String>) {
+    state.status = Some(StatusMessage {
+        text: text.into(),
+        level,
+    });
+}
+
+fn endpoint_of(state: &AppState, host: HostId) -> Option<String> {
+    state.hosts.get(host).map(|h| h.endpoint.clone())
+}
+
+fn container_target(state: &AppState, key: &RowKey, name: String) -> Result<Target, String> {
+    let endpoint =
+        endpoint_of(state, key.host).ok_or_else(|| "no daemon for this container".to_string())?;
+    Ok(Target {
+        host: key.host,
+        endpoint,
+        container_id: Some(key.id.clone()),
+        name,
+    })
+}
+
+/// The container an action key means: the drilldown's, the selected feed alert's (feed
+/// focused), else the selected row's. `Err` is the status message.
+pub fn selected_target(state: &AppState) -> Result<Target, String> {
+    match &state.view {
+        View::Drilldown(d) => match state.containers.get(&d.key) {
+            Some(c) => container_target(state, &d.key, c.facts.name.clone()),
+            None => Err("this container was removed; nothing to act on".into()),
+        },
+        View::Fleet if state.focus == Focus::Feed => {
+            let Some(entry) = state.feed.selected() else {
+                return Err("no alert selected".into());
+            };
+            let Some(c) = &entry.alert.container else {
+                return Err("this alert is about the daemon, not a container".into());
+            };
+            let key = RowKey {
+                host: entry.host,
+                id: c.id.clone(),
+            };
+            container_target(state, &key, c.name.clone())
+        }
+        View::Fleet => match state.selected_container() {
+            Some(c) => {
+                let key = RowKey {
+                    host: c.host,
+                    id: c.facts.id.clone(),
+                };
+                container_target(state, &key, c.facts.name.clone())
+            }
+            None => Err("no container selected".into()),
+        },
+    }
+}
+
+/// The daemon an `export_host` key means: the one of the drilldown, of the selected alert
+/// or row, else the first. Works with an empty fleet.
+pub fn host_target(state: &AppState) -> Result<Target, String> {
+    let host = match &state.view {
+        View::Drilldown(d) => d.key.host,
+        View::Fleet if state.focus == Focus::Feed => {
+            state.feed.selected().map(|e| e.host).unwrap_or(0)
+        }
+        View::Fleet => state.selected_container().map(|c| c.host).unwrap_or(0),
+    };
+    let endpoint = endpoint_of(state, host).ok_or_else(|| "no daemon configured".to_string())?;
+    Ok(Target {
+        host,
+        name: endpoint.clone(),
+        endpoint,
+        container_id: None,
+    })
+}
+
+/// An action key was pressed: refuse it, or open the confirm dialog.
+pub fn on_key(state: &mut AppState, kind: ActionKind, whole_host: bool) -> Vec<Effect> {
+    let target = if whole_host {
+        host_target(state)
+    } else {
+        selected_target(state)
+    };
+    if state.actions.read_only {
+        set_status(state, StatusLevel::Warning, READ_ONLY_MESSAGE);
+        return match target {
+            Ok(target) => vec![Effect::RecordRefused {
+                request: ActionRequest::new(kind, target),
+                reason: READ_ONLY_REASON.to_string(),
+            }],
+            Err(_) => Vec::new(),
+        };
+    }
+    let target = match target {
+        Ok(t) => t,
+        Err(message) => {
+            set_status(state, StatusLevel::Info, message);
+            return Vec::new();
+        }
+    };
+    let request = ActionRequest::new(kind, target);
+    if let Some(busy) = state.actions.running_on(&request.target) {
+        let message = format!(
+            "{} is still running: wait for it before another action on {}",
+            progress(busy).trim_end_matches('…'),
+            request.target.name
+        );
+        set_status(state, StatusLevel::Warning, message);
+        return vec![Effect::RecordRefused {
+            request,
+            reason: "another action on this target was still running".into(),
+        }];
+    }
+    let details = details(state, &request);
+    state.confirm = Some(Confirm { request, details });
+    Vec::new()
+}
+
+/// What the dialog says will happen, from what the console knows of the container.
+pub fn details(state: &AppState, request: &ActionRequest) -> Vec<String> {
+    let target = &request.target;
+    let key = target.container_id.as_ref().map(|id| RowKey {
+        host: target.host,
+        id: id.clone(),
+    });
+    let facts = key
+        .as_ref()
+        .and_then(|k| state.containers.get(k))
+        .map(|c| &c.facts);
+    let isolated = key
+        .as_ref()
+        .is_some_and(|k| state.actions.isolated.contains(k));
+    let mut out = Vec::new();
+    match request.kind {
+        ActionKind::Isolate => {
+            let mode = facts.map(|f| f.network_mode.as_str()).unwrap_or("");
+            if isolated {
+                out.push(
+                    "seawall's records say it is isolated already: nothing will change".into(),
+                );
+            } else if mode == "host" || mode == "none" || mode.starts_with("container:") {
+                out.push(format!(
+                    "it uses network mode {mode}: seawall cannot isolate it and will change \
+                     nothing"
+                ));
+            } else if let Some(f) = facts {
+                let n = f.networks.len();
+                let plural = if n == 1 { "" } else { "s" };
+                if n == 0 {
+                    out.push("it is attached to no network".into());
+                } else {
+                    out.push(format!(
+                        "disconnects it from {n} network{plural}: {}; the networks, aliases \
+                         and addresses are recorded for undo",
+                        f.networks.join(", ")
+                    ));
+                }
+            } else {
+                out.push("disconnects it from every network (recorded for undo)".into());
+            }
+            if !isolated {
+                out.push(
+                    "evidence is saved first: inspect, processes, changes, logs, manifest".into(),
+                );
+                if state.actions.pause_on_isolate {
+                    out.push("then pauses it (pause_on_isolate)".into());
+                } else {
+                    out.push("it keeps running, for forensics".into());
+                }
+            }
+        }
+        ActionKind::Unisolate => {
+            if isolated {
+                out.push(
+                    "reconnects the networks recorded at isolate time, with the same aliases \
+                     and static addresses"
+                        .into(),
+                );
+            } else {
+                out.push(
+                    "reconnects the networks of seawall's isolation record (none is known for \
+                     it yet)"
+                        .into(),
+                );
+            }
+        }
+        ActionKind::Stop => {
+            let secs = state.actions.stop_timeout_secs;
+            match facts.map(|f| f.state) {
+                Some(s) if !s.is_live() && s != ContainerState::Restarting => out.push(format!(
+                    "it is not running ({}): nothing to stop",
+                    s.as_str()
+                )),
+                _ => out.push(format!(
+                    "sends SIGTERM, then the daemon kills it after {secs} s"
+                )),
+            }
+        }
+        ActionKind::Export if target.container_id.is_some() => out.push(
+            "writes its report as json, sarif, markdown and html (files 0600, secrets \
+             redacted)"
+                .into(),
+        ),
+        ActionKind::Export => out.push(
+            "writes a report of every container on this daemon as json, sarif, markdown and \
+             html (files 0600, secrets redacted)"
+                .into(),
+        ),
+    }
+    out
+}
+
+/// The dialog's answer: `true` runs the request, `false` declines it.
+pub fn on_answer(state: &mut AppState, yes: bool) -> Vec<Effect> {
+    let Some(confirm) = state.confirm.take() else {
+        return Vec::new();
+    };
+    let request = confirm.request;
+    if !yes {
+        set_status(
+            state,
+            StatusLevel::Info,
+            format!(
+                "{} {}: declined, nothing was done",
+                request.kind.as_str(),
+                request.target.name
+            ),
+        );
+        return vec![Effect::RecordDeclined(request)];
+    }
+    set_status(state, StatusLevel::Info, progress(&request));
+    state.actions.running.push(request.clone());
+    vec![Effect::Action(request)]
+}
+
+/// The status message for an outcome: the summary (with the evidence or report path) or the
+/// reason, and its level.
+pub fn outcome_message(outcome: &ActionOutcome) -> (StatusLevel, String) {
+    match &outcome.result {
+        Ok(summary) => {
+            let mut text = summary.clone();
+            if let Some(path) = outcome.paths.first() {
+                let shown = path.display().to_string();
+                if !text.contains(&shown) {
+                    let label = match outcome.request.kind {
+                        ActionKind::Isolate => "evidence",
+                        _ => "files",
+                    };
+                    text.push_str(&format!(" ({label}: {shown})"));
+                }
+            }
+            (StatusLevel::Info, text)
+        }
+        Err(reason) => {
+            let word = match outcome.status {
+                AuditOutcome::Refused => "refused",
+                _ => "failed",
+            };
+            let r = &outcome.request;
+            (
+                StatusLevel::Error,
+                format!("{} {} {word}: {reason}", r.kind.as_str(), r.target.name),
+            )
+        }
+    }
+}
+
+/// An action finished: the status bar says how, and the daemon is read again.
+pub fn on_outcome(state: &mut AppState, outcome: ActionOutcome) -> Vec<Effect> {
+    if let Some(i) = state
+        .actions
+        .running
+        .iter()
+        .position(|r| *r == outcome.request)
+    {
+        state.actions.running.remove(i);
+    }
+    let (level, text) = outcome_message(&outcome);
+    set_status(state, level, text);
+    let request = &outcome.request;
+    let ok = outcome.result.is_ok();
+    if let Some(id) = &request.target.container_id {
+        let key = RowKey {
+            host: request.target.host,
+            id: id.clone(),
+        };
+        match request.kind {
+            ActionKind::Isolate if ok => {
+                state.actions.isolated.insert(key);
+            }
+            ActionKind::Unisolate if ok => {
+                state.actions.isolated.remove(&key);
+            }
+            _ => {}
+        }
+    }
+    match (request.kind, &request.target.container_id) {
+        (ActionKind::Isolate | ActionKind::Unisolate | ActionKind::Stop, Some(_)) => {
+            vec![Effect::Watch {
+                host: Some(request.target.host),
+                request: WatchRequest::Resync,
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The isolation records of the state file, as `(endpoint, container id)`: the isolated
+/// set becomes exactly these (on the daemons the console shows).
+pub fn on_isolations(state: &mut AppState, records: Vec<(String, String)>) {
+    state.actions.isolated = records
+        .into_iter()
+        .flat_map(|(endpoint, id)| {
+            state
+                .hosts
+                .iter()
+                .enumerate()
+                .filter(move |(_, h)| h.endpoint == endpoint)
+                .map(move |(host, _)| RowKey {
+                    host,
+                    id: id.clone(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+}
