@@ -137,6 +137,13 @@ pub fn main() -> ExitCode {
 
 /// Run a parsed command; `Err` is a one-line message for stderr (exit 2).
 pub fn run(cli: Cli) -> Result<u8, String> {
+    if cli.read_only && !matches!(cli.command, None | Some(Command::Console(_))) {
+        return Err(
+            "--read-only applies to the console (`seawall --read-only`); the headless \
+                    commands act only with --yes or a confirmation"
+                .into(),
+        );
+    }
     let default_console = Command::Console(ConsoleArgs::default());
     match cli.command.as_ref().unwrap_or(&default_console) {
         Command::Console(args) => console(&cli, cli.read_only || args.read_only),

@@ -150,7 +150,7 @@ pub struct Engine {
     /// Containers seen being created or started while watching (their drift and processes
     /// are not "present when seawall started").
     watched_from_start: HashSet<String>,
-    /// Last launch alert per (container, cause).
+    /// Last launch alert per container (the key's second part is always `launch`).
     launches: HashMap<(String, String), DateTime<Utc>>,
     /// Last `docker cp` into each container.
     copied_in: HashMap<String, DateTime<Utc>>,
@@ -308,9 +308,10 @@ impl Engine {
 
     /// A container re-inspected because of an event (`cause` = `create`, `start`...), with
     /// its findings from the risk engine. `create`, `start` and `restart` raise one alert
-    /// when a finding is HIGH or CRITICAL; the same container and cause is not repeated
-    /// within [`LAUNCH_REPEAT_SECS`] (a create and the start that follows are two alerts:
-    /// the start is a new fact).
+    /// when a finding is HIGH or CRITICAL. A container is not reported twice within
+    /// [`LAUNCH_REPEAT_SECS`]: `docker run` is a create and a start a few milliseconds apart,
+    /// and one alert says it. A start long after the create (`docker create`, later
+    /// `docker start`) is reported again: the container now runs.
     pub fn on_inspected(
         &mut self,
         cause: &str,
@@ -334,7 +335,7 @@ impl Engine {
         self.watched_from_start.insert(container.id.clone());
         let window = chrono::Duration::seconds(LAUNCH_REPEAT_SECS);
         self.launches.retain(|_, t| now - *t < window);
-        let key = (container.id.clone(), cause.to_string());
+        let key = (container.id.clone(), String::from("launch"));
         if self.launches.contains_key(&key) {
             return Vec::new();
         }
