@@ -88,19 +88,22 @@ fn joins_another(c: &ContainerFacts) -> bool {
 /// arrives (while the next inspects are in flight); the few that join another
 /// container's namespaces are graded at the end, against the whole fleet.
 pub async fn scan_endpoint(ep: &Endpoint, opts: &ScanOptions) -> Result<HostReport, ScanError> {
-    use std::cell::RefCell;
+    use std::sync::Mutex;
     let docker = connect(ep, opts.connect_timeout).await?;
     let plain_tcp = matches!(ep.transport, Transport::Tcp { tls: None, .. });
 
-    let host: RefCell<Option<HostFacts>> = RefCell::new(None);
+    // A Mutex (never contended: both halves run on this task) keeps the future `Send`, so
+    // the console can run exports on its runtime.
+    let host: Mutex<Option<HostFacts>> = Mutex::new(None);
     let host_task = async {
         let facts = inventory::host_facts(&docker, &ep.url, plain_tcp).await?;
-        *host.borrow_mut() = Some(facts);
+        *host.lock().unwrap_or_else(|p| p.into_inner()) = Some(facts);
         Ok::<(), InventoryError>(())
     };
     let containers_task =
         inventory::containers_with(&docker, &ep.url, &opts.selection, opts.concurrency, |c| {
-            let findings = match &*host.borrow() {
+            let guard = host.lock().unwrap_or_else(|p| p.into_inner());
+            let findings = match &*guard {
                 Some(h) if !joins_another(&c) => {
                     Some(risk::evaluate_container(&c, h, &Fleet::new([&c])))
                 }
@@ -111,7 +114,10 @@ pub async fn scan_endpoint(ep: &Endpoint, opts: &ScanOptions) -> Result<HostRepo
     let (host_done, items) = tokio::join!(host_task, containers_task);
     host_done?;
     let items = items?;
-    let host = host.into_inner().unwrap_or_default();
+    let host = host
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .unwrap_or_default();
 
     // Grade the rest against the whole fleet, then build the reports without copies.
     let late: Vec<Option<Vec<risk::Finding>>> = {

@@ -206,7 +206,10 @@ fn launches_alert_once_per_docker_run_and_again_on_a_late_start() {
         rules(&e.on_inspected_at("start", &c, &findings, at(8))),
         ["SW-ACT-LAUNCH-001"]
     );
-    assert!(e.on_inspected_at("restart", &c, &findings, at(9)).is_empty());
+    assert!(
+        e.on_inspected_at("restart", &c, &findings, at(9))
+            .is_empty()
+    );
     assert!(
         e.on_inspected_at("update", &c, &findings, at(20))
             .is_empty()

@@ -15,8 +15,8 @@ pub mod keymap;
 pub mod raw;
 
 pub use keymap::{Key, KeyMap, KeyMapError, KeyParseError};
-pub use raw::{KeyList, RawConfig, RawLog, RawScan, RawUi, RawWatch};
 pub use raw::RawActions;
+pub use raw::{KeyList, RawConfig, RawLog, RawScan, RawUi, RawWatch};
 
 use config::{Source, Value, ValueKind};
 use log::LevelFilter;
@@ -184,7 +184,11 @@ pub fn default_path() -> Option<PathBuf> {
 /// on Linux), else the local data directory.
 pub fn state_dir() -> Option<PathBuf> {
     let dirs = project_dirs()?;
-    Some(dirs.state_dir().unwrap_or_else(|| dirs.data_local_dir()).to_path_buf())
+    Some(
+        dirs.state_dir()
+            .unwrap_or_else(|| dirs.data_local_dir())
+            .to_path_buf(),
+    )
 }
 
 /// The default log file: the platform state directory (`~/.local/state/seawall/seawall.log`
@@ -670,7 +674,11 @@ fn resolve_with(
             }
         }
         let paths = [
-            ("actions.evidence_dir", actions.evidence_dir, &mut a.evidence_dir),
+            (
+                "actions.evidence_dir",
+                actions.evidence_dir,
+                &mut a.evidence_dir,
+            ),
             ("actions.export_dir", actions.export_dir, &mut a.export_dir),
             ("actions.audit_log", actions.audit_log, &mut a.audit_log),
             ("actions.state_file", actions.state_file, &mut a.state_file),
@@ -1080,11 +1088,17 @@ tab_1 = 1
         assert!(defaults.audit_log.ends_with("audit.log"));
 
         let e = one_error("[actions]\nstop_timeout_secs = 9999\n");
-        assert!(e.contains("actions.stop_timeout_secs") && e.contains("out of range"), "{e}");
+        assert!(
+            e.contains("actions.stop_timeout_secs") && e.contains("out of range"),
+            "{e}"
+        );
         let e = one_error("[actions]\npause_on_isolate = \"yes\"\n");
         assert!(e.contains("actions.pause_on_isolate"), "{e}");
         let e = one_error("[actions]\naudit_log = \"\"\n");
-        assert!(e.contains("actions.audit_log") && e.contains("empty"), "{e}");
+        assert!(
+            e.contains("actions.audit_log") && e.contains("empty"),
+            "{e}"
+        );
     }
 
     /// `config.example.toml` documents every setting commented out (`#key = value`, prose is

@@ -32,13 +32,9 @@ impl Executor {
     pub fn spawn(&self, request: ActionRequest, done: UnboundedSender<Msg>) {
         let runner = Arc::clone(&self.runner);
         log::info!("action started: {}", request.question());
-        let handle = tokio::runtime::Handle::current();
-        // `ActionRunner::run`'s future is not `Send` (building an export holds a `RefCell`
-        // across an await), so it is driven on a blocking thread of its own, with the
-        // console's runtime for its IO and timers.
-        tokio::task::spawn_blocking(move || {
+        tokio::spawn(async move {
             let kind = request.kind;
-            let outcome = handle.block_on(runner.run(request));
+            let outcome = runner.run(request).await;
             let _ = done.send(Msg::ActionDone(outcome));
             if matches!(
                 kind,
