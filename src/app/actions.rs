@@ -368,10 +368,10 @@ pub fn on_outcome(state: &mut AppState, outcome: ActionOutcome) -> Vec<Effect> {
         }
     }
     match (request.kind, &request.target.container_id) {
-        (ActionKind::Isolate | ActionKind::Unisolate | ActionKind::Stop, Some(_)) => {
+        (ActionKind::Isolate | ActionKind::Unisolate | ActionKind::Stop, Some(id)) => {
             vec![Effect::Watch {
                 host: Some(request.target.host),
-                request: WatchRequest::Resync,
+                request: WatchRequest::Inspect { id: id.clone() },
             }]
         }
         _ => Vec::new(),

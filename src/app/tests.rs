@@ -932,7 +932,9 @@ fn outcomes_show_in_the_status_bar_and_ask_for_a_reread() {
         effects,
         vec![Effect::Watch {
             host: Some(0),
-            request: WatchRequest::Resync
+            request: WatchRequest::Inspect {
+                id: request.target.container_id.clone().unwrap()
+            }
         }]
     );
     let msg = s.status.clone().unwrap();

@@ -80,4 +80,6 @@ pub enum WatchRequest {
     Resync,
     /// Fetch the raw inspect document of a container.
     RawInspect { id: String },
+    /// Re-inspect one container now (after an action changed it).
+    Inspect { id: String },
 }

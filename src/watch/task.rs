@@ -290,6 +290,9 @@ impl Session<'_> {
                     Some(WatchRequest::Resync) => {
                         self.full_inventory().await?;
                     }
+                    Some(WatchRequest::Inspect { id }) => {
+                        self.inspect_many(vec![(id, "action".to_string())], None).await?;
+                    }
                     Some(WatchRequest::RawInspect { id }) => {
                         let document = inventory::raw_inspect(&self.docker, &self.endpoint.url, &id)
                             .await
