@@ -264,6 +264,16 @@ fn drilldown_tabs_mark_the_active_one() {
 }
 
 #[test]
+fn a_quiet_activity_tab_says_what_seawall_cannot_see() {
+    let mut s = two();
+    update(&mut s, Msg::Command(Command::Open));
+    update(&mut s, Msg::Command(Command::Tab7));
+    let text = all_text(&screen(&s, &Theme::fallback_dark(), 100, 30));
+    assert!(text.contains("no alert about this container in the feed"), "{text}");
+    assert!(text.contains("pair it with Falco or"), "{text}");
+}
+
+#[test]
 fn capabilities_mark_added_dangerous_and_dropped() {
     let s = state_with(vec![facts(
         1,

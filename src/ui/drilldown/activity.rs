@@ -64,6 +64,12 @@ pub fn alert_block<'a>(theme: &Theme, e: &'a FeedEntry, w: usize) -> Vec<Line<'a
 }
 
 /// The tab's lines and the alert count for its title.
+/// What an API-only watcher cannot see, said where people look for activity.
+const LIMITS: &str = "seawall watches the Docker API: events, exec sessions, copies, file \
+     changes and process lists. It cannot see system calls inside a running process (a \
+     reverse shell in the application, a write to release_agent); pair it with Falco or \
+     Tetragon for that.";
+
 pub fn lines<'a>(ctx: &TabCtx<'a>, w: usize) -> (Vec<Line<'a>>, String) {
     let (state, c) = (ctx.state, ctx.c);
     let key = RowKey {
@@ -96,6 +102,10 @@ pub fn lines<'a>(ctx: &TabCtx<'a>, w: usize) -> (Vec<Line<'a>>, String) {
             "no alert about this container in the feed",
             ctx.style(Role::Muted),
         ));
+        out.push(Line::raw(""));
+        for part in crate::ui::text::wrap_hanging(LIMITS, w.max(1), w.max(1)) {
+            out.push(Line::styled(part, ctx.style(Role::Muted)));
+        }
         return (out, "0".to_string());
     }
     if total > alerts.len() {
