@@ -239,7 +239,8 @@ async fn run_async(args: Args, socket: String) -> Result<()> {
                     "bench: flood, {} create + start + remove cycles, {} in flight ...",
                     args.cycles, args.in_flight
                 );
-                report.flood = Some(flood(&docker, args.cycles, args.in_flight, &mut w).await?);
+                report.flood =
+                    Some(flood(&docker, &socket, &api, args.cycles, args.in_flight, &mut w).await?);
             }
             let warnings = w.warnings();
             let status = w.stop();
@@ -424,6 +425,8 @@ struct RawEvent {
     /// The action up to the first ':' (`exec_start: sh -c ...` -> `exec_start`).
     action: String,
     exec_id: String,
+    /// The container's name (`Actor.Attributes.name`).
+    name: String,
 }
 
 /// Subscribe to `/events` with `filters` (JSON) over a fresh hyper connection; returns once
@@ -461,6 +464,10 @@ async fn subscribe(
                     at,
                     action: action.split(':').next().unwrap_or_default().to_string(),
                     exec_id: v["Actor"]["Attributes"]["execID"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                    name: v["Actor"]["Attributes"]["name"]
                         .as_str()
                         .unwrap_or_default()
                         .to_string(),
@@ -663,6 +670,16 @@ struct Flood {
     other_rules: HashMap<String, usize>,
     /// First launch alert of each container, ms after its create call was issued.
     alert_ms: Vec<f64>,
+    /// The raw `create` event of each container, ms after its create call was issued.
+    raw_create_ms: Vec<f64>,
+    /// First launch alert - raw `create` delivery, per container.
+    alert_minus_raw_ms: Vec<f64>,
+    /// Lost containers whose raw `create` event did arrive.
+    lost_with_raw: usize,
+    /// A bare inspect issued on each raw `create` event: done, ms after the create call.
+    probe_ms: Vec<f64>,
+    /// Bare inspects that found the container already gone.
+    probe_gone: usize,
     hwm_before: u64,
     hwm_after: u64,
     rss_after: u64,
@@ -671,7 +688,21 @@ struct Flood {
     lost_names: Vec<String>,
 }
 
-async fn flood(docker: &Docker, cycles: usize, in_flight: usize, w: &mut Watcher) -> Result<Flood> {
+async fn flood(
+    docker: &Docker,
+    socket: &str,
+    api: &str,
+    cycles: usize,
+    in_flight: usize,
+    w: &mut Watcher,
+) -> Result<Flood> {
+    let filters = serde_json::json!({
+        "type": ["container"],
+        "label": [format!("{ROLE_KEY}=flood")],
+        "event": ["create"],
+    });
+    let (raw, raw_task) = subscribe(socket, api, filters).await?;
+    let probe = tokio::spawn(inspect_on_create(socket.to_string(), api.to_string(), raw));
     let pid = w.pid;
     let (_, hwm_before) = mem(pid).context("reading seawall's memory")?;
     let mut out = Flood {
@@ -705,7 +736,7 @@ async fn flood(docker: &Docker, cycles: usize, in_flight: usize, w: &mut Watcher
         cap_add: Some(vec!["SYS_ADMIN".into()]),
         ..Default::default()
     };
-    let (results, mut lines): (Vec<(String, Instant, Result<()>)>, Vec<AlertLine>) = {
+    let (results, mut lines): (Vec<Cycle>, Vec<AlertLine>) = {
         let host = &host;
         let done = &done;
         let work = stream::iter(0..cycles)
@@ -729,7 +760,7 @@ async fn flood(docker: &Docker, cycles: usize, in_flight: usize, w: &mut Watcher
                 }
                 .await;
                 let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if d % 500 == 0 {
+                if d.is_multiple_of(500) {
                     eprintln!("bench: flood {d}/{cycles}");
                 }
                 (name, t0, r)
@@ -789,6 +820,29 @@ async fn flood(docker: &Docker, cycles: usize, in_flight: usize, w: &mut Watcher
         }
     }
     out.drain = drain_start.elapsed();
+    raw_task.abort();
+    let probes = probe.await.context("the inspect probe task failed")?;
+    let raw_create: HashMap<String, Instant> = probes
+        .iter()
+        .map(|p| (p.name.clone(), p.delivered))
+        .collect();
+    for p in &probes {
+        let Some(t0) = t0s.get(&p.name) else { continue };
+        if p.found {
+            out.probe_ms
+                .push(ms_of(p.inspected.saturating_duration_since(*t0)));
+        } else {
+            out.probe_gone += 1;
+        }
+    }
+    out.raw_create_ms = t0s
+        .iter()
+        .filter_map(|(name, t0)| {
+            raw_create
+                .get(name)
+                .map(|at| ms_of(at.saturating_duration_since(*t0)))
+        })
+        .collect();
     let (rss_after, hwm_after) = mem(pid).context("reading seawall's memory after the flood")?;
     out.rss_after = rss_after;
     out.hwm_after = hwm_after;
@@ -810,6 +864,16 @@ async fn flood(docker: &Docker, cycles: usize, in_flight: usize, w: &mut Watcher
         }
     }
     out.seen = first.len();
+    out.alert_minus_raw_ms = first
+        .iter()
+        .filter_map(|(name, at)| {
+            let raw = raw_create.get(*name)?;
+            Some(
+                ms_of(at.saturating_duration_since(*raw))
+                    - ms_of(raw.saturating_duration_since(*at)),
+            )
+        })
+        .collect();
     out.alert_ms = first
         .iter()
         .filter_map(|(name, at)| {
@@ -823,8 +887,61 @@ async fn flood(docker: &Docker, cycles: usize, in_flight: usize, w: &mut Watcher
         .cloned()
         .collect();
     lost.sort();
+    out.lost_with_raw = lost.iter().filter(|n| raw_create.contains_key(*n)).count();
     out.lost_names = lost;
     Ok(out)
+}
+
+/// One flood cycle: the container's name, when its create call was issued, how it went.
+type Cycle = (String, Instant, Result<()>);
+
+/// Extra environment for seawall.
+type Env = Vec<(&'static str, String)>;
+
+/// A bare inspect of one container, issued when its raw `create` event arrived.
+struct Probe {
+    name: String,
+    delivered: Instant,
+    inspected: Instant,
+    found: bool,
+}
+
+/// For every `create` event of `raw`, inspect the container at once (pooled hyper client,
+/// no limit in flight): the floor for any watcher that must inspect before it can alert.
+/// Ends when the subscription's task is aborted.
+async fn inspect_on_create(
+    socket: String,
+    api: String,
+    mut raw: mpsc::UnboundedReceiver<RawEvent>,
+) -> Vec<Probe> {
+    let client = raw_client(true);
+    let (client, socket, api) = (&client, socket.as_str(), api.as_str());
+    let mut pending = futures_util::stream::FuturesUnordered::new();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    loop {
+        tokio::select! {
+            ev = raw.recv() => match ev {
+                Some(ev) if seen.insert(ev.name.clone()) => {
+                    pending.push(async move {
+                        let path = format!("/v{api}/containers/{}/json", ev.name);
+                        let found = match get(client, socket, &path).await {
+                            Ok(resp) => drain(resp.into_body()).await.is_ok(),
+                            Err(_) => false,
+                        };
+                        Probe { name: ev.name, delivered: ev.at, inspected: Instant::now(), found }
+                    });
+                }
+                Some(_) => {}
+                None => break,
+            },
+            Some(p) = pending.next(), if !pending.is_empty() => out.push(p),
+        }
+    }
+    while let Some(p) = pending.next().await {
+        out.push(p);
+    }
+    out
 }
 
 /// Run `work` to the end while collecting seawall's alert lines on flood containers.
@@ -979,6 +1096,8 @@ struct SeawallWindow {
     top_events: usize,
     alerts: usize,
     hwm: u64,
+    /// Other `seawall` processes running at the end of the window.
+    other_seawalls: usize,
 }
 
 impl SeawallWindow {
@@ -998,6 +1117,9 @@ struct Polling {
     windows: Vec<SeawallWindow>,
     /// The window at an interval a linear estimate says meets the target.
     suggestion: Option<SeawallWindow>,
+    /// The most `seawall` processes besides the bench's own seen when a window started
+    /// (another seawall polls the same containers and skews the figures).
+    other_seawalls: usize,
 }
 
 impl Polling {
@@ -1037,6 +1159,7 @@ async fn polling(
         baseline: Vec::new(),
         windows: Vec::new(),
         suggestion: None,
+        other_seawalls: pids_named("seawall").len(),
     };
     eprintln!(
         "bench: {m}: baseline, seawall not running, {} s ...",
@@ -1044,7 +1167,7 @@ async fn polling(
     );
     p.baseline.push(daemon_window(len).await);
 
-    let mut configs: Vec<(String, Vec<(&str, String)>, Duration)> = vec![(
+    let mut configs: Vec<(String, Env, Duration)> = vec![(
         "default (drift + processes every 10 s)".into(),
         vec![],
         DEFAULT_POLL,
@@ -1129,6 +1252,10 @@ async fn seawall_window(
             Some(_) = tops.recv() => top_events += 1,
         }
     }
+    let others = pids_named("seawall")
+        .into_iter()
+        .filter(|&p| p != w.pid)
+        .count();
     let after = DaemonSample::take();
     let s1 = cpu_time(w.pid).context("reading seawall's CPU time (did it exit?)")?;
     let wall = t.elapsed();
@@ -1150,6 +1277,7 @@ async fn seawall_window(
         top_events,
         alerts,
         hwm,
+        other_seawalls: others,
     })
 }
 
@@ -1334,6 +1462,23 @@ impl Report {
                 max(&f.alert_ms)
             ));
             line(format!(
+                "| raw `create` event to a bare `/events` subscriber, after the create call, p50 / p99 | {:.1} / {:.1} ms | reference | |",
+                percentile(&f.raw_create_ms, 50.0),
+                percentile(&f.raw_create_ms, 99.0)
+            ));
+            line(format!(
+                "| first launch alert − raw `create` delivery, per container, p50 / p99 (max) | {:.1} / {:.1} ms ({:.1}) | | |",
+                percentile(&f.alert_minus_raw_ms, 50.0),
+                percentile(&f.alert_minus_raw_ms, 99.0),
+                max(&f.alert_minus_raw_ms)
+            ));
+            line(format!(
+                "| bare inspect issued on each raw `create` event: answered, after the create call, p50 / p99; found gone | {:.1} / {:.1} ms; {} gone | reference | |",
+                percentile(&f.probe_ms, 50.0),
+                percentile(&f.probe_ms, 99.0),
+                f.probe_gone
+            ));
+            line(format!(
                 "| drain after the last cycle | {:.1} s | | |",
                 f.drain.as_secs_f64()
             ));
@@ -1383,13 +1528,16 @@ impl Report {
                     String::new()
                 } else {
                     format!(
-                        " Lost (first 10): {}.",
+                        " Lost (first 10): {}; the raw stream delivered the `create` event of {} \
+                         of the {} lost containers.",
                         f.lost_names
                             .iter()
                             .take(10)
                             .cloned()
                             .collect::<Vec<_>>()
-                            .join(", ")
+                            .join(", "),
+                        f.lost_with_raw,
+                        f.lost_names.len()
                     )
                 }
             ));
@@ -1473,6 +1621,25 @@ impl Report {
                     .into(),
             );
             line(String::new());
+        }
+        let others = self
+            .polling
+            .iter()
+            .flat_map(|p| {
+                std::iter::once(p.other_seawalls).chain(
+                    p.windows
+                        .iter()
+                        .chain(p.suggestion.iter())
+                        .map(|w| w.other_seawalls),
+                )
+            })
+            .max()
+            .unwrap_or(0);
+        if others > 0 {
+            line(format!(
+                "Note: up to {others} other `seawall` process(es) ran during the polling windows \
+                 (they poll the same containers): the daemon figures include their work."
+            ));
         }
         for n in &self.notes {
             line(format!("Note: {n}"));

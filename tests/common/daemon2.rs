@@ -43,6 +43,8 @@ impl Daemon2 {
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         let mut d = Daemon2 { dir, child: None };
+        // Its own (empty) configuration file, so a reload never reads the host's.
+        d.write_config("{}")?;
         d.spawn()?;
         Ok(d)
     }
@@ -73,6 +75,8 @@ impl Daemon2 {
             .arg(self.dir.join("pid"))
             .arg("-H")
             .arg(self.host())
+            .arg("--config-file")
+            .arg(self.config_file())
             .args(["--bridge=none", "--iptables=false", "--ip-masq=false"])
             .stdin(Stdio::null())
             .stdout(log.try_clone().map_err(|e| e.to_string())?)
@@ -138,6 +142,37 @@ impl Daemon2 {
         super::docker(&["save", "-o", tar_s.as_str(), image]);
         self.docker_ok(&["load", "-i", tar_s.as_str()]);
         let _ = fs::remove_file(&tar);
+    }
+
+    /// The daemon's `--config-file` (`<dir>/daemon.json`).
+    pub fn config_file(&self) -> PathBuf {
+        self.dir.join("daemon.json")
+    }
+
+    /// Replace the daemon's configuration file (read at the next start or reload).
+    pub fn write_config(&self, json: &str) -> Result<(), String> {
+        fs::write(self.config_file(), json)
+            .map_err(|e| format!("cannot write {}: {e}", self.config_file().display()))
+    }
+
+    /// Write a new configuration file and send SIGHUP: dockerd reloads it (and emits a
+    /// daemon `reload` event). Only ever this private daemon, never the shared one.
+    pub fn reload(&self, json: &str) -> Result<(), String> {
+        self.write_config(json)?;
+        let child = self
+            .child
+            .as_ref()
+            .ok_or_else(|| "the private dockerd is not running".to_string())?;
+        // SAFETY: kill(2) on the dockerd we started (`unshare` execs it) and have not reaped.
+        let rc = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGHUP) };
+        if rc == 0 {
+            Ok(())
+        } else {
+            Err(format!(
+                "SIGHUP to the private dockerd failed: {}",
+                std::io::Error::last_os_error()
+            ))
+        }
     }
 
     /// Stop the daemon: TERM, wait, KILL if it hangs.
