@@ -15,6 +15,12 @@
 //!   audit: ok), `u` `y` reconnects it, `s` `y` stops it.
 //! - `read_only_console_refuses_actions`: `seawall --read-only` shows READ-ONLY in the
 //!   header; `i` shows the read-only message, changes nothing and is audited as refused.
+//! - `activity_feed_filters_and_opens_alerts_80x24` / `_120x40`: two `docker exec`s (a
+//!   shell command, LOW; `nsenter -t 1`, CRIT) raise the fleet row's `!N` and activity
+//!   points; the feed shows them newest first with colored severity labels and the
+//!   container; `v` hides the LOW one, `/` and `c` filter by the container, `enter` opens
+//!   the drilldown on the Activity tab. The feed's filters are used before any order is
+//!   checked: other tests' alerts share the daemon.
 //!
 //! The pane runs `seawall --config <file>; echo SEAWALL-EXITED-$?; stty -a; echo ...; sleep 30`
 //! through `sh -c`, built only from paths this file controls (single-quoted), so the
@@ -1186,4 +1192,448 @@ fn read_only_console_refuses_actions() {
     console.wait_audit(&name, "stop", "refused");
     console.send_keys(&["q"]);
     assert_restored(&console, "q in a read-only console");
+}
+
+// ---------------------------------------------------------------------------------------
+// The activity feed.
+
+/// How long an alert may take to show after the `docker exec` that provoked it returned.
+const ALERT: Duration = Duration::from_secs(10);
+
+/// The longest container name the feed shows whole (`name_cap` in `src/ui/feed.rs`).
+const FEED_NAME_WIDTH: usize = 20;
+
+/// The activity pane's rows (between its top and bottom borders), without the borders and
+/// the selection marker, blank rows left out. Empty when the pane is not on screen.
+fn feed_lines(screen: &str) -> Vec<String> {
+    let mut lines = screen.lines().skip_while(|l| !is_feed_title(l));
+    if lines.next().is_none() {
+        return Vec::new();
+    }
+    lines
+        .take_while(|l| !l.starts_with(['┗', '└']))
+        .map(|l| l.trim_matches(['┃', '│']).trim_start_matches('▸').trim())
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The activity pane's top border (`┏ activity 2/9 · filter: x ━━…`).
+fn is_feed_title(line: &str) -> bool {
+    line.starts_with("┏ activity ") || line.starts_with("┌ activity ")
+}
+
+/// The activity pane's title line, if the pane is on screen.
+fn feed_title(screen: &str) -> Option<&str> {
+    screen.lines().find(|l| is_feed_title(l))
+}
+
+/// Is the activity pane focused (thick border)?
+fn feed_focused(screen: &str) -> bool {
+    feed_title(screen).is_some_and(|l| l.starts_with('┏'))
+}
+
+/// A feed line split into `(severity label, container, rest)`:
+/// `21:27:20 CRIT web Container escape tool…` -> `("CRIT", "web", "Container escape…")`.
+fn feed_entry(line: &str) -> Option<(&str, &str, String)> {
+    let mut t = line.split_whitespace();
+    let _time = t.next()?;
+    let sev = t.next()?;
+    let who = t.next()?;
+    Some((sev, who, t.collect::<Vec<_>>().join(" ")))
+}
+
+/// The position (0 = top, newest) of the feed line about `name` with this severity label.
+fn feed_position(lines: &[String], sev: &str, name: &str) -> Option<usize> {
+    lines
+        .iter()
+        .position(|l| feed_entry(l).is_some_and(|(s, who, _)| s == sev && who == name))
+}
+
+/// The ALERTS cell of a fleet row: the `!N` token.
+fn row_alerts(row: &str) -> Option<&str> {
+    row.split_whitespace()
+        .find(|t| t.len() > 1 && t.starts_with('!') && t[1..].parse::<u32>().is_ok())
+}
+
+/// The activity points of a fleet row's SCORE cell (`42+30` -> 30; `42` -> 0).
+fn row_activity_points(row: &str) -> Option<u32> {
+    row.split_whitespace().find_map(|t| {
+        let (config, activity) = t.split_once('+')?;
+        config.parse::<u32>().ok()?;
+        activity.parse::<u32>().ok()
+    })
+}
+
+/// The text attributes a cell is drawn with, as far as this test tells them apart.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct CellStyle {
+    /// The foreground color parameters (`38;5;9`, `31`...), `None` for the default.
+    fg: Option<String>,
+    bold: bool,
+}
+
+impl CellStyle {
+    /// Apply one SGR sequence's parameters (`1;38;5;9`).
+    fn apply(&mut self, params: &str) {
+        let p: Vec<&str> = params.split([';', ':']).collect();
+        let mut i = 0;
+        while i < p.len() {
+            match p[i] {
+                "" | "0" => *self = CellStyle::default(),
+                "1" => self.bold = true,
+                "22" => self.bold = false,
+                "39" => self.fg = None,
+                "38" => {
+                    // 38;5;N or 38;2;R;G;B
+                    let n = if p.get(i + 1) == Some(&"2") { 5 } else { 3 };
+                    let end = (i + n).min(p.len());
+                    self.fg = Some(p[i..end].join(";"));
+                    i = end;
+                    continue;
+                }
+                "48" => {
+                    i += if p.get(i + 1) == Some(&"2") { 5 } else { 3 };
+                    continue;
+                }
+                c if c
+                    .parse::<u8>()
+                    .is_ok_and(|n| (30..=37).contains(&n) || (90..=97).contains(&n)) =>
+                {
+                    self.fg = Some(c.to_string());
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+}
+
+/// One line of `capture-pane -e` output: its visible text and each character's style.
+fn styled_line(raw: &str) -> (Vec<char>, Vec<CellStyle>) {
+    let mut text = Vec::new();
+    let mut styles = Vec::new();
+    let mut style = CellStyle::default();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                let mut params = String::new();
+                // Parameters, then one final byte in @..~.
+                for p in chars.by_ref() {
+                    if ('@'..='~').contains(&p) {
+                        if p == 'm' {
+                            style.apply(&params);
+                        }
+                        break;
+                    }
+                    params.push(p);
+                }
+            } else {
+                // Another escape (charset and the like): skip its one following character.
+                chars.next();
+            }
+            continue;
+        }
+        text.push(c);
+        styles.push(style.clone());
+    }
+    (text, styles)
+}
+
+/// The style of the first character of `needle` on the first line of a `capture-pane -e`
+/// screen whose visible text satisfies `line_pred` and contains `needle`.
+fn style_of(raw_screen: &str, line_pred: impl Fn(&str) -> bool, needle: &str) -> Option<CellStyle> {
+    let needle: Vec<char> = needle.chars().collect();
+    raw_screen.lines().find_map(|raw| {
+        let (text, styles) = styled_line(raw);
+        let visible: String = text.iter().collect();
+        if !line_pred(&visible) {
+            return None;
+        }
+        let at = text
+            .windows(needle.len())
+            .position(|w| w == needle.as_slice())?;
+        Some(styles[at].clone())
+    })
+}
+
+impl Console {
+    /// The visible screen with its SGR escape sequences (`capture-pane -e`).
+    fn capture_styled(&self) -> String {
+        self.tmux_ok(&["capture-pane", "-p", "-e", "-t", &self.target])
+    }
+}
+
+/// `docker exec` something into a container: the command's time, and its output when the
+/// exec itself could not be started (the command inside may fail: that is still activity).
+fn exec_in(args: &[&str]) -> Duration {
+    let mut all = vec!["exec"];
+    all.extend_from_slice(args);
+    let t0 = Instant::now();
+    let out = common::docker_output(&all);
+    let took = t0.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("Error response from daemon")
+            && !stderr.contains("executable file not found"),
+        "docker {} could not run: {}",
+        all.join(" "),
+        stderr.trim()
+    );
+    took
+}
+
+/// The live activity feed against the real daemon, on a `width` x `height` terminal: two
+/// `docker exec`s into a labelled busybox (a shell command, LOW; `nsenter -t 1`, CRIT) show
+/// in the fleet row (`!2`, activity points on the score) and in the feed, newest first,
+/// with their severity labels, colors and the container name; `v` hides the LOW alert and
+/// keeps the CRIT one; `/` and `c` filter by the container; `enter` opens the container's
+/// drilldown on its Activity tab with both alerts.
+fn activity_feed_end_to_end(width: u16, height: u16) {
+    if !tmux_available() {
+        return;
+    }
+    let Some(td) = TestDaemon::get() else { return };
+    let t_test = Instant::now();
+    let size = format!("{width}x{height}");
+    let name = td.unique_name("fd");
+    assert!(
+        name.chars().count() <= FEED_NAME_WIDTH,
+        "{name} is longer than the feed shows whole"
+    );
+    td.container_named(Spec::running("fd", &[]), &name);
+    let console = Console::start_with(width, height, actions_config);
+    console.wait_live();
+    // Only our container in the fleet (the daemon may hold hundreds of others), selected.
+    console.show_only(&name);
+
+    // A shell command (LOW), then, once it shows, an escape tool aimed at PID 1 (CRIT).
+    let took = exec_in(&[&name, "sh", "-c", "id"]);
+    let (_, seen) = console.wait_for(&format!("!1 on the row of {name}"), ALERT, |s| {
+        fleet_row(s, &name).and_then(row_alerts) == Some("!1")
+    });
+    measured(&format!("{size}: docker exec sh -c id took"), took);
+    measured(
+        &format!("{size}: exec returned -> !1 on the fleet row"),
+        seen,
+    );
+    let took = exec_in(&["-u", "0", &name, "nsenter", "-t", "1", "-m", "true"]);
+    let (screen, seen) = console.wait_for(
+        &format!("!2 and activity points on the row of {name}"),
+        ALERT,
+        |s| {
+            fleet_row(s, &name).is_some_and(|r| {
+                row_alerts(r) == Some("!2") && row_activity_points(r).is_some_and(|p| p > 0)
+            })
+        },
+    );
+    measured(&format!("{size}: docker exec nsenter took"), took);
+    measured(
+        &format!("{size}: exec returned -> !2 on the fleet row"),
+        seen,
+    );
+    let row = fleet_row(&screen, &name).unwrap_or_default().to_string();
+
+    // `a`: the feed, focused. Other tests' alerts may be in it too: `/` narrows it to ours.
+    // Tall screens give the feed a pane of its own below the findings; short ones show it
+    // in the findings' place once `a` focuses it (the body is the screen less the two
+    // header lines and the footer).
+    let own_pane = height.saturating_sub(3) >= seawall::ui::FEED_PANE_MIN_BODY;
+    let findings_shown = |s: &str| s.lines().any(|l| l.starts_with("┌ findings"));
+    assert_eq!(
+        feed_title(&screen).is_some(),
+        own_pane,
+        "at {size} the feed pane is shown before `a` only on a tall screen:\n{screen}"
+    );
+    assert!(!feed_focused(&screen), "{screen}");
+    console.send_keys(&["a"]);
+    let (screen, _) = console.wait_for("the activity feed focused", KEY, feed_focused);
+    assert_eq!(
+        findings_shown(&screen),
+        own_pane,
+        "at {size} the feed takes the findings' place only on a short screen:\n{screen}"
+    );
+    console.send_keys(&["/"]);
+    console.type_text(&name);
+    console.send_keys(&["Enter"]);
+    let filtered = format!("filter: {name}");
+    let both = |s: &str| {
+        let lines = feed_lines(s);
+        feed_title(s).is_some_and(|t| t.contains(&filtered))
+            && footer(s).contains("v severity")
+            && lines.len() == 2
+            && feed_position(&lines, "CRIT", &name).is_some()
+            && feed_position(&lines, "LOW", &name).is_some()
+    };
+    let (screen, _) = console.wait_for("both alerts under the feed's text filter", KEY, both);
+    let lines = feed_lines(&screen);
+    assert_eq!(
+        feed_position(&lines, "CRIT", &name),
+        Some(0),
+        "newest first: the nsenter alert (CRIT) on top\n{screen}"
+    );
+    assert_eq!(feed_position(&lines, "LOW", &name), Some(1), "{screen}");
+    let (_, _, crit_rest) = feed_entry(&lines[0]).unwrap_or_default();
+    let (_, _, low_rest) = feed_entry(&lines[1]).unwrap_or_default();
+    assert!(
+        crit_rest.starts_with("Container escape tool run by exec") && crit_rest.contains("nsenter"),
+        "the CRIT line names the rule and the command: {}",
+        lines[0]
+    );
+    assert!(
+        low_rest.starts_with("Shell command run in container"),
+        "the LOW line names the rule: {}",
+        lines[1]
+    );
+    let title = feed_title(&screen).unwrap_or_default();
+    assert!(title.contains(" 2/"), "the title counts 2 shown: {title}");
+
+    // Colored by severity: the CRIT label is drawn unlike the LOW one, and not plain.
+    let raw = console.capture_styled();
+    let on = |sev: &'static str| {
+        let name = name.clone();
+        move |l: &str| {
+            let l = l.trim_matches(['┃', '│']).trim_start_matches('▸');
+            feed_entry(l.trim()).is_some_and(|(s, who, _)| s == sev && who == name)
+        }
+    };
+    // On its own line, the first `CRIT` / `LOW ` is the label (the time and name come
+    // before it and hold neither).
+    let crit_style = style_of(&raw, on("CRIT"), "CRIT");
+    let low_style = style_of(&raw, on("LOW"), "LOW ");
+    eprintln!("[console_e2e] {size}: CRIT label {crit_style:?}, LOW label {low_style:?}");
+    let (Some(crit_style), Some(low_style)) = (crit_style, low_style) else {
+        panic!("the feed lines are not in the styled capture:\n{raw}");
+    };
+    assert!(
+        crit_style.fg.is_some() && low_style.fg.is_some(),
+        "severity labels are colored: CRIT {crit_style:?}, LOW {low_style:?}"
+    );
+    assert_ne!(
+        crit_style, low_style,
+        "the CRIT label is styled differently from the LOW one"
+    );
+
+    // `v` cycles the minimum severity: LOW keeps both, MED / HIGH / CRIT hide the LOW alert
+    // and keep the CRIT one, and the next press shows everything again.
+    for (min, low_shown) in [
+        (Some("LOW"), true),
+        (Some("MED"), false),
+        (Some("HIGH"), false),
+        (Some("CRIT"), false),
+        (None, true),
+    ] {
+        console.send_keys(&["v"]);
+        let what = format!("the feed at minimum severity {min:?}");
+        let (screen, _) = console.wait_for(&what, KEY, |s| {
+            let lines = feed_lines(s);
+            let title = feed_title(s).unwrap_or_default();
+            let title_ok = match min {
+                Some(m) => title.contains(&format!("≥{m}")),
+                None => !title.contains('≥'),
+            };
+            title_ok
+                && title.contains(&filtered)
+                && feed_position(&lines, "CRIT", &name) == Some(0)
+                && feed_position(&lines, "LOW", &name).is_some() == low_shown
+        });
+        assert_eq!(
+            feed_lines(&screen).len(),
+            if low_shown { 2 } else { 1 },
+            "{what}:\n{screen}"
+        );
+    }
+    // Back to MED and worse for the rest.
+    console.send_keys(&["v", "v"]);
+    console.wait_for("minimum severity MED again", KEY, |s| {
+        feed_title(s).is_some_and(|t| t.contains("≥MED"))
+            && feed_position(&feed_lines(s), "LOW", &name).is_none()
+    });
+
+    // `esc` drops the text filter (the severity stays); `c` keeps the selected container's
+    // alerts only.
+    console.send_keys(&["Escape"]);
+    console.wait_for("the text filter gone, severity kept", KEY, |s| {
+        feed_title(s).is_some_and(|t| !t.contains("filter:") && t.contains("≥MED"))
+            && feed_focused(s)
+    });
+    console.send_keys(&["c"]);
+    let only = format!("only {name}");
+    let (screen, _) = console.wait_for("the feed of our container only", KEY, |s| {
+        let lines = feed_lines(s);
+        feed_title(s).is_some_and(|t| t.contains(&only) && t.contains("≥MED"))
+            && lines.len() == 1
+            && feed_position(&lines, "CRIT", &name) == Some(0)
+    });
+    let pane = screen
+        .lines()
+        .skip_while(|l| !is_feed_title(l))
+        .find(|l| l.contains('▸'))
+        .unwrap_or_default();
+    assert!(
+        pane.contains("CRIT") && pane.contains(&name),
+        "the CRIT alert is selected:\n{screen}"
+    );
+
+    // `enter` on it: the container's drilldown, on the Activity tab, with both alerts
+    // (the tab lists every alert about the container, whatever the feed's filter).
+    console.send_keys(&["Enter"]);
+    let head = format!(" {name} │");
+    let (screen, _) = console.wait_for("the drilldown on the Activity tab", KEY, |s| {
+        s.lines().any(|l| l.starts_with(&head))
+            && s.lines().any(|l| l.starts_with("┏ Activity 2"))
+            && s.contains("[CRITICAL]")
+            && s.contains("[LOW]")
+    });
+    let text: String = screen
+        .lines()
+        .map(|l| l.trim_matches(['┃', '│', ' ']))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let crit_at = text.find("[CRITICAL]").unwrap_or(usize::MAX);
+    let low_at = text.find("[LOW]").unwrap_or(0);
+    assert!(
+        crit_at < low_at,
+        "the Activity tab lists the newest alert first:\n{screen}"
+    );
+    for want in [
+        "SW-ACT-EXEC-005",
+        "SW-ACT-EXEC-002",
+        "T1611 Escape to Host",
+        "nsenter -t 1 -m true",
+    ] {
+        assert!(
+            text.contains(want),
+            "the Activity tab shows {want}:\n{screen}"
+        );
+    }
+    let header = screen
+        .lines()
+        .find(|l| l.starts_with(&head))
+        .unwrap_or_default();
+    let points = row_activity_points(&row).unwrap_or(0);
+    assert!(
+        header.contains(&format!("+{points} activity")),
+        "the drilldown's score shows the same activity points as the fleet row ({row}): \
+         {header}"
+    );
+
+    console.send_keys(&["q"]);
+    assert_restored(&console, &format!("q after the feed test at {size}"));
+    measured(
+        &format!("activity feed e2e at {size} total"),
+        t_test.elapsed(),
+    );
+}
+
+#[test]
+fn activity_feed_filters_and_opens_alerts_80x24() {
+    activity_feed_end_to_end(80, 24);
+}
+
+#[test]
+fn activity_feed_filters_and_opens_alerts_120x40() {
+    activity_feed_end_to_end(120, 40);
 }
