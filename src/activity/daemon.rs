@@ -92,8 +92,10 @@ pub fn reload_alert(ev: &DockerEvent, time: DateTime<Utc>) -> Option<Alert> {
         risky.push(format!("default runtime {v}"));
     }
     if let Some(v) = ev.attr("runtimes") {
+        // Engine 20.10 lists `name:path` pairs (`runc:runc io.containerd.runc.v2:runc`).
         let extra: Vec<&str> = list(v)
             .into_iter()
+            .map(|r| r.split_once(':').map_or(r, |(name, _)| name))
             .filter(|r| !STANDARD_RUNTIMES.contains(r))
             .collect();
         if !extra.is_empty() {
@@ -192,6 +194,30 @@ mod tests {
                 ],
                 L,
                 "h1 reloaded its configuration",
+            ),
+            (
+                // What engine 20.10 sends for a plain reload.
+                &[
+                    ("name", "h1"),
+                    ("insecure-registries", "[]"),
+                    (
+                        "runtimes",
+                        "io.containerd.runtime.v1.linux:runc io.containerd.runc.v2:runc runc:runc",
+                    ),
+                    ("default-runtime", "runc"),
+                    ("debug", "false"),
+                ],
+                L,
+                "h1 reloaded its configuration",
+            ),
+            (
+                &[
+                    ("name", "h1"),
+                    ("insecure-registries", r#"["10.9.0.7:5000"]"#),
+                    ("runtimes", "runc:runc sneaky:/opt/sneaky"),
+                ],
+                H,
+                "h1 reloaded with insecure registries 10.9.0.7:5000; runtimes sneaky",
             ),
             (
                 &[

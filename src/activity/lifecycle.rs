@@ -263,11 +263,18 @@ impl Lifecycle {
             }
             "rename" => {
                 let old = ev.attr("oldName").unwrap_or("?").trim_start_matches('/');
-                out.push(RENAME.alert(
-                    time,
-                    Some(cref.clone()),
-                    format!("renamed from {old} to {}", cref.name),
-                ));
+                // The facts still carry the old name until the re-inspect: the event's
+                // `name` attribute is the new one.
+                let mut cref = cref.clone();
+                if let Some(new) = ev
+                    .attr("name")
+                    .map(|n| n.trim_start_matches('/'))
+                    .filter(|n| !n.is_empty())
+                {
+                    cref.name = new.to_string();
+                }
+                let detail = format!("renamed from {old} to {}", cref.name);
+                out.push(RENAME.alert(time, Some(cref), detail));
             }
             "update" => out.push(UPDATE.alert(
                 time,
@@ -464,5 +471,22 @@ mod tests {
             DateTime::UNIX_EPOCH,
         );
         assert_eq!(a[0].detail, "renamed from old to web");
+        // Facts read before the rename still say `web`: the event's name wins.
+        let a = l.on_event(
+            &event(
+                EventKind::Container,
+                "rename",
+                "c1",
+                &[("oldName", "/web"), ("name", "api")],
+            ),
+            None,
+            cref(),
+            DateTime::UNIX_EPOCH,
+        );
+        assert_eq!(a[0].detail, "renamed from web to api");
+        assert_eq!(
+            a[0].container.as_ref().map(|c| c.name.as_str()),
+            Some("api")
+        );
     }
 }
