@@ -685,3 +685,86 @@ fn pause_on_isolate_is_undone_by_unisolate_after_a_restart_of_seawall() {
     assert_eq!(inspect(&c.name)["State"]["Paused"], false);
     assert_eq!(networks(&c.name).keys().collect::<Vec<_>>(), vec![&net]);
 }
+
+/// The console's path: the runner gets a target picked from the fleet, and the container is
+/// removed before the action runs. Every action then fails with a message naming the
+/// container, nothing is recorded as isolated, and the audit log has one `error` line each.
+#[test]
+fn actions_on_a_container_that_vanished_fail_clearly_and_stay_consistent() {
+    use seawall::actions::{ActionKind, ActionRequest, ActionRunner, ActionSettings, Target};
+    let Some(d) = TestDaemon::get() else { return };
+    let c = d.container(Spec::running("vanish", &[]));
+    docker(&["rm", "-f", &c.name]);
+
+    let state = State::new();
+    let dir = state.dir();
+    let settings = ActionSettings {
+        evidence_dir: dir.join("evidence"),
+        export_dir: dir.join("reports"),
+        audit_log: dir.join("audit.log"),
+        state_file: dir.join("isolations.json"),
+        stop_timeout: Duration::from_secs(2),
+        ..ActionSettings::default()
+    };
+    let endpoint = seawall::docker::resolve(&seawall::docker::EndpointInputs::from_env(None, None))
+        .expect("the local endpoint resolves");
+    let url = endpoint.url.clone();
+    let runner = ActionRunner::new(vec![endpoint], settings);
+    let target = Target {
+        host: 0,
+        endpoint: url,
+        container_id: Some(c.id.clone()),
+        name: c.name.clone(),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let kinds = [
+        ActionKind::Isolate,
+        ActionKind::Unisolate,
+        ActionKind::Stop,
+        ActionKind::Export,
+    ];
+    for kind in kinds {
+        let outcome = rt.block_on(runner.run(ActionRequest::new(kind, target.clone())));
+        let message = outcome
+            .result
+            .expect_err("an action on a removed container fails");
+        assert!(
+            message.contains(&c.name) || message.contains(&c.id[..12]),
+            "{kind:?}: the message names the container: {message}"
+        );
+        assert!(
+            !message.contains('\n'),
+            "{kind:?}: one line for the status bar: {message}"
+        );
+    }
+    // Nothing is left recorded as isolated (an empty record list or no file at all).
+    if let Some(text) = state.state_file() {
+        assert!(!text.contains(&c.id), "no isolation record: {text}");
+    }
+    assert!(
+        !dir.join("evidence").exists()
+            || std::fs::read_dir(dir.join("evidence"))
+                .unwrap()
+                .next()
+                .is_none(),
+        "no evidence bundle for a container that is gone"
+    );
+    let audit = state.audit();
+    assert_eq!(
+        audit.len(),
+        kinds.len(),
+        "one audit line per attempt: {audit:?}"
+    );
+    for (line, kind) in audit.iter().zip(kinds) {
+        assert_eq!(line["action"], kind.as_str(), "{line}");
+        assert_ne!(line["outcome"], "ok", "{line}");
+        assert_eq!(line["container_id"], c.id.as_str(), "{line}");
+        assert!(
+            line["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "the error is recorded: {line}"
+        );
+    }
+}
