@@ -59,6 +59,9 @@ pub struct Config {
     pub processes: Duration,
     /// Drift and process reads in flight per daemon (`[watch] poll_concurrency`).
     pub poll_concurrency: usize,
+    /// Most drift and process reads per minute per daemon, both kinds together
+    /// (`[watch] poll_per_minute`): keeps polling cheap for the daemon on large hosts.
+    pub poll_per_minute: u32,
     /// seawall's own log file (`[log] file`); `None` when there is no state directory or the
     /// user wrote `file = ""`.
     pub log_file: Option<PathBuf>,
@@ -85,6 +88,7 @@ impl Default for Config {
             drift: Duration::from_secs(crate::watch::task::DEFAULT_POLL_SECS),
             processes: Duration::from_secs(crate::watch::task::DEFAULT_POLL_SECS),
             poll_concurrency: crate::watch::task::DEFAULT_POLL_CONCURRENCY,
+            poll_per_minute: crate::watch::task::DEFAULT_POLL_PER_MINUTE,
             log_file: default_log_file(),
             log_level: LevelFilter::Info,
             keymap: KeyMap::default(),
@@ -635,6 +639,12 @@ fn resolve_with(
                 Err(m) => bad("watch.poll_concurrency", m),
             }
         }
+        if let Some(n) = watch.poll_per_minute {
+            match in_range(n, 1, 60_000, " reads per minute") {
+                Ok(n) => cfg.poll_per_minute = n,
+                Err(m) => bad("watch.poll_per_minute", m),
+            }
+        }
     }
     if let Some(log) = raw.log {
         if let Some(file) = log.file {
@@ -931,6 +941,7 @@ tab_1 = 1
             ("[watch]\ndrift_secs = 3601\n", "watch.drift_secs"),
             ("[watch]\nprocesses_secs = 3601\n", "watch.processes_secs"),
             ("[watch]\npoll_concurrency = 0\n", "watch.poll_concurrency"),
+            ("[watch]\npoll_per_minute = 0\n", "watch.poll_per_minute"),
         ] {
             let e = one_error(text);
             assert!(e.contains(key) && e.contains("between"), "{text}: {e}");
@@ -938,11 +949,12 @@ tab_1 = 1
         load_text("[watch]\nresync_secs = 3600\n").unwrap();
         load_text("[watch]\nresync_secs = 1\n").unwrap();
         let polls =
-            load_text("[watch]\ndrift_secs = 0\nprocesses_secs = 2\npoll_concurrency = 16\n")
+            load_text("[watch]\ndrift_secs = 0\nprocesses_secs = 2\npoll_concurrency = 16\npoll_per_minute = 600\n")
                 .unwrap();
         assert_eq!(polls.drift, Duration::ZERO, "0 turns drift polling off");
         assert_eq!(polls.processes, Duration::from_secs(2));
         assert_eq!(polls.poll_concurrency, 16);
+        assert_eq!(polls.poll_per_minute, 600);
         assert_eq!(Config::default().drift, Duration::from_secs(10));
 
         let e = one_error("[log]\nlevel = \"loud\"\n");

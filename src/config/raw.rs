@@ -53,6 +53,7 @@ pub struct RawWatch {
     pub drift_secs: Option<u64>,
     pub processes_secs: Option<u64>,
     pub poll_concurrency: Option<usize>,
+    pub poll_per_minute: Option<u32>,
 }
 
 /// `[log]`: seawall's own log file.

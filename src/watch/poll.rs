@@ -52,12 +52,23 @@ pub enum PollResult {
 }
 
 /// Spacing between the starts of two reads so that `n` reads spread over half of
-/// `interval`, capped so a small fleet is read at once and a large one stays gentle.
-pub fn spacing(n: usize, interval: Duration) -> Duration {
+/// `interval`, capped so a small fleet is read at once and a large one stays gentle, and
+/// never closer than `floor` (the poll budget): on a large host a round then takes longer
+/// than its interval, and the next one starts when it is done.
+pub fn spacing(n: usize, interval: Duration, floor: Duration) -> Duration {
     if n <= 1 {
         return Duration::ZERO;
     }
-    (interval / 2 / n as u32).min(Duration::from_millis(100))
+    (interval / 2 / n as u32)
+        .min(Duration::from_millis(100))
+        .max(floor)
+}
+
+/// The least gap between two reads of one kind when `per_minute` reads are shared by
+/// `kinds` kinds of poll.
+pub fn min_gap(per_minute: u32, kinds: u32) -> Duration {
+    let per_kind = per_minute.max(1) as f64 / kinds.max(1) as f64;
+    Duration::from_secs_f64(60.0 / per_kind)
 }
 
 /// A container that stopped or vanished between the list and the read: not an error.
@@ -88,6 +99,46 @@ impl Drop for PollRound {
     }
 }
 
+/// Delays after an exec or a `docker cp` into a container at which its changes and
+/// processes are read, whatever the budget: what a shell or a copied binary does shows up
+/// in seconds rather than at the next round.
+pub const FOLLOW_UP_DELAYS: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(5)];
+
+/// Read one container's changes and processes (each kind only when its polling is on)
+/// after each of [`FOLLOW_UP_DELAYS`]. Errors are dropped: the regular rounds report them.
+pub fn spawn_follow_up(
+    docker: Docker,
+    id: String,
+    changes: bool,
+    processes: bool,
+    tx: mpsc::Sender<PollResult>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let start = tokio::time::Instant::now();
+        for delay in FOLLOW_UP_DELAYS {
+            tokio::time::sleep_until(start + delay).await;
+            if changes && let Ok(c) = docker.container_changes(&id).await {
+                let answer = PollResult::Changes {
+                    changes: conv::changes(c.as_deref()),
+                    id: id.clone(),
+                };
+                if tx.send(answer).await.is_err() {
+                    return;
+                }
+            }
+            if processes && let Ok(t) = docker.top_processes(&id, None).await {
+                let answer = PollResult::Processes {
+                    processes: conv::processes(&t),
+                    id: id.clone(),
+                };
+                if tx.send(answer).await.is_err() {
+                    return;
+                }
+            }
+        }
+    })
+}
+
 /// Start one round over `ids`.
 pub fn spawn_round(
     docker: Docker,
@@ -95,11 +146,12 @@ pub fn spawn_round(
     ids: Vec<String>,
     concurrency: usize,
     interval: Duration,
+    floor: Duration,
     tx: mpsc::Sender<PollResult>,
 ) -> PollRound {
     let handle = tokio::spawn(async move {
         let total = ids.len();
-        let gap = spacing(total, interval);
+        let gap = spacing(total, interval, floor);
         let start = tokio::time::Instant::now();
         let docker = &docker;
         let mut results =
@@ -169,18 +221,37 @@ mod tests {
     #[test]
     fn a_round_spreads_over_half_the_interval_at_most_100ms_apart() {
         let ten = Duration::from_secs(10);
-        assert_eq!(spacing(0, ten), Duration::ZERO);
-        assert_eq!(spacing(1, ten), Duration::ZERO);
-        assert_eq!(spacing(500, ten), Duration::from_millis(10));
-        assert_eq!(spacing(4, ten), Duration::from_millis(100));
+        let none = Duration::ZERO;
+        assert_eq!(spacing(0, ten, none), Duration::ZERO);
+        assert_eq!(spacing(1, ten, none), Duration::ZERO);
+        assert_eq!(spacing(500, ten, none), Duration::from_millis(10));
+        assert_eq!(spacing(4, ten, none), Duration::from_millis(100));
         assert_eq!(
-            spacing(4, Duration::from_secs(1)),
+            spacing(4, Duration::from_secs(1), none),
             Duration::from_millis(100)
         );
         assert_eq!(
-            spacing(100, Duration::from_secs(1)),
+            spacing(100, Duration::from_secs(1), none),
             Duration::from_millis(5)
         );
+    }
+
+    #[test]
+    fn the_budget_stretches_rounds_on_large_hosts() {
+        // 90 reads a minute shared by drift and processes: one read of each kind every
+        // 1.33 s, so 500 containers take ~11 minutes per round...
+        let floor = min_gap(90, 2);
+        assert_eq!(floor.as_millis(), 1333);
+        let gap = spacing(500, Duration::from_secs(10), floor);
+        assert_eq!(gap, floor);
+        assert!((gap * 500).as_secs() >= 660);
+        // ...while a handful of containers is still read every interval.
+        let gap = spacing(5, Duration::from_secs(10), floor);
+        assert_eq!(gap, floor);
+        assert!(gap * 5 < Duration::from_secs(10));
+        // One kind on: it gets the whole budget.
+        assert_eq!(min_gap(90, 1).as_millis(), 666);
+        assert_eq!(min_gap(600, 2), Duration::from_millis(200));
     }
 
     #[test]
