@@ -4,6 +4,7 @@
 
 pub mod dedup;
 pub mod event;
+pub mod inflight;
 pub mod notice;
 pub mod pipeline;
 pub mod poll;

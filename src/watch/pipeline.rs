@@ -277,6 +277,22 @@ impl Pipeline {
         alerts
     }
 
+    /// A container inspected while it was being removed (its `destroy` came first): the
+    /// launch rules still see it, so a container created and removed in a moment is still
+    /// reported, but its facts are not kept and its rule state is forgotten again.
+    pub fn on_inspected_removed(&mut self, cause: &str, facts: &ContainerFacts) -> Vec<Alert> {
+        let fleet = Fleet::new(
+            self.facts
+                .values()
+                .filter(|f| f.id != facts.id)
+                .chain(std::iter::once(facts)),
+        );
+        let findings = risk::evaluate_container(facts, &self.host, &fleet);
+        let alerts = self.engine.on_inspected(cause, facts, &findings);
+        self.remove(&facts.id);
+        alerts
+    }
+
     /// A volume created as a bind of `device`.
     pub fn on_bind_volume(&mut self, name: &str, device: &str) -> Vec<Alert> {
         self.engine.on_bind_volume(name, device)
@@ -482,5 +498,27 @@ mod tests {
         assert_eq!(x.command, ["sh", "-c", "id"]);
         assert_eq!((x.id.as_str(), x.container_id.as_str()), ("x1", "abc"));
         assert!(exec_from_event("x", "c", None).command.is_empty());
+    }
+
+    #[test]
+    fn a_container_removed_while_inspected_still_raises_its_launch_but_is_not_kept() {
+        let mut p = Pipeline::new();
+        p.set_host(crate::risk::rules::testkit::default_host());
+        let c = crate::risk::rules::testkit::container(r#"{"HostConfig": {"Privileged": true}}"#);
+        let id = c.id.clone();
+        let create = ev(EventKind::Container, "create", &id, &[]);
+        let destroy = ev(EventKind::Container, "destroy", &id, &[]);
+        p.on_event(&create);
+        p.on_event(&destroy);
+        let alerts = p.on_inspected_removed("create", &c);
+        assert_eq!(
+            alerts.iter().map(|a| a.rule.as_str()).collect::<Vec<_>>(),
+            ["SW-ACT-LAUNCH-001"]
+        );
+        // No row, no poll, no baseline left behind.
+        assert!(p.container(&id).is_none());
+        assert!(p.running_ids().is_empty());
+        // A non-launch cause raises nothing.
+        assert!(p.on_inspected_removed("die", &c).is_empty());
     }
 }

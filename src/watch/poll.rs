@@ -106,14 +106,14 @@ pub const FOLLOW_UP_DELAYS: [Duration; 2] = [Duration::from_secs(1), Duration::f
 
 /// Read one container's changes and processes (each kind only when its polling is on)
 /// after each of [`FOLLOW_UP_DELAYS`]. Errors are dropped: the regular rounds report them.
-pub fn spawn_follow_up(
+pub async fn follow_up(
     docker: Docker,
     id: String,
     changes: bool,
     processes: bool,
     tx: mpsc::Sender<PollResult>,
-) -> JoinHandle<()> {
-    tokio::spawn(async move {
+) {
+    {
         let start = tokio::time::Instant::now();
         for delay in FOLLOW_UP_DELAYS {
             tokio::time::sleep_until(start + delay).await;
@@ -136,7 +136,7 @@ pub fn spawn_follow_up(
                 }
             }
         }
-    })
+    }
 }
 
 /// Start one round over `ids`.

@@ -5,20 +5,22 @@
 
 use super::dedup::since_param;
 use super::event::{DataEvent, HostId, LinkStatus, WatchRequest};
+use super::inflight::{InFlight, Job};
 use super::notice;
 use super::pipeline::{EventEffect, EventWork, Pipeline, exec_from_event};
 use super::poll::{self, PollKind, PollResult, PollRound};
 use crate::activity::Alert;
 use crate::docker::{Endpoint, Transport, connect};
-use crate::inventory::{self, Selection};
-use crate::model::convert;
+use crate::inventory::{self, InventoryError, Selection};
+use crate::model::{ContainerFacts, convert};
 use bollard::Docker;
 use bollard::errors::Error as BollardError;
 use bollard::query_parameters::{EventsOptions, ListContainersOptions};
-use futures_util::stream::{self, StreamExt};
-use std::collections::{HashMap, HashSet};
+use futures_util::stream::StreamExt;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 
 /// Settings of a watch task.
 #[derive(Debug, Clone)]
@@ -35,12 +37,17 @@ pub struct WatchSettings {
     pub processes: Duration,
     /// Poll requests in flight at once per daemon.
     pub poll_concurrency: usize,
+    /// Most poll requests per minute per daemon, drift and processes together.
+    pub poll_per_minute: u32,
 }
 
 /// Default drift and process poll interval.
 pub const DEFAULT_POLL_SECS: u64 = 10;
 /// Default poll requests in flight per daemon.
 pub const DEFAULT_POLL_CONCURRENCY: usize = 4;
+/// Default poll budget: 1.5 reads a second keeps the daemon under 5 % of a core at 500
+/// running containers (measured by `scripts/bench-activity.sh`).
+pub const DEFAULT_POLL_PER_MINUTE: u32 = 90;
 
 impl Default for WatchSettings {
     fn default() -> Self {
@@ -52,6 +59,7 @@ impl Default for WatchSettings {
             drift: Duration::from_secs(DEFAULT_POLL_SECS),
             processes: Duration::from_secs(DEFAULT_POLL_SECS),
             poll_concurrency: DEFAULT_POLL_CONCURRENCY,
+            poll_per_minute: DEFAULT_POLL_PER_MINUTE,
         }
     }
 }
@@ -66,6 +74,7 @@ impl WatchSettings {
             drift: config.drift,
             processes: config.processes,
             poll_concurrency: config.poll_concurrency,
+            poll_per_minute: config.poll_per_minute,
             ..WatchSettings::default()
         }
     }
@@ -133,6 +142,7 @@ async fn run(
                     tx: &tx,
                     pipeline: &mut pipeline,
                     live: false,
+                    work: Work::new(settings.concurrency),
                 };
                 let end = session.run(&mut requests, &mut backoff).await;
                 let was_live = session.live;
@@ -185,6 +195,78 @@ struct Session<'a> {
     pipeline: &'a mut Pipeline,
     /// The inventory was read and the stream followed (a break is then worth a notice).
     live: bool,
+    /// Requests started by events, answered beside the event stream.
+    work: Work,
+}
+
+/// A request the session started and reads the answer of in its loop.
+enum Answer {
+    Container {
+        job: Job,
+        result: Box<Result<Option<ContainerFacts>, InventoryError>>,
+    },
+    Exec {
+        exec_id: String,
+        container: String,
+        payload: Option<String>,
+        received: Instant,
+        result: Box<Result<bollard::models::ExecInspectResponse, BollardError>>,
+    },
+    Volume {
+        name: String,
+        received: Instant,
+        result: Box<Result<bollard::models::Volume, BollardError>>,
+    },
+}
+
+/// An exec or volume read waiting for a slot.
+enum SideJob {
+    Exec {
+        exec_id: String,
+        container: String,
+        payload: Option<String>,
+        received: Instant,
+    },
+    Volume {
+        name: String,
+        received: Instant,
+    },
+}
+
+/// The requests in flight of one session: container inspects start as soon as their event
+/// is read (at most one per container, see [`InFlight`]); exec and volume reads beside them
+/// with their own slots, so an exec alert never waits behind container inspects. Dropped
+/// with the session, which aborts them.
+struct Work {
+    inspects: InFlight,
+    tasks: JoinSet<Answer>,
+    /// Which container each inspect task reads (to free its slot if the task panics).
+    inspect_tasks: HashMap<tokio::task::Id, String>,
+    side_limit: usize,
+    side_running: usize,
+    side_queue: VecDeque<SideJob>,
+    /// Containers an exec or a `docker cp` just touched: their changes and processes are
+    /// read soon after, whatever the poll budget.
+    follow_up_wanted: Vec<String>,
+    /// Follow-up reads running (each task returns its container id).
+    follow_ups: JoinSet<String>,
+    follow_up_ids: HashSet<String>,
+}
+
+impl Work {
+    fn new(concurrency: usize) -> Self {
+        Work {
+            inspects: InFlight::new(concurrency),
+            tasks: JoinSet::new(),
+            inspect_tasks: HashMap::new(),
+            side_limit: concurrency.max(1),
+            side_running: 0,
+            side_queue: VecDeque::new(),
+            follow_up_wanted: Vec::new(),
+            follow_ups: JoinSet::new(),
+            follow_up_ids: HashSet::new(),
+        }
+    }
 }
 
 /// `Err` carries why the session ended (the task reconnects); `Ok` means the console is gone.
@@ -276,6 +358,15 @@ impl Session<'_> {
                         return Err("the event stream ended (daemon restarted?)".into());
                     };
                     self.handle_batch(batch).await?;
+                    self.start_follow_ups(&poll_tx);
+                }
+                Some(done) = self.work.follow_ups.join_next(), if !self.work.follow_ups.is_empty() => {
+                    if let Ok(id) = done {
+                        self.work.follow_up_ids.remove(&id);
+                    }
+                }
+                Some(done) = self.work.tasks.join_next_with_id(), if !self.work.tasks.is_empty() => {
+                    self.handle_answer(done).await?;
                 }
                 Some(result) = poll_rx.recv() => self.handle_poll(result).await?,
                 _ = tick(&mut drift_timer) => {
@@ -291,7 +382,7 @@ impl Session<'_> {
                         self.full_inventory().await?;
                     }
                     Some(WatchRequest::Inspect { id }) => {
-                        self.inspect_many(vec![(id, "action".to_string())], None).await?;
+                        self.request_inspect(&id, "action", None);
                     }
                     Some(WatchRequest::RawInspect { id }) => {
                         let document = inventory::raw_inspect(&self.docker, &self.endpoint.url, &id)
@@ -305,6 +396,39 @@ impl Session<'_> {
     }
 
     /// Start a poll round unless the previous one of this kind is still running.
+    /// Start the follow-up reads the last batch asked for (one at a time per container).
+    fn start_follow_ups(&mut self, poll_tx: &mpsc::Sender<PollResult>) {
+        let changes = !self.settings.drift.is_zero();
+        let processes = !self.settings.processes.is_zero();
+        for id in std::mem::take(&mut self.work.follow_up_wanted) {
+            if !(changes || processes) || !self.work.follow_up_ids.insert(id.clone()) {
+                continue;
+            }
+            let reads = poll::follow_up(
+                self.docker.clone(),
+                id.clone(),
+                changes,
+                processes,
+                poll_tx.clone(),
+            );
+            self.work.follow_ups.spawn(async move {
+                reads.await;
+                id
+            });
+        }
+    }
+
+    /// The least time between two reads of one kind: the per-minute budget shared by the
+    /// kinds that are on.
+    fn poll_floor(&self) -> Duration {
+        let kinds = [self.settings.drift, self.settings.processes]
+            .iter()
+            .filter(|d| !d.is_zero())
+            .count()
+            .max(1) as u32;
+        poll::min_gap(self.settings.poll_per_minute, kinds)
+    }
+
     fn start_round(
         &self,
         slot: &mut Option<PollRound>,
@@ -327,6 +451,7 @@ impl Session<'_> {
                 ids,
                 self.settings.poll_concurrency,
                 every,
+                self.poll_floor(),
                 tx.clone(),
             )
         });
@@ -351,16 +476,13 @@ impl Session<'_> {
     }
 
     /// One batch of events: rules first (their alerts go out at once), then the requests
-    /// they need: exec and volume reads, container re-inspects.
+    /// they need, each started at once: container inspects, exec and volume reads. Their
+    /// answers come back through [`Session::handle_answer`].
     async fn handle_batch(
         &mut self,
         batch: Vec<Result<bollard::models::EventMessage, BollardError>>,
     ) -> SessionEnd {
         let received = Instant::now();
-        let mut inspect: Vec<(String, String)> = Vec::new();
-        let mut seen = HashSet::new();
-        let mut execs = Vec::new();
-        let mut volumes = Vec::new();
         for item in batch {
             let msg = match item {
                 Ok(msg) => msg,
@@ -395,81 +517,240 @@ impl Session<'_> {
             else {
                 continue;
             };
-            self.send_alerts(alerts, received).await?;
-            execs.extend(exec);
-            volumes.extend(volume);
-            match effect {
-                Some(EventEffect::Inspect { id, action }) => {
-                    if seen.insert(id.clone()) {
-                        inspect.push((id, action));
-                    }
+            // A session or a copy into the container: read what it changed soon. (The
+            // pipeline asks for an exec inspect once per session, never for a probe.)
+            if exec.is_some() || ev.action == "extract-to-dir" {
+                let id = ev.actor_id.clone();
+                if !self.work.follow_up_wanted.contains(&id) {
+                    self.work.follow_up_wanted.push(id);
                 }
+            }
+            if let Some((exec_id, container, payload)) = exec {
+                self.start_side(SideJob::Exec {
+                    exec_id,
+                    container,
+                    payload,
+                    received,
+                });
+            }
+            if let Some(name) = volume {
+                self.start_side(SideJob::Volume { name, received });
+            }
+            // Started before the alerts are sent: a send may wait on the console.
+            if let Some(EventEffect::Inspect { id, action }) = &effect {
+                self.request_inspect(id, action, Some(received));
+            }
+            self.send_alerts(alerts, received).await?;
+            match effect {
                 Some(EventEffect::Remove { id }) => {
-                    inspect.retain(|(i, _)| *i != id);
-                    seen.insert(id.clone());
+                    // An inspect already in flight goes on: its answer still feeds the
+                    // launch rules (a container created and removed at once), but brings
+                    // no row back.
+                    self.work.inspects.removed(&id);
                     self.send(DataEvent::Removed {
                         host: self.host,
                         id,
                     })
                     .await?;
                 }
-                Some(EventEffect::Ignore) | None => {}
+                Some(EventEffect::Inspect { .. } | EventEffect::Ignore) | None => {}
             }
-        }
-        self.classify_execs(execs, received).await?;
-        self.check_volumes(volumes, received).await?;
-        self.inspect_many(inspect, Some(received)).await
-    }
-
-    /// Inspect new exec sessions (side by side) and run the exec rules once per session.
-    async fn classify_execs(
-        &mut self,
-        execs: Vec<(String, String, Option<String>)>,
-        received: Instant,
-    ) -> SessionEnd {
-        if execs.is_empty() {
-            return Ok(());
-        }
-        let docker = &self.docker;
-        let answers: Vec<_> = stream::iter(execs)
-            .map(|(exec_id, container, payload)| async move {
-                let r = docker.inspect_exec(&exec_id).await;
-                (exec_id, container, payload, r)
-            })
-            .buffered(self.settings.concurrency.max(1))
-            .collect()
-            .await;
-        for (exec_id, container, payload, answer) in answers {
-            let facts = match answer {
-                Ok(r) => convert::activity::exec(&r),
-                Err(e) => {
-                    log::debug!("{}: exec {exec_id}: {e}", self.endpoint.url);
-                    exec_from_event(&exec_id, &container, payload.as_deref())
-                }
-            };
-            let alerts = self.pipeline.on_exec(&facts);
-            self.send_alerts(alerts, received).await?;
         }
         Ok(())
     }
 
-    /// Read new volumes; a bind in disguise goes to the rules.
-    async fn check_volumes(&mut self, names: Vec<String>, received: Instant) -> SessionEnd {
-        for name in names {
-            match self.docker.inspect_volume(&name).await {
-                Ok(v) => {
-                    let backing = convert::volume_backing(&v);
-                    if backing.is_bind {
-                        let device = backing.device.unwrap_or_default();
-                        let alerts = self.pipeline.on_bind_volume(&name, &device);
-                        self.send_alerts(alerts, received).await?;
+    /// Ask for an inspect of a container; it starts now unless one of that container is in
+    /// flight (it then runs again after) or every slot is taken. `received` is set when an
+    /// event caused it: the facts then also go to the activity rules.
+    fn request_inspect(&mut self, id: &str, action: &str, received: Option<Instant>) {
+        if let Some(job) = self.work.inspects.request(id, action, received) {
+            self.spawn_inspect(job);
+        }
+    }
+
+    fn spawn_inspect(&mut self, job: Job) {
+        let docker = self.docker.clone();
+        let url = self.endpoint.url.clone();
+        let id = job.id.clone();
+        let handle = self.work.tasks.spawn(async move {
+            let result = Box::new(inventory::inspect_one(&docker, &url, &job.id).await);
+            Answer::Container { job, result }
+        });
+        self.work.inspect_tasks.insert(handle.id(), id);
+    }
+
+    /// Start an exec or volume read, or queue it while every side slot is taken.
+    fn start_side(&mut self, job: SideJob) {
+        if self.work.side_running >= self.work.side_limit {
+            self.work.side_queue.push_back(job);
+            return;
+        }
+        self.work.side_running += 1;
+        let docker = self.docker.clone();
+        self.work.tasks.spawn(async move {
+            match job {
+                SideJob::Exec {
+                    exec_id,
+                    container,
+                    payload,
+                    received,
+                } => {
+                    let result = Box::new(docker.inspect_exec(&exec_id).await);
+                    Answer::Exec {
+                        exec_id,
+                        container,
+                        payload,
+                        received,
+                        result,
                     }
                 }
-                Err(e) if poll::is_gone(&e) => {}
-                Err(e) => log::warn!("{}: reading volume {name}: {e}", self.endpoint.url),
+                SideJob::Volume { name, received } => {
+                    let result = Box::new(docker.inspect_volume(&name).await);
+                    Answer::Volume {
+                        name,
+                        received,
+                        result,
+                    }
+                }
+            }
+        });
+    }
+
+    /// A side read is done: its slot goes to the next one waiting.
+    fn side_done(&mut self) {
+        self.work.side_running = self.work.side_running.saturating_sub(1);
+        if let Some(next) = self.work.side_queue.pop_front() {
+            self.start_side(next);
+        }
+    }
+
+    /// One request answered.
+    async fn handle_answer(
+        &mut self,
+        done: Result<(tokio::task::Id, Answer), tokio::task::JoinError>,
+    ) -> SessionEnd {
+        let answer = match done {
+            Ok((task, answer)) => {
+                self.work.inspect_tasks.remove(&task);
+                answer
+            }
+            Err(e) => {
+                // A read that panicked: free its slot so its container is not stuck.
+                log::warn!("{}: a request failed: {e}", self.endpoint.url);
+                match self.work.inspect_tasks.remove(&e.id()) {
+                    Some(id) => {
+                        if let Some(next) = self.work.inspects.finished(&id).next {
+                            self.spawn_inspect(next);
+                        }
+                    }
+                    None => self.side_done(),
+                }
+                return Ok(());
+            }
+        };
+        match answer {
+            Answer::Container { job, result } => self.inspected(job, *result).await,
+            Answer::Exec {
+                exec_id,
+                container,
+                payload,
+                received,
+                result,
+            } => {
+                self.side_done();
+                let facts = match *result {
+                    Ok(r) => convert::activity::exec(&r),
+                    Err(e) => {
+                        log::debug!("{}: exec {exec_id}: {e}", self.endpoint.url);
+                        exec_from_event(&exec_id, &container, payload.as_deref())
+                    }
+                };
+                let alerts = self.pipeline.on_exec(&facts);
+                self.send_alerts(alerts, received).await
+            }
+            Answer::Volume {
+                name,
+                received,
+                result,
+            } => {
+                self.side_done();
+                match *result {
+                    Ok(v) => {
+                        let backing = convert::volume_backing(&v);
+                        if backing.is_bind {
+                            let device = backing.device.unwrap_or_default();
+                            let alerts = self.pipeline.on_bind_volume(&name, &device);
+                            self.send_alerts(alerts, received).await?;
+                        }
+                    }
+                    Err(e) if poll::is_gone(&e) => {}
+                    Err(e) => log::warn!("{}: reading volume {name}: {e}", self.endpoint.url),
+                }
+                Ok(())
             }
         }
-        Ok(())
+    }
+
+    /// A container inspect answered. The next inspect (the same container again if events
+    /// came meanwhile) starts first; then the facts go to the rules and the console.
+    async fn inspected(
+        &mut self,
+        job: Job,
+        result: Result<Option<ContainerFacts>, InventoryError>,
+    ) -> SessionEnd {
+        let finished = self.work.inspects.finished(&job.id);
+        if let Some(next) = finished.next {
+            self.spawn_inspect(next);
+        }
+        let Job {
+            id,
+            action,
+            received,
+        } = job;
+        match result {
+            // Removed while in flight: the launch rules still see it, the row stays gone.
+            Ok(Some(facts)) if finished.removed => match received {
+                Some(at) => {
+                    let alerts = self.pipeline.on_inspected_removed(&action, &facts);
+                    self.send_alerts(alerts, at).await
+                }
+                None => Ok(()),
+            },
+            Ok(Some(facts)) => {
+                let alerts = self
+                    .pipeline
+                    .on_inspected(received.map(|_| action.as_str()), facts.clone());
+                let at = received.unwrap_or_else(Instant::now);
+                self.send(DataEvent::Upsert {
+                    host: self.host,
+                    container: Box::new(facts),
+                    cause: Some(action),
+                    received: at,
+                })
+                .await?;
+                self.send_alerts(alerts, at).await
+            }
+            Ok(None) if finished.removed => Ok(()),
+            Ok(None) => {
+                self.pipeline.remove(&id);
+                self.send(DataEvent::Removed {
+                    host: self.host,
+                    id,
+                })
+                .await
+            }
+            Err(e) if finished.removed => {
+                log::debug!("{}: inspect of removed {id}: {e}", self.endpoint.url);
+                Ok(())
+            }
+            Err(e) => {
+                self.send(DataEvent::Error {
+                    host: self.host,
+                    message: e.to_string(),
+                })
+                .await
+            }
+        }
     }
 
     /// `/info` + `/version`, then every container. Returns how many containers there are.
@@ -502,61 +783,6 @@ impl Session<'_> {
         })
         .await?;
         Ok(count)
-    }
-
-    /// Re-inspect a set of containers, a few at a time. `received` is set when an event
-    /// caused it: the facts then also go to the activity rules.
-    async fn inspect_many(
-        &mut self,
-        ids: Vec<(String, String)>,
-        received: Option<Instant>,
-    ) -> SessionEnd {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let docker = &self.docker;
-        let url = self.endpoint.url.as_str();
-        let results: Vec<_> = stream::iter(ids)
-            .map(|(id, action)| async move {
-                let r = inventory::inspect_one(docker, url, &id).await;
-                (id, action, r)
-            })
-            .buffer_unordered(self.settings.concurrency.max(1))
-            .collect()
-            .await;
-        for (id, action, result) in results {
-            match result {
-                Ok(Some(facts)) => {
-                    let cause = received.map(|_| action.as_str());
-                    let alerts = self.pipeline.on_inspected(cause, facts.clone());
-                    let at = received.unwrap_or_else(Instant::now);
-                    self.send(DataEvent::Upsert {
-                        host: self.host,
-                        container: Box::new(facts),
-                        cause: Some(action),
-                        received: at,
-                    })
-                    .await?;
-                    self.send_alerts(alerts, at).await?;
-                }
-                Ok(None) => {
-                    self.pipeline.remove(&id);
-                    self.send(DataEvent::Removed {
-                        host: self.host,
-                        id,
-                    })
-                    .await?;
-                }
-                Err(e) => {
-                    self.send(DataEvent::Error {
-                        host: self.host,
-                        message: e.to_string(),
-                    })
-                    .await?
-                }
-            }
-        }
-        Ok(())
     }
 
     /// List (no inspects) and reconcile: inspect only new or changed containers.
@@ -592,6 +818,7 @@ impl Session<'_> {
             .collect();
         for id in gone {
             self.pipeline.remove(&id);
+            self.work.inspects.removed(&id);
             self.send(DataEvent::Removed {
                 host: self.host,
                 id,
@@ -605,6 +832,9 @@ impl Session<'_> {
                 changed.len()
             );
         }
-        self.inspect_many(changed, None).await
+        for (id, action) in changed {
+            self.request_inspect(&id, &action, None);
+        }
+        Ok(())
     }
 }
