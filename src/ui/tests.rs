@@ -269,7 +269,10 @@ fn a_quiet_activity_tab_says_what_seawall_cannot_see() {
     update(&mut s, Msg::Command(Command::Open));
     update(&mut s, Msg::Command(Command::Tab7));
     let text = all_text(&screen(&s, &Theme::fallback_dark(), 100, 30));
-    assert!(text.contains("no alert about this container in the feed"), "{text}");
+    assert!(
+        text.contains("no alert about this container in the feed"),
+        "{text}"
+    );
     assert!(text.contains("pair it with Falco or"), "{text}");
 }
 
