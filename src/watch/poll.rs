@@ -72,14 +72,20 @@ pub fn min_gap(per_minute: u32, kinds: u32) -> Duration {
 }
 
 /// A container that stopped or vanished between the list and the read: not an error.
+/// A `/changes` read racing a removal answers 500 with the missing layer directory
+/// ("stat /var/lib/docker/overlay2/...: no such file or directory"): gone as well.
 pub fn is_gone(err: &BollardError) -> bool {
-    matches!(
-        err,
+    match err {
         BollardError::DockerResponseServerError {
             status_code: 404 | 409,
             ..
-        }
-    )
+        } => true,
+        BollardError::DockerResponseServerError {
+            status_code: 500,
+            message,
+        } => message.contains("no such file or directory"),
+        _ => false,
+    }
 }
 
 /// A running round; dropping it stops the round.
@@ -263,6 +269,11 @@ mod tests {
         assert!(is_gone(&err(404)));
         assert!(is_gone(&err(409)));
         assert!(!is_gone(&err(500)));
+        let removed_layer = BollardError::DockerResponseServerError {
+            status_code: 500,
+            message: "stat /var/lib/docker/overlay2/3aac: no such file or directory".into(),
+        };
+        assert!(is_gone(&removed_layer));
         assert!(!is_gone(&BollardError::RequestTimeoutError));
     }
 }
