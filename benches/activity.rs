@@ -48,6 +48,10 @@ mod procstat;
 use procstat::*;
 #[path = "support/watcher.rs"]
 mod watcher;
+
+#[path = "support/env.rs"]
+mod env;
+use env::*;
 use watcher::*;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -61,7 +65,7 @@ use futures_util::stream::{self, StreamExt};
 use http_body_util::BodyExt;
 use seawall::watch::task;
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -216,7 +220,7 @@ async fn run_async(args: Args, socket: String) -> Result<()> {
         eprintln!("bench: removed {n} containers labelled {LABEL}");
         return Ok(());
     }
-    let seawall = seawall_bin();
+    let seawall = release_seawall_bin();
     if !seawall.exists() {
         bail!(
             "{} does not exist (build it with `cargo build --release`, or set SW_BENCH_SEAWALL)",
@@ -1343,41 +1347,8 @@ async fn seawall_window(
 // ---------------------------------------------------------------------------------------------
 // Environment and statistics
 
-fn socket_path() -> Result<String> {
-    match std::env::var("DOCKER_HOST") {
-        Ok(h) if !h.is_empty() => h
-            .strip_prefix("unix://")
-            .map(str::to_string)
-            .ok_or_else(|| anyhow!("DOCKER_HOST={h}: the bench needs a unix:// socket")),
-        _ => Ok("/var/run/docker.sock".to_string()),
-    }
-}
-
-fn seawall_bin() -> PathBuf {
-    std::env::var_os("SW_BENCH_SEAWALL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target_dir().join("release").join("seawall"))
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
-}
-
 fn ms_of(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-/// Nearest-rank percentile of unsorted values (`p` in 0..=100).
-fn percentile(v: &[f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    let rank = ((p / 100.0) * s.len() as f64).ceil() as usize;
-    s[rank.clamp(1, s.len()) - 1]
 }
 
 fn max(v: &[f64]) -> f64 {

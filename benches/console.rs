@@ -31,6 +31,10 @@ mod raw;
 use raw::*;
 #[path = "support/fleet.rs"]
 mod fleet;
+
+#[path = "support/env.rs"]
+mod env;
+use env::*;
 use fleet::*;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -133,7 +137,7 @@ fn run() -> Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let seawall = seawall_bin();
+    let seawall = release_seawall_bin();
     if !seawall.exists() {
         bail!(
             "{} does not exist (build it with `cargo build --release`, or set SW_BENCH_SEAWALL)",
@@ -279,17 +283,6 @@ fn run() -> Result<()> {
 
 fn ms_of(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-/// Nearest-rank percentile of unsorted values (`p` in 0..=100).
-fn percentile(v: &[f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    let rank = ((p / 100.0) * s.len() as f64).ceil() as usize;
-    s[rank.clamp(1, s.len()) - 1]
 }
 
 fn median(v: &[f64]) -> f64 {
@@ -685,28 +678,6 @@ fn render_bench() -> Render {
 
 // ---------------------------------------------------------------------------------------------
 // Environment
-
-fn socket_path() -> Result<String> {
-    match std::env::var("DOCKER_HOST") {
-        Ok(h) if !h.is_empty() => h
-            .strip_prefix("unix://")
-            .map(str::to_string)
-            .ok_or_else(|| anyhow!("DOCKER_HOST={h}: the bench needs a unix:// socket")),
-        _ => Ok("/var/run/docker.sock".to_string()),
-    }
-}
-
-fn seawall_bin() -> PathBuf {
-    std::env::var_os("SW_BENCH_SEAWALL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target_dir().join("release").join("seawall"))
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
-}
 
 /// User + system CPU time of a process (all its threads), from /proc/<pid>/stat.
 fn proc_cpu(pid: u32) -> Option<Duration> {

@@ -36,6 +36,10 @@ mod raw;
 use raw::*;
 #[path = "support/fleet.rs"]
 mod fleet;
+
+#[path = "support/env.rs"]
+mod env;
+use env::*;
 use fleet::*;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -255,26 +259,10 @@ struct Sample {
 // ---------------------------------------------------------------------------------------------
 // Environment
 
-fn socket_path() -> Result<String> {
-    match std::env::var("DOCKER_HOST") {
-        Ok(h) if !h.is_empty() => h
-            .strip_prefix("unix://")
-            .map(str::to_string)
-            .ok_or_else(|| anyhow!("DOCKER_HOST={h}: the bench needs a unix:// socket")),
-        _ => Ok("/var/run/docker.sock".to_string()),
-    }
-}
-
 fn seawall_bin() -> PathBuf {
     std::env::var_os("SW_BENCH_SEAWALL")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_seawall")))
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
 }
 
 /// dockerd's pid: from its pid file, else the first process named `dockerd`.
