@@ -181,6 +181,26 @@ pub struct RestartPolicy {
     pub max_retries: i64,
 }
 
+/// One network the container is attached to (`NetworkSettings.Networks`): what an
+/// isolation records and what its undo must find again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NetworkAttachment {
+    /// The network's name (the key of `Networks`).
+    pub name: String,
+    pub network_id: String,
+    /// Empty when the daemon holds the entry but the endpoint is not really attached.
+    pub endpoint_id: String,
+    pub aliases: Vec<String>,
+    /// `IPAMConfig.IPv4Address`: a static address asked for at create or connect time.
+    pub ipv4_address: Option<String>,
+    pub ipv6_address: Option<String>,
+    pub link_local_ips: Vec<String>,
+    pub links: Vec<String>,
+    pub driver_opts: BTreeMap<String, String>,
+    /// `IPAddress`: the address the container has now (static or not).
+    pub ip_address: Option<String>,
+}
+
 /// Everything the rules need about one container.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ContainerFacts {
@@ -191,6 +211,8 @@ pub struct ContainerFacts {
     pub image: String,
     pub image_id: String,
     pub state: ContainerState,
+    /// `State.ExitCode` (the last exit; 0 while running or never started).
+    pub exit_code: Option<i64>,
     pub created: Option<String>,
     pub started_at: Option<String>,
     pub labels: BTreeMap<String, String>,
@@ -223,6 +245,8 @@ pub struct ContainerFacts {
     pub cgroupns_mode: String,
     /// Names of the networks the container is attached to.
     pub networks: Vec<String>,
+    /// The same networks in full, sorted by name (isolate and undo read these).
+    pub attachments: Vec<NetworkAttachment>,
 
     pub mounts: Vec<MountFacts>,
     pub volumes_from: Vec<String>,
@@ -235,6 +259,9 @@ pub struct ContainerFacts {
     pub resources: Resources,
     pub restart: RestartPolicy,
     pub healthcheck: Healthcheck,
+    /// `Config.Healthcheck.Test` as configured (`None` when the container sets none; the
+    /// image's own HEALTHCHECK is merged into `Config` by the daemon).
+    pub health_test: Option<Vec<String>>,
 }
 
 impl ContainerFacts {

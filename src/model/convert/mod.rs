@@ -159,13 +159,17 @@ pub fn container_owned(
         ))
     });
 
-    let mut networks: Vec<String> = inspect
+    let mut attachments: Vec<NetworkAttachment> = inspect
         .network_settings
         .as_ref()
         .and_then(|n| n.networks.as_ref())
-        .map(|n| n.keys().cloned().collect())
-        .unwrap_or_default();
-    networks.sort();
+        .into_iter()
+        .flatten()
+        .map(|(name, ep)| attachment(name, ep))
+        .collect();
+    attachments.sort_by(|a, b| a.name.cmp(&b.name));
+    let networks: Vec<String> = attachments.iter().map(|a| a.name.clone()).collect();
+    let health_test = cfg.healthcheck.as_ref().and_then(|h| h.test.clone());
 
     let healthcheck = match cfg.healthcheck.as_ref().and_then(|h| h.test.as_ref()) {
         Some(test) if test.first().map(String::as_str) == Some("NONE") => Healthcheck::Disabled,
@@ -198,6 +202,7 @@ pub fn container_owned(
         image: cfg.image.clone().unwrap_or_else(|| s(&inspect.image)),
         image_id: s(&inspect.image),
         state: state_of(state.status),
+        exit_code: state.exit_code,
         created: inspect.created.clone().map(|d| d.to_string()),
         started_at: state
             .started_at
@@ -234,6 +239,7 @@ pub fn container_owned(
         userns_mode: s(&hc.userns_mode),
         cgroupns_mode: hc.cgroupns_mode.map(|m| m.to_string()).unwrap_or_default(),
         networks,
+        attachments,
 
         mounts,
         volumes_from: hc.volumes_from.clone().unwrap_or_default(),
@@ -285,6 +291,35 @@ pub fn container_owned(
             max_retries: restart.maximum_retry_count.unwrap_or(0),
         },
         healthcheck,
+        health_test,
+    }
+}
+
+fn non_empty(v: &Option<String>) -> Option<String> {
+    v.as_ref().filter(|s| !s.is_empty()).cloned()
+}
+
+/// One `NetworkSettings.Networks` entry.
+fn attachment(name: &str, ep: &bollard::models::EndpointSettings) -> NetworkAttachment {
+    let ipam = ep.ipam_config.as_ref();
+    NetworkAttachment {
+        name: name.to_string(),
+        network_id: s(&ep.network_id),
+        endpoint_id: s(&ep.endpoint_id),
+        aliases: ep.aliases.clone().unwrap_or_default(),
+        ipv4_address: ipam.and_then(|i| non_empty(&i.ipv4_address)),
+        ipv6_address: ipam.and_then(|i| non_empty(&i.ipv6_address)),
+        link_local_ips: ipam
+            .and_then(|i| i.link_local_ips.clone())
+            .unwrap_or_default(),
+        links: ep.links.clone().unwrap_or_default(),
+        driver_opts: ep
+            .driver_opts
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
+        ip_address: non_empty(&ep.ip_address),
     }
 }
 
