@@ -170,6 +170,17 @@ pub enum ConfigError {
     Keys { origin: String, error: KeyMapError },
 }
 
+/// A number outside the range a key accepts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value} is out of range: must be between {lo} and {hi}{unit}")]
+pub struct OutOfRange {
+    value: String,
+    lo: String,
+    hi: String,
+    /// Appended to the upper bound (" seconds"), or empty.
+    unit: &'static str,
+}
+
 fn project_dirs() -> Option<directories::ProjectDirs> {
     directories::ProjectDirs::from("", "", "seawall")
 }
@@ -555,12 +566,15 @@ fn resolve_with(
         value: T,
         lo: T,
         hi: T,
-        unit: &str,
-    ) -> Result<T, String> {
+        unit: &'static str,
+    ) -> Result<T, OutOfRange> {
         if value < lo || value > hi {
-            Err(format!(
-                "{value} is out of range: must be between {lo} and {hi}{unit}"
-            ))
+            Err(OutOfRange {
+                value: value.to_string(),
+                lo: lo.to_string(),
+                hi: hi.to_string(),
+                unit,
+            })
         } else {
             Ok(value)
         }
@@ -570,13 +584,13 @@ fn resolve_with(
         if let Some(n) = scan.concurrency {
             match in_range(n, 1, 64, "") {
                 Ok(n) => cfg.concurrency = n,
-                Err(m) => bad("scan.concurrency", m),
+                Err(m) => bad("scan.concurrency", m.to_string()),
             }
         }
         if let Some(t) = scan.connect_timeout_secs {
             match in_range(t, 1, 600, " seconds") {
                 Ok(t) => cfg.connect_timeout = Duration::from_secs(t),
-                Err(m) => bad("scan.connect_timeout_secs", m),
+                Err(m) => bad("scan.connect_timeout_secs", m.to_string()),
             }
         }
     }
@@ -604,13 +618,13 @@ fn resolve_with(
         if let Some(ms) = ui.tick_ms {
             match in_range(ms, 16, 5000, " milliseconds") {
                 Ok(ms) => cfg.tick = Duration::from_millis(ms),
-                Err(m) => bad("ui.tick_ms", m),
+                Err(m) => bad("ui.tick_ms", m.to_string()),
             }
         }
         if let Some(n) = ui.page_size {
             match in_range(n, 1, 1000, " rows") {
                 Ok(n) => cfg.page_size = n,
-                Err(m) => bad("ui.page_size", m),
+                Err(m) => bad("ui.page_size", m.to_string()),
             }
         }
     }
@@ -618,31 +632,31 @@ fn resolve_with(
         if let Some(s) = watch.resync_secs {
             match in_range(s, 1, 3600, " seconds") {
                 Ok(s) => cfg.resync = Duration::from_secs(s),
-                Err(m) => bad("watch.resync_secs", m),
+                Err(m) => bad("watch.resync_secs", m.to_string()),
             }
         }
         if let Some(s) = watch.drift_secs {
             match in_range(s, 0, 3600, " seconds (0 turns drift polling off)") {
                 Ok(s) => cfg.drift = Duration::from_secs(s),
-                Err(m) => bad("watch.drift_secs", m),
+                Err(m) => bad("watch.drift_secs", m.to_string()),
             }
         }
         if let Some(s) = watch.processes_secs {
             match in_range(s, 0, 3600, " seconds (0 turns process polling off)") {
                 Ok(s) => cfg.processes = Duration::from_secs(s),
-                Err(m) => bad("watch.processes_secs", m),
+                Err(m) => bad("watch.processes_secs", m.to_string()),
             }
         }
         if let Some(n) = watch.poll_concurrency {
             match in_range(n, 1, 64, "") {
                 Ok(n) => cfg.poll_concurrency = n,
-                Err(m) => bad("watch.poll_concurrency", m),
+                Err(m) => bad("watch.poll_concurrency", m.to_string()),
             }
         }
         if let Some(n) = watch.poll_per_minute {
             match in_range(n, 1, 60_000, " reads per minute") {
                 Ok(n) => cfg.poll_per_minute = n,
-                Err(m) => bad("watch.poll_per_minute", m),
+                Err(m) => bad("watch.poll_per_minute", m.to_string()),
             }
         }
     }
@@ -674,13 +688,13 @@ fn resolve_with(
             // gives up on a request after 120 seconds.
             match in_range(t, 0, 100, " seconds") {
                 Ok(t) => a.stop_timeout = Duration::from_secs(t),
-                Err(m) => bad("actions.stop_timeout_secs", m),
+                Err(m) => bad("actions.stop_timeout_secs", m.to_string()),
             }
         }
         if let Some(n) = actions.log_lines {
             match in_range(n, 0, 1_000_000, " lines") {
                 Ok(n) => a.log_lines = n,
-                Err(m) => bad("actions.log_lines", m),
+                Err(m) => bad("actions.log_lines", m.to_string()),
             }
         }
         let paths = [

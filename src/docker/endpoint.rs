@@ -425,7 +425,7 @@ fn parse_host(raw: &str) -> Result<HostSpec, EndpointError> {
             });
         }
         // Like the docker CLI, a value without a scheme (`10.0.0.5:2375`) means tcp.
-        return parse_tcp(value, false).map_err(|reason| invalid(&reason));
+        return parse_tcp(value, false).map_err(|reason| invalid(&reason.to_string()));
     };
     match scheme.to_ascii_lowercase().as_str() {
         "unix" => {
@@ -438,8 +438,8 @@ fn parse_host(raw: &str) -> Result<HostSpec, EndpointError> {
                 Ok(HostSpec::Unix(PathBuf::from(rest)))
             }
         }
-        "tcp" | "http" => parse_tcp(rest, false).map_err(|reason| invalid(&reason)),
-        "https" => parse_tcp(rest, true).map_err(|reason| invalid(&reason)),
+        "tcp" | "http" => parse_tcp(rest, false).map_err(|reason| invalid(&reason.to_string())),
+        "https" => parse_tcp(rest, true).map_err(|reason| invalid(&reason.to_string())),
         "ssh" => parse_ssh(value, rest),
         _ => Err(EndpointError::UnsupportedScheme {
             value: redact_userinfo(value),
@@ -447,10 +447,28 @@ fn parse_host(raw: &str) -> Result<HostSpec, EndpointError> {
     }
 }
 
-fn parse_tcp(rest: &str, https: bool) -> Result<HostSpec, String> {
+/// Why the `host[:port]` part of an endpoint URL cannot be used (part of
+/// [`EndpointError::InvalidHost`]'s reason).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum AuthorityError {
+    #[error("a path, query or fragment after host:port is not supported")]
+    TcpTail,
+    #[error("unclosed '[' in an IPv6 address")]
+    UnclosedBracket,
+    #[error("unexpected text after the IPv6 address")]
+    AfterIpv6,
+    #[error("IPv6 addresses must be written in brackets: [::1]:2376")]
+    BareIpv6,
+    #[error("the host name contains spaces or control characters")]
+    BadHostChars,
+    #[error("invalid port \"{0}\"")]
+    BadPort(String),
+}
+
+fn parse_tcp(rest: &str, https: bool) -> Result<HostSpec, AuthorityError> {
     let authority = split_authority(rest)?;
     if !authority.tail.is_empty() && authority.tail != "/" {
-        return Err("a path, query or fragment after host:port is not supported".to_string());
+        return Err(AuthorityError::TcpTail);
     }
     // Credentials in a tcp URL are never used (as in the docker CLI): dropped here.
     let host = if authority.host.is_empty() {
@@ -470,7 +488,7 @@ fn parse_ssh(value: &str, rest: &str) -> Result<HostSpec, EndpointError> {
         value: redact_userinfo(value),
         reason: reason.to_string(),
     };
-    let authority = split_authority(rest).map_err(|reason| invalid(&reason))?;
+    let authority = split_authority(rest).map_err(|reason| invalid(&reason.to_string()))?;
     let user = match authority.userinfo {
         Some(userinfo) if userinfo.contains(':') => {
             return Err(EndpointError::SshPassword {
@@ -505,7 +523,7 @@ struct Authority<'a> {
     tail: &'a str,
 }
 
-fn split_authority(rest: &str) -> Result<Authority<'_>, String> {
+fn split_authority(rest: &str) -> Result<Authority<'_>, AuthorityError> {
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
     let (userinfo, host_port) = match authority.rfind('@') {
@@ -513,36 +531,30 @@ fn split_authority(rest: &str) -> Result<Authority<'_>, String> {
         None => (None, authority),
     };
     let (host, port) = if host_port.starts_with('[') {
-        let close = host_port
-            .find(']')
-            .ok_or_else(|| "unclosed '[' in an IPv6 address".to_string())?;
+        let close = host_port.find(']').ok_or(AuthorityError::UnclosedBracket)?;
         let after = &host_port[close + 1..];
         let port = match after {
             "" => None,
-            _ => Some(
-                after
-                    .strip_prefix(':')
-                    .ok_or_else(|| "unexpected text after the IPv6 address".to_string())?,
-            ),
+            _ => Some(after.strip_prefix(':').ok_or(AuthorityError::AfterIpv6)?),
         };
         (&host_port[..=close], port)
     } else {
         match host_port.rsplit_once(':') {
             Some((host, _)) if host.contains(':') => {
-                return Err("IPv6 addresses must be written in brackets: [::1]:2376".to_string());
+                return Err(AuthorityError::BareIpv6);
             }
             Some((host, port)) => (host, Some(port)),
             None => (host_port, None),
         }
     };
     if host.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("the host name contains spaces or control characters".to_string());
+        return Err(AuthorityError::BadHostChars);
     }
     let port = match port {
         None | Some("") => None,
         Some(text) => match text.parse::<u16>() {
             Ok(port) if port != 0 => Some(port),
-            _ => return Err(format!("invalid port \"{text}\"")),
+            _ => return Err(AuthorityError::BadPort(text.to_string())),
         },
     };
     Ok(Authority {

@@ -303,16 +303,27 @@ fn parse_style(value: &Value) -> Result<Style, Vec<String>> {
     }
 }
 
+/// Why a theme color does not parse; the message names the text and what is accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ColorError {
+    #[error("`{0}` is not a #rrggbb color")]
+    Hex(String),
+    #[error("`{0}`: the index must be between 0 and 255")]
+    Index(String),
+    #[error("unknown color `{0}`; {COLOR_HELP}")]
+    Unknown(String),
+}
+
 /// A color: a name (`red`, `lightred`, `darkgray`, `dark-gray`, `reset`), `#rrggbb`, or
 /// `indexed:N` (0..=255).
-pub fn parse_color(text: &str) -> Result<Color, String> {
+pub fn parse_color(text: &str) -> Result<Color, ColorError> {
     let t = text.trim();
     if let Some(hex) = t.strip_prefix('#') {
         if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
             let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
             return Ok(Color::Rgb(byte(0), byte(2), byte(4)));
         }
-        return Err(format!("`{text}` is not a #rrggbb color"));
+        return Err(ColorError::Hex(text.to_string()));
     }
     if let Some(n) = t
         .get(..8)
@@ -323,7 +334,7 @@ pub fn parse_color(text: &str) -> Result<Color, String> {
             .trim()
             .parse::<u8>()
             .map(Color::Indexed)
-            .map_err(|_| format!("`{text}`: the index must be between 0 and 255"));
+            .map_err(|_| ColorError::Index(text.to_string()));
     }
     let name: String = t
         .chars()
@@ -348,7 +359,7 @@ pub fn parse_color(text: &str) -> Result<Color, String> {
         "lightmagenta" => Color::LightMagenta,
         "lightcyan" => Color::LightCyan,
         "white" => Color::White,
-        _ => return Err(format!("unknown color `{text}`; {COLOR_HELP}")),
+        _ => return Err(ColorError::Unknown(text.to_string())),
     };
     Ok(color)
 }
