@@ -509,6 +509,41 @@ mod tests {
     }
 
     #[test]
+    fn containers_are_graded_here_with_the_ones_that_join_them() {
+        use crate::risk::confinement::NsTarget;
+        use crate::risk::rules::testkit::{container, default_host};
+        let mut p = Pipeline::new();
+        let mut web = container("{}");
+        (web.id, web.name) = ("aaaa1111".into(), "web".into());
+        let mut side = container(r#"{"HostConfig":{"NetworkMode":"container:web"}}"#);
+        (side.id, side.name) = ("bbbb2222".into(), "side".into());
+        let (posture, graded) = p.replace_inventory(default_host(), vec![web.clone(), side]);
+        assert_eq!(posture.facts, default_host());
+        assert_eq!(graded.len(), 2);
+        // An inspect: graded once, here, with the container that joins its network.
+        web.network_mode = "host".into();
+        let inspected = p.on_inspected(Some("update"), web);
+        assert!(
+            inspected
+                .graded
+                .findings
+                .iter()
+                .any(|f| f.id == "SW-NS-002")
+        );
+        assert_eq!(inspected.regraded.len(), 1);
+        assert!(inspected.regraded[0].confinement.net.is_host());
+        // Its `destroy`: the one that joined it is regraded (its reference points nowhere).
+        let destroy = ev(EventKind::Container, "destroy", "aaaa1111", &[]);
+        let work = p.on_event(&destroy).unwrap();
+        assert_eq!(work.regraded.len(), 1);
+        assert!(matches!(
+            work.regraded[0].confinement.net,
+            NsTarget::Unknown { .. }
+        ));
+        assert!(p.container("aaaa1111").is_none());
+    }
+
+    #[test]
     fn an_exec_rebuilt_from_its_event_keeps_the_command() {
         let x = exec_from_event("x1", "abc", Some("sh -c id"));
         assert_eq!(x.command, ["sh", "-c", "id"]);
