@@ -338,6 +338,36 @@ fn container_joining_a_host_pid_container_is_regraded_when_it_changes() {
     assert!(has_pid_host(&s));
 }
 
+#[test]
+fn a_removal_stores_the_containers_that_joined_it_regraded() {
+    let mut s = populated();
+    let msg = upsert(
+        &s,
+        facts("aaa", "web", r#"{"HostConfig":{"PidMode":"host"}}"#),
+        None,
+        Instant::now(),
+    );
+    update(&mut s, msg);
+    let msg = upsert(
+        &s,
+        facts(
+            "ddd",
+            "joiner",
+            r#"{"HostConfig":{"PidMode":"container:web"}}"#,
+        ),
+        None,
+        Instant::now(),
+    );
+    update(&mut s, msg);
+    let joiner = |s: &AppState| s.containers[&key("ddd")].clone();
+    assert!(joiner(&s).confinement.pid.is_host());
+    assert!(joiner(&s).findings.iter().any(|f| f.id == "SW-NS-001"));
+    let msg = removed(&s, "aaa");
+    update(&mut s, msg);
+    assert!(!joiner(&s).confinement.pid.is_host());
+    assert!(!joiner(&s).findings.iter().any(|f| f.id == "SW-NS-001"));
+}
+
 // ---- The activity feed and the live score (issue 4) ----
 
 use crate::activity::{Alert, ContainerRef};
