@@ -628,20 +628,9 @@ fn render_state(rows: usize) -> AppState {
         key_hints: BTreeMap::new(),
     };
     let mut s = AppState::new(vec![ENDPOINT.to_string()], settings, chrono::Utc::now());
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Host {
-            host: 0,
-            facts: Box::new(host),
-        }),
-    );
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Snapshot {
-            host: 0,
-            containers,
-        }),
-    );
+    for event in DataEvent::inventory(0, host, containers) {
+        update(&mut s, Msg::Data(event));
+    }
     update(
         &mut s,
         Msg::Data(DataEvent::Status {

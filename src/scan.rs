@@ -1,11 +1,12 @@
 //! The headless scan: connect to each endpoint, read it, grade it, build the report.
-//! Grading (`grade_host`) is pure and shared with the console.
+//! Grading is [`risk::Grader`]'s, the same one the console's watch tasks use, so the
+//! console and the report show the same findings by construction.
 
 use crate::docker::{ConnectError, Endpoint, Transport, connect};
 use crate::inventory::{self, Inventory, InventoryError, Selection};
 use crate::model::{ContainerFacts, HostFacts};
 use crate::report::{ContainerReport, HostReport, Posture, Report, SCHEMA};
-use crate::risk::{self, Fleet};
+use crate::risk::{self, GradedContainer, GradedHost, Grader};
 use std::time::Duration;
 
 /// Options shared by every endpoint of one scan.
@@ -37,17 +38,23 @@ pub enum ScanError {
 }
 
 /// Grade one daemon's inventory: posture, every container's findings and score, worst first.
-pub fn grade_host(inv: &Inventory) -> HostReport {
-    let fleet = Fleet::new(inv.containers.iter());
-    let containers = inv
-        .containers
-        .iter()
-        .map(|c| container_report(c, risk::evaluate_container(c, &inv.host, &fleet)))
+pub fn grade_host(inv: Inventory) -> HostReport {
+    let mut grader = Grader::new(inv.host);
+    grader.replace(inv.containers);
+    let containers = grader
+        .grade_all()
+        .into_iter()
+        .map(container_report)
         .collect();
-    host_report(&inv.host, containers)
+    host_report(grader.grade_host(), containers)
 }
 
-fn container_report(c: &ContainerFacts, findings: Vec<risk::Finding>) -> ContainerReport {
+/// One container's report entry from its grading.
+pub fn container_report(g: GradedContainer) -> ContainerReport {
+    report_entry(&g.facts, g.findings)
+}
+
+fn report_entry(c: &ContainerFacts, findings: Vec<risk::Finding>) -> ContainerReport {
     let score = risk::score(&findings);
     ContainerReport {
         id: c.id.clone(),
@@ -60,28 +67,20 @@ fn container_report(c: &ContainerFacts, findings: Vec<risk::Finding>) -> Contain
     }
 }
 
-fn host_report(host: &HostFacts, mut containers: Vec<ContainerReport>) -> HostReport {
+/// One daemon's report from its graded posture and container entries (sorted worst first).
+fn host_report(host: GradedHost, mut containers: Vec<ContainerReport>) -> HostReport {
     containers.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
-    let posture_findings = risk::evaluate_host(host);
-    let posture = risk::score(&posture_findings);
     HostReport {
-        endpoint: host.endpoint.clone(),
-        name: host.name.clone(),
-        engine: host.engine.clone(),
+        endpoint: host.facts.endpoint,
+        name: host.facts.name,
+        engine: host.facts.engine,
         posture: Posture {
-            score: posture.value,
-            band: posture.band,
-            findings: posture_findings,
+            score: host.score.value,
+            band: host.score.band,
+            findings: host.findings,
         },
         containers,
     }
-}
-
-/// Does the container join another container's namespace (so grading needs the fleet)?
-fn joins_another(c: &ContainerFacts) -> bool {
-    [&c.pid_mode, &c.network_mode, &c.ipc_mode, &c.uts_mode]
-        .iter()
-        .any(|m| m.starts_with("container:"))
 }
 
 /// Connect, read and grade one daemon. Each container is graded as soon as its inspect
@@ -103,13 +102,8 @@ pub async fn scan_endpoint(ep: &Endpoint, opts: &ScanOptions) -> Result<HostRepo
     let containers_task =
         inventory::containers_with(&docker, &ep.url, &opts.selection, opts.concurrency, |c| {
             let guard = host.lock().unwrap_or_else(|p| p.into_inner());
-            let findings = match &*guard {
-                Some(h) if !joins_another(&c) => {
-                    Some(risk::evaluate_container(&c, h, &Fleet::new([&c])))
-                }
-                _ => None,
-            };
-            (c, findings)
+            let early = guard.as_ref().and_then(|h| Grader::grade_alone(h, &c));
+            (c, early)
         });
     let (host_done, items) = tokio::join!(host_task, containers_task);
     host_done?;
@@ -119,23 +113,30 @@ pub async fn scan_endpoint(ep: &Endpoint, opts: &ScanOptions) -> Result<HostRepo
         .unwrap_or_else(|p| p.into_inner())
         .unwrap_or_default();
 
-    // Grade the rest against the whole fleet, then build the reports without copies.
-    let late: Vec<Option<Vec<risk::Finding>>> = {
-        let fleet = Fleet::new(items.iter().map(|(c, _)| c));
-        items
-            .iter()
-            .map(|(c, f)| {
-                f.is_none()
-                    .then(|| risk::evaluate_container(c, &host, &fleet))
-            })
-            .collect()
-    };
-    let containers = items
+    // The grader holds the whole daemon; the few containers that join another one's
+    // namespaces are graded against it now that the inventory is complete.
+    let mut early = Vec::with_capacity(items.len());
+    let mut late = Vec::new();
+    let mut all = Vec::with_capacity(items.len());
+    for (c, graded) in items {
+        match graded {
+            Some((_, findings)) => early.push((c.id.clone(), findings)),
+            None => late.push(c.id.clone()),
+        }
+        all.push(c);
+    }
+    let mut grader = Grader::new(host);
+    grader.replace(all);
+    let mut containers: Vec<ContainerReport> = early
         .into_iter()
-        .zip(late)
-        .map(|((c, early), late)| container_report(&c, early.or(late).unwrap_or_default()))
+        .filter_map(|(id, findings)| grader.get(&id).map(|c| report_entry(c, findings)))
         .collect();
-    Ok(host_report(&host, containers))
+    containers.extend(
+        late.iter()
+            .filter_map(|id| grader.grade(id))
+            .map(container_report),
+    );
+    Ok(host_report(grader.grade_host(), containers))
 }
 
 /// Wrap host reports into a report stamped now.

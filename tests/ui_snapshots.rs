@@ -223,20 +223,9 @@ fn empty_state() -> AppState {
 
 fn live_state() -> AppState {
     let mut s = empty_state();
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Host {
-            host: 0,
-            facts: Box::new(host()),
-        }),
-    );
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Snapshot {
-            host: 0,
-            containers: fleet(),
-        }),
-    );
+    for event in DataEvent::inventory(0, host(), fleet()) {
+        update(&mut s, Msg::Data(event));
+    }
     update(
         &mut s,
         Msg::Data(DataEvent::Status {
@@ -338,13 +327,9 @@ fn fleet_connecting() {
 #[test]
 fn fleet_empty_live() {
     let mut s = empty_state();
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Host {
-            host: 0,
-            facts: Box::new(host()),
-        }),
-    );
+    for event in DataEvent::inventory(0, host(), Vec::new()) {
+        update(&mut s, Msg::Data(event));
+    }
     update(
         &mut s,
         Msg::Data(DataEvent::Status {
@@ -378,14 +363,12 @@ fn fleet_two_daemons() {
         settings(),
         now(),
     );
-    for host_id in [0, 1] {
-        update(
-            &mut s,
-            Msg::Data(DataEvent::Host {
-                host: host_id,
-                facts: Box::new(host()),
-            }),
-        );
+    let all = fleet();
+    let parts = [all[..4].to_vec(), all[4..].to_vec()];
+    for (host_id, containers) in parts.into_iter().enumerate() {
+        for event in DataEvent::inventory(host_id, host(), containers) {
+            update(&mut s, Msg::Data(event));
+        }
         update(
             &mut s,
             Msg::Data(DataEvent::Status {
@@ -394,21 +377,6 @@ fn fleet_two_daemons() {
             }),
         );
     }
-    let all = fleet();
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Snapshot {
-            host: 0,
-            containers: all[..4].to_vec(),
-        }),
-    );
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Snapshot {
-            host: 1,
-            containers: all[4..].to_vec(),
-        }),
-    );
     snap("fleet_two_daemons", &s);
 }
 
@@ -505,6 +473,7 @@ fn drilldown_container_removed() {
         Msg::Data(DataEvent::Removed {
             host: key.host,
             id: key.id,
+            regraded: Vec::new(),
         }),
     );
     snap("drilldown_removed", &s);

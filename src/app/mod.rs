@@ -4,6 +4,10 @@
 //! named commands by the keymap), from the watch tasks, from finished actions and from the
 //! tick; effects are IO the run loop performs (ask a watch task for something, run or record
 //! an action, quit). The one-key actions and their confirm dialog live in [`actions`].
+//!
+//! The reducer never grades: containers and posture arrive graded from the watch tasks
+//! (`risk::Grader`) and are stored as they are. Derived view data (the inspect search
+//! matches) is computed when its input changes, never while drawing.
 
 pub mod actions;
 pub mod command;

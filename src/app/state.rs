@@ -4,7 +4,8 @@ use super::command::Command;
 use super::feed::Feed;
 use crate::activity::decay::{ActivityLevel, with_activity};
 use crate::model::{ContainerFacts, HostFacts};
-use crate::risk::{Band, Finding, Score};
+use crate::risk::confinement::Confinement;
+use crate::risk::{Band, Finding, GradedContainer, GradedHost, Score};
 use crate::watch::{HostId, LinkStatus};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
@@ -16,17 +17,30 @@ pub struct RowKey {
     pub id: String,
 }
 
-/// One container as the console shows it: facts plus their grading.
+/// One container as the console shows it: facts plus their grading, as the watch task's
+/// grader sent them (the console never grades).
 #[derive(Debug, Clone)]
 pub struct ContainerView {
     pub host: HostId,
     pub facts: ContainerFacts,
+    /// Effective capabilities, LSMs and namespaces (`container:` chains followed).
+    pub confinement: Confinement,
     /// Worst first (the same list `seawall scan` reports).
     pub findings: Vec<Finding>,
     pub score: Score,
 }
 
 impl ContainerView {
+    pub fn new(host: HostId, graded: GradedContainer) -> Self {
+        ContainerView {
+            host,
+            facts: graded.facts,
+            confinement: graded.confinement,
+            findings: graded.findings,
+            score: graded.score,
+        }
+    }
+
     pub fn worst(&self) -> Option<&Finding> {
         self.findings.first()
     }
@@ -52,6 +66,13 @@ impl HostView {
             posture: Vec::new(),
             posture_score: crate::risk::score(&[]),
         }
+    }
+
+    /// Store the graded posture the watch task sent.
+    pub fn set_posture(&mut self, graded: GradedHost) {
+        self.facts = Some(graded.facts);
+        self.posture = graded.findings;
+        self.posture_score = graded.score;
     }
 }
 
@@ -152,12 +173,50 @@ impl Tab {
 /// The Inspect tab's document and search.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InspectView {
-    /// `None` while loading; the pretty JSON or the error.
+    /// `None` while loading; the pretty JSON or the error. Set with [`Self::set_document`].
     pub document: Option<Result<String, String>>,
+    /// Set with [`Self::set_search`] (clearing it directly is fine).
     pub search: String,
     pub searching: bool,
     /// Index into the matching line numbers.
     pub match_index: usize,
+    /// Line numbers of the document that contain the search text, computed when the
+    /// document or the search changes (never per frame).
+    matches: Vec<usize>,
+}
+
+impl InspectView {
+    pub fn set_document(&mut self, document: Result<String, String>) {
+        self.document = Some(document);
+        self.matches = self.find_matches();
+    }
+
+    pub fn set_search(&mut self, search: String) {
+        self.search = search;
+        self.matches = self.find_matches();
+    }
+
+    /// Line numbers of the document that contain the search text (none without a search).
+    pub fn matches(&self) -> &[usize] {
+        if self.search.is_empty() {
+            &[]
+        } else {
+            &self.matches
+        }
+    }
+
+    fn find_matches(&self) -> Vec<usize> {
+        let needle = self.search.to_lowercase();
+        match (&self.document, needle.is_empty()) {
+            (Some(Ok(doc)), false) => doc
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| l.to_lowercase().contains(&needle))
+                .map(|(i, _)| i)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// The drilldown of one container.
@@ -361,7 +420,7 @@ impl AppState {
         matches!(&self.view, View::Drilldown(d) if d.inspect.searching)
     }
 
-    /// All containers of one daemon (for `container:` namespace resolution).
+    /// All containers of one daemon.
     pub fn host_containers(&self, host: HostId) -> impl Iterator<Item = &ContainerView> {
         self.containers.values().filter(move |c| c.host == host)
     }

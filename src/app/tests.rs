@@ -18,6 +18,40 @@ fn facts(id: &str, name: &str, overlay: &str) -> crate::model::ContainerFacts {
     c
 }
 
+/// The daemon's grader as the watch task would hold it for this state.
+fn grader_of(s: &AppState) -> crate::risk::Grader {
+    let mut g = crate::risk::Grader::new(s.hosts[0].facts.clone().unwrap_or_default());
+    g.replace(s.host_containers(0).map(|c| c.facts.clone()).collect());
+    g
+}
+
+/// The `Upsert` a watch task sends when `facts` is read: graded, with its dependents.
+fn upsert(
+    s: &AppState,
+    facts: crate::model::ContainerFacts,
+    cause: Option<String>,
+    received: Instant,
+) -> Msg {
+    let (graded, regraded) = grader_of(s).upsert(facts);
+    Msg::Data(DataEvent::Upsert {
+        host: 0,
+        container: Box::new(graded),
+        regraded,
+        cause,
+        received,
+    })
+}
+
+/// The `Removed` a watch task sends when container `id` is gone.
+fn removed(s: &AppState, id: &str) -> Msg {
+    let regraded = grader_of(s).remove(id);
+    Msg::Data(DataEvent::Removed {
+        host: 0,
+        id: id.into(),
+        regraded,
+    })
+}
+
 /// A state with one live daemon and three containers of different risk.
 fn populated() -> AppState {
     let mut s = AppState::new(
@@ -25,28 +59,22 @@ fn populated() -> AppState {
         UiSettings::default(),
         now(),
     );
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Host {
-            host: 0,
-            facts: Box::new(default_host()),
-        }),
+    let inventory = DataEvent::inventory(
+        0,
+        default_host(),
+        vec![
+            facts("aaa", "web", r#"{"Config":{"Labels":{"app":"shop"}}}"#),
+            facts("bbb", "admin", r#"{"HostConfig":{"Privileged":true}}"#),
+            facts(
+                "ccc",
+                "hardened",
+                r#"{"Config":{"User":"1000"},"HostConfig":{"ReadonlyRootfs":true,"CapDrop":["ALL"],"SecurityOpt":["no-new-privileges"],"Memory":1000000,"PidsLimit":10,"NanoCpus":1000}}"#,
+            ),
+        ],
     );
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Snapshot {
-            host: 0,
-            containers: vec![
-                facts("aaa", "web", r#"{"Config":{"Labels":{"app":"shop"}}}"#),
-                facts("bbb", "admin", r#"{"HostConfig":{"Privileged":true}}"#),
-                facts(
-                    "ccc",
-                    "hardened",
-                    r#"{"Config":{"User":"1000"},"HostConfig":{"ReadonlyRootfs":true,"CapDrop":["ALL"],"SecurityOpt":["no-new-privileges"],"Memory":1000000,"PidsLimit":10,"NanoCpus":1000}}"#,
-                ),
-            ],
-        }),
-    );
+    for event in inventory {
+        update(&mut s, Msg::Data(event));
+    }
     update(
         &mut s,
         Msg::Data(DataEvent::Status {
@@ -80,19 +108,13 @@ fn upsert_regrades_and_resorts_one_container() {
     let mut s = populated();
     let received = Instant::now();
     // `web` gains SYS_MODULE: it must jump above... at least to critical.
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Upsert {
-            host: 0,
-            container: Box::new(facts(
-                "aaa",
-                "web",
-                r#"{"HostConfig":{"CapAdd":["SYS_MODULE"]}}"#,
-            )),
-            cause: Some("update".into()),
-            received,
-        }),
+    let msg = upsert(
+        &s,
+        facts("aaa", "web", r#"{"HostConfig":{"CapAdd":["SYS_MODULE"]}}"#),
+        Some("update".into()),
+        received,
     );
+    update(&mut s, msg);
     let web = s
         .containers
         .values()
@@ -108,13 +130,8 @@ fn removed_container_disappears_and_selection_stays_valid() {
     let mut s = populated();
     update(&mut s, Msg::Command(Command::Bottom));
     assert_eq!(s.selected, 2);
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Removed {
-            host: 0,
-            id: "ccc".into(),
-        }),
-    );
+    let msg = removed(&s, "ccc");
+    update(&mut s, msg);
     assert_eq!(s.rows.len(), 2);
     assert!(s.selected < 2);
 }
@@ -209,7 +226,7 @@ fn open_drilldown_tabs_and_inspect_request() {
     let View::Drilldown(d) = &s.view else {
         panic!()
     };
-    assert_eq!(update::inspect_matches(&d.inspect), vec![2]);
+    assert_eq!(d.inspect.matches(), [2]);
     // Opening the tab again does not ask again.
     update(&mut s, Msg::Command(Command::Tab1));
     assert!(update(&mut s, Msg::Command(Command::Tab6)).is_empty());
@@ -290,19 +307,17 @@ fn docker_errors_become_status_messages() {
 #[test]
 fn container_joining_a_host_pid_container_is_regraded_when_it_changes() {
     let mut s = populated();
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Upsert {
-            host: 0,
-            container: Box::new(facts(
-                "ddd",
-                "joiner",
-                r#"{"HostConfig":{"PidMode":"container:aaa"}}"#,
-            )),
-            cause: None,
-            received: Instant::now(),
-        }),
+    let msg = upsert(
+        &s,
+        facts(
+            "ddd",
+            "joiner",
+            r#"{"HostConfig":{"PidMode":"container:aaa"}}"#,
+        ),
+        None,
+        Instant::now(),
     );
+    update(&mut s, msg);
     let has_pid_host = |s: &AppState| {
         s.containers
             .values()
@@ -313,16 +328,44 @@ fn container_joining_a_host_pid_container_is_regraded_when_it_changes() {
             .any(|f| f.id == "SW-NS-001")
     };
     assert!(!has_pid_host(&s));
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Upsert {
-            host: 0,
-            container: Box::new(facts("aaa", "web", r#"{"HostConfig":{"PidMode":"host"}}"#)),
-            cause: None,
-            received: Instant::now(),
-        }),
+    let msg = upsert(
+        &s,
+        facts("aaa", "web", r#"{"HostConfig":{"PidMode":"host"}}"#),
+        None,
+        Instant::now(),
     );
+    update(&mut s, msg);
     assert!(has_pid_host(&s));
+}
+
+#[test]
+fn a_removal_stores_the_containers_that_joined_it_regraded() {
+    let mut s = populated();
+    let msg = upsert(
+        &s,
+        facts("aaa", "web", r#"{"HostConfig":{"PidMode":"host"}}"#),
+        None,
+        Instant::now(),
+    );
+    update(&mut s, msg);
+    let msg = upsert(
+        &s,
+        facts(
+            "ddd",
+            "joiner",
+            r#"{"HostConfig":{"PidMode":"container:web"}}"#,
+        ),
+        None,
+        Instant::now(),
+    );
+    update(&mut s, msg);
+    let joiner = |s: &AppState| s.containers[&key("ddd")].clone();
+    assert!(joiner(&s).confinement.pid.is_host());
+    assert!(joiner(&s).findings.iter().any(|f| f.id == "SW-NS-001"));
+    let msg = removed(&s, "aaa");
+    update(&mut s, msg);
+    assert!(!joiner(&s).confinement.pid.is_host());
+    assert!(!joiner(&s).findings.iter().any(|f| f.id == "SW-NS-001"));
 }
 
 // ---- The activity feed and the live score (issue 4) ----
@@ -604,26 +647,19 @@ fn alerts_for_an_unknown_container_attach_when_it_appears() {
     );
     assert_eq!(s.feed.len(), 1);
     assert_eq!(s.rows.len(), 3);
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Upsert {
-            host: 0,
-            container: Box::new(facts("ddd", "newcomer", "{}")),
-            cause: Some("create".into()),
-            received: Instant::now(),
-        }),
+    let msg = upsert(
+        &s,
+        facts("ddd", "newcomer", "{}"),
+        Some("create".into()),
+        Instant::now(),
     );
+    update(&mut s, msg);
     let c = &s.containers[&key("ddd")];
     assert_eq!(s.alert_count(&key("ddd")), 1);
     assert_eq!(s.shown_score(c).value, (c.score.value + 30).min(100));
     // Removing the container drops its activity, the feed keeps the alert.
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Removed {
-            host: 0,
-            id: "ddd".into(),
-        }),
-    );
+    let msg = removed(&s, "ddd");
+    update(&mut s, msg);
     assert_eq!(s.alert_count(&key("ddd")), 0);
     assert_eq!(s.feed.len(), 1);
 }
@@ -667,19 +703,17 @@ const ENDPOINT: &str = "unix:///var/run/docker.sock";
 /// `populated()` plus `web2`, running on two user networks, selected.
 fn with_networked() -> AppState {
     let mut s = populated();
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Upsert {
-            host: 0,
-            container: Box::new(facts(
-                "ddd0123456789abcdef",
-                "web2",
-                r#"{"State":{"Status":"running","Running":true},"HostConfig":{"Privileged":true,"NetworkMode":"front"},"NetworkSettings":{"Networks":{"bridge":null,"front":{},"back":{}}}}"#,
-            )),
-            cause: None,
-            received: Instant::now(),
-        }),
+    let msg = upsert(
+        &s,
+        facts(
+            "ddd0123456789abcdef",
+            "web2",
+            r#"{"State":{"Status":"running","Running":true},"HostConfig":{"Privileged":true,"NetworkMode":"front"},"NetworkSettings":{"Networks":{"bridge":null,"front":{},"back":{}}}}"#,
+        ),
+        None,
+        Instant::now(),
     );
+    update(&mut s, msg);
     s.selected = s
         .rows
         .iter()

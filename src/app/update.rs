@@ -5,8 +5,7 @@ use super::command::Command;
 use super::rows;
 use super::state::*;
 use crate::actions::{ActionKind, ActionOutcome, ActionRequest};
-use crate::model::ContainerFacts;
-use crate::risk::{self, Fleet, Severity};
+use crate::risk::{GradedContainer, Severity};
 use crate::watch::{DataEvent, HostId, LinkStatus, WatchRequest};
 
 /// A key typed into a text input (filter, inspect search).
@@ -80,77 +79,15 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     }
 }
 
-/// Grade containers of one daemon against a fleet index built once for all of them.
-fn grade_all(state: &AppState, host: HostId, facts: Vec<ContainerFacts>) -> Vec<ContainerView> {
-    let empty = crate::model::HostFacts::default();
-    let host_facts = state
-        .hosts
-        .get(host)
-        .and_then(|h| h.facts.as_ref())
-        .unwrap_or(&empty);
-    let findings: Vec<Vec<crate::risk::Finding>> = {
-        let fleet = Fleet::new(facts.iter());
-        facts
-            .iter()
-            .map(|f| risk::evaluate_container(f, host_facts, &fleet))
-            .collect()
-    };
-    facts
-        .into_iter()
-        .zip(findings)
-        .map(|(facts, findings)| ContainerView {
-            host,
-            score: risk::score(&findings),
-            facts,
-            findings,
-        })
-        .collect()
-}
-
-/// Grade one container; `container:` references resolve against the daemon's others.
-fn grade_one(state: &AppState, host: HostId, facts: ContainerFacts) -> ContainerView {
-    let empty = crate::model::HostFacts::default();
-    let host_facts = state
-        .hosts
-        .get(host)
-        .and_then(|h| h.facts.as_ref())
-        .unwrap_or(&empty);
-    let findings = {
-        let fleet = Fleet::new(
-            state
-                .host_containers(host)
-                .map(|c| &c.facts)
-                .filter(|f| f.id != facts.id)
-                .chain(std::iter::once(&facts)),
-        );
-        risk::evaluate_container(&facts, host_facts, &fleet)
-    };
-    ContainerView {
-        host,
-        score: risk::score(&findings),
-        facts,
-        findings,
-    }
-}
-
-fn insert_views(state: &mut AppState, views: Vec<ContainerView>) {
-    for view in views {
+/// Store graded containers (from the watch task's grader) under their keys.
+fn store(state: &mut AppState, host: HostId, graded: Vec<GradedContainer>) {
+    for g in graded {
         let key = RowKey {
-            host: view.host,
-            id: view.facts.id.clone(),
+            host,
+            id: g.facts.id.clone(),
         };
-        state.containers.insert(key, view);
+        state.containers.insert(key, ContainerView::new(host, g));
     }
-}
-
-/// Re-grade every container of a daemon (its host facts changed, or a dependency did).
-fn regrade_host(state: &mut AppState, host: HostId) {
-    let facts: Vec<ContainerFacts> = state
-        .host_containers(host)
-        .map(|c| c.facts.clone())
-        .collect();
-    let views = grade_all(state, host, facts);
-    insert_views(state, views);
 }
 
 fn set_status(state: &mut AppState, level: StatusLevel, text: impl Into<String>) {
@@ -184,53 +121,31 @@ fn data(state: &mut AppState, event: DataEvent) {
                 }
             }
         }
-        DataEvent::Host { host, facts } => {
+        DataEvent::Host {
+            host,
+            posture,
+            regraded,
+        } => {
             if let Some(h) = state.hosts.get_mut(host) {
-                let mut posture = risk::evaluate_host(&facts);
-                risk::sort_findings(&mut posture);
-                h.posture_score = risk::score(&posture);
-                h.posture = posture;
-                h.facts = Some(*facts);
+                h.set_posture(*posture);
             }
-            regrade_host(state, host);
+            store(state, host, regraded);
             rows::rebuild(state);
         }
         DataEvent::Snapshot { host, containers } => {
             state.containers.retain(|k, _| k.host != host);
-            let views = grade_all(state, host, containers);
-            insert_views(state, views);
+            store(state, host, containers);
             rows::rebuild(state);
         }
         DataEvent::Upsert {
             host,
             container,
+            regraded,
             received,
             ..
         } => {
-            let view = grade_one(state, host, *container);
-            let key = RowKey {
-                host,
-                id: view.facts.id.clone(),
-            };
-            // Containers that join this one's namespaces may change grade too.
-            let has_dependents = state.host_containers(host).any(|o| {
-                o.facts.id != key.id
-                    && [
-                        &o.facts.pid_mode,
-                        &o.facts.network_mode,
-                        &o.facts.ipc_mode,
-                        &o.facts.uts_mode,
-                    ]
-                    .iter()
-                    .any(|m| {
-                        m.strip_prefix("container:")
-                            .is_some_and(|r| key.id.starts_with(r) || r == view.facts.name)
-                    })
-            });
-            state.containers.insert(key, view);
-            if has_dependents {
-                regrade_host(state, host);
-            }
+            store(state, host, vec![*container]);
+            store(state, host, regraded);
             state.pending_events.push(received);
             rows::rebuild(state);
         }
@@ -242,7 +157,8 @@ fn data(state: &mut AppState, event: DataEvent) {
             on_alert(state, host, *alert);
             state.pending_events.push(received);
         }
-        DataEvent::Removed { host, id } => {
+        DataEvent::Removed { host, id, regraded } => {
+            store(state, host, regraded);
             let key = RowKey { host, id };
             state.activity.remove(&key);
             if let Some(gone) = state.containers.remove(&key)
@@ -261,7 +177,7 @@ fn data(state: &mut AppState, event: DataEvent) {
                 && d.key.host == host
                 && d.key.id == id
             {
-                d.inspect.document = Some(document);
+                d.inspect.set_document(document);
             }
         }
         DataEvent::Error { host, message } => {
@@ -378,38 +294,26 @@ fn input(state: &mut AppState, key: InputKey) {
     if let View::Drilldown(d) = &mut state.view
         && d.inspect.searching
     {
+        let mut search = std::mem::take(&mut d.inspect.search);
         match key {
-            InputKey::Char(c) => d.inspect.search.push(c),
+            InputKey::Char(c) => search.push(c),
             InputKey::Backspace => {
-                d.inspect.search.pop();
+                search.pop();
             }
             InputKey::Enter => d.inspect.searching = false,
             InputKey::Esc => {
-                d.inspect.search.clear();
+                search.clear();
                 d.inspect.searching = false;
             }
         }
+        d.inspect.set_search(search);
         d.inspect.match_index = 0;
         jump_to_match(d);
     }
 }
 
-/// Line numbers of the inspect document that contain the search text.
-pub fn inspect_matches(inspect: &InspectView) -> Vec<usize> {
-    let needle = inspect.search.to_lowercase();
-    match (&inspect.document, needle.is_empty()) {
-        (Some(Ok(doc)), false) => doc
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| l.to_lowercase().contains(&needle))
-            .map(|(i, _)| i)
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 fn jump_to_match(d: &mut Drilldown) {
-    let matches = inspect_matches(&d.inspect);
+    let matches = d.inspect.matches();
     if let Some(line) = matches.get(d.inspect.match_index % matches.len().max(1)) {
         d.scroll = line.saturating_sub(2);
     }

@@ -171,7 +171,14 @@ impl Namespace {
     }
 }
 
-/// Look up other containers by id, id prefix or name (for `container:` references).
+/// Finds the container a `container:<x>` reference names (an id, a name, or a unique id
+/// prefix). [`crate::risk::Grader`] is the daemon-wide one; [`Fleet`] a borrowed one.
+pub trait Lookup {
+    fn find(&self, reference: &str) -> Option<&ContainerFacts>;
+}
+
+/// Look up other containers by id, id prefix or name (for `container:` references), over
+/// borrowed facts.
 #[derive(Debug, Default)]
 pub struct Fleet<'a> {
     by_key: HashMap<&'a str, &'a ContainerFacts>,
@@ -204,8 +211,18 @@ impl<'a> Fleet<'a> {
     }
 }
 
+impl Lookup for Fleet<'_> {
+    fn find(&self, reference: &str) -> Option<&ContainerFacts> {
+        self.get(reference)
+    }
+}
+
 /// Follow `container:<x>` references for one namespace, detecting cycles.
-pub fn resolve_namespace(c: &ContainerFacts, ns: Namespace, fleet: &Fleet<'_>) -> NsTarget {
+pub fn resolve_namespace<'a, L: Lookup + ?Sized>(
+    c: &'a ContainerFacts,
+    ns: Namespace,
+    fleet: &'a L,
+) -> NsTarget {
     let mut via: Vec<String> = Vec::new();
     let mut current = c;
     loop {
@@ -219,7 +236,7 @@ pub fn resolve_namespace(c: &ContainerFacts, ns: Namespace, fleet: &Fleet<'_>) -
                 None => NsTarget::Private,
             };
         };
-        match fleet.get(reference) {
+        match fleet.find(reference) {
             Some(next) if !via.contains(&next.name) && via.len() < 16 => {
                 via.push(next.name.clone());
                 current = next;
@@ -239,7 +256,7 @@ pub fn resolve_namespace(c: &ContainerFacts, ns: Namespace, fleet: &Fleet<'_>) -
 }
 
 /// The resolved confinement of one container.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confinement {
     pub caps: BTreeSet<String>,
     pub seccomp: Seccomp,
@@ -300,7 +317,7 @@ pub fn no_new_privileges(c: &ContainerFacts, host: &HostFacts) -> bool {
 }
 
 /// Resolve everything at once.
-pub fn resolve(c: &ContainerFacts, host: &HostFacts, fleet: &Fleet<'_>) -> Confinement {
+pub fn resolve<L: Lookup + ?Sized>(c: &ContainerFacts, host: &HostFacts, fleet: &L) -> Confinement {
     let seccomp = if host.security.seccomp_profile.is_none() && !host.security_options.is_empty() {
         Seccomp::Unsupported
     } else if c.has_security_opt("seccomp", "unconfined") {

@@ -3,7 +3,6 @@
 //! `AppState::key_for`, so a remapped key shows up here.
 
 use super::text::{fit, width};
-use crate::app::update::inspect_matches;
 use crate::app::{AppState, Command, Focus, StatusLevel, Tab, View};
 use crate::theme::{Role, Theme};
 use ratatui::buffer::Buffer;
@@ -169,7 +168,7 @@ impl Widget for Footer<'_> {
         } else {
             match &state.view {
                 View::Drilldown(d) if d.inspect.searching => {
-                    let n = inspect_matches(&d.inspect).len();
+                    let n = d.inspect.matches().len();
                     Some((
                         vec![
                             key("/".to_string()),

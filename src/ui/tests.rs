@@ -52,25 +52,14 @@ fn state_with(containers: Vec<ContainerFacts>) -> AppState {
         settings(),
         now(),
     );
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Host {
-            host: 0,
-            facts: Box::new(testkit::default_host()),
-        }),
-    );
+    for event in DataEvent::inventory(0, testkit::default_host(), containers) {
+        update(&mut s, Msg::Data(event));
+    }
     update(
         &mut s,
         Msg::Data(DataEvent::Status {
             host: 0,
             status: LinkStatus::Live,
-        }),
-    );
-    update(
-        &mut s,
-        Msg::Data(DataEvent::Snapshot {
-            host: 0,
-            containers,
         }),
     );
     s
@@ -434,7 +423,14 @@ fn removed_drilldown_container_does_not_panic() {
     let mut s = two();
     update(&mut s, Msg::Command(Command::Open));
     let RowKey { host, id } = s.rows[s.selected].clone();
-    update(&mut s, Msg::Data(DataEvent::Removed { host, id }));
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Removed {
+            host,
+            id,
+            regraded: Vec::new(),
+        }),
+    );
     for tab in [Command::Tab1, Command::Tab2, Command::Tab6] {
         update(&mut s, Msg::Command(tab));
         let text = all_text(&screen(&s, &Theme::fallback_dark(), 80, 24));
@@ -491,9 +487,9 @@ fn thousand_rows_render_the_visible_window() {
     );
     s.hosts[0].facts = Some(host.clone());
     s.hosts[0].status = LinkStatus::Live;
-    let fleet = crate::risk::Fleet::new([&base]);
-    let findings = crate::risk::evaluate_container(&base, &host, &fleet);
-    let score = crate::risk::score(&findings);
+    let graded = crate::risk::Grader::new(host.clone())
+        .upsert(base.clone())
+        .0;
     for i in 0..1000 {
         let mut f = base.clone();
         f.id = format!("{i:064x}");
@@ -506,8 +502,7 @@ fn thousand_rows_render_the_visible_window() {
             crate::app::ContainerView {
                 host: 0,
                 facts: f,
-                findings: findings.clone(),
-                score,
+                ..crate::app::ContainerView::new(0, graded.clone())
             },
         );
     }

@@ -1,7 +1,8 @@
-//! What the per-daemon watch tasks tell the console. Whole facts only: never bollard or
-//! ratatui types.
+//! What the per-daemon watch tasks tell the console. Whole facts, already graded by the
+//! task's [`crate::risk::Grader`]: never bollard or ratatui types. The console stores them.
 
 use crate::model::{ContainerFacts, HostFacts};
+use crate::risk::{GradedContainer, GradedHost, Grader};
 use std::time::Instant;
 
 /// Index of a daemon in the console's list of endpoints.
@@ -27,20 +28,24 @@ pub enum DataEvent {
         host: HostId,
         status: LinkStatus,
     },
-    /// `/info` + `/version` (re)read.
+    /// `/info` + `/version` (re)read: the facts and the graded posture, and every
+    /// container regraded against them (empty when a [`DataEvent::Snapshot`] follows).
     Host {
         host: HostId,
-        facts: Box<HostFacts>,
+        posture: Box<GradedHost>,
+        regraded: Vec<GradedContainer>,
     },
-    /// A full inventory: replaces every container of this daemon.
+    /// A full inventory, graded: replaces every container of this daemon.
     Snapshot {
         host: HostId,
-        containers: Vec<ContainerFacts>,
+        containers: Vec<GradedContainer>,
     },
-    /// One container (re)inspected because an event touched it.
+    /// One container (re)inspected because an event touched it, graded.
     Upsert {
         host: HostId,
-        container: Box<ContainerFacts>,
+        container: Box<GradedContainer>,
+        /// The containers that join its namespaces (directly or through a chain), regraded.
+        regraded: Vec<GradedContainer>,
         /// The event action that caused it (`start`, `die`...), `None` for a resync.
         cause: Option<String>,
         /// When the event reached seawall (for event-to-screen latency).
@@ -50,6 +55,8 @@ pub enum DataEvent {
     Removed {
         host: HostId,
         id: String,
+        /// The containers that joined its namespaces, regraded.
+        regraded: Vec<GradedContainer>,
     },
     /// The raw inspect document asked for by the Inspect tab, secrets redacted.
     RawInspect {
@@ -71,6 +78,27 @@ pub enum DataEvent {
         host: HostId,
         message: String,
     },
+}
+
+impl DataEvent {
+    /// What a watch task sends once it has read a daemon: its graded posture, then every
+    /// container graded (`Host`, then `Snapshot`). For tests, benchmarks and demos that
+    /// feed the console without a daemon.
+    pub fn inventory(
+        host: HostId,
+        facts: HostFacts,
+        containers: Vec<ContainerFacts>,
+    ) -> [DataEvent; 2] {
+        let (posture, containers) = Grader::default().replace_all(facts, containers);
+        [
+            DataEvent::Host {
+                host,
+                posture: Box::new(posture),
+                regraded: Vec::new(),
+            },
+            DataEvent::Snapshot { host, containers },
+        ]
+    }
 }
 
 /// Requests the console sends to one watch task.

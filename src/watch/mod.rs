@@ -1,6 +1,8 @@
 //! Per-daemon watch tasks: inventory, `/events` fed to the activity rules, drift and
-//! process polls, a slow resync; they send [`DataEvent`]s (facts and [`DataEvent::Alert`]s)
-//! to the console or `seawall watch` over a channel and take [`WatchRequest`]s back.
+//! process polls, a slow resync. Each task owns the only copy of its daemon's facts (a
+//! [`crate::risk::Grader`] in its [`pipeline::Pipeline`]) and grades there; it sends
+//! [`DataEvent`]s (graded containers and posture, [`DataEvent::Alert`]s) to the console or
+//! `seawall watch` over a channel and takes [`WatchRequest`]s back.
 
 pub mod dedup;
 pub mod event;

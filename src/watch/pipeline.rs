@@ -1,15 +1,16 @@
-//! The activity state of one daemon's watch task, kept for the life of the task so that
-//! baselines survive reconnects: the rule [`Engine`], the latest facts of every container,
-//! the replay dedupe sets and where the event stream left off. No IO: the task does the
-//! requests this asks for ([`EventWork`]) and hands the answers back.
+//! The state of one daemon's watch task, kept for the life of the task so that baselines
+//! survive reconnects: the [`Grader`] (the only copy of the daemon's facts, graded here, on
+//! the watch task), the activity rule [`Engine`], the replay dedupe sets and where the event
+//! stream left off. No IO: the task does the requests this asks for ([`EventWork`]) and
+//! hands the answers back; graded results go to the console as they are.
 
 use super::dedup::{EventKey, RECENT_CAPACITY, RecentSet};
 use crate::activity::{Alert, Engine};
 use crate::model::{
     ContainerFacts, ContainerState, DockerEvent, EventKind, ExecFacts, Healthcheck, HostFacts,
 };
-use crate::risk::{self, Fleet};
-use std::collections::{HashMap, HashSet};
+use crate::risk::{GradedContainer, GradedHost, Grader};
+use std::collections::HashSet;
 use std::time::Instant;
 
 /// Container event actions that can change what seawall shows (re-inspect the container).
@@ -88,15 +89,26 @@ pub struct EventWork {
     pub volume: Option<String>,
     /// What the inventory needs.
     pub effect: Option<EventEffect>,
+    /// With a `destroy`: the containers that joined the removed one's namespaces, regraded.
+    pub regraded: Vec<GradedContainer>,
+}
+
+/// A container re-inspected: the alerts it raised, itself graded, and the containers that
+/// join its namespaces, regraded.
+#[derive(Debug)]
+pub struct Inspected {
+    pub alerts: Vec<Alert>,
+    pub graded: GradedContainer,
+    pub regraded: Vec<GradedContainer>,
 }
 
 /// One daemon's activity state.
 #[derive(Debug)]
 pub struct Pipeline {
     engine: Engine,
-    /// The latest inspect of every container (exec and health rules read these).
-    facts: HashMap<String, ContainerFacts>,
-    host: HostFacts,
+    /// The host facts and the latest inspect of every container: grading reads them, so
+    /// do the exec and health rules.
+    grader: Grader,
     recent: RecentSet<EventKey>,
     execs: RecentSet<String>,
     /// Containers whose healthcheck `Test` the engine has been told (or could not be read).
@@ -111,8 +123,7 @@ impl Default for Pipeline {
     fn default() -> Self {
         Pipeline {
             engine: Engine::new(),
-            facts: HashMap::new(),
-            host: HostFacts::default(),
+            grader: Grader::default(),
             recent: RecentSet::new(RECENT_CAPACITY),
             execs: RecentSet::new(RECENT_CAPACITY),
             health_known: HashSet::new(),
@@ -127,46 +138,49 @@ impl Pipeline {
         Pipeline::default()
     }
 
-    /// `/info` + `/version` were read again.
-    pub fn set_host(&mut self, host: HostFacts) {
-        self.host = host;
+    /// `/info` + `/version` were read again, on their own: every container is regraded.
+    pub fn set_host(&mut self, host: HostFacts) -> (GradedHost, Vec<GradedContainer>) {
+        self.grader.set_host(host)
     }
 
-    /// A full inventory: replaces every container; baselines of the ones gone are dropped.
-    pub fn replace_inventory(&mut self, containers: &[ContainerFacts]) {
+    /// A full inventory with the host facts read beside it: replaces every container
+    /// (baselines of the ones gone are dropped) and grades the daemon.
+    pub fn replace_inventory(
+        &mut self,
+        host: HostFacts,
+        containers: Vec<ContainerFacts>,
+    ) -> (GradedHost, Vec<GradedContainer>) {
         let now: HashSet<&str> = containers.iter().map(|c| c.id.as_str()).collect();
         let gone: Vec<String> = self
-            .facts
-            .keys()
+            .grader
+            .ids()
+            .into_iter()
             .filter(|id| !now.contains(id.as_str()))
-            .cloned()
             .collect();
         for id in gone {
-            self.remove(&id);
+            self.forget(&id);
         }
-        for c in containers {
-            self.facts.insert(c.id.clone(), c.clone());
-        }
+        self.grader.replace_all(host, containers)
     }
 
     /// The state seawall last saw of each container (for the list-only resync).
     pub fn state_of(&self, id: &str) -> Option<ContainerState> {
-        self.facts.get(id).map(|c| c.state)
+        self.grader.state_of(id)
     }
 
     pub fn container_ids(&self) -> Vec<String> {
-        self.facts.keys().cloned().collect()
+        self.grader.ids()
     }
 
     pub fn container(&self, id: &str) -> Option<&ContainerFacts> {
-        self.facts.get(id)
+        self.grader.get(id)
     }
 
     /// Ids of the running containers (the ones drift and process polls read).
     pub fn running_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = self
-            .facts
-            .values()
+            .grader
+            .containers()
             .filter(|c| c.state == ContainerState::Running)
             .map(|c| c.id.clone())
             .collect();
@@ -182,7 +196,7 @@ impl Pipeline {
             && matches!(ev.action.as_str(), "exec_create" | "exec_start")
             && !self.health_known.contains(&ev.actor_id)
             && self
-                .facts
+                .grader
                 .get(&ev.actor_id)
                 .is_some_and(|c| matches!(c.healthcheck, Healthcheck::Configured { .. }))
     }
@@ -196,10 +210,17 @@ impl Pipeline {
         }
     }
 
-    /// A container is gone.
-    pub fn remove(&mut self, id: &str) {
+    /// A container is gone. Returns the containers that joined its namespaces, regraded.
+    #[must_use = "the regraded containers go to the console"]
+    pub fn remove(&mut self, id: &str) -> Vec<GradedContainer> {
         self.health_known.remove(id);
-        self.facts.remove(id);
+        self.engine.forget(id);
+        self.grader.remove(id)
+    }
+
+    /// Drop a container's activity state (its facts go with the grader's replace).
+    fn forget(&mut self, id: &str) {
+        self.health_known.remove(id);
         self.engine.forget(id);
     }
 
@@ -220,11 +241,11 @@ impl Pipeline {
             });
         }
         let container = match ev.kind {
-            EventKind::Container => self.facts.get(&ev.actor_id),
-            EventKind::Network => ev.attr("container").and_then(|id| self.facts.get(id)),
+            EventKind::Container => self.grader.get(&ev.actor_id),
+            EventKind::Network => ev.attr("container").and_then(|id| self.grader.get(id)),
             _ => None,
         };
-        let alerts = self.engine.on_event(ev, container, &self.host);
+        let alerts = self.engine.on_event(ev, container, self.grader.host());
         let mut work = EventWork {
             alerts,
             effect: Some(effect),
@@ -245,51 +266,46 @@ impl Pipeline {
             _ => {}
         }
         if let Some(EventEffect::Remove { id }) = &work.effect {
-            self.remove(id);
+            work.regraded = self.remove(id);
         }
         Some(work)
     }
 
     /// An exec session, inspected (or rebuilt from its event when the inspect failed).
     pub fn on_exec(&mut self, exec: &ExecFacts) -> Vec<Alert> {
-        let container = self.facts.get(&exec.container_id);
+        let container = self.grader.get(&exec.container_id);
         self.engine.on_exec(exec, container)
     }
 
-    /// A container re-inspected. With `cause` (an event action) its findings are graded
-    /// against the rest of the daemon and passed to the rules; without (a resync) the facts
-    /// are only stored.
-    pub fn on_inspected(&mut self, cause: Option<&str>, facts: ContainerFacts) -> Vec<Alert> {
+    /// A container re-inspected: stored and graded against the rest of the daemon (with
+    /// the containers that join its namespaces). With `cause` (an event action) its
+    /// findings also go to the launch rules; without (a resync) no rule runs.
+    pub fn on_inspected(&mut self, cause: Option<&str>, facts: ContainerFacts) -> Inspected {
+        let (graded, regraded) = self.grader.upsert(facts);
         let alerts = match cause {
-            Some(cause) => {
-                let fleet = Fleet::new(
-                    self.facts
-                        .values()
-                        .filter(|f| f.id != facts.id)
-                        .chain(std::iter::once(&facts)),
-                );
-                let findings = risk::evaluate_container(&facts, &self.host, &fleet);
-                self.engine.on_inspected(cause, &facts, &findings)
-            }
+            Some(cause) => self
+                .engine
+                .on_inspected(cause, &graded.facts, &graded.findings),
             None => Vec::new(),
         };
-        self.facts.insert(facts.id.clone(), facts);
-        alerts
+        Inspected {
+            alerts,
+            graded,
+            regraded,
+        }
     }
 
     /// A container inspected while it was being removed (its `destroy` came first): the
     /// launch rules still see it, so a container created and removed in a moment is still
     /// reported, but its facts are not kept and its rule state is forgotten again.
     pub fn on_inspected_removed(&mut self, cause: &str, facts: &ContainerFacts) -> Vec<Alert> {
-        let fleet = Fleet::new(
-            self.facts
-                .values()
-                .filter(|f| f.id != facts.id)
-                .chain(std::iter::once(facts)),
-        );
-        let findings = risk::evaluate_container(facts, &self.host, &fleet);
-        let alerts = self.engine.on_inspected(cause, facts, &findings);
-        self.remove(&facts.id);
+        // Graded as one of the daemon's containers, then gone again: the ones that joined
+        // it were regraded when its `destroy` came, and nothing changed for them since.
+        let (graded, _) = self.grader.upsert(facts.clone());
+        let alerts = self
+            .engine
+            .on_inspected(cause, &graded.facts, &graded.findings);
+        let _ = self.remove(&facts.id);
         alerts
     }
 
@@ -300,7 +316,7 @@ impl Pipeline {
 
     /// One `/changes` answer.
     pub fn on_changes(&mut self, id: &str, changes: &[crate::model::FileChange]) -> Vec<Alert> {
-        match self.facts.get(id) {
+        match self.grader.get(id) {
             Some(c) => self.engine.on_changes(c, changes),
             None => Vec::new(),
         }
@@ -308,7 +324,7 @@ impl Pipeline {
 
     /// One `/top` answer.
     pub fn on_processes(&mut self, id: &str, processes: &[crate::model::ProcessRow]) -> Vec<Alert> {
-        match self.facts.get(id) {
+        match self.grader.get(id) {
             Some(c) => self.engine.on_processes(c, processes),
             None => Vec::new(),
         }
@@ -482,7 +498,7 @@ mod tests {
         hc.id = "hc".into();
         let mut plain = container("{}");
         plain.id = "plain".into();
-        p.replace_inventory(&[hc, plain]);
+        let _ = p.replace_inventory(crate::risk::rules::testkit::default_host(), vec![hc, plain]);
         let exec = |id: &str| ev(EventKind::Container, "exec_create", id, &[("execID", "x")]);
         assert!(p.needs_healthcheck_test(&exec("hc")));
         assert!(!p.needs_healthcheck_test(&exec("plain")), "no healthcheck");
@@ -490,6 +506,41 @@ mod tests {
         assert!(!p.needs_healthcheck_test(&ev(EventKind::Container, "start", "hc", &[])));
         p.note_healthcheck("hc", Some(vec!["CMD-SHELL".into(), "true".into()]));
         assert!(!p.needs_healthcheck_test(&exec("hc")), "read once");
+    }
+
+    #[test]
+    fn containers_are_graded_here_with_the_ones_that_join_them() {
+        use crate::risk::confinement::NsTarget;
+        use crate::risk::rules::testkit::{container, default_host};
+        let mut p = Pipeline::new();
+        let mut web = container("{}");
+        (web.id, web.name) = ("aaaa1111".into(), "web".into());
+        let mut side = container(r#"{"HostConfig":{"NetworkMode":"container:web"}}"#);
+        (side.id, side.name) = ("bbbb2222".into(), "side".into());
+        let (posture, graded) = p.replace_inventory(default_host(), vec![web.clone(), side]);
+        assert_eq!(posture.facts, default_host());
+        assert_eq!(graded.len(), 2);
+        // An inspect: graded once, here, with the container that joins its network.
+        web.network_mode = "host".into();
+        let inspected = p.on_inspected(Some("update"), web);
+        assert!(
+            inspected
+                .graded
+                .findings
+                .iter()
+                .any(|f| f.id == "SW-NS-002")
+        );
+        assert_eq!(inspected.regraded.len(), 1);
+        assert!(inspected.regraded[0].confinement.net.is_host());
+        // Its `destroy`: the one that joined it is regraded (its reference points nowhere).
+        let destroy = ev(EventKind::Container, "destroy", "aaaa1111", &[]);
+        let work = p.on_event(&destroy).unwrap();
+        assert_eq!(work.regraded.len(), 1);
+        assert!(matches!(
+            work.regraded[0].confinement.net,
+            NsTarget::Unknown { .. }
+        ));
+        assert!(p.container("aaaa1111").is_none());
     }
 
     #[test]
@@ -503,7 +554,7 @@ mod tests {
     #[test]
     fn a_container_removed_while_inspected_still_raises_its_launch_but_is_not_kept() {
         let mut p = Pipeline::new();
-        p.set_host(crate::risk::rules::testkit::default_host());
+        let _ = p.set_host(crate::risk::rules::testkit::default_host());
         let c = crate::risk::rules::testkit::container(r#"{"HostConfig": {"Privileged": true}}"#);
         let id = c.id.clone();
         let create = ev(EventKind::Container, "create", &id, &[]);

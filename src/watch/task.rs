@@ -513,6 +513,7 @@ impl Session<'_> {
                 exec,
                 volume,
                 effect,
+                regraded,
             }) = self.pipeline.on_event(&ev)
             else {
                 continue;
@@ -550,6 +551,7 @@ impl Session<'_> {
                     self.send(DataEvent::Removed {
                         host: self.host,
                         id,
+                        regraded,
                     })
                     .await?;
                 }
@@ -717,13 +719,15 @@ impl Session<'_> {
                 None => Ok(()),
             },
             Ok(Some(facts)) => {
-                let alerts = self
+                let inspected = self
                     .pipeline
-                    .on_inspected(received.map(|_| action.as_str()), facts.clone());
+                    .on_inspected(received.map(|_| action.as_str()), facts);
+                let alerts = inspected.alerts;
                 let at = received.unwrap_or_else(Instant::now);
                 self.send(DataEvent::Upsert {
                     host: self.host,
-                    container: Box::new(facts),
+                    container: Box::new(inspected.graded),
+                    regraded: inspected.regraded,
                     cause: Some(action),
                     received: at,
                 })
@@ -732,10 +736,11 @@ impl Session<'_> {
             }
             Ok(None) if finished.removed => Ok(()),
             Ok(None) => {
-                self.pipeline.remove(&id);
+                let regraded = self.pipeline.remove(&id);
                 self.send(DataEvent::Removed {
                     host: self.host,
                     id,
+                    regraded,
                 })
                 .await
             }
@@ -769,13 +774,13 @@ impl Session<'_> {
         );
         let host = host.map_err(|e| e.to_string())?;
         let containers = containers.map_err(|e| e.to_string())?;
-        self.pipeline.set_host(host.clone());
+        let (posture, containers) = self.pipeline.replace_inventory(host, containers);
         self.send(DataEvent::Host {
             host: self.host,
-            facts: Box::new(host),
+            posture: Box::new(posture),
+            regraded: Vec::new(),
         })
         .await?;
-        self.pipeline.replace_inventory(&containers);
         let count = containers.len();
         self.send(DataEvent::Snapshot {
             host: self.host,
@@ -817,11 +822,12 @@ impl Session<'_> {
             .filter(|id| !listed.contains(id))
             .collect();
         for id in gone {
-            self.pipeline.remove(&id);
+            let regraded = self.pipeline.remove(&id);
             self.work.inspects.removed(&id);
             self.send(DataEvent::Removed {
                 host: self.host,
                 id,
+                regraded,
             })
             .await?;
         }

@@ -696,8 +696,7 @@ mod tests {
             r#"{"Mounts":[{"Type":"volume","Name":"etcvol","Source":"/var/lib/docker/volumes/etcvol/_data","Destination":"/data","Driver":"local","Mode":"z","RW":true,"Propagation":""}]}"#,
             &vols,
         );
-        let host = default_host();
-        let f = crate::risk::evaluate_container(&c, &host, &crate::risk::Fleet::new([&c]));
+        let f = grade(c, &default_host());
         let x = find(&f, "SW-MNT-003").expect("etc via volume");
         assert_eq!(x.severity, Severity::Critical);
         assert!(x.title.contains("named volume"));

@@ -157,7 +157,7 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::super::testkit::*;
-    use crate::risk::{Fleet, Severity, evaluate_container};
+    use crate::risk::{Grader, Severity};
 
     #[test]
     fn each_host_namespace_is_flagged() {
@@ -190,9 +190,9 @@ mod tests {
         let b = container(
             r#"{"Id":"bbbb2222","Name":"/joiner","HostConfig":{"PidMode":"container:aaaa1111"}}"#,
         );
-        let host = default_host();
-        let fleet = Fleet::new([&a, &b]);
-        let f = evaluate_container(&b, &host, &fleet);
+        let mut g = Grader::new(default_host());
+        g.replace(vec![a, b]);
+        let f = g.grade("bbbb2222").unwrap().findings;
         let x = find(&f, "SW-NS-001").expect("resolved to host");
         assert!(x.evidence.contains("hostpid"), "{}", x.evidence);
     }
@@ -203,8 +203,9 @@ mod tests {
         let b = container(
             r#"{"Id":"bbbb2222","Name":"/sidecar","HostConfig":{"NetworkMode":"container:app"}}"#,
         );
-        let fleet = Fleet::new([&a, &b]);
-        let f = evaluate_container(&b, &default_host(), &fleet);
+        let mut g = Grader::new(default_host());
+        g.replace(vec![a, b]);
+        let f = g.grade("bbbb2222").unwrap().findings;
         assert!(find(&f, "SW-NS-002").is_none());
         assert_eq!(find(&f, "SW-NS-007").unwrap().severity, Severity::Info);
     }

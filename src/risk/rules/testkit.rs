@@ -2,7 +2,7 @@
 //! run every rule over it, and look findings up by id.
 
 use crate::model::{ContainerFacts, HostFacts, VolumeBacking, convert};
-use crate::risk::{Finding, Fleet, evaluate_container};
+use crate::risk::{Finding, Grader};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -65,8 +65,12 @@ pub fn container_with_volumes(
 }
 
 pub fn findings_with_host(overlay: &str, host: &HostFacts) -> Vec<Finding> {
-    let c = container(overlay);
-    evaluate_container(&c, host, &Fleet::new([&c]))
+    grade(container(overlay), host)
+}
+
+/// Grade one container on `host`, alone on its daemon.
+pub fn grade(c: ContainerFacts, host: &HostFacts) -> Vec<Finding> {
+    Grader::new(host.clone()).upsert(c).0.findings
 }
 
 pub fn findings_for(overlay: &str) -> Vec<Finding> {

@@ -5,7 +5,7 @@
 //! severity in this container's context) or when the catalog grades it medium or worse.
 
 use super::TabCtx;
-use crate::risk::confinement::{ALL_CAPS, DEFAULT_CAPS, effective_caps};
+use crate::risk::confinement::{ALL_CAPS, DEFAULT_CAPS};
 use crate::risk::{RuleMeta, Scope, Severity, catalog};
 use crate::theme::Role;
 use crate::ui::text::{first_sentence, fit, pad, severity_short};
@@ -42,7 +42,8 @@ fn cap_rules() -> &'static [RuleMeta] {
 /// The lines, and a count for the pane title.
 pub fn lines<'a>(ctx: &TabCtx<'a>, w: usize) -> (Vec<Line<'a>>, String) {
     let c = &ctx.c.facts;
-    let caps = effective_caps(c);
+    // Resolved once, when the container was graded.
+    let caps = &ctx.conf.caps;
     let mut out = Vec::new();
     let added_all = c.cap_add.iter().any(|a| a == "ALL");
     let dropped: Vec<&str> = DEFAULT_CAPS

@@ -4,7 +4,6 @@
 
 use super::TabCtx;
 use crate::app::Drilldown;
-use crate::app::update::inspect_matches;
 use crate::theme::Role;
 use crate::ui::footer::CURSOR;
 use crate::ui::text::{fit, wrap};
@@ -22,7 +21,7 @@ pub fn render<'a>(
     buf: &mut Buffer,
 ) {
     let inspect = &d.inspect;
-    let matches = inspect_matches(inspect);
+    let matches = inspect.matches();
     let current = (!matches.is_empty()).then(|| matches[inspect.match_index % matches.len()]);
     if inspect.searching || !inspect.search.is_empty() {
         title.push(Span::styled("/", ctx.style(Role::Key)));

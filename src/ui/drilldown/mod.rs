@@ -14,98 +14,44 @@ pub mod security;
 
 use super::text::{band_short, fit, wrap_hanging};
 use crate::app::{AppState, ContainerView, Drilldown, Tab};
-use crate::model::{ContainerFacts, HostFacts};
-use crate::risk::Fleet;
-use crate::risk::confinement::{self, Confinement};
+use crate::model::HostFacts;
+use crate::risk::confinement::Confinement;
 use crate::theme::{Role, Theme};
-use crate::watch::HostId;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-/// What every tab needs: the container, its daemon and its resolved confinement.
+/// What every tab needs: the container, its daemon and its resolved confinement (graded
+/// by the watch task, stored with the container: nothing is resolved while drawing).
 pub struct TabCtx<'a> {
     pub state: &'a AppState,
     pub theme: &'a Theme,
     pub c: &'a ContainerView,
     pub host: &'a HostFacts,
-    pub conf: Confinement,
+    pub conf: &'a Confinement,
 }
 
 impl<'a> TabCtx<'a> {
-    /// Resolve the container's confinement against its daemon and the daemon's other
-    /// containers (for `container:` namespaces).
     pub fn new(
         state: &'a AppState,
         theme: &'a Theme,
         c: &'a ContainerView,
         host: &'a HostFacts,
     ) -> Self {
-        let fleet = Fleet::new(referenced(state, c));
-        let conf = confinement::resolve(&c.facts, host, &fleet);
         TabCtx {
             state,
             theme,
             c,
             host,
-            conf,
+            conf: &c.confinement,
         }
     }
 
     pub fn style(&self, role: Role) -> Style {
         self.theme.style(role)
     }
-}
-
-/// `c` and the containers it reaches through `container:` namespace modes (transitively),
-/// looked up the way `Fleet::get` does. Resolving against this small fleet gives the same
-/// answer as the whole daemon's, without hashing every container on each frame.
-pub fn referenced<'a>(state: &'a AppState, c: &'a ContainerView) -> Vec<&'a ContainerFacts> {
-    let mut out: Vec<&ContainerFacts> = vec![&c.facts];
-    let mut i = 0;
-    while i < out.len() && out.len() < 64 {
-        let cur = out[i];
-        for mode in [
-            &cur.pid_mode,
-            &cur.network_mode,
-            &cur.ipc_mode,
-            &cur.uts_mode,
-        ] {
-            if let Some(found) = mode
-                .strip_prefix("container:")
-                .and_then(|r| find_reference(state, c.host, r))
-                && !out.iter().any(|o| o.id == found.id)
-            {
-                out.push(found);
-            }
-        }
-        i += 1;
-    }
-    out
-}
-
-/// A `container:<x>` reference: an exact id or name, else a unique id prefix of 4+ chars.
-fn find_reference<'a>(
-    state: &'a AppState,
-    host: HostId,
-    reference: &str,
-) -> Option<&'a ContainerFacts> {
-    let reference = reference.trim_start_matches('/');
-    let mut prefix = None;
-    let mut prefix_hits = 0;
-    for v in state.host_containers(host) {
-        let f = &v.facts;
-        if f.id == reference || f.name == reference {
-            return Some(f);
-        }
-        if reference.len() >= 4 && f.id.starts_with(reference) {
-            prefix_hits += 1;
-            prefix = Some(f);
-        }
-    }
-    if prefix_hits == 1 { prefix } else { None }
 }
 
 /// A label followed by wrapped text; continuation lines are indented to `indent`.

@@ -38,7 +38,7 @@ fn mode(m: &str) -> String {
 
 pub fn rows(ctx: &TabCtx<'_>) -> Vec<NsRow> {
     let c = &ctx.c.facts;
-    let conf = &ctx.conf;
+    let conf = ctx.conf;
     let mut rows = Vec::new();
     for (name, m, target) in [
         ("pid", &c.pid_mode, &conf.pid),

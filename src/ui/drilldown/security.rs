@@ -28,7 +28,7 @@ fn opt_values(ctx: &TabCtx<'_>, key: &str) -> String {
 /// The rows, in display order.
 pub fn rows(ctx: &TabCtx<'_>) -> Vec<Row> {
     let c = &ctx.c.facts;
-    let conf = &ctx.conf;
+    let conf = ctx.conf;
     let sec = &ctx.host.security;
     let mut rows = Vec::new();
 
