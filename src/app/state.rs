@@ -106,7 +106,8 @@ pub enum Tab {
     Findings,
     Capabilities,
     Mounts,
-    Profiles,
+    /// Seccomp, AppArmor, SELinux, no-new-privileges, user and read-only root.
+    Security,
     Namespaces,
     Inspect,
     /// The container's recent alerts and activity points.
@@ -118,7 +119,7 @@ impl Tab {
         Tab::Findings,
         Tab::Capabilities,
         Tab::Mounts,
-        Tab::Profiles,
+        Tab::Security,
         Tab::Namespaces,
         Tab::Inspect,
         Tab::Activity,
@@ -129,7 +130,7 @@ impl Tab {
             Tab::Findings => "Findings",
             Tab::Capabilities => "Capabilities",
             Tab::Mounts => "Mounts",
-            Tab::Profiles => "Security",
+            Tab::Security => "Security",
             Tab::Namespaces => "Namespaces",
             Tab::Inspect => "Inspect",
             Tab::Activity => "Activity",
