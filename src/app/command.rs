@@ -134,6 +134,8 @@ macro_rules! commands {
         }
 
         /// Every command's declaration, in the order the help screen lists them.
+        // An entry that gives every field leaves the defaults nothing to fill in.
+        #[allow(clippy::needless_update)]
         pub const COMMANDS: &[CommandSpec] = &[
             $(CommandSpec {
                 command: Command::$id,
