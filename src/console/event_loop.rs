@@ -95,27 +95,31 @@ impl Console {
     /// Run until the reducer quits, a source ends, or the terminal fails.
     pub async fn run(&mut self, inputs: &mut Inputs, term: &mut Term) -> Result<(), ConsoleError> {
         loop {
-            if self.state.quit {
-                return Ok(());
-            }
             if self.frames.due().is_some_and(|at| at <= Instant::now()) {
                 self.draw(term)?;
             }
             let Some(first) = inputs.next(Wait::for_frame(self.frames.due())).await else {
                 continue;
             };
-            if self.handle(first)? == Flow::Stop {
+            if self.apply(first)? == Flow::Stop {
                 return Ok(());
             }
+            // Everything else that is ready now, before the next frame.
             for _ in 1..MAX_BATCH {
                 let Some(input) = inputs.next(Wait::No).await else {
                     break;
                 };
-                if self.handle(input)? == Flow::Stop {
+                if self.apply(input)? == Flow::Stop {
                     return Ok(());
                 }
             }
         }
+    }
+
+    /// Apply one input; the loop stops once the reducer has quit.
+    fn apply(&mut self, input: Input) -> Result<Flow, ConsoleError> {
+        let flow = self.handle(input)?;
+        Ok(if self.state.quit { Flow::Stop } else { flow })
     }
 
     /// Apply one input.
