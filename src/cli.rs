@@ -194,7 +194,8 @@ fn console(cli: &Cli, read_only: bool) -> Result<u8, String> {
         config,
         warnings,
         theme,
-    })?;
+    })
+    .map_err(|e| e.to_string())?;
     Ok(0)
 }
 

@@ -1,14 +1,20 @@
 //! The console's one-key actions (isolate, unisolate, stop, export, export the host): which
 //! container a key means, the confirm dialog's state, and what an outcome does to the screen.
 //!
+//! Which commands are actions, what they act on and that a read-only console refuses them
+//! is declared in the command table (`app::command`); [`admit`] applies it to every command.
+//!
 //! Pure like the rest of the reducer: a key opens a [`Confirm`] that holds the
 //! [`ActionRequest`] (design habit 7); `y` turns it into [`Effect::Action`], anything else
 //! into [`Effect::RecordDeclined`]. The console runs the action and answers with
 //! [`Msg::ActionDone`](super::Msg::ActionDone).
 
+use super::command::{CommandSpec, ReadOnly, Subject};
 use super::state::{AppState, Focus, RowKey, StatusLevel, StatusMessage, View};
 use super::update::Effect;
-use crate::actions::{ActionKind, ActionOutcome, ActionRequest, AuditOutcome, Target};
+use crate::actions::{
+    ActionKind, ActionOutcome, ActionRequest, ActionSettings, AuditOutcome, Target,
+};
 use crate::model::ContainerState;
 use crate::watch::{HostId, WatchRequest};
 use std::collections::BTreeSet;
@@ -51,6 +57,16 @@ pub struct ActionsView {
 }
 
 impl ActionsView {
+    /// The view of a console whose actions run with `settings` (`read_only`: none run).
+    pub fn new(read_only: bool, settings: &ActionSettings) -> Self {
+        ActionsView {
+            read_only,
+            pause_on_isolate: settings.pause_on_isolate,
+            stop_timeout_secs: settings.stop_timeout.as_secs(),
+            ..ActionsView::default()
+        }
+    }
+
     /// Is an action on this target (same daemon, same container or both the whole host)
     /// running?
     pub fn running_on(&self, target: &Target) -> Option<&ActionRequest> {
@@ -83,9 +99,26 @@ fn endpoint_of(state: &AppState, host: HostId) -> Option<String> {
     state.hosts.get(host).map(|h| h.endpoint.clone())
 }
 
-fn container_target(state: &AppState, key: &RowKey, name: String) -> Result<Target, String> {
-    let endpoint =
-        endpoint_of(state, key.host).ok_or_else(|| "no daemon for this container".to_string())?;
+/// Why a command that acts on a container or a daemon has nothing to act on (the status
+/// bar shows the message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NoTarget {
+    #[error("no container selected")]
+    NoContainer,
+    #[error("no alert selected")]
+    NoAlert,
+    #[error("this alert is about the daemon, not a container")]
+    DaemonAlert,
+    #[error("this container was removed; nothing to act on")]
+    Removed,
+    #[error("no daemon for this container")]
+    NoDaemonForContainer,
+    #[error("no daemon configured")]
+    NoDaemon,
+}
+
+fn container_target(state: &AppState, key: &RowKey, name: String) -> Result<Target, NoTarget> {
+    let endpoint = endpoint_of(state, key.host).ok_or(NoTarget::NoDaemonForContainer)?;
     Ok(Target {
         host: key.host,
         endpoint,
@@ -95,42 +128,40 @@ fn container_target(state: &AppState, key: &RowKey, name: String) -> Result<Targ
 }
 
 /// The container an action key means: the drilldown's, the selected feed alert's (feed
-/// focused), else the selected row's. `Err` is the status message.
-pub fn selected_target(state: &AppState) -> Result<Target, String> {
+/// focused), else the selected row's.
+pub fn selected_target(state: &AppState) -> Result<Target, NoTarget> {
     match &state.view {
         View::Drilldown(d) => match state.containers.get(&d.key) {
             Some(c) => container_target(state, &d.key, c.facts.name.clone()),
-            None => Err("this container was removed; nothing to act on".into()),
+            None => Err(NoTarget::Removed),
         },
         View::Fleet if state.focus == Focus::Feed => {
-            let Some(entry) = state.feed.selected() else {
-                return Err("no alert selected".into());
-            };
-            let Some(c) = &entry.alert.container else {
-                return Err("this alert is about the daemon, not a container".into());
-            };
+            let entry = state.feed.selected().ok_or(NoTarget::NoAlert)?;
+            let c = entry
+                .alert
+                .container
+                .as_ref()
+                .ok_or(NoTarget::DaemonAlert)?;
             let key = RowKey {
                 host: entry.host,
                 id: c.id.clone(),
             };
             container_target(state, &key, c.name.clone())
         }
-        View::Fleet => match state.selected_container() {
-            Some(c) => {
-                let key = RowKey {
-                    host: c.host,
-                    id: c.facts.id.clone(),
-                };
-                container_target(state, &key, c.facts.name.clone())
-            }
-            None => Err("no container selected".into()),
-        },
+        View::Fleet => {
+            let c = state.selected_container().ok_or(NoTarget::NoContainer)?;
+            let key = RowKey {
+                host: c.host,
+                id: c.facts.id.clone(),
+            };
+            container_target(state, &key, c.facts.name.clone())
+        }
     }
 }
 
 /// The daemon an `export_host` key means: the one of the drilldown, of the selected alert
 /// or row, else the first. Works with an empty fleet.
-pub fn host_target(state: &AppState) -> Result<Target, String> {
+pub fn host_target(state: &AppState) -> Result<Target, NoTarget> {
     let host = match &state.view {
         View::Drilldown(d) => d.key.host,
         View::Fleet if state.focus == Focus::Feed => {
@@ -138,7 +169,7 @@ pub fn host_target(state: &AppState) -> Result<Target, String> {
         }
         View::Fleet => state.selected_container().map(|c| c.host).unwrap_or(0),
     };
-    let endpoint = endpoint_of(state, host).ok_or_else(|| "no daemon configured".to_string())?;
+    let endpoint = endpoint_of(state, host).ok_or(NoTarget::NoDaemon)?;
     Ok(Target {
         host,
         name: endpoint.clone(),
@@ -147,30 +178,35 @@ pub fn host_target(state: &AppState) -> Result<Target, String> {
     })
 }
 
-/// An action key was pressed: refuse it, or open the confirm dialog.
-pub fn on_key(state: &mut AppState, kind: ActionKind, whole_host: bool) -> Vec<Effect> {
-    let target = if whole_host {
-        host_target(state)
-    } else {
-        selected_target(state)
+/// The command table's checks, before a command runs (`app::command`): a read-only console
+/// refuses what the table marks refused (an action is recorded in the audit log when it
+/// has a target), and a command that acts on a container or a daemon needs one. `Ok` holds
+/// the resolved subject (`None` for a command on nothing); `Err` the effects of a refusal.
+pub fn admit(state: &mut AppState, spec: &CommandSpec) -> Result<Option<Target>, Vec<Effect>> {
+    let target = match spec.subject {
+        Subject::Nothing => Ok(None),
+        Subject::Container => selected_target(state).map(Some),
+        Subject::Host => host_target(state).map(Some),
     };
-    if state.actions.read_only {
+    if state.actions.read_only && spec.read_only == ReadOnly::Refused {
         set_status(state, StatusLevel::Warning, READ_ONLY_MESSAGE);
-        return match target {
-            Ok(target) => vec![Effect::RecordRefused {
+        return Err(match (spec.action, target) {
+            (Some(kind), Ok(Some(target))) => vec![Effect::RecordRefused {
                 request: ActionRequest::new(kind, target),
                 reason: READ_ONLY_REASON.to_string(),
             }],
-            Err(_) => Vec::new(),
-        };
+            _ => Vec::new(),
+        });
     }
-    let target = match target {
-        Ok(t) => t,
-        Err(message) => {
-            set_status(state, StatusLevel::Info, message);
-            return Vec::new();
-        }
-    };
+    target.map_err(|missing| {
+        set_status(state, StatusLevel::Info, missing.to_string());
+        Vec::new()
+    })
+}
+
+/// An action key on an admitted target: refused while another action on the same target
+/// runs, else the confirm dialog opens.
+pub fn ask(state: &mut AppState, kind: ActionKind, target: Target) -> Vec<Effect> {
     let request = ActionRequest::new(kind, target);
     if let Some(busy) = state.actions.running_on(&request.target) {
         let message = format!(

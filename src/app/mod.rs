@@ -1,9 +1,11 @@
 //! The console's state and its pure reducer.
 //!
 //! `update(&mut AppState, Msg) -> Vec<Effect>`: messages come from keys (already resolved to
-//! named commands by the keymap), from the watch tasks, from finished actions and from the
-//! tick; effects are IO the run loop performs (ask a watch task for something, run or record
-//! an action, quit). The one-key actions and their confirm dialog live in [`actions`].
+//! named commands by the keymap), from the watch tasks, from finished actions, from the
+//! console's executor and from the tick; effects are IO the console's executor performs (ask
+//! a watch task for something, run or record an action, quit). Every command is declared
+//! once in the table of [`command`]. The one-key actions and their confirm dialog live in
+//! [`actions`].
 //!
 //! The reducer never grades: containers and posture arrive graded from the watch tasks
 //! (`risk::Grader`) and are stored as they are. Derived view data (the inspect search

@@ -127,7 +127,8 @@ pub enum Tab {
     Findings,
     Capabilities,
     Mounts,
-    Profiles,
+    /// Seccomp, AppArmor, SELinux, no-new-privileges, user and read-only root.
+    Security,
     Namespaces,
     Inspect,
     /// The container's recent alerts and activity points.
@@ -139,7 +140,7 @@ impl Tab {
         Tab::Findings,
         Tab::Capabilities,
         Tab::Mounts,
-        Tab::Profiles,
+        Tab::Security,
         Tab::Namespaces,
         Tab::Inspect,
         Tab::Activity,
@@ -150,7 +151,7 @@ impl Tab {
             Tab::Findings => "Findings",
             Tab::Capabilities => "Capabilities",
             Tab::Mounts => "Mounts",
-            Tab::Profiles => "Security",
+            Tab::Security => "Security",
             Tab::Namespaces => "Namespaces",
             Tab::Inspect => "Inspect",
             Tab::Activity => "Activity",

@@ -1020,3 +1020,64 @@ fn outcomes_show_in_the_status_bar_and_ask_for_a_reread() {
     assert_eq!(s.actions.isolated.len(), 1);
     assert!(s.actions.isolated.contains(&key("aaa")));
 }
+
+// ---- The command table's checks, and the loop's own messages ----
+
+#[test]
+fn a_read_only_console_refuses_every_command_the_table_marks_refused() {
+    use crate::app::command::{COMMANDS, ReadOnly, Subject};
+    for spec in COMMANDS.iter().filter(|s| s.read_only == ReadOnly::Refused) {
+        let mut s = with_networked();
+        s.actions.read_only = true;
+        let effects = update(&mut s, Msg::Command(spec.command));
+        assert!(s.confirm.is_none(), "{}", spec.name);
+        assert_eq!(status_text(&s), READ_ONLY_MESSAGE, "{}", spec.name);
+        // An action with a target is recorded, with that target.
+        match (spec.action, effects.as_slice()) {
+            (Some(kind), [Effect::RecordRefused { request, .. }]) => {
+                assert_eq!(request.kind, kind, "{}", spec.name);
+                assert_eq!(
+                    request.target.container_id.is_some(),
+                    spec.subject == Subject::Container,
+                    "{}",
+                    spec.name
+                );
+            }
+            (None, []) => {}
+            (_, other) => panic!("{}: {other:?}", spec.name),
+        }
+    }
+}
+
+#[test]
+fn commands_on_a_container_need_one_and_say_so() {
+    use crate::app::command::{COMMANDS, Subject};
+    for spec in COMMANDS.iter().filter(|s| s.subject == Subject::Container) {
+        let mut s = AppState::new(vec![ENDPOINT.into()], UiSettings::default(), now());
+        assert!(update(&mut s, Msg::Command(spec.command)).is_empty());
+        assert!(s.confirm.is_none(), "{}", spec.name);
+        assert_eq!(status_text(&s), "no container selected", "{}", spec.name);
+        assert_eq!(s.status.as_ref().unwrap().level, StatusLevel::Info);
+    }
+}
+
+#[test]
+fn an_audit_write_failure_is_an_error_in_the_status_bar() {
+    let mut s = with_networked();
+    let effects = update(
+        &mut s,
+        Msg::AuditFailed("cannot write the audit log /x/audit.jsonl: permission denied".into()),
+    );
+    assert!(effects.is_empty());
+    let msg = s.status.clone().unwrap();
+    assert_eq!(msg.level, StatusLevel::Error);
+    assert!(msg.text.contains("audit log"), "{}", msg.text);
+}
+
+#[test]
+fn a_drawn_frame_clears_the_events_waiting_for_it() {
+    let mut s = populated();
+    s.pending_events.push(Instant::now());
+    assert!(update(&mut s, Msg::Drawn).is_empty());
+    assert!(s.pending_events.is_empty());
+}

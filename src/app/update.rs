@@ -4,7 +4,7 @@
 use super::command::Command;
 use super::rows;
 use super::state::*;
-use crate::actions::{ActionKind, ActionOutcome, ActionRequest};
+use crate::actions::{ActionOutcome, ActionRequest};
 use crate::risk::{GradedContainer, Severity};
 use crate::watch::{DataEvent, HostId, LinkStatus, WatchRequest};
 
@@ -30,11 +30,17 @@ pub enum Msg {
     ActionDone(ActionOutcome),
     /// seawall's isolation records, `(endpoint, container id)`, read from the state file.
     Isolations(Vec<(String, String)>),
+    /// Writing the audit log failed (from the executor); the text says what and why.
+    AuditFailed(String),
+    /// A frame was drawn: the events waiting for it are on screen.
+    Drawn,
 }
 
-/// IO for the run loop to perform.
+/// IO for the console's executor (`console::executor`) to perform.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
+    /// Stop the background work (the watch tasks); the loop ends once `AppState::quit` is
+    /// set, which only the reducer does.
     Quit,
     /// Send a request to one watch task (`None`: to every daemon).
     Watch {
@@ -66,6 +72,14 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::ActionDone(outcome) => super::actions::on_outcome(state, outcome),
         Msg::Isolations(records) => {
             super::actions::on_isolations(state, records);
+            Vec::new()
+        }
+        Msg::AuditFailed(problem) => {
+            set_status(state, StatusLevel::Error, problem);
+            Vec::new()
+        }
+        Msg::Drawn => {
+            state.pending_events.clear();
             Vec::new()
         }
         Msg::Data(event) => {
@@ -369,7 +383,7 @@ fn tab_for(cmd: Command) -> Option<Tab> {
         Command::Tab1 => Some(Tab::Findings),
         Command::Tab2 => Some(Tab::Capabilities),
         Command::Tab3 => Some(Tab::Mounts),
-        Command::Tab4 => Some(Tab::Profiles),
+        Command::Tab4 => Some(Tab::Security),
         Command::Tab5 => Some(Tab::Namespaces),
         Command::Tab6 => Some(Tab::Inspect),
         Command::Tab7 => Some(Tab::Activity),
@@ -377,138 +391,156 @@ fn tab_for(cmd: Command) -> Option<Tab> {
     }
 }
 
+/// A command: quit and the confirm dialog first, then an open window, then the command
+/// table's checks (read-only, a target), then the current view.
 fn command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
     if cmd == Command::Quit {
-        state.quit = true;
-        // An unanswered dialog is a declined one.
-        let mut effects: Vec<Effect> = state
-            .confirm
-            .take()
-            .map(|c| Effect::RecordDeclined(c.request))
-            .into_iter()
-            .collect();
-        effects.push(Effect::Quit);
-        return effects;
+        return quit(state);
     }
     if state.confirm.is_some() {
         return Vec::new();
     }
-    let page = state.settings.page_size.max(1) as isize;
-
-    // Overlays take the keys first.
     if let Some(overlay) = state.overlay {
-        let (Overlay::Help { scroll } | Overlay::Posture { scroll }) = overlay;
-        let new_scroll = match cmd {
-            Command::Up => scroll_by(scroll, -1),
-            Command::Down => scroll_by(scroll, 1),
-            Command::PageUp => scroll_by(scroll, -page),
-            Command::PageDown => scroll_by(scroll, page),
-            Command::Top => 0,
-            Command::Bottom => usize::MAX / 2,
-            Command::Back | Command::Open => {
-                state.overlay = None;
-                return Vec::new();
-            }
-            Command::Help if matches!(overlay, Overlay::Help { .. }) => {
-                state.overlay = None;
-                return Vec::new();
-            }
-            Command::Posture if matches!(overlay, Overlay::Posture { .. }) => {
-                state.overlay = None;
-                return Vec::new();
-            }
-            Command::Help => {
-                state.overlay = Some(Overlay::Help { scroll: 0 });
-                return Vec::new();
-            }
-            Command::Posture => {
-                state.overlay = Some(Overlay::Posture { scroll: 0 });
-                return Vec::new();
-            }
-            _ => scroll,
-        };
-        state.overlay = Some(match overlay {
-            Overlay::Help { .. } => Overlay::Help { scroll: new_scroll },
-            Overlay::Posture { .. } => Overlay::Posture { scroll: new_scroll },
-        });
+        overlay_command(state, overlay, cmd);
         return Vec::new();
     }
-
+    let spec = cmd.spec();
+    let target = match super::actions::admit(state, spec) {
+        Ok(target) => target,
+        Err(effects) => return effects,
+    };
+    if let (Some(kind), Some(target)) = (spec.action, target) {
+        return super::actions::ask(state, kind, target);
+    }
     match cmd {
         Command::Help => {
             state.overlay = Some(Overlay::Help { scroll: 0 });
-            return Vec::new();
+            Vec::new()
         }
         Command::Posture => {
             state.overlay = Some(Overlay::Posture { scroll: 0 });
-            return Vec::new();
+            Vec::new()
         }
         Command::ToggleLog => {
             state.show_log = !state.show_log;
             if !state.show_log && state.focus == Focus::Log {
                 state.focus = Focus::Table;
             }
-            return Vec::new();
+            Vec::new()
         }
         Command::Refresh => {
             set_status(state, StatusLevel::Info, "re-reading every daemon");
-            return vec![Effect::Watch {
+            vec![Effect::Watch {
                 host: None,
                 request: WatchRequest::Resync,
-            }];
+            }]
         }
         Command::Feed | Command::FeedSeverity | Command::FeedContainer => {
             feed_command(state, cmd);
-            return Vec::new();
+            Vec::new()
         }
-        Command::Isolate => return super::actions::on_key(state, ActionKind::Isolate, false),
-        Command::Unisolate => {
-            return super::actions::on_key(state, ActionKind::Unisolate, false);
-        }
-        Command::Stop => return super::actions::on_key(state, ActionKind::Stop, false),
-        Command::Export => return super::actions::on_key(state, ActionKind::Export, false),
-        Command::ExportHost => return super::actions::on_key(state, ActionKind::Export, true),
-        _ => {}
+        _ => match &state.view {
+            View::Drilldown(_) => drilldown_command(state, cmd),
+            View::Fleet if state.focus == Focus::Feed => feed_keys(state, cmd),
+            View::Fleet => fleet_command(state, cmd),
+        },
     }
+}
 
-    if let View::Drilldown(d) = &mut state.view {
-        match cmd {
-            Command::Back => state.view = View::Fleet,
-            Command::NextPane => {
-                let t = d.tab.next();
-                return switch_tab(state, t);
-            }
-            Command::PrevPane => {
-                let t = d.tab.prev();
-                return switch_tab(state, t);
-            }
-            Command::Up => d.scroll = scroll_by(d.scroll, -1),
-            Command::Down => d.scroll = scroll_by(d.scroll, 1),
-            Command::PageUp => d.scroll = scroll_by(d.scroll, -page),
-            Command::PageDown => d.scroll = scroll_by(d.scroll, page),
-            Command::Top => d.scroll = 0,
-            Command::Bottom => d.scroll = usize::MAX / 2,
-            Command::Filter if d.tab == Tab::Inspect => {
-                d.inspect.searching = true;
-                d.inspect.search.clear();
-            }
-            Command::SearchNext if d.tab == Tab::Inspect => {
-                d.inspect.match_index += 1;
-                jump_to_match(d);
-            }
-            other => {
-                if let Some(tab) = tab_for(other) {
-                    return switch_tab(state, tab);
-                }
-            }
+/// Quit; an unanswered dialog is a declined one.
+fn quit(state: &mut AppState) -> Vec<Effect> {
+    state.quit = true;
+    let mut effects: Vec<Effect> = state
+        .confirm
+        .take()
+        .map(|c| Effect::RecordDeclined(c.request))
+        .into_iter()
+        .collect();
+    effects.push(Effect::Quit);
+    effects
+}
+
+/// A help or posture window takes the keys first: scrolling, closing, switching.
+fn overlay_command(state: &mut AppState, overlay: Overlay, cmd: Command) {
+    let page = state.settings.page_size.max(1) as isize;
+    let (Overlay::Help { scroll } | Overlay::Posture { scroll }) = overlay;
+    let new_scroll = match cmd {
+        Command::Up => scroll_by(scroll, -1),
+        Command::Down => scroll_by(scroll, 1),
+        Command::PageUp => scroll_by(scroll, -page),
+        Command::PageDown => scroll_by(scroll, page),
+        Command::Top => 0,
+        Command::Bottom => usize::MAX / 2,
+        Command::Back | Command::Open => {
+            state.overlay = None;
+            return;
         }
+        Command::Help if matches!(overlay, Overlay::Help { .. }) => {
+            state.overlay = None;
+            return;
+        }
+        Command::Posture if matches!(overlay, Overlay::Posture { .. }) => {
+            state.overlay = None;
+            return;
+        }
+        Command::Help => {
+            state.overlay = Some(Overlay::Help { scroll: 0 });
+            return;
+        }
+        Command::Posture => {
+            state.overlay = Some(Overlay::Posture { scroll: 0 });
+            return;
+        }
+        _ => scroll,
+    };
+    state.overlay = Some(match overlay {
+        Overlay::Help { .. } => Overlay::Help { scroll: new_scroll },
+        Overlay::Posture { .. } => Overlay::Posture { scroll: new_scroll },
+    });
+}
+
+/// Keys in the drilldown: tabs, scrolling, the inspect search, back.
+fn drilldown_command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
+    let page = state.settings.page_size.max(1) as isize;
+    let View::Drilldown(d) = &mut state.view else {
         return Vec::new();
+    };
+    match cmd {
+        Command::Back => state.view = View::Fleet,
+        Command::NextPane => {
+            let t = d.tab.next();
+            return switch_tab(state, t);
+        }
+        Command::PrevPane => {
+            let t = d.tab.prev();
+            return switch_tab(state, t);
+        }
+        Command::Up => d.scroll = scroll_by(d.scroll, -1),
+        Command::Down => d.scroll = scroll_by(d.scroll, 1),
+        Command::PageUp => d.scroll = scroll_by(d.scroll, -page),
+        Command::PageDown => d.scroll = scroll_by(d.scroll, page),
+        Command::Top => d.scroll = 0,
+        Command::Bottom => d.scroll = usize::MAX / 2,
+        Command::Filter if d.tab == Tab::Inspect => {
+            d.inspect.searching = true;
+            d.inspect.search.clear();
+        }
+        Command::SearchNext if d.tab == Tab::Inspect => {
+            d.inspect.match_index += 1;
+            jump_to_match(d);
+        }
+        other => {
+            if let Some(tab) = tab_for(other) {
+                return switch_tab(state, tab);
+            }
+        }
     }
+    Vec::new()
+}
 
-    // Fleet view.
-    if state.focus == Focus::Feed {
-        return feed_keys(state, cmd);
-    }
+/// Keys in the fleet view while the table, the preview or the log has the focus.
+fn fleet_command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
+    let page = state.settings.page_size.max(1) as isize;
     let len = state.rows.len();
     match (cmd, state.focus) {
         (Command::Up, Focus::Table) => state.selected = move_by(state.selected, -1, len),

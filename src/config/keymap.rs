@@ -1,7 +1,8 @@
 //! Key bindings: every key press resolves to a named [`Command`] through [`KeyMap::resolve`].
 //!
-//! The defaults are embedded here; the config file's `[keys]` table replaces the bindings of a
-//! command by name (`quit = "x"`, `up = ["k", "up"]`). Two rules keep a map sane:
+//! The defaults are the `keys` of each command's entry in the command table
+//! (`app::command`); the config file's `[keys]` table replaces the bindings of a command by
+//! name (`quit = "x"`, `up = ["k", "up"]`). Two rules keep a map sane:
 //!
 //! - `ctrl-c` always quits. It can be listed under `quit`, never under another command.
 //! - A key runs one command. Two user entries naming the same key is an error that names both;
@@ -12,48 +13,10 @@
 //! `pgup`, `pgdn`, `f1`..`f12`), optionally after `ctrl-`, `alt-` or `shift-` (`shift-tab`).
 //! Labels ([`Key`]'s `Display`, used by the help screen) use the same ASCII spelling.
 
-use crate::app::command::Command;
+use crate::app::command::{COMMANDS, Command};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::BTreeMap;
 use std::fmt;
-
-/// The default bindings, in the spelling the config file uses.
-pub const DEFAULT_BINDINGS: &[(Command, &[&str])] = &[
-    (Command::Quit, &["q"]),
-    (Command::Up, &["k", "up"]),
-    (Command::Down, &["j", "down"]),
-    (Command::PageUp, &["pgup", "ctrl-b"]),
-    (Command::PageDown, &["pgdn", "ctrl-f"]),
-    (Command::Top, &["g", "home"]),
-    (Command::Bottom, &["G", "end"]),
-    (Command::NextPane, &["tab"]),
-    (Command::PrevPane, &["shift-tab"]),
-    (Command::Open, &["enter"]),
-    (Command::Back, &["esc"]),
-    (Command::Filter, &["/"]),
-    (Command::SearchNext, &["n"]),
-    (Command::SortNext, &["o"]),
-    (Command::SortReverse, &["O"]),
-    (Command::Posture, &["p"]),
-    (Command::ToggleLog, &["L"]),
-    (Command::Help, &["?"]),
-    (Command::Refresh, &["r"]),
-    (Command::Tab1, &["1"]),
-    (Command::Tab2, &["2"]),
-    (Command::Tab3, &["3"]),
-    (Command::Tab4, &["4"]),
-    (Command::Tab5, &["5"]),
-    (Command::Tab6, &["6"]),
-    (Command::Tab7, &["7"]),
-    (Command::Feed, &["a"]),
-    (Command::FeedSeverity, &["v"]),
-    (Command::FeedContainer, &["c"]),
-    (Command::Isolate, &["i"]),
-    (Command::Unisolate, &["u"]),
-    (Command::Stop, &["s"]),
-    (Command::Export, &["e"]),
-    (Command::ExportHost, &["E"]),
-];
 
 /// Named keys a key string may use (besides single characters and `f1`..`f12`).
 const NAMED: &[(&str, KeyCode)] = &[
@@ -282,12 +245,16 @@ pub struct KeyMap {
 
 impl Default for KeyMap {
     fn default() -> Self {
-        let bindings = DEFAULT_BINDINGS
+        let bindings = COMMANDS
             .iter()
-            .map(|(command, keys)| {
+            .map(|spec| {
                 // Every default parses (tested); nothing to report at run time.
-                let keys = keys.iter().filter_map(|k| Key::parse(k).ok()).collect();
-                (*command, keys)
+                let keys = spec
+                    .keys
+                    .iter()
+                    .filter_map(|k| Key::parse(k).ok())
+                    .collect();
+                (spec.command, keys)
             })
             .collect();
         KeyMap { bindings }
@@ -428,16 +395,12 @@ mod tests {
     #[test]
     fn every_command_has_a_default_and_every_default_parses() {
         for command in Command::ALL {
-            let (_, keys) = DEFAULT_BINDINGS
-                .iter()
-                .find(|(c, _)| *c == command)
-                .unwrap_or_else(|| panic!("{} has no default", command.name()));
+            let keys = command.default_keys();
             assert!(!keys.is_empty(), "{}", command.name());
-            for k in *keys {
+            for k in keys {
                 Key::parse(k).unwrap_or_else(|e| panic!("{}: {k}: {e}", command.name()));
             }
         }
-        assert_eq!(DEFAULT_BINDINGS.len(), Command::ALL.len());
     }
 
     #[test]

@@ -1,26 +1,34 @@
-//! The interactive console: one async loop over key presses, watch-task data, a tick and
-//! signals. Every pending message is applied, then at most one frame is drawn.
+//! The interactive console: one async loop over key presses, watch-task data, finished
+//! actions, a tick and signals ([`event_loop`]). Every ready input is applied through the
+//! reducer, every effect through the [`executor`], then at most one frame is drawn.
+//!
+//! - [`run`]: the entry point; builds the settings from the config ([`ConsoleSettings`]),
+//!   starts the watch tasks, catches the signals, then takes over the terminal;
+//! - [`input`]: the loop's sources and how a key becomes a message;
+//! - [`event_loop`]: the loop itself (drain, dispatch, draw);
+//! - [`executor`]: the only place effects turn into IO;
+//! - [`terminal`]: the guard and panic hook that always restore the terminal;
+//! - [`trace`]: optional timings for the benchmark.
 
+pub mod event_loop;
 pub mod executor;
+pub mod input;
 pub mod terminal;
 pub mod trace;
 
-use crate::app::{
-    self, AppState, Command, Effect, InputKey, Msg, StatusLevel, StatusMessage, UiSettings,
-};
+pub use input::{event_to_msg, key_to_msg};
+
+use crate::actions::ActionSettings;
+use crate::app::{ActionsView, AppState, Msg, StatusLevel, StatusMessage, UiSettings};
 use crate::config::Config;
-use crate::config::keymap::KeyMap;
 use crate::docker::Endpoint;
 use crate::theme::Theme;
-use crate::watch::{self, DataEvent, LinkStatus, WatchHandle, WatchSettings};
-use crossterm::event::{
-    Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
-};
-use futures_util::StreamExt;
+use crate::watch::{self, DataEvent, WatchHandle, WatchSettings};
+use crossterm::event::EventStream;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use std::path::Path;
-use std::time::Instant;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 /// Everything the console needs to start.
@@ -32,51 +40,172 @@ pub struct ConsoleOptions {
     pub theme: Theme,
 }
 
-/// Turn a key press into a message: text inputs take plain keys, everything else goes
-/// through the keymap. ctrl-c always quits.
-pub fn key_to_msg(state: &AppState, keymap: &KeyMap, key: &KeyEvent) -> Option<Msg> {
-    if key.kind == KeyEventKind::Release {
-        return None;
-    }
-    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-        return Some(Msg::Command(Command::Quit));
-    }
-    // The confirm dialog defaults to No: only `y` confirms, any other key declines.
-    if state.confirm.is_some() {
-        let plain = !key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-        let yes = plain && matches!(key.code, KeyCode::Char('y' | 'Y'));
-        return Some(Msg::Confirm(yes));
-    }
-    if state.input_active() {
-        return match key.code {
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                Some(Msg::Input(InputKey::Char(c)))
-            }
-            KeyCode::Backspace => Some(Msg::Input(InputKey::Backspace)),
-            KeyCode::Enter => Some(Msg::Input(InputKey::Enter)),
-            KeyCode::Esc => Some(Msg::Input(InputKey::Esc)),
-            _ => None,
-        };
-    }
-    keymap.resolve(key).map(Msg::Command)
+/// Why the console could not start or had to stop.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsoleError {
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    #[error("cannot watch {name}: {source}")]
+    Signal {
+        name: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot set up the terminal: {0}")]
+    TerminalSetup(#[source] std::io::Error),
+    #[error("cannot draw: {0}")]
+    Draw(#[source] std::io::Error),
+    #[error("cannot read the terminal: {0}")]
+    ReadTerminal(#[source] std::io::Error),
+    /// Not fatal: shown as a warning, and the console runs without a log file.
+    #[error("cannot open the log file {}: {source}", path.display())]
+    LogFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
-/// Open seawall's log file (created 0600) and route the `log` crate into tui-logger.
-fn init_logging(config: &Config) -> Option<String> {
+/// Everything the console takes from the config, built in one place with each part's
+/// `from_config`.
+#[derive(Debug, Clone)]
+pub struct ConsoleSettings {
+    /// The watch tasks (`[scan]`, `[watch]`).
+    pub watch: WatchSettings,
+    /// The action runner (`[actions]`).
+    pub actions: ActionSettings,
+    /// What the reducer needs (`[ui] page_size`, the keymap's labels).
+    pub ui: UiSettings,
+    /// Every action refused (`[ui] read_only`, `--read-only`).
+    pub read_only: bool,
+    /// The loop's tick (`[ui] tick_ms`).
+    pub tick: Duration,
+    /// Capture the mouse (`[ui] mouse`).
+    pub mouse: bool,
+}
+
+impl ConsoleSettings {
+    pub fn from_config(config: &Config) -> Self {
+        ConsoleSettings {
+            watch: WatchSettings::from_config(config),
+            actions: ActionSettings::from_config(config),
+            ui: UiSettings {
+                page_size: config.page_size,
+                key_hints: config.keymap.hints(),
+            },
+            read_only: config.read_only,
+            tick: config.tick,
+            mouse: config.mouse,
+        }
+    }
+}
+
+/// Run the console until the user quits (or a signal arrives).
+pub fn run(opts: ConsoleOptions) -> Result<(), ConsoleError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ConsoleError::Runtime)?;
+    runtime.block_on(run_async(opts))
+}
+
+async fn run_async(opts: ConsoleOptions) -> Result<(), ConsoleError> {
+    let start = Instant::now();
+    let ConsoleOptions {
+        endpoints,
+        config,
+        mut warnings,
+        theme,
+    } = opts;
+    if let Err(e) = init_logging(&config) {
+        warnings.push(e.to_string());
+    }
+    for w in &warnings {
+        log::warn!("{w}");
+    }
+    let settings = ConsoleSettings::from_config(&config);
+    if settings.read_only {
+        log::info!("the console runs read-only: every action is disabled");
+    }
+    let state = initial_state(&endpoints, &settings, &warnings);
+
+    let (done_tx, done_rx) = mpsc::unbounded_channel::<Msg>();
+    let (data_tx, data_rx) = mpsc::channel::<DataEvent>(4096);
+    let watches: Vec<WatchHandle> = endpoints
+        .iter()
+        .enumerate()
+        .map(|(i, ep)| watch::spawn(i, ep.clone(), settings.watch.clone(), data_tx.clone()))
+        .collect();
+    drop(data_tx);
+    let executor = executor::Executor::new(&endpoints, settings.actions.clone(), watches, done_tx);
+    executor.load_isolations();
+
+    // Signals are caught before the terminal changes mode, so none can kill seawall
+    // with the terminal left raw.
+    let signals = input::Signals::install()?;
+    let guard =
+        terminal::TerminalGuard::enter(settings.mouse).map_err(ConsoleError::TerminalSetup)?;
+    let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))
+        .map_err(ConsoleError::TerminalSetup)?;
+    term.clear().ok();
+
+    let mut inputs = input::Inputs {
+        terminal: EventStream::new(),
+        data: data_rx,
+        done: done_rx,
+        tick: tokio::time::interval(settings.tick),
+        signals,
+    };
+    let mut console = event_loop::Console {
+        frames: event_loop::Frames::new(state.now),
+        state,
+        keymap: config.keymap,
+        theme,
+        executor,
+        trace: trace::Trace::from_env(start),
+    };
+    let result = console.run(&mut inputs, &mut term).await;
+    console.executor.stop_watching();
+    drop(term);
+    drop(guard);
+    result
+}
+
+/// The state the console starts with: its daemons, its settings, the first warning.
+fn initial_state(
+    endpoints: &[Endpoint],
+    settings: &ConsoleSettings,
+    warnings: &[String],
+) -> AppState {
+    let mut state = AppState::new(
+        endpoints.iter().map(|e| e.url.clone()).collect(),
+        settings.ui.clone(),
+        chrono::Utc::now(),
+    );
+    state.actions = ActionsView::new(settings.read_only, &settings.actions);
+    state.status = warnings.first().map(|first| StatusMessage {
+        text: format!("{first} (using defaults)"),
+        level: StatusLevel::Warning,
+    });
+    state
+}
+
+/// Route the `log` crate into tui-logger and open seawall's log file (created 0600).
+fn init_logging(config: &Config) -> Result<(), ConsoleError> {
     if tui_logger::init_logger(config.log_level).is_err() {
-        return None;
+        return Ok(());
     }
     tui_logger::set_default_level(config.log_level);
-    let path = config.log_file.as_deref()?;
-    match prepare_log_file(path) {
-        Ok(()) => {
-            tui_logger::set_log_file(tui_logger::TuiLoggerFile::new(&path.to_string_lossy()));
-            None
-        }
-        Err(e) => Some(format!("cannot open the log file {}: {e}", path.display())),
-    }
+    let Some(path) = config.log_file.as_deref() else {
+        return Ok(());
+    };
+    prepare_log_file(path).map_err(|source| ConsoleError::LogFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    tui_logger::set_log_file(tui_logger::TuiLoggerFile::new(&path.to_string_lossy()));
+    Ok(())
 }
 
 fn prepare_log_file(path: &Path) -> std::io::Result<()> {
@@ -92,233 +221,64 @@ fn prepare_log_file(path: &Path) -> std::io::Result<()> {
         .map(|_| ())
 }
 
-/// Run the console until the user quits (or a signal arrives).
-pub fn run(opts: ConsoleOptions) -> Result<(), String> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    runtime.block_on(run_async(opts))
-}
-
-async fn run_async(opts: ConsoleOptions) -> Result<(), String> {
-    let start = Instant::now();
-    let ConsoleOptions {
-        endpoints,
-        config,
-        mut warnings,
-        theme,
-    } = opts;
-    if let Some(w) = init_logging(&config) {
-        warnings.push(w);
-    }
-    for w in &warnings {
-        log::warn!("{w}");
-    }
-    let keymap = config.keymap.clone();
-    let settings = UiSettings {
-        page_size: config.page_size,
-        key_hints: keymap.hints(),
-    };
-    let mut state = AppState::new(
-        endpoints.iter().map(|e| e.url.clone()).collect(),
-        settings,
-        chrono::Utc::now(),
-    );
-    state.actions.read_only = config.read_only;
-    state.actions.pause_on_isolate = config.actions.pause_on_isolate;
-    state.actions.stop_timeout_secs = config.actions.stop_timeout.as_secs();
-    if config.read_only {
-        log::info!("the console runs read-only: every action is disabled");
-    }
-    let executor = executor::Executor::new(&endpoints, &config);
-    if let Some(first) = warnings.first() {
-        state.status = Some(StatusMessage {
-            text: format!("{first} (using defaults)"),
-            level: StatusLevel::Warning,
-        });
-    }
-
-    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Msg>();
-    executor.load_isolations(done_tx.clone());
-    let (tx, mut rx) = mpsc::channel::<DataEvent>(4096);
-    let watch_settings = WatchSettings {
-        connect_timeout: config.connect_timeout,
-        concurrency: config.concurrency,
-        resync: config.resync,
-        drift: config.drift,
-        processes: config.processes,
-        poll_concurrency: config.poll_concurrency,
-        ..WatchSettings::default()
-    };
-    let handles: Vec<WatchHandle> = endpoints
-        .iter()
-        .enumerate()
-        .map(|(i, ep)| watch::spawn(i, ep.clone(), watch_settings.clone(), tx.clone()))
-        .collect();
-    drop(tx);
-
-    // Signals are caught before the terminal changes mode, so none can kill seawall
-    // with the terminal left raw.
-    use tokio::signal::unix::{SignalKind, signal};
-    let watch_signal = |kind: SignalKind, name: &str| {
-        signal(kind).map_err(|e| format!("cannot watch {name}: {e}"))
-    };
-    let mut sigterm = watch_signal(SignalKind::terminate(), "SIGTERM")?;
-    let mut sighup = watch_signal(SignalKind::hangup(), "SIGHUP")?;
-    let mut sigint = watch_signal(SignalKind::interrupt(), "SIGINT")?;
-    let mut sigquit = watch_signal(SignalKind::quit(), "SIGQUIT")?;
-    let _guard = terminal::TerminalGuard::enter(config.mouse)
-        .map_err(|e| format!("cannot set up the terminal: {e}"))?;
-    let backend = CrosstermBackend::new(std::io::stdout());
-    let mut term =
-        Terminal::new(backend).map_err(|e| format!("cannot set up the terminal: {e}"))?;
-    term.clear().ok();
-
-    let mut trace = trace::Trace::from_env(start);
-    let mut keys = EventStream::new();
-    let mut tick = tokio::time::interval(config.tick);
-    let mut last_second = state.now.timestamp();
-    let mut dirty = true;
-    let mut result = Ok(());
-
-    loop {
-        if dirty {
-            let t0 = Instant::now();
-            if let Err(e) = term.draw(|f| crate::ui::view(&state, &theme, f)) {
-                result = Err(format!("cannot draw: {e}"));
-                break;
-            }
-            let drawn = Instant::now();
-            if trace.enabled() {
-                let all_live = state.hosts.iter().all(|h| h.status == LinkStatus::Live);
-                trace.frame(
-                    drawn,
-                    (drawn - t0).as_micros(),
-                    state.containers.len(),
-                    all_live,
-                    &state.pending_events,
-                );
-            }
-            state.pending_events.clear();
-            dirty = false;
-            // Debug builds only: lets the end-to-end tests prove the terminal is restored
-            // after a panic.
-            if cfg!(debug_assertions) && std::env::var_os("SEAWALL_DEBUG_PANIC").is_some() {
-                panic!("SEAWALL_DEBUG_PANIC is set: panicking on purpose after the first frame");
-            }
-        }
-        if state.quit {
-            break;
-        }
-        let mut effects = Vec::new();
-        tokio::select! {
-            ev = keys.next() => match ev {
-                Some(Ok(Event::Key(key))) => {
-                    if let Some(msg) = key_to_msg(&state, &keymap, &key) {
-                        effects = app::update(&mut state, msg);
-                    }
-                    dirty = true;
-                }
-                Some(Ok(Event::Mouse(m))) => {
-                    let cmd = match m.kind {
-                        MouseEventKind::ScrollUp => Some(Command::Up),
-                        MouseEventKind::ScrollDown => Some(Command::Down),
-                        _ => None,
-                    };
-                    if let Some(cmd) = cmd.filter(|_| state.confirm.is_none()) {
-                        effects = app::update(&mut state, Msg::Command(cmd));
-                        dirty = true;
-                    }
-                }
-                Some(Ok(Event::Resize(..))) => dirty = true,
-                Some(Ok(_)) => {}
-                Some(Err(e)) => {
-                    result = Err(format!("cannot read the terminal: {e}"));
-                    break;
-                }
-                None => break,
-            },
-            data = rx.recv() => {
-                let Some(first) = data else { break };
-                app::update(&mut state, Msg::Data(first));
-                // Drain whatever else is already waiting, then draw once.
-                while let Ok(more) = rx.try_recv() {
-                    app::update(&mut state, Msg::Data(more));
-                }
-                dirty = true;
-            }
-            Some(msg) = done_rx.recv() => {
-                if let Msg::ActionDone(outcome) = &msg {
-                    executor::log_outcome(outcome);
-                }
-                effects = app::update(&mut state, msg);
-                dirty = true;
-            }
-            _ = tick.tick() => {
-                let now = chrono::Utc::now();
-                app::update(&mut state, Msg::Tick(now));
-                if state.show_log {
-                    tui_logger::move_events();
-                    dirty = true;
-                }
-                // Uptimes are shown to the second: redraw once a second, not every tick.
-                if now.timestamp() != last_second {
-                    last_second = now.timestamp();
-                    dirty = true;
-                }
-            }
-            _ = sigterm.recv() => state.quit = true,
-            _ = sighup.recv() => state.quit = true,
-            _ = sigint.recv() => state.quit = true,
-            _ = sigquit.recv() => state.quit = true,
-        }
-        for effect in effects {
-            match effect {
-                Effect::Quit => state.quit = true,
-                Effect::Watch { host, request } => {
-                    for (i, h) in handles.iter().enumerate() {
-                        if host.is_none_or(|want| want == i) {
-                            let _ = h.requests.send(request.clone());
-                        }
-                    }
-                }
-                Effect::Action(request) => executor.spawn(request, done_tx.clone()),
-                Effect::RecordDeclined(request) => {
-                    if let Err(problem) = executor.record_declined(&request) {
-                        state.status = Some(StatusMessage {
-                            text: problem,
-                            level: StatusLevel::Error,
-                        });
-                        dirty = true;
-                    }
-                }
-                Effect::RecordRefused { request, reason } => {
-                    if let Err(problem) = executor.record_refused(&request, &reason) {
-                        state.status = Some(StatusMessage {
-                            text: problem,
-                            level: StatusLevel::Error,
-                        });
-                        dirty = true;
-                    }
-                }
-            }
-        }
-    }
-    for h in &handles {
-        h.task.abort();
-    }
-    drop(term);
-    drop(_guard);
-    result
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::actions::{ActionKind, ActionRequest, Target};
-    use crate::app::Confirm;
+    use crate::app::{Command, Confirm};
+    use crate::config::keymap::KeyMap;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    #[test]
+    fn the_console_honours_every_watch_and_action_setting_of_the_config() {
+        let config = Config {
+            poll_per_minute: 7,
+            poll_concurrency: 3,
+            drift: Duration::from_secs(11),
+            processes: Duration::from_secs(0),
+            resync: Duration::from_secs(123),
+            concurrency: 5,
+            connect_timeout: Duration::from_secs(4),
+            page_size: 17,
+            tick: Duration::from_millis(100),
+            read_only: true,
+            actions: crate::config::ActionsConfig {
+                pause_on_isolate: true,
+                stop_timeout: Duration::from_secs(9),
+                log_lines: 42,
+                ..Config::default().actions
+            },
+            ..Config::default()
+        };
+        let s = ConsoleSettings::from_config(&config);
+        assert_eq!(s.watch.poll_per_minute, 7, "[watch] poll_per_minute");
+        assert_eq!(s.watch.poll_concurrency, 3);
+        assert_eq!(s.watch.drift, Duration::from_secs(11));
+        assert_eq!(s.watch.processes, Duration::ZERO);
+        assert_eq!(s.watch.resync, Duration::from_secs(123));
+        assert_eq!(s.watch.concurrency, 5);
+        assert_eq!(s.watch.connect_timeout, Duration::from_secs(4));
+        // The same settings `seawall watch` and the headless actions use.
+        assert_eq!(
+            format!("{:?}", s.watch),
+            format!("{:?}", WatchSettings::from_config(&config))
+        );
+        assert_eq!(s.actions, ActionSettings::from_config(&config));
+        assert_eq!(s.actions.log_lines, 42);
+        assert_eq!(s.actions.connect_timeout, Duration::from_secs(4));
+        assert_eq!(
+            (s.ui.page_size, s.tick, s.read_only),
+            (17, Duration::from_millis(100), true)
+        );
+        assert_eq!(s.ui.key_hints, config.keymap.hints());
+
+        let state = initial_state(&[], &s, &["bad theme".into()]);
+        assert!(state.actions.read_only && state.actions.pause_on_isolate);
+        assert_eq!(state.actions.stop_timeout_secs, 9);
+        assert_eq!(state.settings.page_size, 17);
+        let status = state.status.expect("the first warning is shown");
+        assert_eq!(status.text, "bad theme (using defaults)");
+    }
 
     fn ev(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)

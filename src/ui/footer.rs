@@ -1,8 +1,10 @@
 //! The footer line: the filter / search input while typing, else the status message (styled
-//! by level) followed by the key hints that fit. Keys come from the keymap through
+//! by level) followed by the key hints that fit. Which hints show where, and in which order,
+//! is declared in the command table (`app::command`); keys come from the keymap through
 //! `AppState::key_for`, so a remapped key shows up here.
 
 use super::text::{fit, width};
+use crate::app::command::{COMMANDS, HintKeys, Place, ReadOnly};
 use crate::app::{AppState, Command, Focus, StatusLevel, Tab, View};
 use crate::theme::{Role, Theme};
 use ratatui::buffer::Buffer;
@@ -23,94 +25,50 @@ impl<'a> Footer<'a> {
         Footer { state, theme }
     }
 
-    /// `(key, what it does)` for the current context, most useful first.
+    /// `(key, what it does)` for the current context, most useful first: the hints of the
+    /// command table (`app::command`) for this place, by rank; a read-only console hides
+    /// the hints of the commands it refuses.
     pub fn hints(&self) -> Vec<(String, &'static str)> {
         let state = self.state;
-        let key = |c: Command| state.key_for(c).to_string();
-        let mut out: Vec<(String, &'static str)> = Vec::new();
-        let mut push = |k: String, label: &'static str| {
-            if !k.is_empty() {
-                out.push((k, label));
-            }
-        };
-        let scroll_keys = || {
-            let (u, d) = (key(Command::Up), key(Command::Down));
-            if u.is_empty() || d.is_empty() {
-                String::new()
-            } else {
-                format!("{u}/{d}")
-            }
-        };
         if state.confirm.is_some() {
-            push("y".to_string(), "yes");
-            push("n/esc".to_string(), "no");
-            return out;
+            // The dialog's own keys, not the keymap's.
+            return vec![("y".to_string(), "yes"), ("n/esc".to_string(), "no")];
         }
-        if state.overlay.is_some() {
-            push(scroll_keys(), "scroll");
-            push(key(Command::Back), "close");
-            push(key(Command::Quit), "quit");
-            return out;
+        let places: &[Place] = match &state.view {
+            _ if state.overlay.is_some() => &[Place::Overlay],
+            View::Fleet if state.focus == Focus::Feed => &[Place::Feed],
+            View::Fleet => &[Place::Fleet],
+            View::Drilldown(d) if d.tab == Tab::Inspect => &[Place::Drilldown, Place::Inspect],
+            View::Drilldown(_) => &[Place::Drilldown],
+        };
+        let mut shown: Vec<(u8, String, &'static str)> = COMMANDS
+            .iter()
+            .filter(|spec| !(state.actions.read_only && spec.read_only == ReadOnly::Refused))
+            .flat_map(|spec| spec.hints.iter().map(move |h| (spec.command, h)))
+            .filter(|(_, h)| places.contains(&h.place))
+            .map(|(command, h)| (h.rank, hint_keys(state, command, h.keys), h.label))
+            .filter(|(_, keys, _)| !keys.is_empty())
+            .collect();
+        shown.sort_by_key(|(rank, _, _)| *rank);
+        shown.into_iter().map(|(_, k, l)| (k, l)).collect()
+    }
+}
+
+/// The keys a hint shows (empty: the hint is hidden, a key it needs is unbound).
+fn hint_keys(state: &AppState, command: Command, keys: HintKeys) -> String {
+    let own = state.key_for(command);
+    let joined = |other: Command, sep: char| {
+        let other = state.key_for(other);
+        if own.is_empty() || other.is_empty() {
+            String::new()
+        } else {
+            format!("{own}{sep}{other}")
         }
-        match &state.view {
-            View::Fleet if state.focus == Focus::Feed => {
-                push(key(Command::Open), "open");
-                push(key(Command::FeedSeverity), "severity");
-                push(key(Command::FeedContainer), "container");
-                push(key(Command::Filter), "filter");
-                push(key(Command::Feed), "table");
-                push(key(Command::Help), "help");
-                push(key(Command::Quit), "quit");
-                push(key(Command::Back), "clear");
-                if !state.actions.read_only {
-                    push(key(Command::Isolate), "isolate");
-                    push(key(Command::Stop), "stop");
-                }
-            }
-            View::Fleet => {
-                // Most useful first: what does not fit is dropped from the end (the
-                // posture key is in the header too).
-                push(key(Command::Open), "open");
-                push(key(Command::Filter), "filter");
-                push(key(Command::SortNext), "sort");
-                push(key(Command::NextPane), "pane");
-                push(key(Command::Feed), "feed");
-                push(key(Command::ToggleLog), "log");
-                push(key(Command::Help), "help");
-                push(key(Command::Quit), "quit");
-                push(key(Command::Posture), "posture");
-                push(key(Command::SortReverse), "reverse");
-                push(key(Command::Refresh), "refresh");
-                if !state.actions.read_only {
-                    push(key(Command::Isolate), "isolate");
-                    push(key(Command::Unisolate), "undo isolate");
-                    push(key(Command::Stop), "stop");
-                    push(key(Command::Export), "export");
-                }
-            }
-            View::Drilldown(d) => {
-                let (first, last) = (key(Command::Tab1), key(Command::Tab7));
-                if !first.is_empty() && !last.is_empty() {
-                    push(format!("{first}-{last}"), "tab");
-                }
-                push(key(Command::NextPane), "next tab");
-                push(scroll_keys(), "scroll");
-                if d.tab == Tab::Inspect {
-                    push(key(Command::Filter), "search");
-                    push(key(Command::SearchNext), "next match");
-                }
-                push(key(Command::Back), "back");
-                push(key(Command::Help), "help");
-                push(key(Command::Quit), "quit");
-                push(key(Command::Posture), "posture");
-                if !state.actions.read_only {
-                    push(key(Command::Isolate), "isolate");
-                    push(key(Command::Stop), "stop");
-                    push(key(Command::Export), "export");
-                }
-            }
-        }
-        out
+    };
+    match keys {
+        HintKeys::Own => own.to_string(),
+        HintKeys::Pair(other) => joined(other, '/'),
+        HintKeys::Range(last) => joined(last, '-'),
     }
 }
 

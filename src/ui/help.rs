@@ -1,8 +1,10 @@
-//! The help window: every command with its keys (from the keymap) and what it does.
+//! The help window: every command of the command table (`app::command`), in its order, with
+//! its keys (from the keymap), its config name and what it does.
 
 use super::drilldown::labelled;
 use super::text::{fit, pad, width};
-use crate::app::{AppState, Command};
+use crate::app::AppState;
+use crate::app::command::{COMMANDS, Command};
 use crate::theme::{Role, Theme};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -35,18 +37,18 @@ impl<'a> HelpOverlay<'a> {
                 .map(|k| k.join(", "))
                 .unwrap_or_default()
         };
-        let key_w = Command::ALL
+        let key_w = COMMANDS
             .iter()
-            .map(|c| width(&keys(*c)))
+            .map(|spec| width(&keys(spec.command)))
             .max()
             .unwrap_or(0)
             .clamp(9, 18);
-        let name_w = Command::ALL
+        let name_w = COMMANDS
             .iter()
-            .map(|c| c.name().len())
+            .map(|spec| spec.name.len())
             .max()
             .unwrap_or(0);
-        let mut lines = Vec::with_capacity(Command::ALL.len() + 3);
+        let mut lines = Vec::with_capacity(COMMANDS.len() + 3);
         lines.push(fit(
             Line::from(vec![
                 Span::styled(pad("KEYS", key_w), theme.style(Role::Header)),
@@ -57,8 +59,8 @@ impl<'a> HelpOverlay<'a> {
             ]),
             w,
         ));
-        for c in Command::ALL {
-            let k = keys(c);
+        for spec in COMMANDS {
+            let k = keys(spec.command);
             let key_span = if k.is_empty() {
                 Span::styled(pad("(unbound)", key_w), theme.style(Role::Muted))
             } else {
@@ -67,13 +69,13 @@ impl<'a> HelpOverlay<'a> {
             let prefix = vec![
                 key_span,
                 Span::raw("  "),
-                Span::styled(pad(c.name(), name_w), theme.style(Role::Muted)),
+                Span::styled(pad(spec.name, name_w), theme.style(Role::Muted)),
                 Span::raw("  "),
             ];
             lines.extend(labelled(
                 prefix,
                 key_w + 2 + name_w + 2,
-                c.description(),
+                spec.description,
                 theme.style(Role::Text),
                 w,
             ));
