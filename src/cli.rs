@@ -14,6 +14,44 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Why a command could not run (exit 2); each message is one line for stderr.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(
+        "--read-only applies to the console (`seawall --read-only`); the headless commands act \
+         only with --yes or a confirmation"
+    )]
+    ReadOnlyHeadless,
+    #[error("the console needs a terminal; for scripts use `seawall scan` (reports) instead")]
+    NeedsTerminal,
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Endpoint(#[from] docker::EndpointError),
+    #[error(transparent)]
+    Console(#[from] crate::console::ConsoleError),
+    #[error(transparent)]
+    Watch(#[from] crate::headless::watch::WatchCommandError),
+    #[error("{0}")]
+    Action(String),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    #[error("cannot write the report to {}: {source}", path.display())]
+    Output {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write to stdout: {0}")]
+    Stdout(#[source] std::io::Error),
+    #[error("no rule with id {0} (see `seawall rules`)")]
+    UnknownRule(String),
+    #[error("cannot find the Docker config directory (set DOCKER_CONFIG or HOME)")]
+    NoDockerConfig,
+    #[error(transparent)]
+    Contexts(#[from] docker::ContextStoreError),
+}
+
 /// Exit code for "findings at or above --fail-on".
 pub const EXIT_FINDINGS: u8 = 1;
 /// Exit code for errors.
@@ -136,37 +174,39 @@ pub fn main() -> ExitCode {
 }
 
 /// Run a parsed command; `Err` is a one-line message for stderr (exit 2).
-pub fn run(cli: Cli) -> Result<u8, String> {
+pub fn run(cli: Cli) -> Result<u8, CliError> {
     if cli.read_only && !matches!(cli.command, None | Some(Command::Console(_))) {
-        return Err(
-            "--read-only applies to the console (`seawall --read-only`); the headless \
-                    commands act only with --yes or a confirmation"
-                .into(),
-        );
+        return Err(CliError::ReadOnlyHeadless);
     }
     let default_console = Command::Console(ConsoleArgs::default());
     match cli.command.as_ref().unwrap_or(&default_console) {
         Command::Console(args) => console(&cli, cli.read_only || args.read_only),
         Command::Rules(args) => rules(args),
         Command::Contexts => contexts(),
-        Command::Isolate(args) => crate::headless::actions::isolate(&cli, args),
-        Command::Unisolate(args) => crate::headless::actions::unisolate(&cli, args),
-        Command::Stop(args) => crate::headless::actions::stop(&cli, args),
-        Command::Report(args) => crate::headless::actions::report(&cli, args),
+        Command::Isolate(args) => {
+            crate::headless::actions::isolate(&cli, args).map_err(CliError::Action)
+        }
+        Command::Unisolate(args) => {
+            crate::headless::actions::unisolate(&cli, args).map_err(CliError::Action)
+        }
+        Command::Stop(args) => crate::headless::actions::stop(&cli, args).map_err(CliError::Action),
+        Command::Report(args) => {
+            crate::headless::actions::report(&cli, args).map_err(CliError::Action)
+        }
         Command::Watch(args) => {
-            let cfg = config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+            let cfg = config::load(cli.config.as_deref())?;
             let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
-            crate::headless::watch::run(args, &cfg, endpoints)
+            Ok(crate::headless::watch::run(args, &cfg, endpoints)?)
         }
         Command::Scan(args) => {
-            let cfg = config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+            let cfg = config::load(cli.config.as_deref())?;
             let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
             // One thread: the scan is IO-bound, and on small hosts the daemon needs the
             // other cores more than seawall does.
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
-                .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+                .map_err(CliError::Runtime)?;
             runtime.block_on(scan_command(args, &cfg, &endpoints))
         }
     }
@@ -174,12 +214,10 @@ pub fn run(cli: Cli) -> Result<u8, String> {
 
 /// Open the console. A bad config or theme file is reported and defaults are used; an
 /// endpoint that cannot be resolved at all is an error before the screen is touched.
-fn console(cli: &Cli, read_only: bool) -> Result<u8, String> {
+fn console(cli: &Cli, read_only: bool) -> Result<u8, CliError> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(
-            "the console needs a terminal; for scripts use `seawall scan` (reports) instead".into(),
-        );
+        return Err(CliError::NeedsTerminal);
     }
     let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
     let (mut config, mut warnings) = config::load_lenient(cli.config.as_deref());
@@ -194,19 +232,21 @@ fn console(cli: &Cli, read_only: bool) -> Result<u8, String> {
         config,
         warnings,
         theme,
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     Ok(0)
 }
 
 /// Resolve every requested endpoint the way the docker CLI would.
-pub fn resolve_endpoints(hosts: &[String], contexts: &[String]) -> Result<Vec<Endpoint>, String> {
+pub fn resolve_endpoints(
+    hosts: &[String],
+    contexts: &[String],
+) -> Result<Vec<Endpoint>, docker::EndpointError> {
     let mut inputs = Vec::new();
     if hosts.is_empty() && contexts.is_empty() {
         inputs.push(EndpointInputs::from_env(None, None));
     } else if !hosts.is_empty() && !contexts.is_empty() {
         // The docker CLI's rule; one or the other.
-        return Err(docker::EndpointError::HostAndContext.to_string());
+        return Err(docker::EndpointError::HostAndContext);
     }
     inputs.extend(
         hosts
@@ -218,13 +258,14 @@ pub fn resolve_endpoints(hosts: &[String], contexts: &[String]) -> Result<Vec<En
             .iter()
             .map(|c| EndpointInputs::from_env(None, Some(c.clone()))),
     );
-    inputs
-        .iter()
-        .map(|i| docker::resolve(i).map_err(|e| e.to_string()))
-        .collect()
+    inputs.iter().map(docker::resolve).collect()
 }
 
-async fn scan_command(args: &ScanArgs, cfg: &Config, endpoints: &[Endpoint]) -> Result<u8, String> {
+async fn scan_command(
+    args: &ScanArgs,
+    cfg: &Config,
+    endpoints: &[Endpoint],
+) -> Result<u8, CliError> {
     let opts = ScanOptions {
         selection: Selection {
             running_only: args.running,
@@ -284,22 +325,24 @@ pub fn exit_code_for(report: &Report, fail_on: Option<Severity>) -> u8 {
     }
 }
 
-fn emit(bytes: &[u8], output: Option<&std::path::Path>) -> Result<(), String> {
+fn emit(bytes: &[u8], output: Option<&std::path::Path>) -> Result<(), CliError> {
     match output {
-        Some(path) => report::write_private(path, bytes)
-            .map_err(|e| format!("cannot write the report to {}: {e}", path.display())),
+        Some(path) => report::write_private(path, bytes).map_err(|source| CliError::Output {
+            path: path.to_path_buf(),
+            source,
+        }),
         None => {
             let mut out = std::io::stdout().lock();
             match out.write_all(bytes).and_then(|_| out.flush()) {
                 // A closed pipe (`| head`) is the reader's choice, not an error.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => other.map_err(|e| format!("cannot write to stdout: {e}")),
+                other => other.map_err(CliError::Stdout),
             }
         }
     }
 }
 
-fn rules(args: &RulesArgs) -> Result<u8, String> {
+fn rules(args: &RulesArgs) -> Result<u8, CliError> {
     let mut out = String::new();
     match &args.id {
         Some(id) if crate::activity::catalog::get(id).is_some() => {
@@ -318,8 +361,7 @@ fn rules(args: &RulesArgs) -> Result<u8, String> {
             }
         }
         Some(id) => {
-            let meta = catalog::get(id)
-                .ok_or_else(|| format!("no rule with id {id} (see `seawall rules`)"))?;
+            let meta = catalog::get(id).ok_or_else(|| CliError::UnknownRule(id.clone()))?;
             out.push_str(&format!(
                 "{}  [{}]  {}\nCIS: {}\nScope: {:?}\n\nWhy it matters:\n  {}\n\nFix:\n  {}\n",
                 meta.id,
@@ -364,12 +406,12 @@ fn rules(args: &RulesArgs) -> Result<u8, String> {
     Ok(0)
 }
 
-fn contexts() -> Result<u8, String> {
+fn contexts() -> Result<u8, CliError> {
     let inputs = EndpointInputs::from_env(None, None);
     let Some(dir) = inputs.config_dir() else {
-        return Err("cannot find the Docker config directory (set DOCKER_CONFIG or HOME)".into());
+        return Err(CliError::NoDockerConfig);
     };
-    let list = docker::list_contexts(&dir).map_err(|e| e.to_string())?;
+    let list = docker::list_contexts(&dir)?;
     let mut out = format!(
         "{:<24} HOST\n{:<24} {}\n",
         "NAME", "default", "unix:///var/run/docker.sock (or DOCKER_HOST)"

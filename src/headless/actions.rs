@@ -87,7 +87,8 @@ pub struct ReportArgs {
 /// Load the config, resolve the endpoints, build a runner and a one-thread runtime.
 fn setup(cli: &Cli) -> Result<(ActionRunner, tokio::runtime::Runtime), String> {
     let cfg: Config = config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
-    let endpoints: Vec<Endpoint> = crate::cli::resolve_endpoints(&cli.hosts, &cli.contexts)?;
+    let endpoints: Vec<Endpoint> =
+        crate::cli::resolve_endpoints(&cli.hosts, &cli.contexts).map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -91,13 +91,34 @@ where
     line.replace(['\n', '\r'], " ")
 }
 
-/// Run `seawall watch` until a signal or a closed stdout. `Err` is a one-line message.
-pub fn run(args: &WatchArgs, config: &Config, endpoints: Vec<Endpoint>) -> Result<u8, String> {
+/// Why `seawall watch` stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum WatchCommandError {
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    #[error("cannot watch for {name}: {source}")]
+    Signal {
+        name: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("every watch task stopped")]
+    TasksStopped,
+    #[error("cannot write to stdout: {0}")]
+    Stdout(#[source] std::io::Error),
+}
+
+/// Run `seawall watch` until a signal or a closed stdout.
+pub fn run(
+    args: &WatchArgs,
+    config: &Config,
+    endpoints: Vec<Endpoint>,
+) -> Result<u8, WatchCommandError> {
     // One thread: the work is IO-bound, and the daemon needs the other cores more.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        .map_err(WatchCommandError::Runtime)?;
     let settings = WatchSettings::from_config(config);
     runtime.block_on(watch_loop(args, settings, endpoints))
 }
@@ -106,10 +127,10 @@ async fn watch_loop(
     args: &WatchArgs,
     settings: WatchSettings,
     endpoints: Vec<Endpoint>,
-) -> Result<u8, String> {
+) -> Result<u8, WatchCommandError> {
     use tokio::signal::unix::{SignalKind, signal};
-    let listen = |kind: SignalKind, name: &str| {
-        signal(kind).map_err(|e| format!("cannot watch for {name}: {e}"))
+    let listen = |kind: SignalKind, name: &'static str| {
+        signal(kind).map_err(|source| WatchCommandError::Signal { name, source })
     };
     let mut sigint = listen(SignalKind::interrupt(), "SIGINT")?;
     let mut sigterm = listen(SignalKind::terminate(), "SIGTERM")?;
@@ -132,7 +153,7 @@ async fn watch_loop(
         tokio::select! {
             event = rx.recv() => {
                 let Some(event) = event else {
-                    return Err("every watch task stopped".into());
+                    return Err(WatchCommandError::TasksStopped);
                 };
                 match event {
                     DataEvent::Alert { host, alert, .. } if alert.severity >= args.min_severity => {
@@ -144,7 +165,7 @@ async fn watch_loop(
                             Ok(()) => {}
                             // The reader went away (`seawall watch | head -1`): done.
                             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
-                            Err(e) => return Err(format!("cannot write to stdout: {e}")),
+                            Err(e) => return Err(WatchCommandError::Stdout(e)),
                         }
                     }
                     DataEvent::Status { host, status } => match status {
