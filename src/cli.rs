@@ -149,10 +149,18 @@ pub fn run(cli: Cli) -> Result<u8, String> {
         Command::Console(args) => console(&cli, cli.read_only || args.read_only),
         Command::Rules(args) => rules(args),
         Command::Contexts => contexts(),
-        Command::Isolate(args) => crate::headless::actions::isolate(&cli, args),
-        Command::Unisolate(args) => crate::headless::actions::unisolate(&cli, args),
-        Command::Stop(args) => crate::headless::actions::stop(&cli, args),
-        Command::Report(args) => crate::headless::actions::report(&cli, args),
+        Command::Isolate(args) => {
+            crate::headless::actions::isolate(&cli, args).map_err(|e| e.to_string())
+        }
+        Command::Unisolate(args) => {
+            crate::headless::actions::unisolate(&cli, args).map_err(|e| e.to_string())
+        }
+        Command::Stop(args) => {
+            crate::headless::actions::stop(&cli, args).map_err(|e| e.to_string())
+        }
+        Command::Report(args) => {
+            crate::headless::actions::report(&cli, args).map_err(|e| e.to_string())
+        }
         Command::Watch(args) => {
             let cfg = config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
             let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;

@@ -63,8 +63,9 @@ impl Executor {
             request.kind.as_str(),
             request.target.describe()
         );
-        self.runner.record_declined(request).inspect_err(|e| {
+        self.runner.record_declined(request).map_err(|e| {
             log::error!("{e}");
+            e.to_string()
         })
     }
 
@@ -75,11 +76,10 @@ impl Executor {
             request.kind.as_str(),
             request.target.describe()
         );
-        self.runner
-            .record_refused(request, reason)
-            .inspect_err(|e| {
-                log::error!("{e}");
-            })
+        self.runner.record_refused(request, reason).map_err(|e| {
+            log::error!("{e}");
+            e.to_string()
+        })
     }
 }
 
