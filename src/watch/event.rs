@@ -1,5 +1,5 @@
-//! What the per-daemon watch tasks tell the console. Whole facts only: never bollard or
-//! ratatui types.
+//! What the per-daemon watch tasks tell the console. Whole facts only: never Docker-client
+//! or ratatui types.
 
 use crate::model::{ContainerFacts, HostFacts};
 use std::time::Instant;
