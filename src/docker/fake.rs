@@ -22,7 +22,7 @@
 
 use super::error::DockerError;
 use super::port::{Connector, ContainerSummary, DockerApi, EventStream, ListFilter, LogTail, Top};
-use super::{Cause, ConnectError, Endpoint};
+use super::{Cause, ConnectError, Endpoint, EndpointSource, Transport};
 use crate::model::{
     ContainerFacts, ContainerState, DockerEvent, ExecFacts, FileChange, HostFacts,
     NetworkAttachment, VolumeBacking,
@@ -76,7 +76,10 @@ struct Injected {
 
 type FeedItem = Result<DockerEvent, DockerError>;
 
-#[derive(Debug, Default)]
+/// Runs when a call of its operation arrives, before the fake answers it.
+type Hook = Arc<dyn Fn(&FakeDocker, &str) + Send + Sync>;
+
+#[derive(Default)]
 struct State {
     host: HostFacts,
     containers: BTreeMap<String, ContainerFacts>,
@@ -90,6 +93,16 @@ struct State {
     calls: Vec<Call>,
     feeds: VecDeque<mpsc::UnboundedReceiver<FeedItem>>,
     stop_exit_code: Option<i64>,
+    hooks: Vec<(Op, Hook)>,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("containers", &self.containers.keys().collect::<Vec<_>>())
+            .field("calls", &self.calls.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// The sending end of one scripted event stream. Dropping it ends the stream.
@@ -133,6 +146,24 @@ impl FakeDocker {
 
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// An endpoint for the fake (`unix:///fake/docker.sock`).
+    pub fn endpoint() -> Endpoint {
+        Endpoint {
+            url: "unix:///fake/docker.sock".into(),
+            transport: Transport::Unix {
+                path: "/fake/docker.sock".into(),
+            },
+            source: EndpointSource::Default,
+        }
+    }
+
+    /// Run `hook` (with the fake and the call's target) whenever a call of `op` arrives,
+    /// before it is answered: a container removed in the middle of an action, an event
+    /// sent when the watch task reads something.
+    pub fn before(&self, op: Op, hook: impl Fn(&FakeDocker, &str) + Send + Sync + 'static) {
+        self.lock().hooks.push((op, Arc::new(hook)));
     }
 
     /// Facts of a container built from a minimal inspect document through the real
@@ -292,6 +323,16 @@ impl FakeDocker {
 
     /// Log the call and answer an injected failure, if one matches.
     fn enter(&self, op: Op, target: &str) -> Result<MutexGuard<'_, State>, DockerError> {
+        let hooks: Vec<Hook> = self
+            .lock()
+            .hooks
+            .iter()
+            .filter(|(o, _)| *o == op)
+            .map(|(_, h)| Arc::clone(h))
+            .collect();
+        for hook in hooks {
+            hook(self, target);
+        }
         let mut s = self.lock();
         s.calls.push(Call {
             op,

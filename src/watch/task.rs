@@ -854,3 +854,7 @@ impl<D: DockerApi> Session<'_, D> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "task_tests.rs"]
+mod tests;
