@@ -55,9 +55,10 @@ pub async fn build_report(
         connect_timeout,
         ..ScanOptions::default()
     };
-    let host = scan::scan_endpoint(ep, &opts)
-        .await
-        .map_err(|e| ActionError::Unreachable(e.to_string()))?;
+    let host = scan::scan_endpoint(ep, &opts).await.map_err(|e| match e {
+        scan::ScanError::Connect(e) => ActionError::Unreachable(Box::new(e)),
+        scan::ScanError::Inventory(e) => ActionError::Inventory(Box::new(e)),
+    })?;
     let host = match container_id {
         None => host,
         Some(id) => only_container(host, id).ok_or_else(|| {

@@ -60,14 +60,7 @@ pub fn plan(
     existing: Option<&IsolationRecord>,
     pause: bool,
 ) -> Result<IsolationPlan, ActionError> {
-    plan_or_reason(c, existing, pause).map_err(ActionError::Refused)
-}
-
-fn plan_or_reason(
-    c: &ContainerFacts,
-    existing: Option<&IsolationRecord>,
-    pause: bool,
-) -> Result<IsolationPlan, String> {
+    let refuse = |reason: String| Err(ActionError::Refused(reason));
     let name = &c.name;
     let short_id = c.short_id();
     if let Some(r) = existing {
@@ -75,7 +68,7 @@ fn plan_or_reason(
             RecordStatus::Complete => "",
             RecordStatus::InProgress => " (an isolation that did not finish)",
         };
-        return Err(format!(
+        return refuse(format!(
             "{name} is already isolated by seawall since {}{state}, from {}; \
              undo it first with `seawall unisolate {name}`",
             r.isolated_at,
@@ -88,19 +81,19 @@ fn plan_or_reason(
     }
     let mode = c.network_mode.as_str();
     if mode == "host" {
-        return Err(format!(
+        return refuse(format!(
             "{name} uses the host's network stack (--network host): disconnecting cannot cut \
              it off; stop it instead"
         ));
     }
     if mode == "none" {
-        return Err(format!(
+        return refuse(format!(
             "{name} has no network (--network none): there is nothing to isolate"
         ));
     }
     if let Some(other) = mode.strip_prefix("container:") {
         let other: String = other.chars().take(12).collect();
-        return Err(format!(
+        return refuse(format!(
             "{name} shares the network stack of container {other} (--network container:…): \
              isolate that container instead, or stop this one"
         ));
@@ -112,7 +105,7 @@ fn plan_or_reason(
         .collect();
     networks.sort_by(|a, b| a.name.cmp(&b.name));
     if networks.is_empty() {
-        return Err(format!(
+        return refuse(format!(
             "{name} is attached to no network: there is nothing to isolate"
         ));
     }

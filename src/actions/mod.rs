@@ -35,7 +35,9 @@ pub mod stop;
 pub use audit::{AuditEntry, AuditOutcome};
 
 use crate::config::Config;
-use crate::docker::{BollardConnector, Connector, DockerApi, DockerError, Endpoint, ListFilter};
+use crate::docker::{
+    BollardConnector, ConnectError, Connector, DockerApi, DockerError, Endpoint, ListFilter,
+};
 use crate::model::ContainerFacts;
 use crate::report::Format;
 use crate::watch::HostId;
@@ -215,10 +217,13 @@ pub enum ActionError {
         .0.endpoint, .0.what, .0.name, .0.source
     )]
     Docker(Box<DaemonRefusal>),
-    /// The daemon could not be reached (the connection error's line).
-    #[error("{0}")]
-    Unreachable(String),
-    /// No container matches, or several do (headless commands).
+    /// The daemon could not be reached.
+    #[error(transparent)]
+    Unreachable(Box<ConnectError>),
+    /// The daemon could not be read (a report's scan).
+    #[error(transparent)]
+    Inventory(Box<crate::inventory::InventoryError>),
+    /// No container matches, or several do, or no daemon answered (headless commands).
     #[error("{0}")]
     NoMatch(String),
     /// The audit log cannot be written.
@@ -409,7 +414,7 @@ impl<C: Connector> ActionRunner<C> {
             .connector
             .connect(ep, self.settings.connect_timeout)
             .await
-            .map_err(|e| ActionError::Unreachable(e.to_string()))?;
+            .map_err(|e| ActionError::Unreachable(Box::new(e)))?;
         Ok((ep, docker))
     }
 
@@ -576,7 +581,7 @@ impl<C: Connector> ActionRunner<C> {
         let mut found = if exact.is_empty() { prefix } else { exact };
         match found.len() {
             1 => Ok(found.swap_remove(0)),
-            0 if !errors.is_empty() => Err(ActionError::Unreachable(errors.join("; "))),
+            0 if !errors.is_empty() => Err(ActionError::NoMatch(errors.join("; "))),
             0 => {
                 let where_ = self
                     .endpoints

@@ -44,7 +44,7 @@ pub enum Cause {
 
 /// A failed connection attempt. `Display` is one line: where, from which setting, what went
 /// wrong and what to try.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.line())]
 pub struct ConnectError {
     /// Canonical endpoint URL (no passwords).

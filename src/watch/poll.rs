@@ -3,7 +3,7 @@
 //! daemon never sees a burst. A round runs as its own task and sends each answer back to
 //! the watch task over a channel, so event handling never waits for a poll.
 
-use crate::docker::{DockerApi, DockerError, Top};
+use crate::docker::{DockerApi, Top};
 use crate::model::convert::activity as conv;
 use crate::model::{FileChange, ProcessRow};
 use futures_util::stream::{self, StreamExt};
@@ -68,12 +68,6 @@ pub fn spacing(n: usize, interval: Duration, floor: Duration) -> Duration {
 pub fn min_gap(per_minute: u32, kinds: u32) -> Duration {
     let per_kind = per_minute.max(1) as f64 / kinds.max(1) as f64;
     Duration::from_secs_f64(60.0 / per_kind)
-}
-
-/// A container that stopped or vanished between the list and the read: not an error
-/// (see [`DockerError::is_gone`]).
-pub fn is_gone(err: &DockerError) -> bool {
-    err.is_gone()
 }
 
 /// The process rows of a `/top` answer.
@@ -183,7 +177,8 @@ pub fn spawn_round<D: DockerApi>(
                         return;
                     }
                 }
-                Err(e) if is_gone(&e) => {}
+                // Stopped or vanished between the list and the read: not an error.
+                Err(e) if e.is_gone() => {}
                 Err(e) => {
                     failed += 1;
                     log::debug!("reading the {} of {id}: {e}", kind.what());
@@ -247,19 +242,5 @@ mod tests {
         // One kind on: it gets the whole budget.
         assert_eq!(min_gap(90, 1).as_millis(), 666);
         assert_eq!(min_gap(600, 2), Duration::from_millis(200));
-    }
-
-    #[test]
-    fn not_found_and_conflict_mean_gone() {
-        let err = |status| DockerError::from_status(status, "x");
-        assert!(is_gone(&err(404)));
-        assert!(is_gone(&err(409)));
-        assert!(!is_gone(&err(500)));
-        let removed_layer = DockerError::from_status(
-            500,
-            "stat /var/lib/docker/overlay2/3aac: no such file or directory",
-        );
-        assert!(is_gone(&removed_layer));
-        assert!(!is_gone(&DockerError::Timeout));
     }
 }
