@@ -199,7 +199,7 @@ async fn run<C: Connector>(
                     }
                 }
             }
-            Err(e) => e.to_string(),
+            Err(e) => WatchError::Connect(e).to_string(),
         };
         log::warn!("{}: {reason}", endpoint.url);
         let status = LinkStatus::Down {
