@@ -32,8 +32,8 @@ pub enum CliError {
     Console(#[from] crate::console::ConsoleError),
     #[error(transparent)]
     Watch(#[from] crate::headless::watch::WatchCommandError),
-    #[error("{0}")]
-    Action(String),
+    #[error(transparent)]
+    Action(#[from] crate::headless::actions::CommandError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
     #[error("cannot write the report to {}: {source}", path.display())]
@@ -184,14 +184,14 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Rules(args) => rules(args),
         Command::Contexts => contexts(),
         Command::Isolate(args) => {
-            crate::headless::actions::isolate(&cli, args).map_err(CliError::Action)
+            crate::headless::actions::isolate(&cli, args).map_err(CliError::from)
         }
         Command::Unisolate(args) => {
-            crate::headless::actions::unisolate(&cli, args).map_err(CliError::Action)
+            crate::headless::actions::unisolate(&cli, args).map_err(CliError::from)
         }
-        Command::Stop(args) => crate::headless::actions::stop(&cli, args).map_err(CliError::Action),
+        Command::Stop(args) => crate::headless::actions::stop(&cli, args).map_err(CliError::from),
         Command::Report(args) => {
-            crate::headless::actions::report(&cli, args).map_err(CliError::Action)
+            crate::headless::actions::report(&cli, args).map_err(CliError::from)
         }
         Command::Watch(args) => {
             let cfg = config::load(cli.config.as_deref())?;

@@ -4,10 +4,8 @@
 //! The raw API documents are converted as they arrive and dropped, so memory stays flat in
 //! the number of containers.
 
-use crate::model::{ContainerFacts, HostFacts, MountKind, VolumeBacking, convert};
-use bollard::Docker;
-use bollard::errors::Error as BollardError;
-use bollard::query_parameters::ListContainersOptions;
+use crate::docker::{DockerApi, DockerError, ListFilter};
+use crate::model::{ContainerFacts, HostFacts, MountKind, VolumeBacking};
 use futures_util::stream::{self, StreamExt};
 use std::collections::{BTreeSet, HashMap};
 
@@ -27,13 +25,13 @@ pub struct Selection {
 }
 
 /// What could not be read.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InventoryError {
-    #[error("the daemon at {endpoint} refused {what}: {message}")]
+    #[error("the daemon at {endpoint} refused {what}: {source}")]
     Api {
         endpoint: String,
         what: &'static str,
-        message: String,
+        source: DockerError,
     },
 }
 
@@ -44,24 +42,11 @@ pub struct Inventory {
     pub containers: Vec<ContainerFacts>,
 }
 
-fn api_error(endpoint: &str, what: &'static str, err: BollardError) -> InventoryError {
-    let message = match &err {
-        BollardError::DockerResponseServerError {
-            status_code,
-            message,
-        } => {
-            format!("HTTP {status_code}: {message}")
-        }
-        BollardError::JsonDataError { message, .. } => {
-            format!("the answer was not the JSON seawall expects ({message})")
-        }
-        BollardError::RequestTimeoutError => "the request timed out".to_string(),
-        other => other.to_string(),
-    };
+fn api_error(endpoint: &str, what: &'static str, source: DockerError) -> InventoryError {
     InventoryError::Api {
         endpoint: endpoint.to_string(),
         what,
-        message,
+        source,
     }
 }
 
@@ -84,32 +69,19 @@ pub fn name_matches(pattern: &str, name: &str) -> bool {
 
 /// Read the daemon's own facts.
 pub async fn host_facts(
-    docker: &Docker,
+    docker: &impl DockerApi,
     endpoint: &str,
     plain_tcp: bool,
 ) -> Result<HostFacts, InventoryError> {
-    let (info, version, bridge) = tokio::join!(
-        docker.info(),
-        docker.version(),
-        docker.inspect_network(
-            "bridge",
-            None::<bollard::query_parameters::InspectNetworkOptions>
-        )
-    );
-    let info = info.map_err(|e| api_error(endpoint, "/info", e))?;
-    let version = version.map_err(|e| api_error(endpoint, "/version", e))?;
-    // The default bridge may not exist (e.g. `"bridge": "none"` in daemon.json).
-    let icc = bridge.ok().and_then(|n| {
-        n.options?
-            .get("com.docker.network.bridge.enable_icc")
-            .map(|v| v != "false")
-    });
-    Ok(convert::host(endpoint, plain_tcp, &info, &version, icc))
+    docker
+        .host_facts(endpoint, plain_tcp)
+        .await
+        .map_err(|e| api_error(endpoint, "/info and /version", e))
 }
 
 /// List and inspect the selected containers, sorted by name.
 pub async fn containers(
-    docker: &Docker,
+    docker: &impl DockerApi,
     endpoint: &str,
     selection: &Selection,
     concurrency: usize,
@@ -122,17 +94,9 @@ pub async fn containers(
 /// Every named volume's backing, from one `GET /volumes` (a local volume with `o=bind`
 /// is a host bind mount in disguise). A daemon that refuses is logged, not fatal: the
 /// volumes then simply carry no backing information.
-pub async fn volume_backings(docker: &Docker) -> HashMap<String, VolumeBacking> {
-    match docker
-        .list_volumes(None::<bollard::query_parameters::ListVolumesOptions>)
-        .await
-    {
-        Ok(list) => list
-            .volumes
-            .unwrap_or_default()
-            .iter()
-            .map(|v| (v.name.clone(), convert::volume_backing(v)))
-            .collect(),
+pub async fn volume_backings(docker: &impl DockerApi) -> HashMap<String, VolumeBacking> {
+    match docker.list_volumes().await {
+        Ok(backings) => backings,
         Err(e) => {
             log::warn!("cannot list volumes: {e}");
             HashMap::new()
@@ -144,57 +108,46 @@ pub async fn volume_backings(docker: &Docker) -> HashMap<String, VolumeBacking> 
 /// inspect arrives (so grading overlaps with the requests still in flight). The volume
 /// list is read alongside the container list. Order of the result: arrival order.
 pub async fn containers_with<T>(
-    docker: &Docker,
+    docker: &impl DockerApi,
     endpoint: &str,
     selection: &Selection,
     concurrency: usize,
     mut each: impl FnMut(ContainerFacts) -> T,
 ) -> Result<Vec<T>, InventoryError> {
-    let mut filters: HashMap<String, Vec<String>> = HashMap::new();
-    if selection.running_only {
-        filters.insert("status".into(), vec!["running".into()]);
-    }
-    if !selection.labels.is_empty() {
-        filters.insert("label".into(), selection.labels.clone());
-    }
-    let options = ListContainersOptions {
-        all: true,
-        filters: (!filters.is_empty()).then_some(filters),
-        ..Default::default()
+    let filter = ListFilter {
+        running_only: selection.running_only,
+        labels: selection.labels.clone(),
     };
-    let (summaries, volumes) = tokio::join!(
-        docker.list_containers(Some(options)),
-        volume_backings(docker)
-    );
+    let (summaries, volumes) =
+        tokio::join!(docker.list_containers(&filter), volume_backings(docker));
     let summaries = summaries.map_err(|e| api_error(endpoint, "the container list", e))?;
 
     let ids: Vec<String> = summaries
         .into_iter()
         .filter(|s| match &selection.name {
             None => true,
-            Some(pattern) => s
-                .names
-                .iter()
-                .flatten()
-                .any(|n| name_matches(pattern, n.trim_start_matches('/'))),
+            Some(pattern) => s.names.iter().any(|n| name_matches(pattern, n)),
         })
-        .filter_map(|s| s.id)
+        .map(|s| s.id)
         .collect();
 
     let mut out = Vec::with_capacity(ids.len());
     let mut inspects = stream::iter(ids)
         .map(|id| async move {
-            let result = docker.inspect_container(&id, None).await;
+            let result = docker.inspect_container(&id).await;
             (id, result)
         })
         .buffer_unordered(concurrency.max(1));
     while let Some((id, result)) = inspects.next().await {
         match result {
-            Ok(inspect) => out.push(each(convert::container_owned(inspect, &volumes))),
+            Ok(mut facts) => {
+                attach_backing(&mut facts, &volumes);
+                out.push(each(facts));
+            }
             // Removed between the list and the inspect: not an error.
-            Err(BollardError::DockerResponseServerError {
-                status_code: 404, ..
-            }) => log::debug!("container {id} vanished before it could be inspected"),
+            Err(e) if e.is_not_found() => {
+                log::debug!("container {id} vanished before it could be inspected")
+            }
             Err(e) => return Err(api_error(endpoint, "a container inspect", e)),
         }
     }
@@ -203,46 +156,58 @@ pub async fn containers_with<T>(
 
 /// Inspect one container (and the named volumes it mounts). `Ok(None)` when it is gone.
 pub async fn inspect_one(
-    docker: &Docker,
+    docker: &impl DockerApi,
     endpoint: &str,
     id: &str,
 ) -> Result<Option<ContainerFacts>, InventoryError> {
-    match docker.inspect_container(id, None).await {
-        Ok(inspect) => {
-            let mut facts = [convert::container_owned(inspect, &HashMap::new())];
+    match docker.inspect_container(id).await {
+        Ok(facts) => {
+            let mut facts = [facts];
             attach_volume_backing(docker, &mut facts, 2).await;
             let [facts] = facts;
             Ok(Some(facts))
         }
-        Err(BollardError::DockerResponseServerError {
-            status_code: 404, ..
-        }) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(api_error(endpoint, "a container inspect", e)),
     }
 }
 
 /// The raw inspect document, secrets redacted, pretty-printed (for the Inspect tab).
 pub async fn raw_inspect(
-    docker: &Docker,
+    docker: &impl DockerApi,
     endpoint: &str,
     id: &str,
 ) -> Result<String, InventoryError> {
-    let inspect = docker
-        .inspect_container(id, None)
+    let value = docker
+        .inspect_raw(id)
         .await
         .map_err(|e| api_error(endpoint, "a container inspect", e))?;
-    let mut value = serde_json::to_value(&inspect).map_err(|e| InventoryError::Api {
-        endpoint: endpoint.to_string(),
-        what: "a container inspect",
-        message: e.to_string(),
-    })?;
-    crate::redact::redact_json(&mut value);
     Ok(serde_json::to_string_pretty(&value).unwrap_or_default())
+}
+
+/// Give each named volume of `facts` the backing the volume list said.
+fn attach_backing(facts: &mut ContainerFacts, volumes: &HashMap<String, VolumeBacking>) {
+    if volumes.is_empty() {
+        return;
+    }
+    for m in facts
+        .mounts
+        .iter_mut()
+        .filter(|m| m.kind == MountKind::Volume)
+    {
+        if let Some(b) = m.name.as_ref().and_then(|n| volumes.get(n)) {
+            m.backing = Some(b.clone());
+        }
+    }
 }
 
 /// Inspect every named volume that a container mounts and record what it really is.
 /// A volume that cannot be read keeps no backing information (logged, not fatal).
-async fn attach_volume_backing(docker: &Docker, facts: &mut [ContainerFacts], concurrency: usize) {
+async fn attach_volume_backing(
+    docker: &impl DockerApi,
+    facts: &mut [ContainerFacts],
+    concurrency: usize,
+) {
     let names: BTreeSet<String> = facts
         .iter()
         .flat_map(|c| c.mounts.iter())
@@ -255,7 +220,7 @@ async fn attach_volume_backing(docker: &Docker, facts: &mut [ContainerFacts], co
     let backing: HashMap<String, VolumeBacking> = stream::iter(names)
         .map(|name| async move {
             match docker.inspect_volume(&name).await {
-                Ok(v) => Some((name, convert::volume_backing(&v))),
+                Ok(backing) => Some((name, backing)),
                 Err(e) => {
                     log::warn!("cannot inspect volume {name}: {e}");
                     None
@@ -277,7 +242,7 @@ async fn attach_volume_backing(docker: &Docker, facts: &mut [ContainerFacts], co
 
 /// Read everything about one daemon.
 pub async fn collect(
-    docker: &Docker,
+    docker: &impl DockerApi,
     endpoint: &str,
     plain_tcp: bool,
     selection: &Selection,

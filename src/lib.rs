@@ -1,8 +1,9 @@
 //! seawall: a security console for Docker hosts.
 //!
 //! The library holds everything testable; `main.rs` only parses the command line and calls in.
-//! Data flows one way: `docker` connects, `inventory` reads the daemon, `model::convert` turns
-//! bollard types into seawall's own facts, `risk` grades them, `report` renders the result.
+//! Data flows one way: `docker` connects and is the one port to the daemon (the `DockerApi`
+//! trait, answering in `model` types), `inventory` reads the daemon through it, `risk` grades
+//! the facts, `report` renders the result.
 
 pub mod actions;
 pub mod activity;

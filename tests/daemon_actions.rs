@@ -730,7 +730,8 @@ fn actions_on_a_container_that_vanished_fail_clearly_and_stay_consistent() {
         let outcome = rt.block_on(runner.run(ActionRequest::new(kind, target.clone())));
         let message = outcome
             .result
-            .expect_err("an action on a removed container fails");
+            .expect_err("an action on a removed container fails")
+            .to_string();
         assert!(
             message.contains(&c.name) || message.contains(&c.id[..12]),
             "{kind:?}: the message names the container: {message}"

@@ -9,10 +9,8 @@
 //! - `manifest.json`: time, endpoint, daemon, container, and the sha256 and size of each
 //!   file above.
 
-use bollard::Docker;
-use bollard::models::{ChangeType, ContainerInspectResponse};
-use bollard::query_parameters::{LogsOptions, TopOptions};
-use futures_util::StreamExt;
+use crate::docker::DockerApi;
+use crate::model::ContainerFacts;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fs::DirBuilder;
@@ -128,12 +126,20 @@ pub fn bundle_name(name: &str, id: &str, time: chrono::DateTime<chrono::Utc>) ->
     )
 }
 
-fn change_kind(kind: ChangeType) -> &'static str {
-    match kind {
-        ChangeType::_0 => "modified",
-        ChangeType::_1 => "added",
-        ChangeType::_2 => "deleted",
-    }
+/// Why a bundle does not check out against its manifest.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("cannot read {dir}/manifest.json: {source}")]
+    Manifest { dir: String, source: std::io::Error },
+    #[error("manifest.json is damaged: {0}")]
+    Damaged(serde_json::Error),
+    #[error("cannot read {file}: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file} does not match its sha256 in the manifest")]
+    Mismatch { file: String },
 }
 
 /// The processes as a table (pure).
@@ -189,74 +195,62 @@ fn new_dir(root: &Path, name: &str) -> Result<PathBuf, EvidenceError> {
     ))
 }
 
-/// Capture the bundle of `inspect`'s container into a new folder under `root`; returns it.
+/// Capture the bundle of container `c` into a new folder under `root`; returns it.
 /// A part the daemon cannot give (`top` of a stopped container) is written as a note.
 pub async fn capture(
-    docker: &Docker,
+    docker: &impl DockerApi,
     endpoint: &str,
-    inspect: &ContainerInspectResponse,
+    c: &ContainerFacts,
     root: &Path,
     log_lines: usize,
 ) -> Result<PathBuf, EvidenceError> {
     let now = chrono::Utc::now();
-    let id = inspect.id.clone().unwrap_or_default();
-    let name = super::isolate::container_name(inspect);
+    let id = c.id.clone();
+    let name = c.name.clone();
 
-    let mut inspect_json = serde_json::to_value(inspect).unwrap_or_default();
-    crate::redact::redact_json(&mut inspect_json);
+    // Redacted by the port.
+    let inspect_json = match docker.inspect_raw(&id).await {
+        Ok(doc) => doc,
+        Err(e) => serde_json::json!({ "error": e.to_string() }),
+    };
 
-    let (top_json, top_txt) = match docker.top_processes(&id, None::<TopOptions>).await {
-        Ok(top) => {
-            let titles = top.titles.clone().unwrap_or_default();
-            let procs = top.processes.clone().unwrap_or_default();
-            (pretty(&top), top_text(&titles, &procs).into_bytes())
-        }
+    let (top_json, top_txt) = match docker.top(&id).await {
+        Ok(top) => (
+            pretty(&top),
+            top_text(&top.titles, &top.processes).into_bytes(),
+        ),
         Err(e) => {
-            let why = super::daemon_message(&e);
+            let why = e.to_string();
             (
                 pretty(&serde_json::json!({ "error": why })),
                 format!("processes unavailable: {why}\n").into_bytes(),
             )
         }
     };
-    let changes = match docker.container_changes(&id).await {
+    let changes = match docker.changes(&id).await {
         Ok(list) => {
             let list: Vec<serde_json::Value> = list
-                .unwrap_or_default()
                 .into_iter()
-                .map(|c| serde_json::json!({ "path": c.path, "kind": change_kind(c.kind) }))
+                .map(|c| serde_json::json!({ "path": c.path, "kind": c.kind }))
                 .collect();
             pretty(&list)
         }
-        Err(e) => pretty(&serde_json::json!({ "error": super::daemon_message(&e) })),
+        Err(e) => pretty(&serde_json::json!({ "error": e.to_string() })),
     };
     let mut logs = Vec::new();
     if log_lines > 0 {
-        let opts = LogsOptions {
-            stdout: true,
-            stderr: true,
-            timestamps: true,
-            tail: log_lines.to_string(),
-            ..Default::default()
-        };
-        let mut stream = docker.logs(&id, Some(opts));
-        while let Some(item) = stream.next().await {
-            match item {
-                Ok(chunk) => logs.extend_from_slice(&chunk.into_bytes()),
-                Err(e) => {
-                    logs.extend_from_slice(
-                        format!(
-                            "\n[seawall: logs incomplete: {}]\n",
-                            super::daemon_message(&e)
-                        )
-                        .as_bytes(),
-                    );
-                    break;
-                }
-            }
+        let tail = docker.logs_tail(&id, log_lines).await;
+        logs = tail.bytes;
+        if let Some(e) = tail.broken {
+            logs.extend_from_slice(format!("\n[seawall: logs incomplete: {e}]\n").as_bytes());
         }
     }
-    let host = docker.info().await.ok().and_then(|i| i.name);
+    let host = docker
+        .host_facts(endpoint, false)
+        .await
+        .ok()
+        .map(|h| h.name)
+        .filter(|n| !n.is_empty());
 
     let files: Vec<(&str, Vec<u8>)> = vec![
         ("inspect.json", pretty(&inspect_json)),
@@ -292,19 +286,22 @@ pub async fn capture(
 }
 
 /// Check a bundle against its manifest; `Err` names the first file that does not match.
-pub fn verify(dir: &Path) -> Result<Manifest, String> {
-    let text = std::fs::read(dir.join("manifest.json"))
-        .map_err(|e| format!("cannot read {}/manifest.json: {e}", dir.display()))?;
-    let m: Manifest =
-        serde_json::from_slice(&text).map_err(|e| format!("manifest.json is damaged: {e}"))?;
+pub fn verify(dir: &Path) -> Result<Manifest, VerifyError> {
+    let text =
+        std::fs::read(dir.join("manifest.json")).map_err(|source| VerifyError::Manifest {
+            dir: dir.display().to_string(),
+            source,
+        })?;
+    let m: Manifest = serde_json::from_slice(&text).map_err(VerifyError::Damaged)?;
     for f in &m.files {
-        let bytes =
-            std::fs::read(dir.join(&f.name)).map_err(|e| format!("cannot read {}: {e}", f.name))?;
+        let bytes = std::fs::read(dir.join(&f.name)).map_err(|source| VerifyError::Read {
+            file: f.name.clone(),
+            source,
+        })?;
         if sha256_hex(&bytes) != f.sha256 {
-            return Err(format!(
-                "{} does not match its sha256 in the manifest",
-                f.name
-            ));
+            return Err(VerifyError::Mismatch {
+                file: f.name.clone(),
+            });
         }
     }
     Ok(m)
@@ -358,7 +355,7 @@ mod tests {
         std::fs::write(dir.path().join("manifest.json"), pretty(&m)).unwrap();
         assert_eq!(verify(dir.path()).unwrap(), m);
         std::fs::write(dir.path().join("x.txt"), b"tampered").unwrap();
-        let e = verify(dir.path()).unwrap_err();
+        let e = verify(dir.path()).unwrap_err().to_string();
         assert!(e.contains("x.txt"), "{e}");
     }
 

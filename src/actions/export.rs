@@ -3,7 +3,7 @@
 //! Files are named `seawall-<host>-<container or "host">-<UTC time>.<ext>`, written
 //! atomically with mode 0600; the report model already redacts secrets.
 
-use super::Failure;
+use super::ActionError;
 use crate::docker::Endpoint;
 use crate::report::{self, Format, HostReport, Report};
 use crate::scan::{self, ScanOptions};
@@ -50,19 +50,20 @@ pub async fn build_report(
     ep: &Endpoint,
     connect_timeout: Duration,
     container_id: Option<&str>,
-) -> Result<Report, Failure> {
+) -> Result<Report, ActionError> {
     let opts = ScanOptions {
         connect_timeout,
         ..ScanOptions::default()
     };
-    let host = scan::scan_endpoint(ep, &opts)
-        .await
-        .map_err(|e| Failure::Error(e.to_string()))?;
+    let host = scan::scan_endpoint(ep, &opts).await.map_err(|e| match e {
+        scan::ScanError::Connect(e) => ActionError::Unreachable(Box::new(e)),
+        scan::ScanError::Inventory(e) => ActionError::Inventory(Box::new(e)),
+    })?;
     let host = match container_id {
         None => host,
         Some(id) => only_container(host, id).ok_or_else(|| {
             let short: String = id.chars().take(12).collect();
-            Failure::Error(format!(
+            ActionError::Failed(format!(
                 "container {short} no longer exists on {}; no report written",
                 ep.url
             ))
@@ -77,12 +78,12 @@ pub fn write_all(
     dir: &Path,
     subject: &str,
     formats: &[Format],
-) -> Result<Vec<PathBuf>, Failure> {
+) -> Result<Vec<PathBuf>, ActionError> {
     DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(dir)
-        .map_err(|e| Failure::Error(format!("cannot create {}: {e}", dir.display())))?;
+        .map_err(|e| ActionError::Files(format!("cannot create {}: {e}", dir.display())))?;
     let host = report.hosts.first().map_or("host", |h| h.name.as_str());
     let now = chrono::Utc::now();
     let mut paths = Vec::new();
@@ -90,7 +91,7 @@ pub fn write_all(
         let path = dir.join(file_name(host, subject, now, format));
         let bytes = render(report, format);
         report::write_private(&path, &bytes).map_err(|e| {
-            Failure::Error(format!(
+            ActionError::Files(format!(
                 "cannot write the report to {}: {e}",
                 path.display()
             ))

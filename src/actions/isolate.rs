@@ -15,15 +15,11 @@
 //! `none` or `container:<id>` is refused: disconnecting cannot cut it off (or there is
 //! nothing to cut), and a half-done state would mislead.
 
-use super::Failure;
+use super::ActionError;
 use super::evidence;
 use super::state_file::{IsolationRecord, NetworkRecord, RecordStatus, StateFile};
-use bollard::Docker;
-use bollard::errors::Error as BollardError;
-use bollard::models::{
-    ContainerInspectResponse, EndpointIpamConfig, EndpointSettings, NetworkConnectRequest,
-    NetworkDisconnectRequest,
-};
+use crate::docker::DockerApi;
+use crate::model::{ContainerFacts, ContainerState, NetworkAttachment};
 use std::path::{Path, PathBuf};
 
 /// One step of an isolation, in order.
@@ -44,49 +40,35 @@ pub struct IsolationPlan {
     pub steps: Vec<Step>,
 }
 
-/// The container's name without the leading slash.
-pub fn container_name(inspect: &ContainerInspectResponse) -> String {
-    inspect
-        .name
-        .as_deref()
-        .unwrap_or("")
-        .trim_start_matches('/')
-        .to_string()
+/// Running and not paused (a restarting container counts as running).
+fn is_running(c: &ContainerFacts) -> bool {
+    matches!(
+        c.state,
+        ContainerState::Running | ContainerState::Restarting
+    )
 }
 
-fn is_running(inspect: &ContainerInspectResponse) -> bool {
-    inspect
-        .state
-        .as_ref()
-        .and_then(|s| s.running)
-        .unwrap_or(false)
+fn is_paused(c: &ContainerFacts) -> bool {
+    c.state == ContainerState::Paused
 }
 
-fn is_paused(inspect: &ContainerInspectResponse) -> bool {
-    inspect
-        .state
-        .as_ref()
-        .and_then(|s| s.paused)
-        .unwrap_or(false)
-}
-
-/// Plan the isolation of `inspect` (pure). `existing` is the state file's record of this
+/// Plan the isolation of `c` (pure). `existing` is the state file's record of this
 /// container; `pause` asks for a pause after the disconnects (skipped when the container
-/// is not running or already paused). `Err` is the refusal, one line.
+/// is not running or already paused). `Err` is the refusal ([`ActionError::Refused`]).
 pub fn plan(
-    inspect: &ContainerInspectResponse,
+    c: &ContainerFacts,
     existing: Option<&IsolationRecord>,
     pause: bool,
-) -> Result<IsolationPlan, String> {
-    let name = container_name(inspect);
-    let id = inspect.id.as_deref().unwrap_or("");
-    let short_id: String = id.chars().take(12).collect();
+) -> Result<IsolationPlan, ActionError> {
+    let refuse = |reason: String| Err(ActionError::Refused(reason));
+    let name = &c.name;
+    let short_id = c.short_id();
     if let Some(r) = existing {
         let state = match r.status {
             RecordStatus::Complete => "",
             RecordStatus::InProgress => " (an isolation that did not finish)",
         };
-        return Err(format!(
+        return refuse(format!(
             "{name} is already isolated by seawall since {}{state}, from {}; \
              undo it first with `seawall unisolate {name}`",
             r.isolated_at,
@@ -97,41 +79,33 @@ pub fn plan(
             }
         ));
     }
-    let mode = inspect
-        .host_config
-        .as_ref()
-        .and_then(|h| h.network_mode.as_deref())
-        .unwrap_or("");
+    let mode = c.network_mode.as_str();
     if mode == "host" {
-        return Err(format!(
+        return refuse(format!(
             "{name} uses the host's network stack (--network host): disconnecting cannot cut \
              it off; stop it instead"
         ));
     }
     if mode == "none" {
-        return Err(format!(
+        return refuse(format!(
             "{name} has no network (--network none): there is nothing to isolate"
         ));
     }
     if let Some(other) = mode.strip_prefix("container:") {
         let other: String = other.chars().take(12).collect();
-        return Err(format!(
+        return refuse(format!(
             "{name} shares the network stack of container {other} (--network container:…): \
              isolate that container instead, or stop this one"
         ));
     }
-    let attached = inspect
-        .network_settings
-        .as_ref()
-        .and_then(|n| n.networks.as_ref());
-    let mut networks: Vec<NetworkRecord> = attached
-        .into_iter()
-        .flatten()
-        .map(|(net, ep)| record_of(net, ep, &short_id))
+    let mut networks: Vec<NetworkRecord> = c
+        .attachments
+        .iter()
+        .map(|a| record_of(a, short_id))
         .collect();
     networks.sort_by(|a, b| a.name.cmp(&b.name));
     if networks.is_empty() {
-        return Err(format!(
+        return refuse(format!(
             "{name} is attached to no network: there is nothing to isolate"
         ));
     }
@@ -139,65 +113,47 @@ pub fn plan(
         .iter()
         .map(|n| Step::Disconnect(n.name.clone()))
         .collect();
-    if pause && is_running(inspect) && !is_paused(inspect) {
+    if pause && is_running(c) {
         steps.push(Step::Pause);
     }
     Ok(IsolationPlan { networks, steps })
 }
 
-fn non_empty(s: &Option<String>) -> Option<String> {
-    s.as_ref().filter(|v| !v.is_empty()).cloned()
-}
-
 /// What undo needs from one attachment. The short-id alias the daemon adds by itself on
 /// user networks is left out (the daemon adds it again on reconnect).
-fn record_of(network: &str, ep: &EndpointSettings, short_id: &str) -> NetworkRecord {
-    let ipam = ep.ipam_config.as_ref();
+fn record_of(a: &NetworkAttachment, short_id: &str) -> NetworkRecord {
     NetworkRecord {
-        name: network.to_string(),
-        id: ep.network_id.clone().unwrap_or_default(),
-        aliases: ep
+        name: a.name.clone(),
+        id: a.network_id.clone(),
+        aliases: a
             .aliases
             .iter()
-            .flatten()
-            .filter(|a| a.as_str() != short_id && !a.is_empty())
+            .filter(|x| x.as_str() != short_id && !x.is_empty())
             .cloned()
             .collect(),
-        ipv4_address: ipam.and_then(|i| non_empty(&i.ipv4_address)),
-        ipv6_address: ipam.and_then(|i| non_empty(&i.ipv6_address)),
-        link_local_ips: ipam
-            .and_then(|i| i.link_local_ips.clone())
-            .unwrap_or_default(),
-        links: ep.links.clone().unwrap_or_default(),
-        driver_opts: ep
-            .driver_opts
-            .clone()
-            .unwrap_or_default()
-            .into_iter()
-            .collect(),
-        ip_address: non_empty(&ep.ip_address),
+        ipv4_address: a.ipv4_address.clone(),
+        ipv6_address: a.ipv6_address.clone(),
+        link_local_ips: a.link_local_ips.clone(),
+        links: a.links.clone(),
+        driver_opts: a.driver_opts.clone(),
+        ip_address: a.ip_address.clone(),
     }
 }
 
-/// The connect request that restores one recorded attachment (pure).
-pub fn reconnect_request(container_id: &str, n: &NetworkRecord) -> NetworkConnectRequest {
-    let has_ipam =
-        n.ipv4_address.is_some() || n.ipv6_address.is_some() || !n.link_local_ips.is_empty();
-    let some_vec = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
-    NetworkConnectRequest {
-        container: container_id.to_string(),
-        endpoint_config: Some(EndpointSettings {
-            aliases: some_vec(&n.aliases),
-            links: some_vec(&n.links),
-            ipam_config: has_ipam.then(|| EndpointIpamConfig {
-                ipv4_address: n.ipv4_address.clone(),
-                ipv6_address: n.ipv6_address.clone(),
-                link_local_ips: some_vec(&n.link_local_ips),
-            }),
-            driver_opts: (!n.driver_opts.is_empty())
-                .then(|| n.driver_opts.clone().into_iter().collect()),
-            ..Default::default()
-        }),
+/// The attachment that restores one recorded network (pure): aliases, links, static
+/// addresses and driver options; the current address is not pinned unless it was static.
+pub fn reconnect_attachment(n: &NetworkRecord) -> NetworkAttachment {
+    NetworkAttachment {
+        name: n.name.clone(),
+        network_id: n.id.clone(),
+        endpoint_id: String::new(),
+        aliases: n.aliases.clone(),
+        ipv4_address: n.ipv4_address.clone(),
+        ipv6_address: n.ipv6_address.clone(),
+        link_local_ips: n.link_local_ips.clone(),
+        links: n.links.clone(),
+        driver_opts: n.driver_opts.clone(),
+        ip_address: None,
     }
 }
 
@@ -217,33 +173,26 @@ pub struct Isolated {
     pub evidence: Option<PathBuf>,
 }
 
-fn is_404(e: &BollardError) -> bool {
-    matches!(
-        e,
-        BollardError::DockerResponseServerError {
-            status_code: 404,
-            ..
-        }
-    )
-}
-
 /// Isolate one container (see the module docs).
 pub async fn apply(
-    docker: &Docker,
+    docker: &impl DockerApi,
     ctx: &IsolateContext<'_>,
     id: &str,
-) -> Result<Isolated, (Failure, Option<PathBuf>)> {
-    let inspect = super::inspect(docker, ctx.endpoint, id)
+) -> Result<Isolated, (ActionError, Option<PathBuf>)> {
+    let facts = super::inspect(docker, ctx.endpoint, id)
         .await
         .map_err(|f| (f, None))?;
-    let name = container_name(&inspect);
-    let full_id = inspect.id.clone().unwrap_or_else(|| id.to_string());
+    let name = facts.name.clone();
+    let full_id = if facts.id.is_empty() {
+        id.to_string()
+    } else {
+        facts.id.clone()
+    };
     let existing = ctx
         .state
         .find(ctx.endpoint, &full_id)
-        .map_err(|e| (Failure::Error(e.to_string()), None))?;
-    let plan =
-        plan(&inspect, existing.as_ref(), ctx.pause).map_err(|m| (Failure::Refused(m), None))?;
+        .map_err(|e| (e.into(), None))?;
+    let plan = plan(&facts, existing.as_ref(), ctx.pause).map_err(|e| (e, None))?;
 
     // 1. The record, before anything changes.
     let mut record = IsolationRecord {
@@ -258,14 +207,19 @@ pub async fn apply(
         problems: Vec::new(),
     };
     let put = |r: &IsolationRecord| ctx.state.update(|doc| doc.put(r.clone()));
-    put(&record).map_err(|e| (Failure::Error(format!("{e}; {name} was not changed")), None))?;
+    put(&record).map_err(|e| {
+        (
+            ActionError::Files(format!("{e}; {name} was not changed")),
+            None,
+        )
+    })?;
 
     // 2. Evidence while the processes still run as they were. A failure does not stop
     //    the containment: it is reported.
     match evidence::capture(
         docker,
         ctx.endpoint,
-        &inspect,
+        &facts,
         ctx.evidence_root,
         ctx.log_lines,
     )
@@ -283,41 +237,32 @@ pub async fn apply(
     let mut vanished = false;
     for step in &plan.steps {
         match step {
-            Step::Disconnect(net) => {
-                let req = NetworkDisconnectRequest {
-                    container: full_id.clone(),
-                    force: Some(false),
-                };
-                match docker.disconnect_network(net, req).await {
-                    Ok(()) => cut.push(net.clone()),
-                    Err(e) => {
-                        if is_404(&e)
-                            && super::inspect(docker, ctx.endpoint, &full_id)
-                                .await
-                                .is_err()
-                        {
-                            vanished = true;
-                            break;
-                        }
-                        record.problems.push(format!(
-                            "still attached to {net}: {}",
-                            super::daemon_message(&e)
-                        ));
+            Step::Disconnect(net) => match docker.disconnect_network(net, &full_id).await {
+                Ok(()) => cut.push(net.clone()),
+                Err(e) => {
+                    if e.is_not_found()
+                        && super::inspect(docker, ctx.endpoint, &full_id)
+                            .await
+                            .is_err()
+                    {
+                        vanished = true;
+                        break;
                     }
+                    record
+                        .problems
+                        .push(format!("still attached to {net}: {e}"));
                 }
-            }
-            Step::Pause => match docker.pause_container(&full_id).await {
+            },
+            Step::Pause => match docker.pause(&full_id).await {
                 Ok(()) => record.paused_by_seawall = true,
-                Err(e) => record
-                    .problems
-                    .push(format!("not paused: {}", super::daemon_message(&e))),
+                Err(e) => record.problems.push(format!("not paused: {e}")),
             },
         }
     }
     if vanished {
         let _ = ctx.state.update(|doc| doc.remove(ctx.endpoint, &full_id));
         return Err((
-            Failure::Error(format!(
+            ActionError::Failed(format!(
                 "{name} no longer exists on {} (removed while being isolated); its record \
                  was dropped",
                 ctx.endpoint
@@ -351,7 +296,7 @@ pub async fn apply(
         })
     } else {
         Err((
-            Failure::Error(format!(
+            ActionError::Failed(format!(
                 "{message}; problems: {}; undo with `seawall unisolate {name}`",
                 record.problems.join("; ")
             )),
@@ -362,13 +307,13 @@ pub async fn apply(
 
 /// Undo the isolation of one container (see the module docs).
 pub async fn undo(
-    docker: &Docker,
+    docker: &impl DockerApi,
     endpoint: &str,
     state: &StateFile,
     id: &str,
     name_hint: &str,
-) -> Result<String, Failure> {
-    let doc = state.load().map_err(|e| Failure::Error(e.to_string()))?;
+) -> Result<String, ActionError> {
+    let doc = state.load()?;
     // Find the record by id first; a vanished container is found by its recorded id.
     let record = doc
         .isolations
@@ -378,45 +323,37 @@ pub async fn undo(
         })
         .cloned();
     let Some(mut record) = record else {
-        return Err(Failure::Refused(format!(
+        return Err(ActionError::Refused(format!(
             "{name_hint} is not isolated by seawall on {endpoint} (no record in {})",
             state.path().display()
         )));
     };
     let name = record.container_name.clone();
-    let inspect = match docker.inspect_container(&record.container_id, None).await {
-        Ok(i) => i,
-        Err(e) if is_404(&e) => {
+    let facts = match docker.inspect_container(&record.container_id).await {
+        Ok(f) => f,
+        Err(e) if e.is_not_found() => {
             let _ = state.update(|doc| doc.remove(endpoint, &record.container_id));
-            return Err(Failure::Error(format!(
+            return Err(ActionError::Failed(format!(
                 "{name} no longer exists on {endpoint}; its isolation record was removed"
             )));
         }
-        Err(e) => {
-            return Err(Failure::Error(format!(
-                "the daemon at {endpoint} refused to inspect {name}: {}",
-                super::daemon_message(&e)
-            )));
-        }
+        Err(e) => return Err(super::failure(endpoint, "inspect", &name, &e)),
     };
     let mut problems = Vec::new();
     if record.paused_by_seawall {
-        if is_paused(&inspect) {
-            match docker.unpause_container(&record.container_id).await {
+        if is_paused(&facts) {
+            match docker.unpause(&record.container_id).await {
                 Ok(()) => record.paused_by_seawall = false,
-                Err(e) => problems.push(format!("not unpaused: {}", super::daemon_message(&e))),
+                Err(e) => problems.push(format!("not unpaused: {e}")),
             }
         } else {
             record.paused_by_seawall = false;
         }
     }
-    let attached: Vec<(String, String)> = inspect
-        .network_settings
-        .as_ref()
-        .and_then(|n| n.networks.as_ref())
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| (k.clone(), v.network_id.clone().unwrap_or_default()))
+    let attached: Vec<(&str, &str)> = facts
+        .attachments
+        .iter()
+        .map(|a| (a.name.as_str(), a.network_id.as_str()))
         .collect();
     let mut restored = Vec::new();
     let mut remaining = Vec::new();
@@ -428,15 +365,14 @@ pub async fn undo(
             restored.push(net.name.clone());
             continue;
         }
-        let req = reconnect_request(&record.container_id, &net);
-        match docker.connect_network(&net.name, req).await {
+        let attachment = reconnect_attachment(&net);
+        match docker
+            .connect_network(&net.name, &record.container_id, &attachment)
+            .await
+        {
             Ok(()) => restored.push(net.name.clone()),
             Err(e) => {
-                problems.push(format!(
-                    "not reconnected to {}: {}",
-                    net.name,
-                    super::daemon_message(&e)
-                ));
+                problems.push(format!("not reconnected to {}: {e}", net.name));
                 remaining.push(net);
             }
         }
@@ -460,7 +396,7 @@ pub async fn undo(
     if problems.is_empty() {
         Ok(what)
     } else {
-        Err(Failure::Error(format!(
+        Err(ActionError::Failed(format!(
             "{what}; problems: {}; the record keeps what is left (run unisolate again)",
             problems.join("; ")
         )))
@@ -508,14 +444,30 @@ mod tests {
       }
     }"#;
 
-    fn inspect(text: &str) -> ContainerInspectResponse {
-        serde_json::from_str(text).unwrap()
+    /// The facts of an inspect document, through the converter.
+    fn inspect(text: &str) -> ContainerFacts {
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        facts_of(v)
     }
 
-    fn with(mutate: impl FnOnce(&mut serde_json::Value)) -> ContainerInspectResponse {
+    fn facts_of(v: serde_json::Value) -> ContainerFacts {
+        crate::model::convert::container_owned(
+            serde_json::from_value(v).unwrap(),
+            &std::collections::HashMap::new(),
+        )
+    }
+
+    fn with(mutate: impl FnOnce(&mut serde_json::Value)) -> ContainerFacts {
         let mut v: serde_json::Value = serde_json::from_str(TWO_NETWORKS).unwrap();
         mutate(&mut v);
-        serde_json::from_value(v).unwrap()
+        facts_of(v)
+    }
+
+    fn refusal(r: Result<IsolationPlan, ActionError>) -> String {
+        match r {
+            Err(ActionError::Refused(m)) => m,
+            other => panic!("not a refusal: {other:?}"),
+        }
     }
 
     #[test]
@@ -548,14 +500,20 @@ mod tests {
     fn pause_is_the_last_step_and_only_for_a_running_unpaused_container() {
         let p = plan(&inspect(TWO_NETWORKS), None, true).unwrap();
         assert_eq!(p.steps.last(), Some(&Step::Pause));
-        let paused = with(|v| v["State"]["Paused"] = true.into());
+        let paused = with(|v| {
+            v["State"]["Paused"] = true.into();
+            v["State"]["Status"] = "paused".into();
+        });
         assert!(
             !plan(&paused, None, true)
                 .unwrap()
                 .steps
                 .contains(&Step::Pause)
         );
-        let stopped = with(|v| v["State"]["Running"] = false.into());
+        let stopped = with(|v| {
+            v["State"]["Running"] = false.into();
+            v["State"]["Status"] = "exited".into();
+        });
         let p = plan(&stopped, None, true).unwrap();
         assert!(!p.steps.contains(&Step::Pause));
         assert_eq!(p.networks.len(), 2, "a stopped container can be isolated");
@@ -564,25 +522,25 @@ mod tests {
     #[test]
     fn refusals_name_the_container_and_the_reason() {
         let host = with(|v| v["HostConfig"]["NetworkMode"] = "host".into());
-        let e = plan(&host, None, false).unwrap_err();
+        let e = refusal(plan(&host, None, false));
         assert!(e.contains("web") && e.contains("--network host"), "{e}");
         let none = with(|v| {
             v["HostConfig"]["NetworkMode"] = "none".into();
             v["NetworkSettings"]["Networks"] = serde_json::json!({"none": {"NetworkID": "x"}});
         });
-        let e = plan(&none, None, false).unwrap_err();
+        let e = refusal(plan(&none, None, false));
         assert!(e.contains("--network none"), "{e}");
         let shared = with(|v| {
             v["HostConfig"]["NetworkMode"] = "container:0123456789abcdef0123".into();
             v["NetworkSettings"]["Networks"] = serde_json::json!({});
         });
-        let e = plan(&shared, None, false).unwrap_err();
+        let e = refusal(plan(&shared, None, false));
         assert!(
             e.contains("0123456789ab") && e.contains("isolate that container"),
             "{e}"
         );
         let empty = with(|v| v["NetworkSettings"]["Networks"] = serde_json::json!({}));
-        let e = plan(&empty, None, false).unwrap_err();
+        let e = refusal(plan(&empty, None, false));
         assert!(e.contains("no network"), "{e}");
     }
 
@@ -601,7 +559,7 @@ mod tests {
             problems: vec![],
         };
         let now_empty = with(|v| v["NetworkSettings"]["Networks"] = serde_json::json!({}));
-        let e = plan(&now_empty, Some(&record), false).unwrap_err();
+        let e = refusal(plan(&now_empty, Some(&record), false));
         assert!(
             e.contains("already isolated") && e.contains("back, front") && e.contains("unisolate"),
             "{e}"
@@ -611,23 +569,18 @@ mod tests {
     #[test]
     fn reconnect_restores_aliases_links_and_the_static_address() {
         let p = plan(&inspect(TWO_NETWORKS), None, false).unwrap();
-        let req = reconnect_request("cid", &p.networks[1]);
-        assert_eq!(req.container, "cid");
-        let ep = req.endpoint_config.unwrap();
-        assert_eq!(ep.aliases, Some(vec!["www".into(), "web-front".into()]));
-        assert_eq!(ep.links, Some(vec!["db:database".into()]));
+        let front = reconnect_attachment(&p.networks[1]);
+        assert_eq!(front.name, "front");
+        assert_eq!(front.aliases, vec!["www", "web-front"]);
+        assert_eq!(front.links, vec!["db:database"]);
+        assert_eq!(front.ipv4_address.as_deref(), Some("10.231.7.10"));
         assert_eq!(
-            ep.ipam_config.unwrap().ipv4_address.as_deref(),
-            Some("10.231.7.10")
+            front.ip_address, None,
+            "the current address is not asked for"
         );
-        let back = reconnect_request("cid", &p.networks[0])
-            .endpoint_config
-            .unwrap();
-        assert!(
-            back.ipam_config.is_none(),
-            "no static address, none asked for"
-        );
-        assert!(back.links.is_none());
-        assert_eq!(back.driver_opts.unwrap().len(), 1);
+        let back = reconnect_attachment(&p.networks[0]);
+        assert_eq!(back.ipv4_address, None, "no static address, none asked for");
+        assert!(back.links.is_empty());
+        assert_eq!(back.driver_opts.len(), 1);
     }
 }

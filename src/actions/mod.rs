@@ -17,6 +17,9 @@
 //!   before running (read-only console, no `--yes`): [`ActionRunner::record_refused`].
 //! - [`ActionRunner::find_container`] resolves `NAME|ID` like the docker CLI across every
 //!   endpoint (headless commands).
+//! - Errors are [`ActionError`]s: a refusal (nothing changed) or a failure, one line each.
+//! - The runner reaches daemons through a [`Connector`] (the real one by default;
+//!   [`ActionRunner::with_connector`] takes another, such as the fake of the unit tests).
 //!
 //! Files: the isolation records ([`state_file`]), evidence bundles ([`evidence`]), exported
 //! reports ([`export`]) and the audit log ([`audit`]) live in the platform state directory
@@ -32,13 +35,12 @@ pub mod stop;
 pub use audit::{AuditEntry, AuditOutcome};
 
 use crate::config::Config;
-use crate::docker::{Endpoint, connect};
+use crate::docker::{
+    BollardConnector, ConnectError, Connector, DockerApi, DockerError, Endpoint, ListFilter,
+};
+use crate::model::ContainerFacts;
 use crate::report::Format;
 use crate::watch::HostId;
-use bollard::Docker;
-use bollard::errors::Error as BollardError;
-use bollard::models::ContainerInspectResponse;
-use bollard::query_parameters::ListContainersOptions;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -149,8 +151,8 @@ impl ActionRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionOutcome {
     pub request: ActionRequest,
-    /// `Ok`: a one-line summary for the status bar; `Err`: a one-line reason.
-    pub result: Result<String, String>,
+    /// `Ok`: a one-line summary for the status bar; `Err`: why, one line.
+    pub result: Result<String, ActionError>,
     /// Files written (evidence bundle folder, report files).
     pub paths: Vec<PathBuf>,
     /// As recorded in the audit log: `Ok`, `Error` or `Refused` (nothing was changed).
@@ -194,83 +196,139 @@ impl Default for ActionSettings {
     }
 }
 
-/// Why an action did not (fully) happen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
-    /// Refused before anything changed.
+/// Why an action did not (fully) happen. `Display` is one line for a status bar.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ActionError {
+    /// Refused before anything changed (the reason).
+    #[error("{0}")]
     Refused(String),
-    /// Attempted and failed, fully or partly.
-    Error(String),
+    /// The container is gone. (Boxed strings keep the error, and every outcome, small.)
+    #[error("container {name} no longer exists on {endpoint}")]
+    Gone { name: Box<str>, endpoint: Box<str> },
+    /// The daemon (or an authorization plugin) does not allow it.
+    #[error(
+        "the daemon at {} does not allow this user to {} {}: {}",
+        .0.endpoint, .0.what, .0.name, .0.source
+    )]
+    Denied(Box<DaemonRefusal>),
+    /// The daemon refused a request.
+    #[error(
+        "the daemon at {} refused to {} {}: {}",
+        .0.endpoint, .0.what, .0.name, .0.source
+    )]
+    Docker(Box<DaemonRefusal>),
+    /// The daemon could not be reached.
+    #[error(transparent)]
+    Unreachable(Box<ConnectError>),
+    /// The daemon could not be read (a report's scan).
+    #[error(transparent)]
+    Inventory(Box<crate::inventory::InventoryError>),
+    /// No container matches, or several do, or no daemon answered (headless commands).
+    #[error("{0}")]
+    NoMatch(String),
+    /// The audit log cannot be written.
+    #[error("cannot write the audit log {path}: {message}")]
+    Audit { path: Box<str>, message: Box<str> },
+    /// A file (state, evidence, report) could not be read or written.
+    #[error("{0}")]
+    Files(String),
+    /// Attempted and failed, fully or partly: what was done and what was not.
+    #[error("{0}")]
+    Failed(String),
 }
 
-impl Failure {
-    fn into_parts(self) -> (AuditOutcome, String) {
-        match self {
-            Failure::Refused(m) => (AuditOutcome::Refused, m),
-            Failure::Error(m) => (AuditOutcome::Error, m),
+/// A request on a named container that the daemon refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaemonRefusal {
+    pub endpoint: String,
+    /// The verb: `stop`, `inspect`...
+    pub what: &'static str,
+    pub name: String,
+    pub source: DockerError,
+}
+
+impl ActionError {
+    /// Was it refused before anything changed (audited as `refused`)?
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, ActionError::Refused(_))
+    }
+
+    fn status(&self) -> AuditOutcome {
+        if self.is_refusal() {
+            AuditOutcome::Refused
+        } else {
+            AuditOutcome::Error
         }
     }
 }
 
-/// The daemon's words for an API error, one line.
-pub fn daemon_message(e: &BollardError) -> String {
-    let text = match e {
-        BollardError::DockerResponseServerError {
-            status_code,
-            message,
-        } => format!("HTTP {status_code}: {message}"),
-        BollardError::RequestTimeoutError => "the request timed out".to_string(),
-        other => other.to_string(),
-    };
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+impl From<state_file::StateError> for ActionError {
+    fn from(e: state_file::StateError) -> Self {
+        ActionError::Files(e.to_string())
+    }
 }
 
 /// A failed daemon call on a named container: 404 says it is gone, 403/401 a permission
 /// problem, anything else quotes the daemon.
-pub fn failure(endpoint: &str, what: &str, name: &str, e: &BollardError) -> Failure {
-    match e {
-        BollardError::DockerResponseServerError {
-            status_code: 404, ..
-        } => Failure::Error(format!("container {name} no longer exists on {endpoint}")),
-        BollardError::DockerResponseServerError {
-            status_code: 401 | 403,
-            ..
-        } => Failure::Error(format!(
-            "the daemon at {endpoint} does not allow this user to {what} {name}: {}",
-            daemon_message(e)
-        )),
-        _ => Failure::Error(format!(
-            "the daemon at {endpoint} refused to {what} {name}: {}",
-            daemon_message(e)
-        )),
+pub fn failure(endpoint: &str, what: &'static str, name: &str, e: &DockerError) -> ActionError {
+    if e.is_not_found() {
+        return ActionError::Gone {
+            name: name.into(),
+            endpoint: endpoint.into(),
+        };
+    }
+    let (endpoint, name) = (endpoint.to_string(), name.to_string());
+    let refusal = Box::new(DaemonRefusal {
+        endpoint,
+        what,
+        name,
+        source: e.clone(),
+    });
+    if e.is_denied() {
+        ActionError::Denied(refusal)
+    } else {
+        ActionError::Docker(refusal)
     }
 }
 
 /// Inspect one container; a vanished one is a clear error.
 pub async fn inspect(
-    docker: &Docker,
+    docker: &impl DockerApi,
     endpoint: &str,
     id: &str,
-) -> Result<ContainerInspectResponse, Failure> {
+) -> Result<ContainerFacts, ActionError> {
     let short: String = id.chars().take(12).collect();
     docker
-        .inspect_container(id, None)
+        .inspect_container(id)
         .await
         .map_err(|e| failure(endpoint, "inspect", &short, &e))
 }
 
 /// Runs actions against the daemons; one per console or headless command.
-pub struct ActionRunner {
+pub struct ActionRunner<C: Connector = BollardConnector> {
     endpoints: Vec<Endpoint>,
     settings: ActionSettings,
+    connector: C,
 }
 
 impl ActionRunner {
     /// A runner for these endpoints (a [`Target::host`] indexes this list).
     pub fn new(endpoints: Vec<Endpoint>, settings: ActionSettings) -> Self {
+        ActionRunner::with_connector(BollardConnector, endpoints, settings)
+    }
+}
+
+impl<C: Connector> ActionRunner<C> {
+    /// A runner that reaches the daemons through `connector`.
+    pub fn with_connector(
+        connector: C,
+        endpoints: Vec<Endpoint>,
+        settings: ActionSettings,
+    ) -> Self {
         ActionRunner {
             endpoints,
             settings,
+            connector,
         }
     }
 
@@ -284,22 +342,22 @@ impl ActionRunner {
         &self.endpoints
     }
 
-    /// Record a confirmation the user declined. `Err` is a one-line message.
-    pub fn record_declined(&self, request: &ActionRequest) -> Result<(), String> {
+    /// Record a confirmation the user declined.
+    pub fn record_declined(&self, request: &ActionRequest) -> Result<(), ActionError> {
         audit::record_declined(&self.settings.audit_log, request).map_err(|e| self.audit_error(e))
     }
 
     /// Record an attempt refused before it ran (read-only mode, no `--yes`).
-    pub fn record_refused(&self, request: &ActionRequest, reason: &str) -> Result<(), String> {
+    pub fn record_refused(&self, request: &ActionRequest, reason: &str) -> Result<(), ActionError> {
         audit::record_refused(&self.settings.audit_log, request, reason)
             .map_err(|e| self.audit_error(e))
     }
 
-    fn audit_error(&self, e: std::io::Error) -> String {
-        format!(
-            "cannot write the audit log {}: {e}",
-            self.settings.audit_log.display()
-        )
+    fn audit_error(&self, e: std::io::Error) -> ActionError {
+        ActionError::Audit {
+            path: self.settings.audit_log.display().to_string().into(),
+            message: e.to_string().into(),
+        }
     }
 
     /// Run one confirmed action, append it to the audit log, and say how it went.
@@ -307,21 +365,25 @@ impl ActionRunner {
         // Nothing happens that the audit log could not record.
         if let Err(e) = audit::check_writable(&self.settings.audit_log) {
             return ActionOutcome {
-                result: Err(format!("{}; nothing was done", self.audit_error(e))),
+                result: Err(ActionError::Refused(format!(
+                    "{}; nothing was done",
+                    self.audit_error(e)
+                ))),
                 request,
                 paths: Vec::new(),
                 status: AuditOutcome::Refused,
             };
         }
         let (result, paths) = self.execute(&request).await;
-        let (status, result) = match result {
-            Ok(message) => (AuditOutcome::Ok, Ok(message)),
-            Err(f) => {
-                let (status, message) = f.into_parts();
-                (status, Err(message))
-            }
+        let status = match &result {
+            Ok(_) => AuditOutcome::Ok,
+            Err(e) => e.status(),
         };
-        let entry = AuditEntry::new(&request, status, result.clone().err());
+        let entry = AuditEntry::new(
+            &request,
+            status,
+            result.as_ref().err().map(|e| e.to_string()),
+        );
         let result = match audit::append(&self.settings.audit_log, &entry) {
             Ok(()) => result,
             Err(e) => {
@@ -329,7 +391,10 @@ impl ActionRunner {
                 log::error!("{note}");
                 match result {
                     Ok(m) => Ok(format!("{m} (but {note})")),
-                    Err(m) => Err(format!("{m} (and {note})")),
+                    Err(ActionError::Refused(m)) => {
+                        Err(ActionError::Refused(format!("{m} (and {note})")))
+                    }
+                    Err(e) => Err(ActionError::Failed(format!("{e} (and {note})"))),
                 }
             }
         };
@@ -341,22 +406,27 @@ impl ActionRunner {
         }
     }
 
-    async fn docker(&self, target: &Target) -> Result<(&Endpoint, Docker), Failure> {
+    async fn docker(&self, target: &Target) -> Result<(&Endpoint, C::Api), ActionError> {
         let ep = self.endpoints.get(target.host).ok_or_else(|| {
-            Failure::Error(format!("no daemon {} is configured", target.endpoint))
+            ActionError::Failed(format!("no daemon {} is configured", target.endpoint))
         })?;
-        let docker = connect(ep, self.settings.connect_timeout)
+        let docker = self
+            .connector
+            .connect(ep, self.settings.connect_timeout)
             .await
-            .map_err(|e| Failure::Error(e.to_string()))?;
+            .map_err(|e| ActionError::Unreachable(Box::new(e)))?;
         Ok((ep, docker))
     }
 
-    async fn execute(&self, request: &ActionRequest) -> (Result<String, Failure>, Vec<PathBuf>) {
+    async fn execute(
+        &self,
+        request: &ActionRequest,
+    ) -> (Result<String, ActionError>, Vec<PathBuf>) {
         let target = &request.target;
         let opts = &request.options;
         let need_container = || {
             target.container_id.clone().ok_or_else(|| {
-                Failure::Refused(format!(
+                ActionError::Refused(format!(
                     "{} needs a container, not a whole host",
                     request.kind.as_str()
                 ))
@@ -367,7 +437,7 @@ impl ActionRunner {
                 Some(ep) => ep,
                 None => {
                     return (
-                        Err(Failure::Error(format!(
+                        Err(ActionError::Failed(format!(
                             "no daemon {} is configured",
                             target.endpoint
                         ))),
@@ -456,46 +526,41 @@ impl ActionRunner {
     /// Find a container by name or id like the docker CLI (full id, exact name, then a
     /// unique id prefix), on every endpoint. Ambiguity (two matches, on one daemon or
     /// across several) is an error that lists them.
-    pub async fn find_container(&self, query: &str) -> Result<Target, String> {
+    pub async fn find_container(&self, query: &str) -> Result<Target, ActionError> {
         let query = query.trim().trim_start_matches('/');
         if query.is_empty() {
-            return Err("give a container name or id".into());
+            return Err(ActionError::NoMatch("give a container name or id".into()));
         }
         let mut exact = Vec::new();
         let mut prefix = Vec::new();
         let mut errors = Vec::new();
         for (host, ep) in self.endpoints.iter().enumerate() {
-            let docker = match connect(ep, self.settings.connect_timeout).await {
+            let docker = match self
+                .connector
+                .connect(ep, self.settings.connect_timeout)
+                .await
+            {
                 Ok(d) => d,
                 Err(e) => {
                     errors.push(e.to_string());
                     continue;
                 }
             };
-            let list = docker
-                .list_containers(Some(ListContainersOptions {
-                    all: true,
-                    ..Default::default()
-                }))
-                .await;
-            let list = match list {
+            let list = match docker.list_containers(&ListFilter::default()).await {
                 Ok(l) => l,
                 Err(e) => {
                     errors.push(format!(
-                        "the daemon at {} refused the container list: {}",
-                        ep.url,
-                        daemon_message(&e)
+                        "the daemon at {} refused the container list: {e}",
+                        ep.url
                     ));
                     continue;
                 }
             };
             for c in list {
-                let Some(id) = c.id else { continue };
+                let id = c.id;
                 let names: Vec<String> = c
                     .names
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|n| n.trim_start_matches('/').to_string())
+                    .into_iter()
                     // Legacy link names (`/other/alias`) are not the container's own.
                     .filter(|n| !n.contains('/'))
                     .collect();
@@ -516,7 +581,7 @@ impl ActionRunner {
         let mut found = if exact.is_empty() { prefix } else { exact };
         match found.len() {
             1 => Ok(found.swap_remove(0)),
-            0 if !errors.is_empty() => Err(errors.join("; ")),
+            0 if !errors.is_empty() => Err(ActionError::NoMatch(errors.join("; "))),
             0 => {
                 let where_ = self
                     .endpoints
@@ -524,11 +589,11 @@ impl ActionRunner {
                     .map(|e| e.url.as_str())
                     .collect::<Vec<_>>()
                     .join(", ");
-                Err(format!(
+                Err(ActionError::NoMatch(format!(
                     "no container named {query:?} or with an id starting with it on {where_}"
-                ))
+                )))
             }
-            _ => Err(format!(
+            _ => Err(ActionError::NoMatch(format!(
                 "{query:?} is ambiguous: it matches {}; use a longer id or pick one daemon \
                  with -H",
                 found
@@ -536,7 +601,7 @@ impl ActionRunner {
                     .map(Target::describe)
                     .collect::<Vec<_>>()
                     .join("; ")
-            )),
+            ))),
         }
     }
 }
@@ -564,24 +629,18 @@ mod tests {
 
     #[test]
     fn a_vanished_container_and_a_permission_problem_read_clearly() {
-        let gone = BollardError::DockerResponseServerError {
-            status_code: 404,
-            message: "No such container: x".into(),
-        };
-        assert_eq!(
-            failure("unix:///s", "stop", "web", &gone),
-            Failure::Error("container web no longer exists on unix:///s".into())
-        );
-        let denied = BollardError::DockerResponseServerError {
-            status_code: 403,
-            message: "authorization denied\nby plugin".into(),
-        };
-        let Failure::Error(m) = failure("unix:///s", "stop", "web", &denied) else {
-            panic!()
-        };
+        let gone = DockerError::from_status(404, "No such container: x");
+        let e = failure("unix:///s", "stop", "web", &gone);
+        assert_eq!(e.to_string(), "container web no longer exists on unix:///s");
+        assert!(!e.is_refusal());
+        let denied = DockerError::from_status(403, "authorization denied\nby plugin");
+        let m = failure("unix:///s", "stop", "web", &denied).to_string();
         assert!(
             m.contains("does not allow") && m.contains("authorization denied by plugin"),
             "{m}"
         );
     }
 }
+
+#[cfg(test)]
+mod fake_tests;

@@ -133,7 +133,10 @@ pub enum StateError {
         "the isolation state file {path} is damaged ({message}); fix or move it aside \
          (it holds what undo needs)"
     )]
-    Parse { path: String, message: String },
+    Parse {
+        path: String,
+        message: serde_json::Error,
+    },
     #[error("cannot write the isolation state file {path}: {source}")]
     Write { path: String, source: io::Error },
 }
@@ -221,14 +224,14 @@ impl StateFile {
 }
 
 /// Parse the file's bytes (pure).
-pub fn parse(bytes: &[u8]) -> Result<StateDoc, String> {
+pub fn parse(bytes: &[u8]) -> Result<StateDoc, serde_json::Error> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(StateDoc {
             version: 1,
             isolations: Vec::new(),
         });
     }
-    serde_json::from_slice(bytes).map_err(|e| e.to_string())
+    serde_json::from_slice(bytes)
 }
 
 /// The file's bytes (pure): pretty JSON with a trailing newline.

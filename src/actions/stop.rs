@@ -1,9 +1,8 @@
 //! Stop a container gracefully: the daemon sends the stop signal, waits the grace period,
 //! then kills. The outcome says which of the two ended it.
 
-use super::Failure;
-use bollard::Docker;
-use bollard::query_parameters::StopContainerOptions;
+use super::ActionError;
+use crate::docker::DockerApi;
 use std::time::{Duration, Instant};
 
 /// Exit code of a process killed by SIGKILL (128 + 9).
@@ -28,38 +27,28 @@ pub fn describe(name: &str, grace: Duration, elapsed: Duration, exit_code: Optio
 
 /// Stop `id` with a grace period of `grace`.
 pub async fn stop(
-    docker: &Docker,
+    docker: &impl DockerApi,
     endpoint: &str,
     id: &str,
     grace: Duration,
-) -> Result<String, Failure> {
-    let inspect = super::inspect(docker, endpoint, id).await?;
-    let name = super::isolate::container_name(&inspect);
-    let state = inspect.state.as_ref();
-    let running = state.and_then(|s| s.running).unwrap_or(false);
-    if !running {
-        let status = state
-            .and_then(|s| s.status)
-            .map_or_else(|| "not running".to_string(), |s| s.to_string());
-        return Err(Failure::Refused(format!(
-            "{name} is not running ({status}): there is nothing to stop"
+) -> Result<String, ActionError> {
+    let facts = super::inspect(docker, endpoint, id).await?;
+    let name = facts.name.clone();
+    // Running, paused or restarting: there are processes to stop.
+    if !facts.state.is_live() {
+        return Err(ActionError::Refused(format!(
+            "{name} is not running ({}): there is nothing to stop",
+            facts.state
         )));
     }
     let started = Instant::now();
-    let t = i32::try_from(grace.as_secs()).unwrap_or(i32::MAX);
     docker
-        .stop_container(
-            id,
-            Some(StopContainerOptions {
-                t: Some(t),
-                signal: None,
-            }),
-        )
+        .stop(id, grace)
         .await
         .map_err(|e| super::failure(endpoint, "stop", &name, &e))?;
     let elapsed = started.elapsed();
     let after = super::inspect(docker, endpoint, id).await;
-    let exit_code = after.ok().and_then(|i| i.state).and_then(|s| s.exit_code);
+    let exit_code = after.ok().and_then(|f| f.exit_code);
     Ok(describe(&name, grace, elapsed, exit_code))
 }
 

@@ -996,7 +996,9 @@ fn outcomes_show_in_the_status_bar_and_ask_for_a_reread() {
         &mut s,
         Msg::ActionDone(ActionOutcome {
             request: export,
-            result: Err("cannot write /nope: permission denied".into()),
+            result: Err(crate::actions::ActionError::Files(
+                "cannot write /nope: permission denied".into(),
+            )),
             paths: Vec::new(),
             status: AuditOutcome::Error,
         }),

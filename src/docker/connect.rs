@@ -11,6 +11,7 @@ use bollard::errors::Error as BollardError;
 use bollard::{API_DEFAULT_VERSION, ClientVersion, Docker};
 use serde::Serialize;
 
+use super::bollard_api::BollardDocker;
 use super::endpoint::{Endpoint, EndpointSource, TlsFiles, Transport};
 
 /// Per-request timeout of the returned client, in seconds (bollard's own default). The
@@ -43,7 +44,7 @@ pub enum Cause {
 
 /// A failed connection attempt. `Display` is one line: where, from which setting, what went
 /// wrong and what to try.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.line())]
 pub struct ConnectError {
     /// Canonical endpoint URL (no passwords).
@@ -60,6 +61,11 @@ pub struct ConnectError {
 }
 
 impl ConnectError {
+    /// A failed attempt on `ep` for `cause` (used by fakes and tests).
+    pub fn for_cause(ep: &Endpoint, timeout: Duration, cause: Cause) -> Self {
+        Self::new(ep, timeout, Diagnosis::from(cause))
+    }
+
     fn new(ep: &Endpoint, timeout: Duration, diagnosis: Diagnosis) -> Self {
         Self {
             url: ep.url.clone(),
@@ -126,9 +132,9 @@ impl ConnectError {
 
 /// Connect to `ep`: build the client, negotiate the API version (so daemons older than
 /// bollard's API, such as 1.41, work) and ping, all within `timeout`.
-pub async fn connect(ep: &Endpoint, timeout: Duration) -> Result<Docker, ConnectError> {
+pub async fn connect(ep: &Endpoint, timeout: Duration) -> Result<BollardDocker, ConnectError> {
     match tokio::time::timeout(timeout, handshake(&ep.transport)).await {
-        Ok(Ok(docker)) => Ok(docker),
+        Ok(Ok(docker)) => Ok(BollardDocker::new(docker)),
         Ok(Err(diagnosis)) => Err(ConnectError::new(ep, timeout, diagnosis)),
         Err(_elapsed) => Err(ConnectError::new(
             ep,
@@ -817,13 +823,7 @@ mod tests {
         let docker = connect(&tcp(&addr, None), Duration::from_secs(5))
             .await
             .expect("connect to API 1.41 daemon");
-        assert_eq!(
-            docker.client_version(),
-            ClientVersion {
-                major_version: 1,
-                minor_version: 41
-            }
-        );
+        assert_eq!(docker.api_version(), (1, 41));
         task.abort();
     }
 

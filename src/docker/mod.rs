@@ -6,14 +6,26 @@
 //! - [`context_store`]: reading the docker CLI's context store (`contexts/meta`, `contexts/tls`).
 //! - [`connect`](mod@connect): building the bollard client for an endpoint, negotiating the API
 //!   version and turning failures into one human line ([`ConnectError`]).
+//! - [`port`]: the [`DockerApi`] trait (the operations seawall uses, in model types) and
+//!   [`Connector`]; [`DockerError`] ([`error`]) is its one error.
+//! - [`bollard_api`]: the adapter over bollard ([`BollardDocker`], [`BollardConnector`]);
+//!   bollard is used only here, in `connect` and in `model::convert`.
+//! - [`fake`]: an in-memory daemon for tests without Docker.
 
+pub mod bollard_api;
 pub mod connect;
 pub mod context_store;
 pub mod endpoint;
+pub mod error;
+pub mod fake;
+pub mod port;
 pub mod unix_pool;
 
+pub use bollard_api::{BollardConnector, BollardDocker};
 pub use connect::{Cause, ConnectError, connect};
 pub use context_store::{ContextInfo, ContextStoreError, list_contexts};
 pub use endpoint::{
     Endpoint, EndpointError, EndpointInputs, EndpointSource, TlsFiles, Transport, resolve,
 };
+pub use error::DockerError;
+pub use port::{Connector, ContainerSummary, DockerApi, EventStream, ListFilter, LogTail, Top};

@@ -10,13 +10,13 @@
 //! - Exit 0 when the action was done, 2 otherwise (error, refusal, declined).
 
 use crate::actions::{
-    ActionKind, ActionOptions, ActionRequest, ActionRunner, ActionSettings, AuditOutcome, Target,
-    export,
+    ActionError, ActionKind, ActionOptions, ActionRequest, ActionRunner, ActionSettings,
+    AuditOutcome, Target, export,
 };
 use crate::cli::{Cli, EXIT_ERROR};
-use crate::config::{self, Config};
+use crate::config::{self, Config, ConfigError};
 use crate::docker::Endpoint;
-use crate::report::Format;
+use crate::report::{Format, ParseFormatError};
 use clap::Args;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -84,15 +84,45 @@ pub struct ReportArgs {
     pub yes: bool,
 }
 
+/// Why a headless action command could not do its work (exit 2 with this line).
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The `-H`/`-c` endpoints do not resolve.
+    #[error(transparent)]
+    Endpoints(#[from] crate::docker::EndpointError),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("cannot read the answer: {0}")]
+    Answer(std::io::Error),
+    #[error("{0}, or all")]
+    Format(#[from] ParseFormatError),
+    /// The command line asks for something the command cannot do.
+    #[error("{0}")]
+    Usage(&'static str),
+    #[error("cannot write the report to {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot write to stdout: {0}")]
+    Stdout(std::io::Error),
+    /// Not confirmed: nothing was changed.
+    #[error("{0}. Nothing was changed")]
+    NotConfirmed(String),
+    #[error(transparent)]
+    Action(#[from] ActionError),
+}
+
 /// Load the config, resolve the endpoints, build a runner and a one-thread runtime.
-fn setup(cli: &Cli) -> Result<(ActionRunner, tokio::runtime::Runtime), String> {
-    let cfg: Config = config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
-    let endpoints: Vec<Endpoint> =
-        crate::cli::resolve_endpoints(&cli.hosts, &cli.contexts).map_err(|e| e.to_string())?;
+fn setup(cli: &Cli) -> Result<(ActionRunner, tokio::runtime::Runtime), CommandError> {
+    let cfg: Config = config::load(cli.config.as_deref())?;
+    let endpoints: Vec<Endpoint> = crate::cli::resolve_endpoints(&cli.hosts, &cli.contexts)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        .map_err(CommandError::Runtime)?;
     Ok((
         ActionRunner::new(endpoints, ActionSettings::from_config(&cfg)),
         runtime,
@@ -105,7 +135,7 @@ pub fn is_yes(answer: &str) -> bool {
 }
 
 /// Ask on stderr, read one line from stdin.
-fn ask(question: &str) -> Result<bool, String> {
+fn ask(question: &str) -> Result<bool, CommandError> {
     let mut err = std::io::stderr().lock();
     let _ = write!(err, "{question} ");
     let _ = err.flush();
@@ -113,7 +143,7 @@ fn ask(question: &str) -> Result<bool, String> {
     std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(|e| format!("cannot read the answer: {e}"))?;
+        .map_err(CommandError::Answer)?;
     Ok(is_yes(&line))
 }
 
@@ -124,7 +154,7 @@ fn confirm_and_run(
     query: &str,
     yes: bool,
     options: ActionOptions,
-) -> Result<u8, String> {
+) -> Result<u8, CommandError> {
     let (runner, runtime) = setup(cli)?;
     let target = match runtime.block_on(runner.find_container(query)) {
         Ok(t) => t,
@@ -145,11 +175,11 @@ fn confirm_and_run(
                 },
             );
             let entry =
-                crate::actions::AuditEntry::new(&request, AuditOutcome::Error, Some(e.clone()));
+                crate::actions::AuditEntry::new(&request, AuditOutcome::Error, Some(e.to_string()));
             if let Err(a) = crate::actions::audit::append(&runner.settings().audit_log, &entry) {
                 eprintln!("seawall: cannot write the audit log: {a}");
             }
-            return Err(e);
+            return Err(e.into());
         }
     };
     let request = ActionRequest {
@@ -164,7 +194,7 @@ fn confirm_and_run(
                 request.target.name
             );
             runner.record_refused(&request, &reason)?;
-            return Err(format!("{reason}. Nothing was changed"));
+            return Err(CommandError::NotConfirmed(reason));
         }
         if !ask(&request.question())? {
             runner.record_declined(&request)?;
@@ -186,7 +216,7 @@ fn confirm_and_run(
 }
 
 /// `seawall isolate NAME|ID [--pause] [--evidence DIR] [--yes]`.
-pub fn isolate(cli: &Cli, args: &IsolateArgs) -> Result<u8, String> {
+pub fn isolate(cli: &Cli, args: &IsolateArgs) -> Result<u8, CommandError> {
     let options = ActionOptions {
         pause: args.pause.then_some(true),
         evidence_dir: args.evidence.clone(),
@@ -196,7 +226,7 @@ pub fn isolate(cli: &Cli, args: &IsolateArgs) -> Result<u8, String> {
 }
 
 /// `seawall unisolate NAME|ID [--yes]`.
-pub fn unisolate(cli: &Cli, args: &UnisolateArgs) -> Result<u8, String> {
+pub fn unisolate(cli: &Cli, args: &UnisolateArgs) -> Result<u8, CommandError> {
     confirm_and_run(
         cli,
         ActionKind::Unisolate,
@@ -207,7 +237,7 @@ pub fn unisolate(cli: &Cli, args: &UnisolateArgs) -> Result<u8, String> {
 }
 
 /// `seawall stop NAME|ID [--time S] [--yes]`.
-pub fn stop(cli: &Cli, args: &StopArgs) -> Result<u8, String> {
+pub fn stop(cli: &Cli, args: &StopArgs) -> Result<u8, CommandError> {
     let options = ActionOptions {
         stop_timeout: args.time.map(Duration::from_secs),
         ..ActionOptions::default()
@@ -223,28 +253,25 @@ pub enum ReportFormats {
 }
 
 /// Parse `--format` (pure).
-pub fn parse_formats(text: &str) -> Result<ReportFormats, String> {
+pub fn parse_formats(text: &str) -> Result<ReportFormats, CommandError> {
     if text.trim().eq_ignore_ascii_case("all") {
         return Ok(ReportFormats::All);
     }
-    text.parse::<Format>()
-        .map(ReportFormats::One)
-        .map_err(|e| format!("{e}, or all"))
+    Ok(ReportFormats::One(text.parse::<Format>()?))
 }
 
 /// `seawall report [NAME|ID] [--format F] [--output FILE|DIR]`.
-pub fn report(cli: &Cli, args: &ReportArgs) -> Result<u8, String> {
+pub fn report(cli: &Cli, args: &ReportArgs) -> Result<u8, CommandError> {
     let formats = parse_formats(&args.format)?;
     let (runner, runtime) = setup(cli)?;
     let target = match &args.container {
         Some(q) => runtime.block_on(runner.find_container(q))?,
         None => {
             let [ep] = runner.endpoints() else {
-                return Err(
+                return Err(CommandError::Usage(
                     "a host report needs exactly one daemon: pick one with -H or -c \
-                     (or use `seawall scan` for several)"
-                        .into(),
-                );
+                     (or use `seawall scan` for several)",
+                ));
             };
             Target {
                 host: 0,
@@ -265,30 +292,29 @@ pub fn report(cli: &Cli, args: &ReportArgs) -> Result<u8, String> {
                 runner.settings().connect_timeout,
                 target.container_id.as_deref(),
             ));
-            let result = built
-                .map_err(|f| match f {
-                    crate::actions::Failure::Refused(m) | crate::actions::Failure::Error(m) => m,
-                })
-                .and_then(|report| {
-                    let bytes = export::render(&report, format);
-                    match output {
-                        Some(path) => crate::report::write_private(path, &bytes).map_err(|e| {
-                            format!("cannot write the report to {}: {e}", path.display())
-                        }),
-                        None => {
-                            let mut out = std::io::stdout().lock();
-                            match out.write_all(&bytes).and_then(|_| out.flush()) {
-                                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                                    Err(format!("cannot write to stdout: {e}"))
-                                }
-                                _ => Ok(()),
+            let result = built.map_err(CommandError::from).and_then(|report| {
+                let bytes = export::render(&report, format);
+                match output {
+                    Some(path) => crate::report::write_private(path, &bytes).map_err(|source| {
+                        CommandError::Write {
+                            path: path.display().to_string(),
+                            source,
+                        }
+                    }),
+                    None => {
+                        let mut out = std::io::stdout().lock();
+                        match out.write_all(&bytes).and_then(|_| out.flush()) {
+                            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                                Err(CommandError::Stdout(e))
                             }
+                            _ => Ok(()),
                         }
                     }
-                });
+                }
+            });
             let (status, error) = match &result {
                 Ok(()) => (AuditOutcome::Ok, None),
-                Err(e) => (AuditOutcome::Error, Some(e.clone())),
+                Err(e) => (AuditOutcome::Error, Some(e.to_string())),
             };
             let entry = crate::actions::AuditEntry::new(&request, status, error);
             if let Err(e) = crate::actions::audit::append(&runner.settings().audit_log, &entry) {
@@ -311,7 +337,7 @@ pub fn report(cli: &Cli, args: &ReportArgs) -> Result<u8, String> {
                     }
                     Ok(0)
                 }
-                Err(message) => Err(message),
+                Err(e) => Err(e.into()),
             }
         }
     }
@@ -338,7 +364,7 @@ mod tests {
             parse_formats("sarif").unwrap(),
             ReportFormats::One(Format::Sarif)
         );
-        let e = parse_formats("pdf").unwrap_err();
+        let e = parse_formats("pdf").unwrap_err().to_string();
         assert!(e.contains("pdf") && e.contains("all"), "{e}");
     }
 }

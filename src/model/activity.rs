@@ -1,6 +1,6 @@
 //! What seawall observes of activity on a daemon: events, exec sessions, filesystem changes
 //! and process lists. Plain data built by `model::convert::activity` (the only place that sees
-//! bollard's event, exec, changes and top types); the `activity` classifiers read these.
+//! the Docker client's event, exec, changes and top types); the `activity` classifiers read these.
 
 use serde::Serialize;
 use std::collections::BTreeMap;

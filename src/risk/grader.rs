@@ -237,12 +237,16 @@ impl Grader {
         })
     }
 
-    /// Grade every container (in no particular order).
+    /// Grade every container, sorted by name.
     pub fn grade_all(&self) -> Vec<GradedContainer> {
-        self.containers
+        let mut all: Vec<GradedContainer> = self
+            .containers
             .keys()
             .filter_map(|id| self.grade(id))
-            .collect()
+            .collect();
+        // A stable order (by name, as `docker ps` sorts) whatever the map's.
+        all.sort_by(|a, b| a.facts.name.cmp(&b.facts.name));
+        all
     }
 
     /// The daemon posture.

@@ -1,5 +1,5 @@
 //! What the per-daemon watch tasks tell the console. Whole facts, already graded by the
-//! task's [`crate::risk::Grader`]: never bollard or ratatui types. The console stores them.
+//! task's [`crate::risk::Grader`]: never Docker-client or ratatui types. The console stores them.
 
 use crate::model::{ContainerFacts, HostFacts};
 use crate::risk::{GradedContainer, GradedHost, Grader};

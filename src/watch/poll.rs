@@ -3,10 +3,9 @@
 //! daemon never sees a burst. A round runs as its own task and sends each answer back to
 //! the watch task over a channel, so event handling never waits for a poll.
 
+use crate::docker::{DockerApi, Top};
 use crate::model::convert::activity as conv;
 use crate::model::{FileChange, ProcessRow};
-use bollard::Docker;
-use bollard::errors::Error as BollardError;
 use futures_util::stream::{self, StreamExt};
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -71,21 +70,9 @@ pub fn min_gap(per_minute: u32, kinds: u32) -> Duration {
     Duration::from_secs_f64(60.0 / per_kind)
 }
 
-/// A container that stopped or vanished between the list and the read: not an error.
-/// A `/changes` read racing a removal answers 500 with the missing layer directory
-/// ("stat /var/lib/docker/overlay2/...: no such file or directory"): gone as well.
-pub fn is_gone(err: &BollardError) -> bool {
-    match err {
-        BollardError::DockerResponseServerError {
-            status_code: 404 | 409,
-            ..
-        } => true,
-        BollardError::DockerResponseServerError {
-            status_code: 500,
-            message,
-        } => message.contains("no such file or directory"),
-        _ => false,
-    }
+/// The process rows of a `/top` answer.
+fn rows(top: &Top) -> Vec<ProcessRow> {
+    conv::process_rows(&top.titles, &top.processes)
 }
 
 /// A running round; dropping it stops the round.
@@ -112,8 +99,8 @@ pub const FOLLOW_UP_DELAYS: [Duration; 2] = [Duration::from_secs(1), Duration::f
 
 /// Read one container's changes and processes (each kind only when its polling is on)
 /// after each of [`FOLLOW_UP_DELAYS`]. Errors are dropped: the regular rounds report them.
-pub async fn follow_up(
-    docker: Docker,
+pub async fn follow_up<D: DockerApi>(
+    docker: D,
     id: String,
     changes: bool,
     processes: bool,
@@ -123,18 +110,18 @@ pub async fn follow_up(
         let start = tokio::time::Instant::now();
         for delay in FOLLOW_UP_DELAYS {
             tokio::time::sleep_until(start + delay).await;
-            if changes && let Ok(c) = docker.container_changes(&id).await {
+            if changes && let Ok(changes) = docker.changes(&id).await {
                 let answer = PollResult::Changes {
-                    changes: conv::changes(c.as_deref()),
+                    changes,
                     id: id.clone(),
                 };
                 if tx.send(answer).await.is_err() {
                     return;
                 }
             }
-            if processes && let Ok(t) = docker.top_processes(&id, None).await {
+            if processes && let Ok(t) = docker.top(&id).await {
                 let answer = PollResult::Processes {
-                    processes: conv::processes(&t),
+                    processes: rows(&t),
                     id: id.clone(),
                 };
                 if tx.send(answer).await.is_err() {
@@ -146,8 +133,8 @@ pub async fn follow_up(
 }
 
 /// Start one round over `ids`.
-pub fn spawn_round(
-    docker: Docker,
+pub fn spawn_round<D: DockerApi>(
+    docker: D,
     kind: PollKind,
     ids: Vec<String>,
     concurrency: usize,
@@ -160,31 +147,27 @@ pub fn spawn_round(
         let gap = spacing(total, interval, floor);
         let start = tokio::time::Instant::now();
         let docker = &docker;
-        let mut results =
-            stream::iter(ids.into_iter().enumerate())
-                .map(|(i, id)| async move {
-                    tokio::time::sleep_until(start + gap * i as u32).await;
-                    let result =
-                        match kind {
-                            PollKind::Changes => {
-                                docker
-                                    .container_changes(&id)
-                                    .await
-                                    .map(|c| PollResult::Changes {
-                                        changes: conv::changes(c.as_deref()),
-                                        id: id.clone(),
-                                    })
-                            }
-                            PollKind::Processes => docker.top_processes(&id, None).await.map(|t| {
-                                PollResult::Processes {
-                                    processes: conv::processes(&t),
-                                    id: id.clone(),
-                                }
-                            }),
-                        };
-                    (id, result)
-                })
-                .buffer_unordered(concurrency.max(1));
+        let mut results = stream::iter(ids.into_iter().enumerate())
+            .map(|(i, id)| async move {
+                tokio::time::sleep_until(start + gap * i as u32).await;
+                let result = match kind {
+                    PollKind::Changes => {
+                        docker
+                            .changes(&id)
+                            .await
+                            .map(|changes| PollResult::Changes {
+                                changes,
+                                id: id.clone(),
+                            })
+                    }
+                    PollKind::Processes => docker.top(&id).await.map(|t| PollResult::Processes {
+                        processes: rows(&t),
+                        id: id.clone(),
+                    }),
+                };
+                (id, result)
+            })
+            .buffer_unordered(concurrency.max(1));
         let mut failed = 0;
         let mut first_error = None;
         while let Some((id, result)) = results.next().await {
@@ -194,7 +177,8 @@ pub fn spawn_round(
                         return;
                     }
                 }
-                Err(e) if is_gone(&e) => {}
+                // Stopped or vanished between the list and the read: not an error.
+                Err(e) if e.is_gone() => {}
                 Err(e) => {
                     failed += 1;
                     log::debug!("reading the {} of {id}: {e}", kind.what());
@@ -258,22 +242,5 @@ mod tests {
         // One kind on: it gets the whole budget.
         assert_eq!(min_gap(90, 1).as_millis(), 666);
         assert_eq!(min_gap(600, 2), Duration::from_millis(200));
-    }
-
-    #[test]
-    fn not_found_and_conflict_mean_gone() {
-        let err = |status_code| BollardError::DockerResponseServerError {
-            status_code,
-            message: "x".into(),
-        };
-        assert!(is_gone(&err(404)));
-        assert!(is_gone(&err(409)));
-        assert!(!is_gone(&err(500)));
-        let removed_layer = BollardError::DockerResponseServerError {
-            status_code: 500,
-            message: "stat /var/lib/docker/overlay2/3aac: no such file or directory".into(),
-        };
-        assert!(is_gone(&removed_layer));
-        assert!(!is_gone(&BollardError::RequestTimeoutError));
     }
 }

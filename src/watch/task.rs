@@ -10,12 +10,12 @@ use super::notice;
 use super::pipeline::{EventEffect, EventWork, Pipeline, exec_from_event};
 use super::poll::{self, PollKind, PollResult, PollRound};
 use crate::activity::Alert;
-use crate::docker::{Endpoint, Transport, connect};
+use crate::docker::{
+    BollardConnector, ConnectError, Connector, DockerApi, DockerError, Endpoint, ListFilter,
+    Transport,
+};
 use crate::inventory::{self, InventoryError, Selection};
-use crate::model::{ContainerFacts, convert};
-use bollard::Docker;
-use bollard::errors::Error as BollardError;
-use bollard::query_parameters::{EventsOptions, ListContainersOptions};
+use crate::model::{ContainerFacts, DockerEvent, ExecFacts, VolumeBacking};
 use futures_util::stream::StreamExt;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
@@ -90,6 +90,24 @@ const EVENT_TYPES: [&str; 6] = [
     "plugin",
 ];
 
+/// Why a session with a daemon ended.
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    /// Nobody listens any more (the console or `seawall watch` is gone).
+    #[error("the receiver of the watch events is gone")]
+    Closed,
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error(transparent)]
+    Inventory(#[from] InventoryError),
+    #[error("the event stream ended (daemon restarted?)")]
+    StreamEnded,
+    #[error("the event stream broke: {0}")]
+    StreamBroke(DockerError),
+    #[error("resync failed: {0}")]
+    Resync(DockerError),
+}
+
 /// A running watch task: send it requests; it stops when this handle is dropped.
 pub struct WatchHandle {
     pub requests: mpsc::UnboundedSender<WatchRequest>,
@@ -103,15 +121,27 @@ pub fn spawn(
     settings: WatchSettings,
     tx: mpsc::Sender<DataEvent>,
 ) -> WatchHandle {
+    spawn_with(BollardConnector, host, endpoint, settings, tx)
+}
+
+/// [`spawn`] with the connector the task (re)connects through (a test hands it a fake).
+pub fn spawn_with<C: Connector>(
+    connector: C,
+    host: HostId,
+    endpoint: Endpoint,
+    settings: WatchSettings,
+    tx: mpsc::Sender<DataEvent>,
+) -> WatchHandle {
     let (req_tx, req_rx) = mpsc::unbounded_channel();
-    let task = tokio::spawn(run(host, endpoint, settings, tx, req_rx));
+    let task = tokio::spawn(run(connector, host, endpoint, settings, tx, req_rx));
     WatchHandle {
         requests: req_tx,
         task,
     }
 }
 
-async fn run(
+async fn run<C: Connector>(
+    connector: C,
     host: HostId,
     endpoint: Endpoint,
     settings: WatchSettings,
@@ -132,7 +162,7 @@ async fn run(
         {
             return;
         }
-        let reason = match connect(&endpoint, settings.connect_timeout).await {
+        let reason = match connector.connect(&endpoint, settings.connect_timeout).await {
             Ok(docker) => {
                 let mut session = Session {
                     host,
@@ -149,8 +179,10 @@ async fn run(
                 match end {
                     Ok(()) => return,
                     // The console is gone: nobody to report to.
+                    Err(WatchError::Closed) => return,
                     Err(_) if tx.is_closed() => return,
                     Err(reason) => {
+                        let reason = reason.to_string();
                         if was_live {
                             pipeline.lost_at = Some(Instant::now());
                             let alert = notice::link_lost(chrono::Utc::now(), &reason);
@@ -167,7 +199,7 @@ async fn run(
                     }
                 }
             }
-            Err(e) => e.to_string(),
+            Err(e) => WatchError::Connect(e).to_string(),
         };
         log::warn!("{}: {reason}", endpoint.url);
         let status = LinkStatus::Down {
@@ -186,10 +218,10 @@ async fn run(
     }
 }
 
-struct Session<'a> {
+struct Session<'a, D: DockerApi> {
     host: HostId,
     endpoint: &'a Endpoint,
-    docker: Docker,
+    docker: D,
     settings: &'a WatchSettings,
     tx: &'a mpsc::Sender<DataEvent>,
     pipeline: &'a mut Pipeline,
@@ -210,12 +242,12 @@ enum Answer {
         container: String,
         payload: Option<String>,
         received: Instant,
-        result: Box<Result<bollard::models::ExecInspectResponse, BollardError>>,
+        result: Box<Result<ExecFacts, DockerError>>,
     },
     Volume {
         name: String,
         received: Instant,
-        result: Box<Result<bollard::models::Volume, BollardError>>,
+        result: Box<Result<VolumeBacking, DockerError>>,
     },
 }
 
@@ -270,7 +302,7 @@ impl Work {
 }
 
 /// `Err` carries why the session ended (the task reconnects); `Ok` means the console is gone.
-type SessionEnd = Result<(), String>;
+type SessionEnd = Result<(), WatchError>;
 
 /// A poll timer, or none when that poll is off.
 fn poll_timer(every: Duration) -> Option<tokio::time::Interval> {
@@ -290,9 +322,9 @@ async fn tick(timer: &mut Option<tokio::time::Interval>) {
     }
 }
 
-impl Session<'_> {
+impl<D: DockerApi> Session<'_, D> {
     async fn send(&self, event: DataEvent) -> SessionEnd {
-        self.tx.send(event).await.map_err(|_| String::new())
+        self.tx.send(event).await.map_err(|_| WatchError::Closed)
     }
 
     async fn send_alerts(&self, alerts: Vec<Alert>, received: Instant) -> SessionEnd {
@@ -331,17 +363,10 @@ impl Session<'_> {
             self.send_alerts(vec![alert], Instant::now()).await?;
         }
 
-        let mut filters = HashMap::new();
-        filters.insert(
-            "type".to_string(),
-            EVENT_TYPES.iter().map(|t| t.to_string()).collect(),
-        );
-        let options = EventsOptions {
-            since: Some(since),
-            filters: Some(filters),
-            ..Default::default()
-        };
-        let mut events = self.docker.events(Some(options)).ready_chunks(256);
+        let mut events = self
+            .docker
+            .events(Some(since), &EVENT_TYPES)
+            .ready_chunks(256);
         let mut resync = tokio::time::interval(self.settings.resync);
         resync.tick().await;
         let mut drift_timer = poll_timer(self.settings.drift);
@@ -355,7 +380,7 @@ impl Session<'_> {
             tokio::select! {
                 batch = events.next() => {
                     let Some(batch) = batch else {
-                        return Err("the event stream ended (daemon restarted?)".into());
+                        return Err(WatchError::StreamEnded);
                     };
                     self.handle_batch(batch).await?;
                     self.start_follow_ups(&poll_tx);
@@ -478,29 +503,25 @@ impl Session<'_> {
     /// One batch of events: rules first (their alerts go out at once), then the requests
     /// they need, each started at once: container inspects, exec and volume reads. Their
     /// answers come back through [`Session::handle_answer`].
-    async fn handle_batch(
-        &mut self,
-        batch: Vec<Result<bollard::models::EventMessage, BollardError>>,
-    ) -> SessionEnd {
+    async fn handle_batch(&mut self, batch: Vec<Result<DockerEvent, DockerError>>) -> SessionEnd {
         let received = Instant::now();
         for item in batch {
-            let msg = match item {
-                Ok(msg) => msg,
+            let ev = match item {
+                Ok(ev) => ev,
                 // One message seawall cannot read is skipped, not a reason to reconnect.
-                Err(BollardError::JsonDataError { message, .. }) => {
+                Err(DockerError::Malformed(message)) => {
                     log::warn!(
                         "{}: skipped an unreadable event: {message}",
                         self.endpoint.url
                     );
                     continue;
                 }
-                Err(e) => return Err(format!("the event stream broke: {e}")),
+                Err(e) => return Err(WatchError::StreamBroke(e)),
             };
-            let ev = convert::activity::event(&msg);
             if self.pipeline.needs_healthcheck_test(&ev) {
                 // Once per container: probes must be recognised before their first event.
-                let test = match self.docker.inspect_container(&ev.actor_id, None).await {
-                    Ok(inspect) => convert::activity::healthcheck_test(&inspect),
+                let test = match self.docker.inspect_container(&ev.actor_id).await {
+                    Ok(facts) => facts.health_test.filter(|t| !t.is_empty()),
                     Err(e) => {
                         log::debug!("{}: healthcheck of {}: {e}", self.endpoint.url, ev.actor_id);
                         None
@@ -661,7 +682,7 @@ impl Session<'_> {
             } => {
                 self.side_done();
                 let facts = match *result {
-                    Ok(r) => convert::activity::exec(&r),
+                    Ok(facts) => facts,
                     Err(e) => {
                         log::debug!("{}: exec {exec_id}: {e}", self.endpoint.url);
                         exec_from_event(&exec_id, &container, payload.as_deref())
@@ -677,15 +698,14 @@ impl Session<'_> {
             } => {
                 self.side_done();
                 match *result {
-                    Ok(v) => {
-                        let backing = convert::volume_backing(&v);
+                    Ok(backing) => {
                         if backing.is_bind {
                             let device = backing.device.unwrap_or_default();
                             let alerts = self.pipeline.on_bind_volume(&name, &device);
                             self.send_alerts(alerts, received).await?;
                         }
                     }
-                    Err(e) if poll::is_gone(&e) => {}
+                    Err(e) if e.is_gone() => {}
                     Err(e) => log::warn!("{}: reading volume {name}: {e}", self.endpoint.url),
                 }
                 Ok(())
@@ -759,7 +779,7 @@ impl Session<'_> {
     }
 
     /// `/info` + `/version`, then every container. Returns how many containers there are.
-    async fn full_inventory(&mut self) -> Result<usize, String> {
+    async fn full_inventory(&mut self) -> Result<usize, WatchError> {
         let plain_tcp = matches!(self.endpoint.transport, Transport::Tcp { tls: None, .. });
         // The daemon's facts and the container inventory are read side by side.
         let everything = Selection::default();
@@ -772,8 +792,8 @@ impl Session<'_> {
                 self.settings.concurrency,
             )
         );
-        let host = host.map_err(|e| e.to_string())?;
-        let containers = containers.map_err(|e| e.to_string())?;
+        let host = host?;
+        let containers = containers?;
         let (posture, containers) = self.pipeline.replace_inventory(host, containers);
         self.send(DataEvent::Host {
             host: self.host,
@@ -792,20 +812,16 @@ impl Session<'_> {
 
     /// List (no inspects) and reconcile: inspect only new or changed containers.
     async fn light_resync(&mut self) -> SessionEnd {
-        let options = ListContainersOptions {
-            all: true,
-            ..Default::default()
-        };
         let list = self
             .docker
-            .list_containers(Some(options))
+            .list_containers(&ListFilter::default())
             .await
-            .map_err(|e| format!("resync failed: {e}"))?;
+            .map_err(WatchError::Resync)?;
         let mut listed = HashSet::new();
         let mut changed = Vec::new();
         for s in list {
-            let Some(id) = s.id else { continue };
-            let state = s.state.map(|x| x.to_string()).unwrap_or_default();
+            let id = s.id;
+            let state = s.state;
             let differs = self
                 .pipeline
                 .state_of(&id)
@@ -844,3 +860,7 @@ impl Session<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "task_tests.rs"]
+mod tests;

@@ -118,7 +118,15 @@ pub fn changes(list: Option<&[FilesystemChange]>) -> Vec<FileChange> {
 /// `UID PID PPID C STIME TTY TIME CMD`; other `ps_args` give `USER`/`COMMAND`); a row
 /// shorter than the titles keeps what it has.
 pub fn processes(r: &ContainerTopResponse) -> Vec<ProcessRow> {
-    let titles: Vec<&str> = r.titles.iter().flatten().map(|t| t.trim()).collect();
+    process_rows(
+        r.titles.as_deref().unwrap_or_default(),
+        r.processes.as_deref().unwrap_or_default(),
+    )
+}
+
+/// [`processes`] from the titles and rows themselves (what the Docker port hands over).
+pub fn process_rows(titles: &[String], rows: &[Vec<String>]) -> Vec<ProcessRow> {
+    let titles: Vec<&str> = titles.iter().map(|t| t.trim()).collect();
     let column = |names: &[&str]| titles.iter().position(|t| names.contains(t));
     let pid = column(&["PID"]);
     let user = column(&["UID", "USER"]);
@@ -128,9 +136,7 @@ pub fn processes(r: &ContainerTopResponse) -> Vec<ProcessRow> {
             .map(|s| s.trim().to_string())
             .unwrap_or_default()
     };
-    r.processes
-        .iter()
-        .flatten()
+    rows.iter()
         .map(|row| ProcessRow {
             pid: cell(row, pid),
             user: cell(row, user),

@@ -1,0 +1,376 @@
+//! The [`DockerApi`] adapter over bollard: each call converts bollard's answer into the
+//! model (through [`crate::model::convert`]) and bollard's error into a [`DockerError`].
+//! With `model::convert`, the only code that sees bollard types.
+
+use super::error::{DockerError, one_line};
+use super::port::{Connector, ContainerSummary, DockerApi, EventStream, ListFilter, LogTail, Top};
+use super::{ConnectError, Endpoint};
+use crate::model::convert::{self, activity as conv};
+use crate::model::{ContainerFacts, ExecFacts, FileChange, HostFacts};
+use crate::model::{NetworkAttachment, VolumeBacking};
+use bollard::Docker;
+use bollard::errors::Error as BollardError;
+use bollard::models::{
+    EndpointIpamConfig, EndpointSettings, NetworkConnectRequest, NetworkDisconnectRequest,
+};
+use bollard::query_parameters::{
+    EventsOptions, InspectNetworkOptions, ListContainersOptions, ListVolumesOptions, LogsOptions,
+    StopContainerOptions, TopOptions,
+};
+use futures_util::StreamExt;
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// A connected bollard client (see [`super::connect`]).
+#[derive(Debug, Clone)]
+pub struct BollardDocker {
+    docker: Docker,
+}
+
+impl BollardDocker {
+    pub(crate) fn new(docker: Docker) -> Self {
+        BollardDocker { docker }
+    }
+
+    /// The API version negotiated with the daemon.
+    pub fn api_version(&self) -> (usize, usize) {
+        let v = self.docker.client_version();
+        (v.major_version, v.minor_version)
+    }
+}
+
+/// The [`Connector`] of real daemons: [`super::connect`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BollardConnector;
+
+impl Connector for BollardConnector {
+    type Api = BollardDocker;
+
+    async fn connect(
+        &self,
+        endpoint: &Endpoint,
+        timeout: Duration,
+    ) -> Result<BollardDocker, ConnectError> {
+        super::connect(endpoint, timeout).await
+    }
+}
+
+/// bollard's error in the port's terms.
+pub fn docker_error(e: BollardError) -> DockerError {
+    match e {
+        BollardError::DockerResponseServerError {
+            status_code,
+            message,
+        } => DockerError::from_status(status_code, &message),
+        BollardError::RequestTimeoutError => DockerError::Timeout,
+        BollardError::JsonDataError { message, .. } => DockerError::Malformed(one_line(&message)),
+        BollardError::JsonSerdeError { err } => DockerError::Malformed(one_line(&err.to_string())),
+        other => DockerError::Unreachable(one_line(&other.to_string())),
+    }
+}
+
+fn some_vec(v: &[String]) -> Option<Vec<String>> {
+    (!v.is_empty()).then(|| v.to_vec())
+}
+
+/// The connect request that attaches `container` as `a` describes (pure): aliases, links,
+/// static addresses only when there are some.
+pub fn connect_request(container: &str, a: &NetworkAttachment) -> NetworkConnectRequest {
+    let has_ipam =
+        a.ipv4_address.is_some() || a.ipv6_address.is_some() || !a.link_local_ips.is_empty();
+    NetworkConnectRequest {
+        container: container.to_string(),
+        endpoint_config: Some(EndpointSettings {
+            aliases: some_vec(&a.aliases),
+            links: some_vec(&a.links),
+            ipam_config: has_ipam.then(|| EndpointIpamConfig {
+                ipv4_address: a.ipv4_address.clone(),
+                ipv6_address: a.ipv6_address.clone(),
+                link_local_ips: some_vec(&a.link_local_ips),
+            }),
+            driver_opts: (!a.driver_opts.is_empty())
+                .then(|| a.driver_opts.clone().into_iter().collect()),
+            ..Default::default()
+        }),
+    }
+}
+
+impl DockerApi for BollardDocker {
+    async fn ping(&self) -> Result<(), DockerError> {
+        self.docker.ping().await.map(|_| ()).map_err(docker_error)
+    }
+
+    async fn host_facts(&self, endpoint: &str, plain_tcp: bool) -> Result<HostFacts, DockerError> {
+        let (info, version, bridge) = tokio::join!(
+            self.docker.info(),
+            self.docker.version(),
+            self.docker
+                .inspect_network("bridge", None::<InspectNetworkOptions>)
+        );
+        let info = info.map_err(docker_error)?;
+        let version = version.map_err(docker_error)?;
+        // The default bridge may not exist (e.g. `"bridge": "none"` in daemon.json).
+        let icc = bridge.ok().and_then(|n| {
+            n.options?
+                .get("com.docker.network.bridge.enable_icc")
+                .map(|v| v != "false")
+        });
+        Ok(convert::host(endpoint, plain_tcp, &info, &version, icc))
+    }
+
+    async fn list_containers(
+        &self,
+        filter: &ListFilter,
+    ) -> Result<Vec<ContainerSummary>, DockerError> {
+        let mut filters: HashMap<String, Vec<String>> = HashMap::new();
+        if filter.running_only {
+            filters.insert("status".into(), vec!["running".into()]);
+        }
+        if !filter.labels.is_empty() {
+            filters.insert("label".into(), filter.labels.clone());
+        }
+        let options = ListContainersOptions {
+            all: true,
+            filters: (!filters.is_empty()).then_some(filters),
+            ..Default::default()
+        };
+        let list = self
+            .docker
+            .list_containers(Some(options))
+            .await
+            .map_err(docker_error)?;
+        Ok(list
+            .into_iter()
+            .filter_map(|s| {
+                Some(ContainerSummary {
+                    id: s.id?,
+                    names: s
+                        .names
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|n| n.trim_start_matches('/').to_string())
+                        .collect(),
+                    state: s.state.map(|x| x.to_string()).unwrap_or_default(),
+                })
+            })
+            .collect())
+    }
+
+    async fn inspect_container(&self, id: &str) -> Result<ContainerFacts, DockerError> {
+        let inspect = self
+            .docker
+            .inspect_container(id, None)
+            .await
+            .map_err(docker_error)?;
+        Ok(convert::container_owned(inspect, &HashMap::new()))
+    }
+
+    async fn inspect_raw(&self, id: &str) -> Result<serde_json::Value, DockerError> {
+        let inspect = self
+            .docker
+            .inspect_container(id, None)
+            .await
+            .map_err(docker_error)?;
+        let mut value =
+            serde_json::to_value(&inspect).map_err(|e| DockerError::Malformed(e.to_string()))?;
+        crate::redact::redact_json(&mut value);
+        Ok(value)
+    }
+
+    fn events(&self, since: Option<String>, types: &[&str]) -> EventStream {
+        let mut filters = HashMap::new();
+        filters.insert(
+            "type".to_string(),
+            types.iter().map(|t| t.to_string()).collect(),
+        );
+        let options = EventsOptions {
+            since,
+            filters: Some(filters),
+            ..Default::default()
+        };
+        self.docker
+            .events(Some(options))
+            .map(|item| item.map(|m| conv::event(&m)).map_err(docker_error))
+            .boxed()
+    }
+
+    async fn top(&self, id: &str) -> Result<Top, DockerError> {
+        let top = self
+            .docker
+            .top_processes(id, None::<TopOptions>)
+            .await
+            .map_err(docker_error)?;
+        Ok(Top {
+            titles: top.titles.unwrap_or_default(),
+            processes: top.processes.unwrap_or_default(),
+        })
+    }
+
+    async fn changes(&self, id: &str) -> Result<Vec<FileChange>, DockerError> {
+        let list = self
+            .docker
+            .container_changes(id)
+            .await
+            .map_err(docker_error)?;
+        Ok(conv::changes(list.as_deref()))
+    }
+
+    async fn logs_tail(&self, id: &str, lines: usize) -> LogTail {
+        let opts = LogsOptions {
+            stdout: true,
+            stderr: true,
+            timestamps: true,
+            tail: lines.to_string(),
+            ..Default::default()
+        };
+        let mut tail = LogTail::default();
+        let mut stream = self.docker.logs(id, Some(opts));
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(chunk) => tail.bytes.extend_from_slice(&chunk.into_bytes()),
+                Err(e) => {
+                    tail.broken = Some(docker_error(e));
+                    break;
+                }
+            }
+        }
+        tail
+    }
+
+    async fn inspect_exec(&self, exec_id: &str) -> Result<ExecFacts, DockerError> {
+        let r = self
+            .docker
+            .inspect_exec(exec_id)
+            .await
+            .map_err(docker_error)?;
+        Ok(conv::exec(&r))
+    }
+
+    async fn list_volumes(&self) -> Result<HashMap<String, VolumeBacking>, DockerError> {
+        let list = self
+            .docker
+            .list_volumes(None::<ListVolumesOptions>)
+            .await
+            .map_err(docker_error)?;
+        Ok(list
+            .volumes
+            .unwrap_or_default()
+            .iter()
+            .map(|v| (v.name.clone(), convert::volume_backing(v)))
+            .collect())
+    }
+
+    async fn inspect_volume(&self, name: &str) -> Result<VolumeBacking, DockerError> {
+        let v = self
+            .docker
+            .inspect_volume(name)
+            .await
+            .map_err(docker_error)?;
+        Ok(convert::volume_backing(&v))
+    }
+
+    async fn connect_network(
+        &self,
+        network: &str,
+        container: &str,
+        attachment: &NetworkAttachment,
+    ) -> Result<(), DockerError> {
+        let req = connect_request(container, attachment);
+        self.docker
+            .connect_network(network, req)
+            .await
+            .map_err(docker_error)
+    }
+
+    async fn disconnect_network(&self, network: &str, container: &str) -> Result<(), DockerError> {
+        let req = NetworkDisconnectRequest {
+            container: container.to_string(),
+            force: Some(false),
+        };
+        self.docker
+            .disconnect_network(network, req)
+            .await
+            .map_err(docker_error)
+    }
+
+    async fn pause(&self, id: &str) -> Result<(), DockerError> {
+        self.docker.pause_container(id).await.map_err(docker_error)
+    }
+
+    async fn unpause(&self, id: &str) -> Result<(), DockerError> {
+        self.docker
+            .unpause_container(id)
+            .await
+            .map_err(docker_error)
+    }
+
+    async fn stop(&self, id: &str, grace: Duration) -> Result<(), DockerError> {
+        let t = i32::try_from(grace.as_secs()).unwrap_or(i32::MAX);
+        self.docker
+            .stop_container(
+                id,
+                Some(StopContainerOptions {
+                    t: Some(t),
+                    signal: None,
+                }),
+            )
+            .await
+            .map_err(docker_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bollard_errors_map_to_the_port_error() {
+        let e = docker_error(BollardError::DockerResponseServerError {
+            status_code: 404,
+            message: "No such container: x".into(),
+        });
+        assert!(e.is_not_found());
+        assert_eq!(
+            docker_error(BollardError::RequestTimeoutError),
+            DockerError::Timeout
+        );
+        let e = docker_error(BollardError::DockerResponseServerError {
+            status_code: 500,
+            message: "stat /var/lib/docker/overlay2/3aac: no such file or directory".into(),
+        });
+        assert!(e.is_gone());
+    }
+
+    #[test]
+    fn reconnect_restores_aliases_links_and_the_static_address() {
+        let front = NetworkAttachment {
+            name: "front".into(),
+            aliases: vec!["www".into(), "web-front".into()],
+            links: vec!["db:database".into()],
+            ipv4_address: Some("10.231.7.10".into()),
+            ..Default::default()
+        };
+        let req = connect_request("cid", &front);
+        assert_eq!(req.container, "cid");
+        let ep = req.endpoint_config.unwrap();
+        assert_eq!(ep.aliases, Some(vec!["www".into(), "web-front".into()]));
+        assert_eq!(ep.links, Some(vec!["db:database".into()]));
+        assert_eq!(
+            ep.ipam_config.unwrap().ipv4_address.as_deref(),
+            Some("10.231.7.10")
+        );
+        let back = NetworkAttachment {
+            name: "back".into(),
+            aliases: vec!["api".into()],
+            driver_opts: [("com.example.opt".to_string(), "1".to_string())].into(),
+            ..Default::default()
+        };
+        let ep = connect_request("cid", &back).endpoint_config.unwrap();
+        assert!(
+            ep.ipam_config.is_none(),
+            "no static address, none asked for"
+        );
+        assert!(ep.links.is_none());
+        assert_eq!(ep.driver_opts.unwrap().len(), 1);
+    }
+}

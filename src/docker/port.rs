@@ -1,0 +1,162 @@
+//! The Docker port: the narrow set of daemon operations seawall uses, in seawall's own
+//! model types, failing with one [`DockerError`].
+//!
+//! [`DockerApi`] is implemented by the bollard adapter ([`super::BollardDocker`], built by
+//! [`super::connect`]) and by the in-memory fake ([`super::fake::FakeDocker`]) that drives
+//! the unit tests of the watch task and the actions. A [`Connector`] turns an endpoint into
+//! a client: the watch task and the action runner take one, so a test can hand them the
+//! fake.
+
+use super::error::DockerError;
+use super::{ConnectError, Endpoint};
+use crate::model::{ContainerFacts, DockerEvent, ExecFacts, FileChange, HostFacts};
+use crate::model::{NetworkAttachment, VolumeBacking};
+use futures_util::stream::BoxStream;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::Duration;
+
+/// One line of the container list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerSummary {
+    pub id: String,
+    /// Without the leading slash; legacy link names (`other/alias`) included.
+    pub names: Vec<String>,
+    /// `running`, `exited`... (empty when the daemon does not say).
+    pub state: String,
+}
+
+/// Which containers to list (always all of them, stopped ones included, unless asked).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// Only running containers (`status=running`).
+    pub running_only: bool,
+    /// `KEY=VALUE` or `KEY` label filters; all must match.
+    pub labels: Vec<String>,
+}
+
+/// `GET /containers/{id}/top`: the `ps` titles and one row per process. Serialises as the
+/// daemon's document (`Titles`, `Processes`) for the evidence bundle.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Top {
+    #[serde(rename = "Titles")]
+    pub titles: Vec<String>,
+    #[serde(rename = "Processes")]
+    pub processes: Vec<Vec<String>>,
+}
+
+/// The last lines of a container's logs (stdout and stderr, with timestamps). A stream
+/// that broke leaves what arrived before, and why it broke.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogTail {
+    pub bytes: Vec<u8>,
+    pub broken: Option<DockerError>,
+}
+
+/// A stream of daemon events; it ends when the daemon closes it.
+pub type EventStream = BoxStream<'static, Result<DockerEvent, DockerError>>;
+
+/// The operations seawall performs on a daemon. Cheap to clone (one client shared by the
+/// tasks of a session); every future is `Send` so callers can spawn them.
+pub trait DockerApi: Clone + Send + Sync + 'static {
+    /// `GET /_ping`.
+    fn ping(&self) -> impl Future<Output = Result<(), DockerError>> + Send;
+
+    /// `/info`, `/version` and the default bridge's ICC option, as host facts for
+    /// `endpoint` (the URL shown) reached over plain TCP or not.
+    fn host_facts(
+        &self,
+        endpoint: &str,
+        plain_tcp: bool,
+    ) -> impl Future<Output = Result<HostFacts, DockerError>> + Send;
+
+    /// `GET /containers/json?all=1` with the filter.
+    fn list_containers(
+        &self,
+        filter: &ListFilter,
+    ) -> impl Future<Output = Result<Vec<ContainerSummary>, DockerError>> + Send;
+
+    /// `GET /containers/{id}/json` as facts; named volumes carry no backing (see
+    /// [`crate::inventory::inspect_one`] for that).
+    fn inspect_container(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<ContainerFacts, DockerError>> + Send;
+
+    /// The inspect document itself, secrets redacted (Inspect tab, evidence bundle).
+    fn inspect_raw(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<serde_json::Value, DockerError>> + Send;
+
+    /// `GET /events` from `since` (seconds, or `seconds.nanos`) for these event types.
+    fn events(&self, since: Option<String>, types: &[&str]) -> EventStream;
+
+    /// `GET /containers/{id}/top`.
+    fn top(&self, id: &str) -> impl Future<Output = Result<Top, DockerError>> + Send;
+
+    /// `GET /containers/{id}/changes` (`null` is no change).
+    fn changes(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Vec<FileChange>, DockerError>> + Send;
+
+    /// The last `lines` lines of stdout and stderr, with timestamps.
+    fn logs_tail(&self, id: &str, lines: usize) -> impl Future<Output = LogTail> + Send;
+
+    /// `GET /exec/{id}/json`.
+    fn inspect_exec(
+        &self,
+        exec_id: &str,
+    ) -> impl Future<Output = Result<ExecFacts, DockerError>> + Send;
+
+    /// `GET /volumes`: every named volume's backing, by name.
+    fn list_volumes(
+        &self,
+    ) -> impl Future<Output = Result<HashMap<String, VolumeBacking>, DockerError>> + Send;
+
+    /// `GET /volumes/{name}`.
+    fn inspect_volume(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<VolumeBacking, DockerError>> + Send;
+
+    /// Attach `container` to `network` with the aliases, links, static addresses and
+    /// driver options of `attachment` (its name and ids are not used).
+    fn connect_network(
+        &self,
+        network: &str,
+        container: &str,
+        attachment: &NetworkAttachment,
+    ) -> impl Future<Output = Result<(), DockerError>> + Send;
+
+    /// Detach `container` from `network` (not forced).
+    fn disconnect_network(
+        &self,
+        network: &str,
+        container: &str,
+    ) -> impl Future<Output = Result<(), DockerError>> + Send;
+
+    fn pause(&self, id: &str) -> impl Future<Output = Result<(), DockerError>> + Send;
+
+    fn unpause(&self, id: &str) -> impl Future<Output = Result<(), DockerError>> + Send;
+
+    /// Stop signal, `grace` to exit, then kill.
+    fn stop(
+        &self,
+        id: &str,
+        grace: Duration,
+    ) -> impl Future<Output = Result<(), DockerError>> + Send;
+}
+
+/// Turns an endpoint into a connected client (version negotiated, pinged).
+pub trait Connector: Send + Sync + 'static {
+    type Api: DockerApi;
+
+    fn connect(
+        &self,
+        endpoint: &Endpoint,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<Self::Api, ConnectError>> + Send;
+}

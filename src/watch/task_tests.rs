@@ -1,0 +1,395 @@
+//! The watch task against the fake daemon ([`crate::docker::fake`]), on tokio's paused
+//! clock: what reaches the console and in which order, resync, reconnect after the
+//! stream ends, follow-up reads after an exec or a copy, the poll budget.
+
+use super::*;
+use crate::docker::fake::{FakeDocker, Op};
+use crate::docker::{DockerError, Top};
+use crate::model::{ChangeKind, DockerEvent, EventKind, FileChange};
+
+const A: &str = "aaaa000000000000000000000000000000000000000000000000000000000000";
+const B: &str = "bbbb000000000000000000000000000000000000000000000000000000000000";
+
+/// Polls and the safety resync off unless a test turns them on.
+fn quiet() -> WatchSettings {
+    WatchSettings {
+        resync: Duration::from_secs(24 * 3600),
+        drift: Duration::ZERO,
+        processes: Duration::ZERO,
+        ..WatchSettings::default()
+    }
+}
+
+struct Watch {
+    rx: mpsc::Receiver<DataEvent>,
+    handle: WatchHandle,
+}
+
+fn start(fake: &FakeDocker, settings: WatchSettings) -> Watch {
+    let (tx, rx) = mpsc::channel(1024);
+    let handle = spawn_with(fake.clone(), 0, FakeDocker::endpoint(), settings, tx);
+    Watch { rx, handle }
+}
+
+/// One line per event, for order checks.
+fn label(ev: &DataEvent) -> String {
+    match ev {
+        DataEvent::Status { status, .. } => match status {
+            LinkStatus::Connecting => "connecting".into(),
+            LinkStatus::Live => "live".into(),
+            LinkStatus::Down { message, .. } => format!("down: {message}"),
+        },
+        DataEvent::Host { .. } => "host".into(),
+        DataEvent::Snapshot { containers, .. } => {
+            let names: Vec<&str> = containers.iter().map(|c| c.facts.name.as_str()).collect();
+            format!("snapshot {}", names.join(","))
+        }
+        DataEvent::Upsert {
+            container, cause, ..
+        } => format!(
+            "upsert {} {}",
+            container.facts.name,
+            cause.as_deref().unwrap_or("-")
+        ),
+        DataEvent::Removed { id, .. } => format!("removed {}", &id[..4]),
+        DataEvent::RawInspect { document, .. } => match document {
+            Ok(_) => "raw ok".into(),
+            Err(e) => format!("raw error: {e}"),
+        },
+        DataEvent::Alert { alert, .. } => format!("alert {}", alert.rule),
+        DataEvent::Error { message, .. } => format!("error: {message}"),
+    }
+}
+
+impl Watch {
+    async fn next(&mut self) -> String {
+        let ev = tokio::time::timeout(Duration::from_secs(3600), self.rx.recv())
+            .await
+            .expect("an event within the hour")
+            .expect("the task is running");
+        label(&ev)
+    }
+
+    /// Labels up to and including the first one that starts with `stop`; alerts about
+    /// the link are kept, other alerts left out.
+    async fn until(&mut self, stop: &str) -> Vec<String> {
+        let mut seen = Vec::new();
+        loop {
+            let l = self.next().await;
+            let done = l.starts_with(stop);
+            if !l.starts_with("alert SW-ACT-") || l.starts_with("alert SW-ACT-LINK") {
+                seen.push(l);
+            }
+            if done {
+                return seen;
+            }
+        }
+    }
+}
+
+fn fleet() -> FakeDocker {
+    let fake = FakeDocker::new();
+    fake.add_container(FakeDocker::container(A, "alpha", "running", &["bridge"]));
+    fake.add_container(FakeDocker::container(B, "beta", "exited", &["bridge"]));
+    fake
+}
+
+fn event(action: &str, id: &str, name: &str, t: i64) -> DockerEvent {
+    FakeDocker::container_event(action, id, name, t * 1_000_000_000)
+}
+
+#[tokio::test(start_paused = true)]
+async fn inventory_first_then_events_in_order() {
+    let fake = fleet();
+    let feed = fake.event_feed();
+    let mut w = start(&fake, quiet());
+    assert_eq!(
+        w.until("live").await,
+        ["connecting", "host", "snapshot alpha,beta", "live"]
+    );
+
+    // A new container: created, started, then removed.
+    let c = "cccc000000000000000000000000000000000000000000000000000000000000";
+    fake.add_container(FakeDocker::container(c, "gamma", "running", &["bridge"]));
+    feed.send(event("create", c, "gamma", 100));
+    assert_eq!(w.until("upsert").await, ["upsert gamma create"]);
+    feed.send(event("start", c, "gamma", 101));
+    assert_eq!(w.until("upsert").await, ["upsert gamma start"]);
+    fake.remove_container(c);
+    feed.send(event("destroy", c, "gamma", 102));
+    assert_eq!(w.until("removed").await, ["removed cccc"]);
+
+    // A repeat of an event already seen changes nothing; an unreadable one is skipped.
+    feed.fail(DockerError::Malformed("expected value".into()));
+    feed.send(event("start", c, "gamma", 101));
+    feed.send(event("stop", B, "beta", 103));
+    assert_eq!(w.until("upsert").await, ["upsert beta stop"]);
+    assert_eq!(fake.count(Op::Connect), 1, "no reconnect");
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_vanished_container_inspected_after_its_event_is_removed() {
+    let fake = fleet();
+    let feed = fake.event_feed();
+    let mut w = start(&fake, quiet());
+    w.until("live").await;
+    fake.remove_container(A);
+    feed.send(event("die", A, "alpha", 100));
+    assert_eq!(w.until("removed").await, ["removed aaaa"]);
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_stream_ending_reconnects_and_replays_from_the_last_event() {
+    let fake = fleet();
+    let first = fake.event_feed();
+    let second = fake.event_feed();
+    let mut w = start(&fake, quiet());
+    w.until("live").await;
+    first.send(event("stop", A, "alpha", 500));
+    w.until("upsert").await;
+    drop(first);
+    let seen = w.until("live").await;
+    assert_eq!(
+        seen,
+        [
+            "alert SW-ACT-LINK-001",
+            "down: the event stream ended (daemon restarted?)",
+            "connecting",
+            "host",
+            "snapshot alpha,beta",
+            "live",
+        ]
+    );
+    assert_eq!(w.until("alert SW-ACT-LINK-002").await.len(), 1);
+    assert_eq!(fake.count(Op::Connect), 2);
+    let since: Vec<String> = fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.op == Op::Events)
+        .map(|c| c.target)
+        .collect();
+    assert_eq!(since[1], "500.000000000", "resumes at the last event seen");
+
+    // The replayed event is dropped; a new one goes through.
+    second.send(event("stop", A, "alpha", 500));
+    second.send(event("start", A, "alpha", 501));
+    assert_eq!(w.until("upsert").await, ["upsert alpha start"]);
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_broken_stream_and_a_refused_connection_are_said_and_retried() {
+    let fake = fleet();
+    let feed = fake.event_feed();
+    let _next = fake.event_feed();
+    let mut w = start(&fake, quiet());
+    w.until("live").await;
+    fake.fail_times(
+        Op::Connect,
+        None,
+        DockerError::Unreachable("refused".into()),
+        1,
+    );
+    feed.fail(DockerError::Unreachable("connection reset".into()));
+    let seen = w.until("live").await;
+    assert_eq!(seen[0], "alert SW-ACT-LINK-001");
+    assert_eq!(seen[1], "down: the event stream broke: connection reset");
+    assert!(
+        seen[3].starts_with("down: cannot reach the Docker daemon"),
+        "{seen:?}"
+    );
+    assert_eq!(seen.last().map(String::as_str), Some("live"));
+    assert_eq!(fake.count(Op::Connect), 3);
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn resync_on_request_and_the_slow_list_only_resync() {
+    let fake = fleet();
+    let _feed = fake.event_feed();
+    let settings = WatchSettings {
+        resync: Duration::from_secs(60),
+        ..quiet()
+    };
+    let mut w = start(&fake, settings);
+    w.until("live").await;
+
+    // Changed behind seawall's back: no events. The light resync lists, then inspects
+    // only what changed, and drops what is gone.
+    let inspects = fake.count(Op::Inspect);
+    let mut alpha = fake.get(A).unwrap();
+    alpha.state = crate::model::ContainerState::Exited;
+    fake.add_container(alpha);
+    fake.remove_container(B);
+    let seen = w.until("upsert").await;
+    assert_eq!(seen, ["removed bbbb", "upsert alpha resync"]);
+    assert_eq!(fake.count(Op::Inspect), inspects + 1, "only alpha re-read");
+
+    // A full resync on request.
+    w.handle.requests.send(WatchRequest::Resync).unwrap();
+    assert_eq!(w.until("snapshot").await, ["host", "snapshot alpha"]);
+
+    // The raw document, and the error of a container that is gone.
+    w.handle
+        .requests
+        .send(WatchRequest::RawInspect { id: A.into() })
+        .unwrap();
+    assert_eq!(w.until("raw").await, ["raw ok"]);
+    w.handle
+        .requests
+        .send(WatchRequest::RawInspect { id: B.into() })
+        .unwrap();
+    let seen = w.until("raw").await;
+    assert!(seen[0].contains("HTTP 404: No such container"), "{seen:?}");
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_exec_or_a_copy_is_followed_by_reads_of_changes_and_processes() {
+    let fake = fleet();
+    let feed = fake.event_feed();
+    fake.set_changes(
+        A,
+        vec![FileChange {
+            path: "/tmp/x".into(),
+            kind: ChangeKind::Added,
+        }],
+    );
+    fake.set_top(
+        A,
+        Top {
+            titles: vec!["UID".into(), "PID".into(), "CMD".into()],
+            processes: vec![vec!["root".into(), "1".into(), "sleep 1000".into()]],
+        },
+    );
+    fake.add_exec(crate::model::ExecFacts {
+        id: "e1".into(),
+        container_id: A.into(),
+        command: vec!["sh".into()],
+        user: String::new(),
+        privileged: false,
+        tty: true,
+        running: true,
+        exit_code: None,
+    });
+    // Polls on but rare: only the follow-ups read within the test.
+    let settings = WatchSettings {
+        drift: Duration::from_secs(3600),
+        processes: Duration::from_secs(3600),
+        ..quiet()
+    };
+    let mut w = start(&fake, settings);
+    w.until("live").await;
+    let mut exec = event("exec_start: sh", A, "alpha", 100);
+    exec.attributes.insert("execID".into(), "e1".into());
+    feed.send(exec);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(fake.count_on(Op::ExecInspect, "e1"), 1);
+    assert_eq!(fake.count_on(Op::Changes, A), 0, "not yet");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(fake.count_on(Op::Changes, A), 1, "after a second");
+    assert_eq!(fake.count_on(Op::Top, A), 1);
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(fake.count_on(Op::Changes, A), 2, "and again after five");
+    assert_eq!(fake.count_on(Op::Top, A), 2);
+    assert_eq!(
+        fake.count_on(Op::Changes, B),
+        0,
+        "only the container touched"
+    );
+
+    // A copy into the container is followed the same way.
+    let copy = DockerEvent {
+        kind: EventKind::Container,
+        ..event("extract-to-dir", A, "alpha", 200)
+    };
+    feed.send(copy);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(fake.count_on(Op::Changes, A), 3);
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn polls_keep_to_the_budget() {
+    let fake = FakeDocker::new();
+    for i in 0..5 {
+        let id = format!("{i:0>64}");
+        fake.add_container(FakeDocker::container(&id, &format!("c{i}"), "running", &[]));
+    }
+    let _feed = fake.event_feed();
+    // Drift only, every 10 s, at most 6 reads a minute: one read every 10 s.
+    let settings = WatchSettings {
+        drift: Duration::from_secs(10),
+        poll_per_minute: 6,
+        ..quiet()
+    };
+    let mut w = start(&fake, settings);
+    w.until("live").await;
+    let live = tokio::time::Instant::now();
+    // The first round starts after one interval and takes 40 s: the ticks at 20, 30 and
+    // 40 s find it running and start nothing.
+    tokio::time::sleep(Duration::from_secs(45)).await;
+    let reads: Vec<tokio::time::Instant> = fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.op == Op::Changes)
+        .map(|c| c.at)
+        .collect();
+    assert_eq!(reads.len(), 4, "one read every 10 s from 10 s on");
+    assert_eq!(reads[0] - live, Duration::from_secs(10));
+    for pair in reads.windows(2) {
+        assert_eq!(
+            pair[1] - pair[0],
+            Duration::from_secs(10),
+            "the budget's gap"
+        );
+    }
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let ids: std::collections::HashSet<String> = fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.op == Op::Changes)
+        .map(|c| c.target)
+        .collect();
+    assert_eq!(ids.len(), 5, "every running container read once per round");
+    assert_eq!(fake.count(Op::Top), 0, "process polling is off");
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_poll_that_fails_is_one_message_and_a_gone_container_none() {
+    let fake = fleet();
+    let _feed = fake.event_feed();
+    let c = "cccc000000000000000000000000000000000000000000000000000000000000";
+    fake.add_container(FakeDocker::container(c, "gamma", "running", &[]));
+    fake.fail(
+        Op::Changes,
+        Some(A),
+        DockerError::from_status(
+            500,
+            "stat /var/lib/docker/overlay2/x: no such file or directory",
+        ),
+    );
+    fake.fail(
+        Op::Changes,
+        Some(c),
+        DockerError::from_status(500, "disk on fire"),
+    );
+    let settings = WatchSettings {
+        drift: Duration::from_secs(10),
+        ..quiet()
+    };
+    let mut w = start(&fake, settings);
+    w.until("live").await;
+    let seen = w.until("error").await;
+    assert_eq!(
+        seen,
+        [
+            "error: could not read the filesystem changes of 1 of 2 running containers: \
+          HTTP 500: disk on fire"
+        ]
+    );
+    w.handle.task.abort();
+}
