@@ -74,11 +74,14 @@ fn volumes() -> HashMap<String, VolumeBacking> {
 /// Both conversions of one document; panics (naming the document) when they differ.
 fn assert_same(what: &str, bytes: &[u8]) -> ContainerFacts {
     let volumes = volumes();
-    let full: bollard::models::ContainerInspectResponse = serde_json::from_slice(bytes)
-        .unwrap_or_err(what, "bollard's type");
+    let full: bollard::models::ContainerInspectResponse =
+        serde_json::from_slice(bytes).unwrap_or_err(what, "bollard's type");
     let old = legacy::container_owned(full.clone(), &volumes);
     let lean = container_from_slice(bytes, &volumes).unwrap_or_err(what, "the lean parser");
-    assert_eq!(lean, old, "{what}: lean parse differs from the bollard conversion");
+    assert_eq!(
+        lean, old,
+        "{what}: lean parse differs from the bollard conversion"
+    );
     // The compatibility entry point (bollard type re-encoded, then the lean parse).
     assert_eq!(
         super::container_owned(full, &volumes),
@@ -212,7 +215,11 @@ fn varied() -> Vec<(String, Value)> {
                 "Memory": 67108864, "NanoCpus": 500000000, "CpuShares": 512, "CpuQuota": 50000,
                 "CpusetCpus": "0-1", "PidsLimit": -1, "OomKillDisable": true}}),
         ),
-        ("restart always", "created", json!({"HostConfig": {"RestartPolicy": {"Name": "always"}}})),
+        (
+            "restart always",
+            "created",
+            json!({"HostConfig": {"RestartPolicy": {"Name": "always"}}}),
+        ),
         (
             "restart on-failure",
             "created",
@@ -223,8 +230,16 @@ fn varied() -> Vec<(String, Value)> {
             "created",
             json!({"HostConfig": {"RestartPolicy": {"Name": "unless-stopped", "MaximumRetryCount": null}}}),
         ),
-        ("restart empty name", "created", json!({"HostConfig": {"RestartPolicy": {"Name": ""}}})),
-        ("restart no name", "created", json!({"HostConfig": {"RestartPolicy": {}}})),
+        (
+            "restart empty name",
+            "created",
+            json!({"HostConfig": {"RestartPolicy": {"Name": ""}}}),
+        ),
+        (
+            "restart no name",
+            "created",
+            json!({"HostConfig": {"RestartPolicy": {}}}),
+        ),
         (
             "healthcheck NONE",
             "running",
@@ -290,7 +305,11 @@ fn varied() -> Vec<(String, Value)> {
                      "IpcMode": "shareable", "UsernsMode": "", "CgroupnsMode": "private",
                      "VolumesFrom": ["abc:ro", "def"]}}),
         ),
-        ("cgroupns empty", "created", json!({"HostConfig": {"CgroupnsMode": ""}})),
+        (
+            "cgroupns empty",
+            "created",
+            json!({"HostConfig": {"CgroupnsMode": ""}}),
+        ),
         (
             "two networks with static addresses",
             "running",
@@ -313,11 +332,31 @@ fn varied() -> Vec<(String, Value)> {
             json!({"State": {"Status": "stopping", "ExitCode": 137,
                              "StartedAt": "2026-01-01T00:00:00Z"}}),
         ),
-        ("state removing", "created", json!({"State": {"Status": "removing"}})),
-        ("state dead", "created", json!({"State": {"Status": "dead", "ExitCode": -1}})),
-        ("state paused", "running", json!({"State": {"Status": "paused"}})),
-        ("state restarting", "running", json!({"State": {"Status": "restarting"}})),
-        ("state exited", "running", json!({"State": {"Status": "exited", "ExitCode": 3}})),
+        (
+            "state removing",
+            "created",
+            json!({"State": {"Status": "removing"}}),
+        ),
+        (
+            "state dead",
+            "created",
+            json!({"State": {"Status": "dead", "ExitCode": -1}}),
+        ),
+        (
+            "state paused",
+            "running",
+            json!({"State": {"Status": "paused"}}),
+        ),
+        (
+            "state restarting",
+            "running",
+            json!({"State": {"Status": "restarting"}}),
+        ),
+        (
+            "state exited",
+            "running",
+            json!({"State": {"Status": "exited", "ExitCode": 3}}),
+        ),
         ("state empty", "created", json!({"State": {"Status": ""}})),
         (
             "environment and secrets",
@@ -410,11 +449,17 @@ fn fixtures_cover_the_interesting_cases() {
     assert_eq!(h.resources.ulimits, ["nofile", "nproc"]);
     let ns = by("sw-lean-fx-hostns");
     assert_eq!(ns.healthcheck, Healthcheck::Disabled);
-    assert_eq!((ns.userns_mode.as_str(), ns.cgroupns_mode.as_str()), ("host", "host"));
+    assert_eq!(
+        (ns.userns_mode.as_str(), ns.cgroupns_mode.as_str()),
+        ("host", "host")
+    );
     assert_eq!(by("sw-lean-fx-gpu").device_requests, ["gpu"]);
     let two = by("sw-lean-fx-twonet");
     assert_eq!(two.networks, ["sw-lean-fx-n1", "sw-lean-fx-n2"]);
-    assert_eq!(two.attachments[1].ipv6_address.as_deref(), Some("fd00:213:42::9"));
+    assert_eq!(
+        two.attachments[1].ipv6_address.as_deref(),
+        Some("fd00:213:42::9")
+    );
     assert_eq!(two.attachments[1].links, ["sw-lean-fx-gpu:gpu"]);
     let run = by("sw-lean-fx-twonet-run");
     assert_eq!(
@@ -430,7 +475,11 @@ fn fixtures_cover_the_interesting_cases() {
     );
     assert_eq!(by("sw-lean-fx-exited").exit_code, Some(3));
     let priv_env = &by("sw-lean-fx-privileged").env;
-    assert!(priv_env.iter().any(|e| e.name == "DB_PASSWORD" && e.redacted));
+    assert!(
+        priv_env
+            .iter()
+            .any(|e| e.name == "DB_PASSWORD" && e.redacted)
+    );
 }
 
 #[test]
@@ -475,15 +524,20 @@ fn the_container_list_parses_into_summaries() {
     }
     assert!(lean.iter().any(|s| s.state == ContainerState::Running));
     assert!(lean.iter().any(|s| s.state == ContainerState::Exited));
-    assert!(lean.iter().all(|s| !s.names.is_empty()
-        && s.names.iter().all(|n| !n.starts_with('/'))));
+    assert!(
+        lean.iter()
+            .all(|s| !s.names.is_empty() && s.names.iter().all(|n| !n.starts_with('/')))
+    );
 
     let odd = br#"[{"Id": "a", "Names": null, "State": null, "Labels": {"k": "v"}},
                    {"Names": ["/no-id"]}, {"Id": "", "State": "running"},
                    {"Id": "b", "Names": ["/x\"y"], "State": "weird"}]"#;
     let s = summaries_from_slice(odd).expect("tolerant");
     assert_eq!(s.len(), 2);
-    assert_eq!((s[0].id.as_str(), s[0].state), ("a", ContainerState::Unknown));
+    assert_eq!(
+        (s[0].id.as_str(), s[0].state),
+        ("a", ContainerState::Unknown)
+    );
     assert_eq!(s[1].names, ["x\"y"]);
     assert!(summaries_from_slice(b"null").unwrap().is_empty());
 }

@@ -62,7 +62,8 @@ struct State<'a> {
     #[serde(borrow)]
     status: Option<Text<'a>>,
     exit_code: Option<i64>,
-    started_at: Option<String>,
+    #[serde(borrow)]
+    started_at: Option<Text<'a>>,
     #[serde(borrow)]
     health: Option<Health<'a>>,
 }
@@ -397,19 +398,17 @@ fn facts(doc: Inspect<'_>, volumes: &HashMap<String, VolumeBacking>) -> Containe
     let networks: Vec<String> = attachments.iter().map(|a| a.name.clone()).collect();
 
     let health_test = cfg.healthcheck.and_then(|h| h.test);
-    let health_status = state
-        .health
-        .as_ref()
-        .map_or("", |h| text(&h.status))
-        .to_string();
+    let health_status = state.health.as_ref().map_or("", |h| text(&h.status));
     let healthcheck = match health_test.as_deref() {
         Some([first, ..]) if first == "NONE" => Healthcheck::Disabled,
         Some([_, ..]) => Healthcheck::Configured {
-            status: Some(health_status).filter(|s| !s.is_empty()),
+            status: Some(health_status)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
         },
         // The image's HEALTHCHECK shows up only as State.Health once it ran.
         _ if !health_status.is_empty() && health_status != "none" => Healthcheck::Configured {
-            status: Some(health_status),
+            status: Some(health_status.to_string()),
         },
         _ => Healthcheck::Missing,
     };
@@ -427,7 +426,8 @@ fn facts(doc: Inspect<'_>, volumes: &HashMap<String, VolumeBacking>) -> Containe
         created: doc.created,
         started_at: state
             .started_at
-            .filter(|t| !t.starts_with("0001-01-01")),
+            .filter(|t| !t.as_str().starts_with("0001-01-01"))
+            .map(|t| t.0.into_owned()),
         labels: cfg.labels.unwrap_or_default(),
         user: cfg.user.unwrap_or_default(),
         env,
@@ -527,9 +527,10 @@ mod tests {
 
     #[test]
     fn plain_strings_are_borrowed_and_escaped_ones_owned() {
-        let state: State<'_> =
-            serde_json::from_slice(br#"{"Status": "running", "Health": {"Status": "he\u0061lthy"}}"#)
-                .unwrap();
+        let state: State<'_> = serde_json::from_slice(
+            br#"{"Status": "running", "Health": {"Status": "he\u0061lthy"}}"#,
+        )
+        .unwrap();
         assert!(matches!(state.status, Some(Text(Cow::Borrowed("running")))));
         let health = state.health.unwrap().status.unwrap();
         assert!(matches!(health, Text(Cow::Owned(ref s)) if s == "healthy"));
