@@ -1,8 +1,10 @@
 //! Inspect and list parsing, old path vs lean path, without a daemon.
 //!
 //! ```text
-//! cargo bench --bench parse -- [N] [--rounds R]
+//! cargo bench --bench parse -- [N] [--rounds R] [--only lean|old]
 //! ```
+//!
+//! `--only` runs one inspect path many times and prints nothing else (for a profiler).
 //!
 //! N inspect documents (default 500: the `tests/fixtures/inspect_*.json` captures, cycled)
 //! are parsed R times (default 30, after one warm-up round) by each path, keeping every
@@ -13,6 +15,8 @@
 //!   in `src/model/convert/legacy_bollard.rs`).
 //! - `bollard parse only`: the first half of that, to show where its time goes.
 //! - `lean`: `convert::container_from_slice`, bytes straight into the model.
+//! - `JSON scan only (floor)`: `serde_json::from_slice::<IgnoredAny>`, which reads and
+//!   validates the document and builds nothing: no parser into any type can beat it.
 //! - `compat container_owned`: bollard's type in, re-encoded and parsed lean (what a caller
 //!   that still receives bollard's type pays until it is wired to the raw bytes).
 //!
@@ -83,31 +87,42 @@ struct Figures {
     peak_kib: f64,
 }
 
-/// Run `round` (which parses all `n` documents and returns what it keeps) `rounds` times.
-fn measure<T>(n: usize, rounds: usize, mut round: impl FnMut() -> Vec<T>) -> Figures {
-    drop(black_box(round())); // warm-up
-    let mut times = Vec::with_capacity(rounds);
-    let (mut allocs, mut bytes, mut peak) = (0, 0, 0);
-    for _ in 0..rounds {
+/// The samples of one path, one round at a time (rounds of all paths are interleaved, so a
+/// change in load on a shared machine hits every path alike).
+#[derive(Default)]
+struct Samples {
+    times: Vec<f64>,
+    allocs: usize,
+    bytes: usize,
+    peak: usize,
+}
+
+impl Samples {
+    /// One round: `round` parses all `n` documents and returns what it keeps; what it keeps
+    /// is dropped after the clock stops.
+    fn round<T>(&mut self, n: usize, round: &mut impl FnMut() -> Vec<T>) {
         let before_live = LIVE.load(Relaxed);
         PEAK.store(before_live, Relaxed);
         let (a0, b0) = (ALLOCS.load(Relaxed), BYTES.load(Relaxed));
         let start = Instant::now();
         let kept = black_box(round());
-        times.push(start.elapsed().as_nanos() as f64);
-        allocs += ALLOCS.load(Relaxed) - a0;
-        bytes += BYTES.load(Relaxed) - b0;
-        peak = peak.max(PEAK.load(Relaxed) - before_live);
+        self.times.push(start.elapsed().as_nanos() as f64);
+        self.allocs += ALLOCS.load(Relaxed) - a0;
+        self.bytes += BYTES.load(Relaxed) - b0;
+        self.peak = self.peak.max(PEAK.load(Relaxed) - before_live);
         assert_eq!(kept.len(), n);
         drop(kept);
     }
-    times.sort_by(f64::total_cmp);
-    let docs = (n * rounds) as f64;
-    Figures {
-        ns_per_doc: times[times.len() / 2] / n as f64,
-        allocs_per_doc: allocs as f64 / docs,
-        bytes_per_doc: bytes as f64 / docs,
-        peak_kib: peak as f64 / 1024.0,
+
+    fn figures(mut self, n: usize) -> Figures {
+        self.times.sort_by(f64::total_cmp);
+        let docs = (n * self.times.len()) as f64;
+        Figures {
+            ns_per_doc: self.times[self.times.len() / 2] / n as f64,
+            allocs_per_doc: self.allocs as f64 / docs,
+            bytes_per_doc: self.bytes as f64 / docs,
+            peak_kib: self.peak as f64 / 1024.0,
+        }
     }
 }
 
@@ -139,6 +154,11 @@ fn main() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(30);
 
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut fixtures: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
         .expect("tests/fixtures")
@@ -166,32 +186,56 @@ fn main() {
         assert_eq!(lean, legacy::container_owned(full, &volumes), "{name}");
     }
 
-    let old = measure(n, rounds, || {
+    if let Some(only) = only {
+        for _ in 0..rounds * 10 {
+            let kept: Vec<_> = match only.as_str() {
+                "lean" => docs
+                    .iter()
+                    .map(|d| container_from_slice(d, &volumes).unwrap())
+                    .collect(),
+                _ => docs
+                    .iter()
+                    .map(|d| {
+                        let full: ContainerInspectResponse = serde_json::from_slice(d).unwrap();
+                        legacy::container_owned(full, &volumes)
+                    })
+                    .collect(),
+            };
+            black_box(kept);
+        }
+        return;
+    }
+    let mut old = || -> Vec<_> {
         docs.iter()
             .map(|d| {
                 let full: ContainerInspectResponse = serde_json::from_slice(d).unwrap();
                 legacy::container_owned(full, &volumes)
             })
             .collect()
-    });
-    let parse_only = measure(n, rounds, || {
+    };
+    let mut parse_only = || -> Vec<_> {
         docs.iter()
             .map(|d| serde_json::from_slice::<ContainerInspectResponse>(d).unwrap())
             .collect()
-    });
-    let lean = measure(n, rounds, || {
+    };
+    let mut lean = || -> Vec<_> {
         docs.iter()
             .map(|d| container_from_slice(d, &volumes).unwrap())
             .collect()
-    });
-    let compat = measure(n, rounds, || {
+    };
+    let mut floor = || -> Vec<_> {
+        docs.iter()
+            .map(|d| serde_json::from_slice::<serde::de::IgnoredAny>(d).unwrap())
+            .collect()
+    };
+    let mut compat = || -> Vec<_> {
         docs.iter()
             .map(|d| {
                 let full: ContainerInspectResponse = serde_json::from_slice(d).unwrap();
                 convert::container_owned(full, &volumes)
             })
             .collect()
-    });
+    };
 
     // A list of n entries from the captured one, ids made unique.
     let list: Vec<serde_json::Value> =
@@ -204,16 +248,42 @@ fn main() {
         })
         .collect();
     let list_bytes = serde_json::to_vec(&entries).unwrap();
-    let list_old = measure(1, rounds, || {
+    let mut list_old = || {
         vec![serde_json::from_slice::<Vec<bollard::models::ContainerSummary>>(&list_bytes).unwrap()]
-    });
-    let list_lean = measure(1, rounds, || {
-        vec![summaries_from_slice(&list_bytes).unwrap()]
-    });
+    };
+    let mut list_lean = || vec![summaries_from_slice(&list_bytes).unwrap()];
+
+    let mut s: [Samples; 7] = Default::default();
+    // One warm-up round of everything, then the measured rounds, interleaved.
+    for r in 0..=rounds {
+        let mut t: [Samples; 7] = Default::default();
+        t[0].round(n, &mut old);
+        t[1].round(n, &mut parse_only);
+        t[2].round(n, &mut lean);
+        t[3].round(n, &mut floor);
+        t[4].round(n, &mut compat);
+        t[5].round(1, &mut list_old);
+        t[6].round(1, &mut list_lean);
+        if r > 0 {
+            for (acc, one) in s.iter_mut().zip(t) {
+                acc.times.extend(one.times);
+                acc.allocs += one.allocs;
+                acc.bytes += one.bytes;
+                acc.peak = acc.peak.max(one.peak);
+            }
+        }
+    }
+    let mut figures = s
+        .into_iter()
+        .enumerate()
+        .map(|(i, x)| x.figures(if i < 5 { n } else { 1 }));
+    let mut next = || figures.next().expect("seven paths");
+    let (old, parse_only, lean, floor, compat) = (next(), next(), next(), next(), next());
+    let (list_old, list_lean) = (next(), next());
 
     println!(
         "\n### Inspect parsing: {n} documents ({} fixtures cycled, {avg_len} bytes each on average), \
-         median of {rounds} rounds\n",
+         median of {rounds} interleaved rounds\n",
         fixtures.len()
     );
     println!(
@@ -225,9 +295,10 @@ fn main() {
     row("bollard + convert (old)", &old, None);
     row("bollard parse only", &parse_only, Some(&old));
     row("lean (container_from_slice)", &lean, Some(&old));
+    row("JSON scan only (floor)", &floor, Some(&old));
     row("compat container_owned", &compat, Some(&old));
     println!(
-        "\n### List parsing: one list of {n} entries ({} bytes), median of {rounds} rounds\n",
+        "\n### List parsing: one list of {n} entries ({} bytes), median of {rounds} interleaved rounds\n",
         list_bytes.len()
     );
     println!(
