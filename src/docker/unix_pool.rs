@@ -76,6 +76,32 @@ impl UnixPool {
             .and_then(parse_api_version))
     }
 
+    /// `GET path_and_query` through the pool: the status and the whole body, whatever the
+    /// status. The caller adds the API version prefix (`/v1.41/containers/{id}/json`).
+    ///
+    /// This is the hot path of a unix endpoint's list and inspect: the lean parsers in
+    /// [`crate::model::convert::wire`] read these bytes straight into the model, with no
+    /// bollard types in between. A non-2xx answer is returned as such (its body holds the
+    /// daemon's `{"message": ...}`); only a transport failure or the request timeout (the
+    /// one bollard uses, for the whole exchange) is an error.
+    pub async fn get_bytes(
+        &self,
+        path_and_query: &str,
+    ) -> Result<(u16, hyper::body::Bytes), BollardError> {
+        use http_body_util::BodyExt;
+        let mut request = BollardRequest::new(Body::Left(http_body_util::Full::default()));
+        *request.uri_mut() = self.uri(path_and_query);
+        let exchange = async {
+            let response = self.client.request(request).await?;
+            let status = response.status().as_u16();
+            let body = response.into_body().collect().await?.to_bytes();
+            Ok::<_, BollardError>((status, body))
+        };
+        tokio::time::timeout(Duration::from_secs(REQUEST_TIMEOUT_SECS), exchange)
+            .await
+            .map_err(|_| BollardError::RequestTimeoutError)?
+    }
+
     /// A bollard client that sends every request through this pool.
     pub fn docker(&self, version: &ClientVersion) -> Docker {
         let pool = self.clone();

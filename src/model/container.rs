@@ -201,6 +201,16 @@ pub struct NetworkAttachment {
     pub ip_address: Option<String>,
 }
 
+/// One entry of the container list (`GET /containers/json`): what a scan needs to pick
+/// the containers it then inspects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContainerSummary {
+    pub id: String,
+    /// Without the leading slash.
+    pub names: Vec<String>,
+    pub state: ContainerState,
+}
+
 /// Everything the rules need about one container.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ContainerFacts {

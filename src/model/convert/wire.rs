@@ -1,0 +1,545 @@
+//! Lean wire types for the two documents a scan reads per host, parsed straight into the
+//! model: `GET /containers/{id}/json` ([`container_from_slice`]) and
+//! `GET /containers/json` ([`summaries_from_slice`]).
+//!
+//! Only the fields seawall reads are declared; serde skips the rest of the document
+//! without building it. Strings that are transformed anyway (the name, env entries,
+//! capabilities, enum-like values, host ports) are borrowed from the response body when
+//! they hold no escapes. Tolerant like the daemon's own documents: a missing or `null`
+//! field is its default (a `null` list or map is empty), unknown fields are ignored, and
+//! an enum-like value seawall does not know is kept as text or read as `Unknown` rather
+//! than failing the whole container.
+//!
+//! Secrets are redacted here, on the way in ([`redact_env_entry`]).
+
+use super::super::container::*;
+use crate::redact::redact_env_entry;
+use crate::risk::confinement::normalize_cap;
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+/// A string borrowed from the body when it has no escapes, owned otherwise.
+#[derive(Debug, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(transparent)]
+struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+
+impl Text<'_> {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn text<'t>(v: &'t Option<Text<'_>>) -> &'t str {
+    v.as_ref().map_or("", Text::as_str)
+}
+
+/// `GET /containers/{id}/json`, the parts seawall reads.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Inspect<'a> {
+    id: Option<String>,
+    created: Option<String>,
+    #[serde(borrow)]
+    state: Option<State<'a>>,
+    image: Option<String>,
+    #[serde(borrow)]
+    name: Option<Text<'a>>,
+    app_armor_profile: Option<String>,
+    #[serde(borrow)]
+    host_config: Option<HostConfig<'a>>,
+    #[serde(borrow)]
+    mounts: Option<Vec<Mount<'a>>>,
+    #[serde(borrow)]
+    config: Option<Config<'a>>,
+    #[serde(borrow)]
+    network_settings: Option<NetworkSettings<'a>>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct State<'a> {
+    #[serde(borrow)]
+    status: Option<Text<'a>>,
+    exit_code: Option<i64>,
+    #[serde(borrow)]
+    started_at: Option<Text<'a>>,
+    #[serde(borrow)]
+    health: Option<Health<'a>>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Health<'a> {
+    #[serde(borrow)]
+    status: Option<Text<'a>>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Config<'a> {
+    #[serde(borrow)]
+    env: Option<Vec<Text<'a>>>,
+    image: Option<String>,
+    labels: Option<BTreeMap<String, String>>,
+    user: Option<String>,
+    working_dir: Option<String>,
+    tty: Option<bool>,
+    healthcheck: Option<HealthConfig>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct HealthConfig {
+    test: Option<Vec<String>>,
+}
+
+/// `NetworkSettings.Ports` / `HostConfig.PortBindings`: container port -> bindings.
+type PortMap<'a> = BTreeMap<Text<'a>, Option<Vec<PortBinding<'a>>>>;
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct HostConfig<'a> {
+    privileged: Option<bool>,
+    #[serde(borrow)]
+    cap_add: Option<Vec<Text<'a>>>,
+    #[serde(borrow)]
+    cap_drop: Option<Vec<Text<'a>>>,
+    security_opt: Option<Vec<String>>,
+    readonly_rootfs: Option<bool>,
+    masked_paths: Option<Vec<String>>,
+    readonly_paths: Option<Vec<String>>,
+    sysctls: Option<BTreeMap<String, String>>,
+    runtime: Option<String>,
+    group_add: Option<Vec<String>>,
+    cgroup_parent: Option<String>,
+
+    network_mode: Option<String>,
+    pid_mode: Option<String>,
+    ipc_mode: Option<String>,
+    #[serde(rename = "UTSMode")]
+    uts_mode: Option<String>,
+    userns_mode: Option<String>,
+    cgroupns_mode: Option<String>,
+
+    volumes_from: Option<Vec<String>>,
+    #[serde(borrow)]
+    port_bindings: Option<PortMap<'a>>,
+    devices: Option<Vec<Device>>,
+    device_cgroup_rules: Option<Vec<String>>,
+    device_requests: Option<Vec<DeviceRequest>>,
+
+    memory: Option<i64>,
+    nano_cpus: Option<i64>,
+    cpu_shares: Option<i64>,
+    cpu_quota: Option<i64>,
+    cpuset_cpus: Option<String>,
+    pids_limit: Option<i64>,
+    ulimits: Option<Vec<Ulimit>>,
+    oom_kill_disable: Option<bool>,
+    #[serde(borrow)]
+    restart_policy: Option<Restart<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PortBinding<'a> {
+    host_ip: Option<String>,
+    #[serde(borrow)]
+    host_port: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Device {
+    path_on_host: Option<String>,
+    path_in_container: Option<String>,
+    cgroup_permissions: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DeviceRequest {
+    driver: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Ulimit {
+    name: Option<String>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Restart<'a> {
+    #[serde(borrow)]
+    name: Option<Text<'a>>,
+    maximum_retry_count: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Mount<'a> {
+    #[serde(rename = "Type", borrow)]
+    typ: Option<Text<'a>>,
+    name: Option<String>,
+    source: Option<String>,
+    destination: Option<String>,
+    driver: Option<String>,
+    mode: Option<String>,
+    #[serde(rename = "RW")]
+    rw: Option<bool>,
+    propagation: Option<String>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct NetworkSettings<'a> {
+    #[serde(borrow)]
+    ports: Option<PortMap<'a>>,
+    networks: Option<BTreeMap<String, Endpoint>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Endpoint {
+    #[serde(rename = "IPAMConfig")]
+    ipam_config: Option<Ipam>,
+    links: Option<Vec<String>>,
+    aliases: Option<Vec<String>>,
+    driver_opts: Option<BTreeMap<String, String>>,
+    #[serde(rename = "NetworkID")]
+    network_id: Option<String>,
+    #[serde(rename = "EndpointID")]
+    endpoint_id: Option<String>,
+    #[serde(rename = "IPAddress")]
+    ip_address: Option<String>,
+}
+
+#[derive(Default, Deserialize)]
+struct Ipam {
+    #[serde(rename = "IPv4Address")]
+    ipv4_address: Option<String>,
+    #[serde(rename = "IPv6Address")]
+    ipv6_address: Option<String>,
+    #[serde(rename = "LinkLocalIPs")]
+    link_local_ips: Option<Vec<String>>,
+}
+
+/// One entry of `GET /containers/json`, the parts seawall reads.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListEntry<'a> {
+    id: Option<String>,
+    #[serde(borrow)]
+    names: Option<Vec<Text<'a>>>,
+    #[serde(borrow)]
+    state: Option<Text<'a>>,
+}
+
+/// The daemon's state word (`State.Status`, or `State` in the list). `stopping` is
+/// reported as exited; anything unknown (or empty) is `Unknown`.
+pub fn container_state(status: &str) -> ContainerState {
+    match status {
+        "created" => ContainerState::Created,
+        "running" => ContainerState::Running,
+        "paused" => ContainerState::Paused,
+        "restarting" => ContainerState::Restarting,
+        "removing" => ContainerState::Removing,
+        "exited" | "stopping" => ContainerState::Exited,
+        "dead" => ContainerState::Dead,
+        _ => ContainerState::Unknown,
+    }
+}
+
+fn mount_kind(t: &str) -> MountKind {
+    match t {
+        "bind" => MountKind::Bind,
+        "volume" => MountKind::Volume,
+        "tmpfs" => MountKind::Tmpfs,
+        "npipe" => MountKind::Npipe,
+        "cluster" => MountKind::Cluster,
+        "image" => MountKind::Image,
+        _ => MountKind::Other,
+    }
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.is_empty())
+}
+
+fn caps(list: Option<Vec<Text<'_>>>) -> Vec<String> {
+    list.unwrap_or_default()
+        .iter()
+        .map(|c| normalize_cap(c.as_str()))
+        .collect()
+}
+
+/// Parse one `GET /containers/{id}/json` body into the model. `volumes` maps volume
+/// names to what the daemon said about them (missing entries simply have no backing
+/// information).
+pub fn container_from_slice(
+    bytes: &[u8],
+    volumes: &HashMap<String, VolumeBacking>,
+) -> Result<ContainerFacts, serde_json::Error> {
+    let doc: Inspect<'_> = serde_json::from_slice(bytes)?;
+    Ok(facts(doc, volumes))
+}
+
+/// Parse one `GET /containers/json` body. Names lose their leading slash; entries
+/// without an id are skipped.
+pub fn summaries_from_slice(bytes: &[u8]) -> Result<Vec<ContainerSummary>, serde_json::Error> {
+    let entries: Option<Vec<ListEntry<'_>>> = serde_json::from_slice(bytes)?;
+    Ok(entries
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|e| {
+            Some(ContainerSummary {
+                id: e.id.filter(|id| !id.is_empty())?,
+                names: e
+                    .names
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|n| n.as_str().trim_start_matches('/').to_string())
+                    .collect(),
+                state: container_state(text(&e.state)),
+            })
+        })
+        .collect())
+}
+
+fn facts(doc: Inspect<'_>, volumes: &HashMap<String, VolumeBacking>) -> ContainerFacts {
+    let hc = doc.host_config.unwrap_or_default();
+    let cfg = doc.config.unwrap_or_default();
+    let state = doc.state.unwrap_or_default();
+    let net = doc.network_settings.unwrap_or_default();
+
+    let env = cfg
+        .env
+        .unwrap_or_default()
+        .iter()
+        .map(|entry| {
+            let (name, value, redacted) = redact_env_entry(entry.as_str());
+            EnvVar {
+                name,
+                value,
+                redacted,
+            }
+        })
+        .collect();
+
+    let mounts = doc
+        .mounts
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| {
+            let kind = mount_kind(text(&m.typ));
+            let backing = m
+                .name
+                .as_ref()
+                .filter(|_| kind == MountKind::Volume)
+                .and_then(|n| volumes.get(n).cloned());
+            MountFacts {
+                kind,
+                name: non_empty(m.name),
+                source: m.source.unwrap_or_default(),
+                destination: m.destination.unwrap_or_default(),
+                driver: non_empty(m.driver),
+                mode: m.mode.unwrap_or_default(),
+                rw: m.rw.unwrap_or(true),
+                propagation: m.propagation.unwrap_or_default(),
+                backing,
+            }
+        })
+        .collect();
+
+    // Live port bindings once started; the requested bindings before that.
+    let live = net.ports.unwrap_or_default();
+    let port_map = if live
+        .values()
+        .any(|b| b.as_ref().is_some_and(|v| !v.is_empty()))
+    {
+        live
+    } else {
+        hc.port_bindings.unwrap_or_default()
+    };
+    let mut ports: Vec<PublishedPort> = port_map
+        .into_iter()
+        .flat_map(|(cport, bindings)| {
+            bindings
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |b| PublishedPort {
+                    container_port: cport.as_str().to_string(),
+                    host_ip: b.host_ip.unwrap_or_default(),
+                    host_port: b
+                        .host_port
+                        .as_ref()
+                        .and_then(|p| p.as_str().parse().ok())
+                        .filter(|p| *p != 0),
+                })
+        })
+        .collect();
+    ports.sort_by(|a, b| {
+        (a.container_port.as_str(), a.host_ip.as_str(), a.host_port).cmp(&(
+            b.container_port.as_str(),
+            b.host_ip.as_str(),
+            b.host_port,
+        ))
+    });
+
+    // A map keyed by name: already sorted by name.
+    let attachments: Vec<NetworkAttachment> = net
+        .networks
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, ep)| attachment(name, ep))
+        .collect();
+    let networks: Vec<String> = attachments.iter().map(|a| a.name.clone()).collect();
+
+    let health_test = cfg.healthcheck.and_then(|h| h.test);
+    let health_status = state.health.as_ref().map_or("", |h| text(&h.status));
+    let healthcheck = match health_test.as_deref() {
+        Some([first, ..]) if first == "NONE" => Healthcheck::Disabled,
+        Some([_, ..]) => Healthcheck::Configured {
+            status: Some(health_status)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        },
+        // The image's HEALTHCHECK shows up only as State.Health once it ran.
+        _ if !health_status.is_empty() && health_status != "none" => Healthcheck::Configured {
+            status: Some(health_status.to_string()),
+        },
+        _ => Healthcheck::Missing,
+    };
+
+    let restart = hc.restart_policy.unwrap_or_default();
+    let image_id = doc.image.unwrap_or_default();
+
+    ContainerFacts {
+        id: doc.id.unwrap_or_default(),
+        name: text(&doc.name).trim_start_matches('/').to_string(),
+        image: cfg.image.unwrap_or_else(|| image_id.clone()),
+        image_id,
+        state: container_state(text(&state.status)),
+        exit_code: state.exit_code,
+        created: doc.created,
+        started_at: state
+            .started_at
+            .filter(|t| !t.as_str().starts_with("0001-01-01"))
+            .map(|t| t.0.into_owned()),
+        labels: cfg.labels.unwrap_or_default(),
+        user: cfg.user.unwrap_or_default(),
+        env,
+        working_dir: cfg.working_dir.unwrap_or_default(),
+        tty: cfg.tty.unwrap_or(false),
+
+        privileged: hc.privileged.unwrap_or(false),
+        cap_add: caps(hc.cap_add),
+        cap_drop: caps(hc.cap_drop),
+        security_opt: hc.security_opt.unwrap_or_default(),
+        apparmor_profile: doc.app_armor_profile.unwrap_or_default(),
+        readonly_rootfs: hc.readonly_rootfs.unwrap_or(false),
+        masked_paths: hc.masked_paths,
+        readonly_paths: hc.readonly_paths,
+        sysctls: hc.sysctls.unwrap_or_default(),
+        runtime: hc.runtime.unwrap_or_default(),
+        group_add: hc.group_add.unwrap_or_default(),
+        cgroup_parent: hc.cgroup_parent.unwrap_or_default(),
+
+        network_mode: hc.network_mode.unwrap_or_default(),
+        pid_mode: hc.pid_mode.unwrap_or_default(),
+        ipc_mode: hc.ipc_mode.unwrap_or_default(),
+        uts_mode: hc.uts_mode.unwrap_or_default(),
+        userns_mode: hc.userns_mode.unwrap_or_default(),
+        cgroupns_mode: hc.cgroupns_mode.unwrap_or_default(),
+        networks,
+        attachments,
+
+        mounts,
+        volumes_from: hc.volumes_from.unwrap_or_default(),
+        ports,
+        devices: hc
+            .devices
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| DeviceFacts {
+                host_path: d.path_on_host.unwrap_or_default(),
+                container_path: d.path_in_container.unwrap_or_default(),
+                permissions: d.cgroup_permissions.unwrap_or_default(),
+            })
+            .collect(),
+        device_cgroup_rules: hc.device_cgroup_rules.unwrap_or_default(),
+        device_requests: hc
+            .device_requests
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| non_empty(r.driver).unwrap_or_else(|| "gpu".into()))
+            .collect(),
+
+        resources: Resources {
+            memory: hc.memory.unwrap_or(0),
+            nano_cpus: hc.nano_cpus.unwrap_or(0),
+            cpu_shares: hc.cpu_shares.unwrap_or(0),
+            cpu_quota: hc.cpu_quota.unwrap_or(0),
+            cpuset_cpus: hc.cpuset_cpus.unwrap_or_default(),
+            pids_limit: hc.pids_limit,
+            ulimits: hc
+                .ulimits
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|u| u.name)
+                .collect(),
+            oom_kill_disable: hc.oom_kill_disable.unwrap_or(false),
+        },
+        restart: RestartPolicy {
+            name: match text(&restart.name) {
+                "" => "no".to_string(),
+                name => name.to_string(),
+            },
+            max_retries: restart.maximum_retry_count.unwrap_or(0),
+        },
+        healthcheck,
+        health_test,
+    }
+}
+
+/// One `NetworkSettings.Networks` entry.
+fn attachment(name: String, ep: Endpoint) -> NetworkAttachment {
+    let ipam = ep.ipam_config.unwrap_or_default();
+    NetworkAttachment {
+        name,
+        network_id: ep.network_id.unwrap_or_default(),
+        endpoint_id: ep.endpoint_id.unwrap_or_default(),
+        aliases: ep.aliases.unwrap_or_default(),
+        ipv4_address: non_empty(ipam.ipv4_address),
+        ipv6_address: non_empty(ipam.ipv6_address),
+        link_local_ips: ipam.link_local_ips.unwrap_or_default(),
+        links: ep.links.unwrap_or_default(),
+        driver_opts: ep.driver_opts.unwrap_or_default(),
+        ip_address: non_empty(ep.ip_address),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_strings_are_borrowed_and_escaped_ones_owned() {
+        let state: State<'_> = serde_json::from_slice(
+            br#"{"Status": "running", "Health": {"Status": "he\u0061lthy"}}"#,
+        )
+        .unwrap();
+        assert!(matches!(state.status, Some(Text(Cow::Borrowed("running")))));
+        let health = state.health.unwrap().status.unwrap();
+        assert!(matches!(health, Text(Cow::Owned(ref s)) if s == "healthy"));
+    }
+
+    #[test]
+    fn state_words() {
+        assert_eq!(container_state("stopping"), ContainerState::Exited);
+        assert_eq!(container_state(""), ContainerState::Unknown);
+        assert_eq!(container_state("paused"), ContainerState::Paused);
+    }
+}
