@@ -3,10 +3,11 @@
 //! With `model::convert`, the only code that sees bollard types.
 
 use super::error::{DockerError, one_line};
-use super::port::{Connector, ContainerSummary, DockerApi, EventStream, ListFilter, LogTail, Top};
+use super::port::{Connector, DockerApi, EventStream, ListFilter, LogTail, Top};
+use super::unix_pool::UnixPool;
 use super::{ConnectError, Endpoint};
 use crate::model::convert::{self, activity as conv};
-use crate::model::{ContainerFacts, ExecFacts, FileChange, HostFacts};
+use crate::model::{ContainerFacts, ContainerSummary, ExecFacts, FileChange, HostFacts};
 use crate::model::{NetworkAttachment, VolumeBacking};
 use bollard::Docker;
 use bollard::errors::Error as BollardError;
@@ -21,15 +22,61 @@ use futures_util::StreamExt;
 use std::collections::HashMap;
 use std::time::Duration;
 
-/// A connected bollard client (see [`super::connect`]).
-#[derive(Debug, Clone)]
+/// A connected bollard client (see [`super::connect`]). On a local socket it also keeps
+/// the keep-alive pool, and lists and inspects containers through it: the raw JSON goes
+/// straight into the model ([`convert::wire`]) with no bollard types in between, which is
+/// most of a scan's CPU and memory.
+#[derive(Clone)]
 pub struct BollardDocker {
     docker: Docker,
+    raw: Option<UnixPool>,
+}
+
+impl std::fmt::Debug for BollardDocker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BollardDocker")
+            .field("docker", &self.docker)
+            .field("lean_unix_reads", &self.raw.is_some())
+            .finish()
+    }
 }
 
 impl BollardDocker {
     pub(crate) fn new(docker: Docker) -> Self {
-        BollardDocker { docker }
+        BollardDocker { docker, raw: None }
+    }
+
+    /// A client whose list and inspect read raw JSON through `pool`.
+    pub(crate) fn with_raw_unix(docker: Docker, pool: UnixPool) -> Self {
+        BollardDocker {
+            docker,
+            raw: Some(pool),
+        }
+    }
+
+    /// `GET /v<api>/<path>` through the pool: the body of a 2xx answer, else the daemon's
+    /// error in the port's terms.
+    async fn raw_get(
+        pool: &UnixPool,
+        version: (usize, usize),
+        path: &str,
+    ) -> Result<hyper::body::Bytes, DockerError> {
+        let (major, minor) = version;
+        let (status, body) = pool
+            .get_bytes(&format!("/v{major}.{minor}{path}"))
+            .await
+            .map_err(docker_error)?;
+        if (200..300).contains(&status) {
+            return Ok(body);
+        }
+        #[derive(serde::Deserialize)]
+        struct ApiMessage {
+            message: String,
+        }
+        let message = serde_json::from_slice::<ApiMessage>(&body)
+            .map(|m| m.message)
+            .unwrap_or_else(|_| String::from_utf8_lossy(&body).into_owned());
+        Err(DockerError::from_status(status, &message))
     }
 
     /// The API version negotiated with the daemon.
@@ -129,6 +176,18 @@ impl DockerApi for BollardDocker {
         if !filter.labels.is_empty() {
             filters.insert("label".into(), filter.labels.clone());
         }
+        if let Some(pool) = &self.raw {
+            let mut path = String::from("/containers/json?all=1");
+            if !filters.is_empty() {
+                let json = serde_json::to_string(&filters)
+                    .map_err(|e| DockerError::Malformed(e.to_string()))?;
+                path.push_str("&filters=");
+                path.push_str(&percent_encode(&json));
+            }
+            let body = Self::raw_get(pool, self.api_version(), &path).await?;
+            return convert::summaries_from_slice(&body)
+                .map_err(|e| DockerError::Malformed(format!("the container list: {e}")));
+        }
         let options = ListContainersOptions {
             all: true,
             filters: (!filters.is_empty()).then_some(filters),
@@ -150,13 +209,21 @@ impl DockerApi for BollardDocker {
                         .iter()
                         .map(|n| n.trim_start_matches('/').to_string())
                         .collect(),
-                    state: s.state.map(|x| x.to_string()).unwrap_or_default(),
+                    state: convert::container_state(
+                        &s.state.map(|x| x.to_string()).unwrap_or_default(),
+                    ),
                 })
             })
             .collect())
     }
 
     async fn inspect_container(&self, id: &str) -> Result<ContainerFacts, DockerError> {
+        if let Some(pool) = &self.raw {
+            let path = format!("/containers/{}/json", percent_encode(id));
+            let body = Self::raw_get(pool, self.api_version(), &path).await?;
+            return convert::container_from_slice(&body, &HashMap::new())
+                .map_err(|e| DockerError::Malformed(format!("the inspect of {id}: {e}")));
+        }
         let inspect = self
             .docker
             .inspect_container(id, None)
@@ -373,4 +440,18 @@ mod tests {
         assert!(ep.links.is_none());
         assert_eq!(ep.driver_opts.unwrap().len(), 1);
     }
+}
+
+/// Percent-encode everything but unreserved characters (for a path segment or a query
+/// value).
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

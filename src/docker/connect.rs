@@ -134,7 +134,8 @@ impl ConnectError {
 /// bollard's API, such as 1.41, work) and ping, all within `timeout`.
 pub async fn connect(ep: &Endpoint, timeout: Duration) -> Result<BollardDocker, ConnectError> {
     match tokio::time::timeout(timeout, handshake(&ep.transport)).await {
-        Ok(Ok(docker)) => Ok(BollardDocker::new(docker)),
+        Ok(Ok((docker, None))) => Ok(BollardDocker::new(docker)),
+        Ok(Ok((docker, Some(pool)))) => Ok(BollardDocker::with_raw_unix(docker, pool)),
         Ok(Err(diagnosis)) => Err(ConnectError::new(ep, timeout, diagnosis)),
         Err(_elapsed) => Err(ConnectError::new(
             ep,
@@ -174,7 +175,10 @@ impl Diagnosis {
     }
 }
 
-async fn handshake(transport: &Transport) -> Result<Docker, Diagnosis> {
+/// The client, and on a local socket the keep-alive pool behind it (the lean read path).
+async fn handshake(
+    transport: &Transport,
+) -> Result<(Docker, Option<super::unix_pool::UnixPool>), Diagnosis> {
     let fail = |err: BollardError| {
         log::debug!("docker handshake failed: {}", error_chain(&err));
         diagnose(&err, transport)
@@ -196,7 +200,7 @@ async fn handshake(transport: &Transport) -> Result<Docker, Diagnosis> {
             } else {
                 *API_DEFAULT_VERSION
             };
-            return Ok(pool.docker(&version));
+            return Ok((pool.docker(&version), Some(pool)));
         }
     }
     let docker = client(transport, API_DEFAULT_VERSION)?;
@@ -214,7 +218,7 @@ async fn handshake(transport: &Transport) -> Result<Docker, Diagnosis> {
         },
     };
     // The version request above already proved the daemon answers: no separate ping.
-    Ok(docker)
+    Ok((docker, None))
 }
 
 /// Build (but do not contact) the bollard client for a transport.

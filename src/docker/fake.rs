@@ -21,11 +21,11 @@
 //! A clone shares the same daemon; the fake is also its own [`Connector`].
 
 use super::error::DockerError;
-use super::port::{Connector, ContainerSummary, DockerApi, EventStream, ListFilter, LogTail, Top};
+use super::port::{Connector, DockerApi, EventStream, ListFilter, LogTail, Top};
 use super::{Cause, ConnectError, Endpoint, EndpointSource, Transport};
 use crate::model::{
-    ContainerFacts, ContainerState, DockerEvent, ExecFacts, FileChange, HostFacts,
-    NetworkAttachment, VolumeBacking,
+    ContainerFacts, ContainerState, ContainerSummary, DockerEvent, ExecFacts, FileChange,
+    HostFacts, NetworkAttachment, VolumeBacking,
 };
 use futures_util::StreamExt;
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -406,7 +406,7 @@ impl DockerApi for FakeDocker {
             .map(|c| ContainerSummary {
                 id: c.id.clone(),
                 names: vec![c.name.clone()],
-                state: c.state.as_str().to_string(),
+                state: c.state,
             })
             .collect())
     }

@@ -21,6 +21,7 @@ pub mod fake;
 pub mod port;
 pub mod unix_pool;
 
+pub use crate::model::ContainerSummary;
 pub use bollard_api::{BollardConnector, BollardDocker};
 pub use connect::{Cause, ConnectError, connect};
 pub use context_store::{ContextInfo, ContextStoreError, list_contexts};
@@ -28,4 +29,4 @@ pub use endpoint::{
     Endpoint, EndpointError, EndpointInputs, EndpointSource, TlsFiles, Transport, resolve,
 };
 pub use error::DockerError;
-pub use port::{Connector, ContainerSummary, DockerApi, EventStream, ListFilter, LogTail, Top};
+pub use port::{Connector, DockerApi, EventStream, ListFilter, LogTail, Top};

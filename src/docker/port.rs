@@ -9,23 +9,15 @@
 
 use super::error::DockerError;
 use super::{ConnectError, Endpoint};
-use crate::model::{ContainerFacts, DockerEvent, ExecFacts, FileChange, HostFacts};
+use crate::model::{
+    ContainerFacts, ContainerSummary, DockerEvent, ExecFacts, FileChange, HostFacts,
+};
 use crate::model::{NetworkAttachment, VolumeBacking};
 use futures_util::stream::BoxStream;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
-
-/// One line of the container list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContainerSummary {
-    pub id: String,
-    /// Without the leading slash; legacy link names (`other/alias`) included.
-    pub names: Vec<String>,
-    /// `running`, `exited`... (empty when the daemon does not say).
-    pub state: String,
-}
 
 /// Which containers to list (always all of them, stopped ones included, unless asked).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -825,7 +825,7 @@ impl<D: DockerApi> Session<'_, D> {
             let differs = self
                 .pipeline
                 .state_of(&id)
-                .is_none_or(|known| known.as_str() != state);
+                .is_none_or(|known| known != state);
             if differs {
                 changed.push((id.clone(), "resync".to_string()));
             }
