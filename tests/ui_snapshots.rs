@@ -458,7 +458,13 @@ fn drilldown_inspect() {
         Msg::Data(DataEvent::RawInspect {
             host: key.host,
             id: key.id,
-            document: Err("Docker responded with status code 404: No such container".into()),
+            document: Err(seawall::inventory::InventoryError::Api {
+                endpoint: "unix:///var/run/docker.sock".into(),
+                what: "a container inspect",
+                source: seawall::docker::DockerError::NotFound {
+                    message: "No such container".into(),
+                },
+            }),
         }),
     );
     snap("drilldown_inspect_error", &err);

@@ -175,7 +175,7 @@ impl Tab {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct InspectView {
     /// `None` while loading; the pretty JSON or the error. Set with [`Self::set_document`].
-    pub document: Option<Result<String, String>>,
+    pub document: Option<Result<String, crate::inventory::InventoryError>>,
     /// Set with [`Self::set_search`] (clearing it directly is fine).
     pub search: String,
     pub searching: bool,
@@ -187,7 +187,7 @@ pub struct InspectView {
 }
 
 impl InspectView {
-    pub fn set_document(&mut self, document: Result<String, String>) {
+    pub fn set_document(&mut self, document: Result<String, crate::inventory::InventoryError>) {
         self.document = Some(document);
         self.matches = self.find_matches();
     }

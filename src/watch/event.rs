@@ -63,7 +63,7 @@ pub enum DataEvent {
         host: HostId,
         id: String,
         /// Pretty JSON, or the error message when it could not be read.
-        document: Result<String, String>,
+        document: Result<String, crate::inventory::InventoryError>,
     },
     /// Suspicious activity seen on this daemon (also a feed notice such as "event stream
     /// reconnected", with rule `SW-ACT-LINK-*`).

@@ -410,9 +410,8 @@ impl<D: DockerApi> Session<'_, D> {
                         self.request_inspect(&id, "action", None);
                     }
                     Some(WatchRequest::RawInspect { id }) => {
-                        let document = inventory::raw_inspect(&self.docker, &self.endpoint.url, &id)
-                            .await
-                            .map_err(|e| e.to_string());
+                        let document =
+                            inventory::raw_inspect(&self.docker, &self.endpoint.url, &id).await;
                         self.send(DataEvent::RawInspect { host: self.host, id, document }).await?;
                     }
                 },
