@@ -386,8 +386,32 @@ impl DockerApi for BollardDocker {
     }
 }
 
+/// Percent-encode everything but unreserved characters (for a path segment or a query
+/// value).
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn filters_and_ids_are_percent_encoded() {
+        assert_eq!(
+            super::percent_encode(r#"{"label":["a=b c&d"]}"#),
+            "%7B%22label%22%3A%5B%22a%3Db%20c%26d%22%5D%7D"
+        );
+        assert_eq!(super::percent_encode("web-1_x.y~z"), "web-1_x.y~z");
+        assert_eq!(super::percent_encode("../x"), "..%2Fx");
+    }
+
     use super::*;
 
     #[test]
@@ -440,18 +464,4 @@ mod tests {
         assert!(ep.links.is_none());
         assert_eq!(ep.driver_opts.unwrap().len(), 1);
     }
-}
-
-/// Percent-encode everything but unreserved characters (for a path segment or a query
-/// value).
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
