@@ -1,4 +1,7 @@
-//! The command line: `seawall scan`, `seawall rules`, `seawall contexts`.
+//! The command line: the clap definition of every command, the dispatch to the console and
+//! the headless commands (`crate::headless`), and the commands small enough to live here:
+//! `seawall scan` (the report; the reading and grading are `crate::scan`), `seawall rules`
+//! and `seawall contexts`. Errors are [`CliError`], printed as one line by [`main`].
 //!
 //! Exit codes: 0 = done and nothing at or above `--fail-on`; 1 = findings at or above
 //! `--fail-on`; 2 = an error (unreachable daemon, bad option, unwritable output).
@@ -31,9 +34,9 @@ pub enum CliError {
     #[error(transparent)]
     Console(#[from] crate::console::ConsoleError),
     #[error(transparent)]
-    Watch(#[from] crate::headless::watch::WatchCommandError),
+    Watch(#[from] crate::headless::alert_stream::WatchCommandError),
     #[error(transparent)]
-    Action(#[from] crate::headless::actions::CommandError),
+    Action(#[from] crate::headless::action_commands::CommandError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
     #[error("cannot write the report to {}: {source}", path.display())]
@@ -101,15 +104,15 @@ pub enum Command {
     /// List the Docker CLI contexts seawall can use.
     Contexts,
     /// Cut a container off every network (recorded for undo), capturing evidence first.
-    Isolate(crate::headless::actions::IsolateArgs),
+    Isolate(crate::headless::action_commands::IsolateArgs),
     /// Undo `seawall isolate`: reconnect the networks, aliases and static addresses.
-    Unisolate(crate::headless::actions::UnisolateArgs),
+    Unisolate(crate::headless::action_commands::UnisolateArgs),
     /// Stop a container gracefully; the daemon kills it after the grace period.
-    Stop(crate::headless::actions::StopArgs),
+    Stop(crate::headless::action_commands::StopArgs),
     /// Write a report of one container or the whole host (every format, or one).
-    Report(crate::headless::actions::ReportArgs),
+    Report(crate::headless::action_commands::ReportArgs),
     /// Stream suspicious-activity alerts as NDJSON (or text) until interrupted.
-    Watch(crate::headless::watch::WatchArgs),
+    Watch(crate::headless::alert_stream::WatchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -184,19 +187,21 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Rules(args) => rules(args),
         Command::Contexts => contexts(),
         Command::Isolate(args) => {
-            crate::headless::actions::isolate(&cli, args).map_err(CliError::from)
+            crate::headless::action_commands::isolate(&cli, args).map_err(CliError::from)
         }
         Command::Unisolate(args) => {
-            crate::headless::actions::unisolate(&cli, args).map_err(CliError::from)
+            crate::headless::action_commands::unisolate(&cli, args).map_err(CliError::from)
         }
-        Command::Stop(args) => crate::headless::actions::stop(&cli, args).map_err(CliError::from),
+        Command::Stop(args) => {
+            crate::headless::action_commands::stop(&cli, args).map_err(CliError::from)
+        }
         Command::Report(args) => {
-            crate::headless::actions::report(&cli, args).map_err(CliError::from)
+            crate::headless::action_commands::report(&cli, args).map_err(CliError::from)
         }
         Command::Watch(args) => {
             let cfg = config::load(cli.config.as_deref())?;
             let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
-            Ok(crate::headless::watch::run(args, &cfg, endpoints)?)
+            Ok(crate::headless::alert_stream::run(args, &cfg, endpoints)?)
         }
         Command::Scan(args) => {
             let cfg = config::load(cli.config.as_deref())?;

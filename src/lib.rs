@@ -1,9 +1,17 @@
 //! seawall: a security console for Docker hosts.
 //!
 //! The library holds everything testable; `main.rs` only parses the command line and calls in.
-//! Data flows one way: `docker` connects and is the one port to the daemon (the `DockerApi`
-//! trait, answering in `model` types), `inventory` reads the daemon through it, `risk` grades
-//! the facts, `report` renders the result.
+//! Data flows one way (docs/architecture.md draws it):
+//!
+//! - `docker`: endpoints, connecting, and the one port to a daemon (the `DockerApi` trait,
+//!   answering in `model` types with one `DockerError`; bollard lives behind it).
+//! - `inventory` reads a daemon through the port; `watch` runs one task per daemon (events,
+//!   polls, resyncs) that owns the daemon's facts.
+//! - `risk` grades them (`risk::Grader`, the only grader) and `activity` turns what happens
+//!   into alerts; both are pure.
+//! - `app` is the console's state and reducer, `ui` draws it, `console` runs the loop;
+//!   `actions` does isolate/stop/export for the console and the headless commands.
+//! - `scan`, `report`, `cli` and `headless` are the commands and their outputs.
 
 pub mod actions;
 pub mod activity;

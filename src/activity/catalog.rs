@@ -2,7 +2,9 @@
 //! `seawall rules` and the docs.
 
 pub use super::meta::AlertMeta;
-use super::{daemon, drift, exec, image, launch, lifecycle, network, process, transfer, volume};
+use super::{
+    daemon, drift, exec, image, launch, lifecycle_events, network_events, process, transfer, volume,
+};
 
 /// Every activity rule, grouped by family (exec, launch, transfer, image, network, volume,
 /// lifecycle, daemon, drift, process), in id order within a family.
@@ -12,9 +14,9 @@ pub fn all() -> Vec<AlertMeta> {
     out.extend(launch::metas());
     out.extend(transfer::metas());
     out.extend(image::metas());
-    out.extend(network::metas());
+    out.extend(network_events::metas());
     out.extend(volume::metas());
-    out.extend(lifecycle::metas());
+    out.extend(lifecycle_events::metas());
     out.extend(daemon::metas());
     out.extend(drift::metas());
     out.extend(process::metas());

@@ -175,7 +175,7 @@ pub fn plugin_alert(ev: &DockerEvent, host: &HostFacts, time: DateTime<Utc>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::activity::testutil::event;
+    use crate::activity::test_support::event;
     use crate::model::EventKind;
 
     #[test]

@@ -327,7 +327,7 @@ impl DriftBaselines {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::risk::rules::testkit;
+    use crate::risk::rules::test_support;
 
     fn ch(kind: ChangeKind, path: &str) -> FileChange {
         FileChange {
@@ -388,7 +388,7 @@ mod tests {
 
     #[test]
     fn drift_is_batched_and_reported_once() {
-        let c = testkit::container("{}");
+        let c = test_support::container("{}");
         let mut b = DriftBaselines::default();
         let watched = DriftContext {
             watched_from_start: true,
@@ -429,7 +429,7 @@ mod tests {
 
     #[test]
     fn existing_drift_is_marked_and_copy_in_raises_it() {
-        let c = testkit::container("{}");
+        let c = test_support::container("{}");
         let mut b = DriftBaselines::default();
         let a = b
             .on_changes(
@@ -469,7 +469,7 @@ mod tests {
 
     #[test]
     fn long_batches_are_cut_and_the_baseline_is_bounded() {
-        let c = testkit::container("{}");
+        let c = test_support::container("{}");
         let mut b = DriftBaselines::default();
         let ctx = DriftContext {
             watched_from_start: true,

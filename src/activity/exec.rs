@@ -3,9 +3,9 @@
 //! are listed in the detail. Healthcheck probes (which the daemon runs as execs) are
 //! recognised and never reported.
 
-use super::cmdline;
+use super::command_analysis::{self, Analysis, ToolKind};
+use super::command_display;
 use super::meta::AlertMeta;
-use super::tools::{self, Analysis, ToolKind};
 use super::{Alert, ContainerRef};
 use crate::model::{ContainerFacts, ExecFacts, Healthcheck};
 use crate::risk::Severity;
@@ -276,7 +276,7 @@ pub fn matches_healthcheck(command: &[String], test: &[String]) -> bool {
     let script = expected.last().map(String::as_str).unwrap_or("");
     test.first().map(String::as_str) == Some("CMD-SHELL")
         && command.len() >= 3
-        && tools::is_shell(&command[0])
+        && command_analysis::is_shell(&command[0])
         && command[1] == "-c"
         && command[2..].join(" ").trim() == script.trim()
 }
@@ -400,7 +400,7 @@ pub fn alert(
         let program = exec
             .command
             .first()
-            .map(|p| tools::basename(p))
+            .map(|p| command_analysis::basename(p))
             .unwrap_or_else(|| "(empty command)".into());
         reasons.push(Reason {
             meta: &COMMAND,
@@ -416,7 +416,7 @@ pub fn alert(
     let mut detail = format!(
         "{}; command: {}",
         worst.text,
-        cmdline::show_argv(&exec.command)
+        command_display::show_argv(&exec.command)
     );
     let user_text = match (exec.user.is_empty(), container_user) {
         (false, _) => exec.user.clone(),
@@ -449,7 +449,7 @@ pub fn alert(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::risk::rules::testkit;
+    use crate::risk::rules::test_support;
 
     fn exec(cmd: &[&str], user: &str, tty: bool, privileged: bool) -> ExecFacts {
         ExecFacts {
@@ -465,15 +465,15 @@ mod tests {
     }
 
     fn alert_for(e: &ExecFacts, c: &ContainerFacts) -> Alert {
-        let a = tools::analyse_argv(&e.command);
+        let a = command_analysis::analyse_argv(&e.command);
         alert(e, Some(c), &a, DateTime::UNIX_EPOCH)
     }
 
     #[test]
     fn execs_are_graded_by_their_worst_reason() {
-        let root_c = testkit::container("{}");
-        let user_c = testkit::container(r#"{"Config": {"User": "1000"}}"#);
-        let priv_c = testkit::container(r#"{"HostConfig": {"Privileged": true}}"#);
+        let root_c = test_support::container("{}");
+        let user_c = test_support::container(r#"{"Config": {"User": "1000"}}"#);
+        let priv_c = test_support::container(r#"{"HostConfig": {"Privileged": true}}"#);
         let cases: &[(ExecFacts, &ContainerFacts, &str, Severity, u8)] = &[
             (
                 exec(&["bash"], "", true, false),
@@ -583,7 +583,7 @@ mod tests {
 
     #[test]
     fn other_reasons_are_listed_in_the_detail() {
-        let c = testkit::container(r#"{"Config": {"User": "app"}}"#);
+        let c = test_support::container(r#"{"Config": {"User": "app"}}"#);
         let a = alert_for(&exec(&["sh", "-c", "apk add curl"], "root", true, true), &c);
         assert_eq!(a.rule, "SW-ACT-EXEC-003");
         assert!(a.detail.starts_with("--privileged exec"), "{}", a.detail);
@@ -611,7 +611,7 @@ mod tests {
 
     #[test]
     fn secrets_on_the_exec_command_line_are_redacted() {
-        let c = testkit::container("{}");
+        let c = test_support::container("{}");
         let a = alert_for(
             &exec(
                 &["mysql", "-uroot", "--password=hunter2", "-e", "select 1"],
@@ -702,14 +702,14 @@ mod tests {
 
     #[test]
     fn healthcheck_probes_are_told_from_user_execs() {
-        let with_hc = testkit::container(
+        let with_hc = test_support::container(
             r#"{"Config": {"User": "app", "Healthcheck": {"Test": ["CMD-SHELL", "true"]}}}"#,
         );
-        let without = testkit::container("{}");
+        let without = test_support::container("{}");
         let test = vec!["CMD-SHELL".to_string(), "true".to_string()];
         let probe = exec(&["/bin/sh", "-c", "true"], "app", false, false);
         let check = |e: &ExecFacts, c: &ContainerFacts, t: Option<&[String]>| {
-            is_healthcheck(e, c, t, &tools::analyse_argv(&e.command))
+            is_healthcheck(e, c, t, &command_analysis::analyse_argv(&e.command))
         };
         // Known test: exact match only.
         assert!(check(&probe, &with_hc, Some(&test)));

@@ -122,7 +122,7 @@ pub fn alert(ev: &DockerEvent, time: DateTime<Utc>) -> Option<Alert> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::activity::testutil::event;
+    use crate::activity::test_support::event;
     use crate::model::EventKind;
 
     #[test]

@@ -83,13 +83,13 @@ pub fn alert(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::risk::rules::testkit;
+    use crate::risk::rules::test_support;
 
     #[test]
     fn risky_launches_name_the_worst_finding() {
         let overlay = r#"{"HostConfig": {"Privileged": true, "PidMode": "host"}}"#;
-        let c = testkit::container(overlay);
-        let findings = testkit::findings_for(overlay);
+        let c = test_support::container(overlay);
+        let findings = test_support::findings_for(overlay);
         let a = alert("start", &c, &findings, DateTime::UNIX_EPOCH).expect("alert");
         assert_eq!(a.rule, "SW-ACT-LAUNCH-001");
         assert_eq!(a.severity, Severity::Critical);
@@ -108,14 +108,14 @@ mod tests {
 
     #[test]
     fn quiet_launches_and_other_causes_are_not_alerts() {
-        let c = testkit::container("{}");
-        let low_only: Vec<Finding> = testkit::findings_for("{}")
+        let c = test_support::container("{}");
+        let low_only: Vec<Finding> = test_support::findings_for("{}")
             .into_iter()
             .filter(|f| f.severity < Severity::High)
             .collect();
         assert!(alert("create", &c, &low_only, DateTime::UNIX_EPOCH).is_none());
         let overlay = r#"{"HostConfig": {"Privileged": true}}"#;
-        let findings = testkit::findings_for(overlay);
+        let findings = test_support::findings_for(overlay);
         assert!(alert("update", &c, &findings, DateTime::UNIX_EPOCH).is_none());
         let a = alert("create", &c, &findings, DateTime::UNIX_EPOCH).expect("alert");
         assert!(a.detail.starts_with("created with "), "{}", a.detail);

@@ -7,22 +7,22 @@
 pub mod decay;
 
 pub mod catalog;
-pub mod cmdline;
+pub mod command_analysis;
+pub mod command_display;
 pub mod daemon;
 pub mod drift;
 pub mod exec;
 pub mod image;
 pub mod launch;
-pub mod lifecycle;
+pub mod lifecycle_events;
 pub mod meta;
-pub mod network;
+pub mod network_events;
 pub mod process;
-pub mod tools;
 pub mod transfer;
 pub mod volume;
 
 #[cfg(test)]
-mod testutil;
+mod test_support;
 
 pub use meta::AlertMeta;
 
@@ -144,7 +144,7 @@ fn container_ref(ev: &DockerEvent, container: Option<&ContainerFacts>) -> Contai
 /// container's state when it is destroyed.
 #[derive(Debug, Default)]
 pub struct Engine {
-    lifecycle: lifecycle::Lifecycle,
+    lifecycle: lifecycle_events::Lifecycle,
     drift: drift::DriftBaselines,
     processes: process::ProcessBaselines,
     /// Containers seen being created or started while watching (their drift and processes
@@ -165,7 +165,7 @@ pub struct Engine {
     /// Exec ids recognised as healthcheck probes from their event.
     health_execs: BoundedSet,
     /// Lifecycle moments that attach or detach networks by themselves.
-    churn: network::Churn,
+    churn: network_events::Churn,
 }
 
 impl Engine {
@@ -211,7 +211,9 @@ impl Engine {
                 if self.churn.is_churn(id, facts, ev.time_nano) {
                     return Vec::new();
                 }
-                network::alert(ev, container, time).into_iter().collect()
+                network_events::alert(ev, container, time)
+                    .into_iter()
+                    .collect()
             }
             EventKind::Volume => {
                 let cref = ev.attr("container").map(|id| ContainerRef {
@@ -293,7 +295,7 @@ impl Engine {
         {
             return Vec::new();
         }
-        let analysis = tools::analyse_argv(&exec.command);
+        let analysis = command_analysis::analyse_argv(&exec.command);
         let line = exec.command.join(" ");
         if let Some(c) = container {
             let known = self.healthcheck_tests.get(&c.id).map(Vec::as_slice);

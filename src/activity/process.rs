@@ -4,10 +4,10 @@
 //! lowest pid) is never reported; any other shell or tool already running is reported
 //! once, marked when it predates seawall.
 
+use super::command_analysis::{self, ToolKind};
 use super::exec::tool_meta;
 use super::meta::AlertMeta;
-use super::tools::{self, ToolKind};
-use super::{Alert, ContainerRef, cmdline};
+use super::{Alert, ContainerRef, command_display};
 use crate::model::{ContainerFacts, ProcessRow};
 use crate::risk::Severity;
 use chrono::{DateTime, Utc};
@@ -99,7 +99,7 @@ struct Suspect<'a> {
 }
 
 fn classify(row: &ProcessRow) -> Option<Suspect<'_>> {
-    let analysis = tools::analyse_line(&row.command);
+    let analysis = command_analysis::analyse_line(&row.command);
     if let Some(hit) = analysis.worst() {
         let (meta, technique) = match hit.kind {
             ToolKind::Escape => (&ESCAPE_TOOL, ESCAPE_TOOL.technique()),
@@ -185,7 +185,7 @@ impl ProcessBaselines {
             let mut text = format!(
                 "{}: {} (pid {}, user {})",
                 s.why,
-                cmdline::show_line(&s.row.command),
+                command_display::show_line(&s.row.command),
                 s.row.pid,
                 s.row.user
             );
@@ -236,7 +236,7 @@ impl ProcessBaselines {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::risk::rules::testkit;
+    use crate::risk::rules::test_support;
 
     fn row(pid: &str, cmd: &str) -> ProcessRow {
         ProcessRow {
@@ -265,7 +265,7 @@ mod tests {
 
     #[test]
     fn new_shells_and_tools_are_reported_once() {
-        let c = testkit::container("{}");
+        let c = test_support::container("{}");
         let mut b = ProcessBaselines::default();
         let base = vec![
             row("100", "/bin/sh -c while true; do sleep 1; done"),
@@ -303,7 +303,7 @@ mod tests {
 
     #[test]
     fn the_first_poll_reports_tools_that_are_not_the_main_process() {
-        let c = testkit::container("{}");
+        let c = test_support::container("{}");
         let mut b = ProcessBaselines::default();
         let rows = vec![
             row("10", "nginx: master process"),
@@ -332,7 +332,7 @@ mod tests {
 
     #[test]
     fn healthchecks_and_exec_origin_are_recognised() {
-        let c = testkit::container("{}");
+        let c = test_support::container("{}");
         let mut b = ProcessBaselines::default();
         assert_eq!(poll(&mut b, &c, &[row("1", "app")]), None);
         let hc = vec!["/bin/sh -c curl -f localhost".to_string()];

@@ -1,10 +1,10 @@
 //! Engine-level tests: dispatch, suppression of seawall's own noise and healthchecks,
 //! de-duplication, and state kept across calls.
 
-use super::testutil::{event, event_at};
+use super::test_support::{event, event_at};
 use super::*;
 use crate::model::{ChangeKind, EventKind};
-use crate::risk::rules::testkit;
+use crate::risk::rules::test_support;
 
 fn host() -> HostFacts {
     HostFacts::default()
@@ -29,7 +29,7 @@ fn rules(alerts: &[Alert]) -> Vec<&str> {
 
 #[test]
 fn top_and_exec_events_never_alert_themselves() {
-    let c = testkit::container("{}");
+    let c = test_support::container("{}");
     let mut e = Engine::new();
     for action in [
         "top",
@@ -90,8 +90,8 @@ fn event_alerts_carry_the_event_time_and_the_container_name() {
 
 #[test]
 fn execs_are_classified_once_and_healthchecks_are_not_reported() {
-    let plain = testkit::container("{}");
-    let hc = testkit::container(
+    let plain = test_support::container("{}");
+    let hc = test_support::container(
         r#"{"Id": "hc1", "Name": "/api", "Config": {"Healthcheck": {"Test": ["CMD-SHELL", "wget -q -O /dev/null http://localhost/"]}}}"#,
     );
     let mut e = Engine::new();
@@ -189,8 +189,8 @@ fn execs_are_classified_once_and_healthchecks_are_not_reported() {
 #[test]
 fn launches_alert_once_per_docker_run_and_again_on_a_late_start() {
     let overlay = r#"{"HostConfig": {"Privileged": true}}"#;
-    let c = testkit::container(overlay);
-    let findings = testkit::findings_for(overlay);
+    let c = test_support::container(overlay);
+    let findings = test_support::findings_for(overlay);
     let mut e = Engine::new();
     let t0 = DateTime::UNIX_EPOCH;
     let at = |s: i64| t0 + chrono::Duration::seconds(s);
@@ -218,7 +218,7 @@ fn launches_alert_once_per_docker_run_and_again_on_a_late_start() {
 
 #[test]
 fn copy_in_then_new_executable_is_raised() {
-    let c = testkit::container("{}");
+    let c = test_support::container("{}");
     let mut e = Engine::new();
     let ev = event_at(EventKind::Container, "start", &c.id, &[], 100);
     e.on_event(&ev, Some(&c), &host());
@@ -256,7 +256,7 @@ fn copy_in_then_new_executable_is_raised() {
 
 #[test]
 fn forget_drops_every_baseline() {
-    let c = testkit::container("{}");
+    let c = test_support::container("{}");
     let mut e = Engine::new();
     let now = DateTime::UNIX_EPOCH;
     let changes = vec![FileChange {
@@ -276,7 +276,7 @@ fn forget_drops_every_baseline() {
 
 #[test]
 fn restarts_reset_the_process_baseline_and_execs_are_linked() {
-    let c = testkit::container("{}");
+    let c = test_support::container("{}");
     let mut e = Engine::new();
     let now = DateTime::UNIX_EPOCH;
     let main = ProcessRow {

@@ -127,14 +127,14 @@ pub fn alert(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::activity::testutil::event;
+    use crate::activity::test_support::event;
     use crate::model::EventKind;
-    use crate::risk::rules::testkit;
+    use crate::risk::rules::test_support;
 
     #[test]
     fn transfers_are_alerts() {
-        let plain = testkit::container("{}");
-        let privileged = testkit::container(r#"{"HostConfig": {"Privileged": true}}"#);
+        let plain = test_support::container("{}");
+        let privileged = test_support::container(r#"{"HostConfig": {"Privileged": true}}"#);
         type Case<'a> = (&'a str, &'a ContainerFacts, Option<(&'a str, Severity)>);
         let cases: &[Case] = &[
             ("extract-to-dir", &plain, Some(("SW-ACT-XFER-001", M))),

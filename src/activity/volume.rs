@@ -160,7 +160,7 @@ pub fn mount_alert(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::activity::testutil::event;
+    use crate::activity::test_support::event;
     use crate::model::EventKind;
 
     #[test]

@@ -6,7 +6,7 @@
 //! from that one entry: the [`Command`] enum and [`Command::ALL`] (in help order), the names
 //! and the help screen (`ui::help`), the default keymap (`config::keymap`), the footer
 //! (`ui::footer`), and the reducer's read-only refusal and "no container selected" checks
-//! (`app::actions::admit`). Adding a command is one entry here plus its arm in
+//! (`app::action_state::admit`). Adding a command is one entry here plus its arm in
 //! `app::update::command` (a one-key action needs no arm: its entry names the action).
 
 use crate::actions::ActionKind;

@@ -5,20 +5,20 @@
 //! console's executor and from the tick; effects are IO the console's executor performs (ask
 //! a watch task for something, run or record an action, quit). Every command is declared
 //! once in the table of [`command`]. The one-key actions and their confirm dialog live in
-//! [`actions`].
+//! [`action_state`].
 //!
 //! The reducer never grades: containers and posture arrive graded from the watch tasks
 //! (`risk::Grader`) and are stored as they are. Derived view data (the inspect search
 //! matches) is computed when its input changes, never while drawing.
 
-pub mod actions;
+pub mod action_state;
 pub mod command;
 pub mod feed;
 pub mod rows;
 pub mod state;
 pub mod update;
 
-pub use actions::{ActionsView, Confirm};
+pub use action_state::{ActionsView, Confirm};
 pub use command::Command;
 pub use feed::{Feed, FeedEntry, FeedFilter};
 pub use state::*;

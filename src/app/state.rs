@@ -328,9 +328,9 @@ pub struct AppState {
     /// When the activity points were last recomputed.
     pub activity_at: chrono::DateTime<chrono::Utc>,
     /// The open confirm dialog; while it is open no other key does anything.
-    pub confirm: Option<super::actions::Confirm>,
+    pub confirm: Option<super::action_state::Confirm>,
     /// Read-only mode, running actions, isolated containers.
-    pub actions: super::actions::ActionsView,
+    pub actions: super::action_state::ActionsView,
 }
 
 impl AppState {
@@ -363,7 +363,7 @@ impl AppState {
             activity: HashMap::new(),
             activity_at: now,
             confirm: None,
-            actions: super::actions::ActionsView::default(),
+            actions: super::action_state::ActionsView::default(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Reducer tests: state + message -> state + effects, no terminal.
 
 use super::*;
-use crate::risk::rules::testkit::{container, default_host};
+use crate::risk::rules::test_support::{container, default_host};
 use crate::watch::{DataEvent, LinkStatus, WatchRequest};
 use std::time::Instant;
 
@@ -696,7 +696,7 @@ fn a_flood_of_alerts_stays_bounded_and_fast() {
 // ---- One-key actions and their confirm dialog ----
 
 use crate::actions::{ActionKind, ActionOutcome, ActionRequest, AuditOutcome, Target};
-use actions::READ_ONLY_MESSAGE;
+use action_state::READ_ONLY_MESSAGE;
 
 const ENDPOINT: &str = "unix:///var/run/docker.sock";
 

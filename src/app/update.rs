@@ -68,10 +68,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             input(state, key);
             Vec::new()
         }
-        Msg::Confirm(yes) => super::actions::on_answer(state, yes),
-        Msg::ActionDone(outcome) => super::actions::on_outcome(state, outcome),
+        Msg::Confirm(yes) => super::action_state::on_answer(state, yes),
+        Msg::ActionDone(outcome) => super::action_state::on_outcome(state, outcome),
         Msg::Isolations(records) => {
-            super::actions::on_isolations(state, records);
+            super::action_state::on_isolations(state, records);
             Vec::new()
         }
         Msg::AuditFailed(problem) => {
@@ -405,12 +405,12 @@ fn command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
         return Vec::new();
     }
     let spec = cmd.spec();
-    let target = match super::actions::admit(state, spec) {
+    let target = match super::action_state::admit(state, spec) {
         Ok(target) => target,
         Err(effects) => return effects,
     };
     if let (Some(kind), Some(target)) = (spec.action, target) {
-        return super::actions::ask(state, kind, target);
+        return super::action_state::ask(state, kind, target);
     }
     match cmd {
         Command::Help => {

@@ -1,5 +1,5 @@
 //! Headless commands besides `seawall scan` (which lives in `crate::cli`): `seawall watch`
 //! streams alerts; `seawall isolate|unisolate|stop|report` run one action.
 
-pub mod actions;
-pub mod watch;
+pub mod action_commands;
+pub mod alert_stream;

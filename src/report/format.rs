@@ -86,7 +86,7 @@ pub fn render(report: &Report, format: Format) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata::sample_report;
+    use crate::report::test_support::sample_report;
 
     #[test]
     fn names_round_trip() {
@@ -115,7 +115,7 @@ mod tests {
 
     #[test]
     fn fast_at_500_containers() {
-        let r = crate::report::testdata::big_report(500);
+        let r = crate::report::test_support::big_report(500);
         let start = std::time::Instant::now();
         for f in Format::ALL {
             let bytes = render(&r, f);

@@ -379,7 +379,7 @@ pub fn render_html(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata::{HOSTILE_NAME, sample_report};
+    use crate::report::test_support::{HOSTILE_NAME, sample_report};
 
     #[test]
     fn escape_html_escapes_the_five() {

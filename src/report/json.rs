@@ -17,7 +17,7 @@ pub fn render_json(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata::{big_report, sample_report};
+    use crate::report::test_support::{big_report, sample_report};
     use crate::risk::Weighting;
     use serde_json::Value;
     use std::collections::BTreeSet;

@@ -320,7 +320,7 @@ pub fn render_markdown(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata::{HOSTILE_NAME, sample_report};
+    use crate::report::test_support::{HOSTILE_NAME, sample_report};
 
     #[test]
     fn escapes_cells_and_text() {
@@ -392,7 +392,7 @@ mod tests {
 
     #[test]
     fn top_five_only() {
-        let r = crate::report::testdata::big_report(20);
+        let r = crate::report::test_support::big_report(20);
         let md = render_markdown(&r);
         let start = md.find("Worst containers:").unwrap();
         let end = md.find("## Containers on").unwrap();

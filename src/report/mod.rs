@@ -20,7 +20,7 @@ pub mod write;
 
 mod summary;
 #[cfg(test)]
-pub(crate) mod testdata;
+pub(crate) mod test_support;
 
 pub use format::{Format, ParseFormatError, render};
 pub use html::escape_html;

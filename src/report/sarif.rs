@@ -513,7 +513,7 @@ pub fn render_sarif(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata::{HOSTILE_NAME, big_report, sample_report};
+    use crate::report::test_support::{HOSTILE_NAME, big_report, sample_report};
     use std::collections::HashSet;
 
     fn parsed(r: &Report) -> Value {

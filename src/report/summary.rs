@@ -95,7 +95,7 @@ pub(crate) fn host_label(h: &HostReport) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata::sample_report;
+    use crate::report::test_support::sample_report;
 
     #[test]
     fn worst_first_orders() {

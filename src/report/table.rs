@@ -356,7 +356,7 @@ fn write_host(out: &mut String, h: &HostReport, st: Style, width: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testdata::{HOSTILE_NAME, big_report, sample_report};
+    use crate::report::test_support::{HOSTILE_NAME, big_report, sample_report};
 
     /// Remove SGR sequences (`ESC [ ... m`).
     fn strip_ansi(s: &str) -> String {

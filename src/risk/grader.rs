@@ -319,7 +319,7 @@ fn evaluate_host(host: &HostFacts) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::risk::confinement::NsTarget;
-    use crate::risk::rules::testkit::{container, default_host};
+    use crate::risk::rules::test_support::{container, default_host};
 
     fn facts(id: &str, name: &str, overlay: &str) -> ContainerFacts {
         let mut c = container(overlay);

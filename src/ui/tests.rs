@@ -3,7 +3,7 @@
 use super::*;
 use crate::app::{Command, InputKey, Msg, RowKey, StatusLevel, StatusMessage, UiSettings, update};
 use crate::model::ContainerFacts;
-use crate::risk::rules::testkit;
+use crate::risk::rules::test_support;
 use crate::risk::{Band, Severity};
 use crate::watch::{DataEvent, LinkStatus};
 use chrono::TimeZone;
@@ -22,8 +22,8 @@ fn facts(n: usize, name: &str, overlay: serde_json::Value) -> ContainerFacts {
         "Name": format!("/{name}"),
         "State": {"Status": "running", "Running": true, "StartedAt": "2026-11-28T19:00:00Z"}
     });
-    testkit::merge(&mut o, &overlay);
-    testkit::container(&o.to_string())
+    test_support::merge(&mut o, &overlay);
+    test_support::container(&o.to_string())
 }
 
 fn settings() -> UiSettings {
@@ -52,7 +52,7 @@ fn state_with(containers: Vec<ContainerFacts>) -> AppState {
         settings(),
         now(),
     );
-    for event in DataEvent::inventory(0, testkit::default_host(), containers) {
+    for event in DataEvent::inventory(0, test_support::default_host(), containers) {
         update(&mut s, Msg::Data(event));
     }
     update(
@@ -478,8 +478,8 @@ fn too_small_names_the_minimum() {
 /// correct. (Timing lives in the benchmark; the table builds only the visible rows.)
 #[test]
 fn thousand_rows_render_the_visible_window() {
-    let host = testkit::default_host();
-    let base = testkit::container("{}");
+    let host = test_support::default_host();
+    let base = test_support::container("{}");
     let mut s = AppState::new(
         vec!["unix:///var/run/docker.sock".into()],
         settings(),

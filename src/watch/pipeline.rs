@@ -492,13 +492,16 @@ mod tests {
 
     #[test]
     fn the_healthcheck_is_read_once_for_the_first_exec_of_a_container_with_one() {
-        use crate::risk::rules::testkit::container;
+        use crate::risk::rules::test_support::container;
         let mut p = Pipeline::new();
         let mut hc = container(r#"{"Config":{"Healthcheck":{"Test":["CMD-SHELL","true"]}}}"#);
         hc.id = "hc".into();
         let mut plain = container("{}");
         plain.id = "plain".into();
-        let _ = p.replace_inventory(crate::risk::rules::testkit::default_host(), vec![hc, plain]);
+        let _ = p.replace_inventory(
+            crate::risk::rules::test_support::default_host(),
+            vec![hc, plain],
+        );
         let exec = |id: &str| ev(EventKind::Container, "exec_create", id, &[("execID", "x")]);
         assert!(p.needs_healthcheck_test(&exec("hc")));
         assert!(!p.needs_healthcheck_test(&exec("plain")), "no healthcheck");
@@ -511,7 +514,7 @@ mod tests {
     #[test]
     fn containers_are_graded_here_with_the_ones_that_join_them() {
         use crate::risk::confinement::NsTarget;
-        use crate::risk::rules::testkit::{container, default_host};
+        use crate::risk::rules::test_support::{container, default_host};
         let mut p = Pipeline::new();
         let mut web = container("{}");
         (web.id, web.name) = ("aaaa1111".into(), "web".into());
@@ -554,8 +557,9 @@ mod tests {
     #[test]
     fn a_container_removed_while_inspected_still_raises_its_launch_but_is_not_kept() {
         let mut p = Pipeline::new();
-        let _ = p.set_host(crate::risk::rules::testkit::default_host());
-        let c = crate::risk::rules::testkit::container(r#"{"HostConfig": {"Privileged": true}}"#);
+        let _ = p.set_host(crate::risk::rules::test_support::default_host());
+        let c =
+            crate::risk::rules::test_support::container(r#"{"HostConfig": {"Privileged": true}}"#);
         let id = c.id.clone();
         let create = ev(EventKind::Container, "create", &id, &[]);
         let destroy = ev(EventKind::Container, "destroy", &id, &[]);

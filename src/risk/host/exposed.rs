@@ -239,7 +239,7 @@ mod tests {
     use super::*;
     use crate::model::{ContainerFacts, HostFacts};
     use crate::risk::confinement::{Fleet, resolve};
-    use crate::risk::rules::testkit::{container, default_host};
+    use crate::risk::rules::test_support::{container, default_host};
     use crate::risk::{Ctx, Weighting};
 
     fn run(c: &ContainerFacts, host: &HostFacts) -> Vec<Finding> {

@@ -116,7 +116,7 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::*;
+    use super::super::test_support::*;
     use crate::risk::Severity;
 
     #[test]

@@ -54,4 +54,4 @@ pub fn metas() -> Vec<RuleMeta> {
 }
 
 #[cfg(test)]
-pub(crate) mod testkit;
+pub(crate) mod test_support;

@@ -565,7 +565,7 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::*;
+    use super::super::test_support::*;
     use super::normalize;
     use crate::model::VolumeBacking;
     use crate::risk::{Severity, Weighting};

@@ -55,7 +55,7 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testkit::*;
+    use super::super::test_support::*;
 
     #[test]
     fn secret_names_are_listed_without_values() {

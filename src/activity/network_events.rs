@@ -153,7 +153,7 @@ pub fn alert(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::activity::testutil::event;
+    use crate::activity::test_support::event;
     use crate::model::EventKind;
 
     #[test]
@@ -173,7 +173,7 @@ mod tests {
         // A connect long after the last lifecycle event is a real change...
         assert!(!churn.is_churn("c1", None, 300 * s));
         // ...unless the container is not running (attached when it starts).
-        let mut facts = crate::risk::rules::testkit::container("{}");
+        let mut facts = crate::risk::rules::test_support::container("{}");
         facts.id = "c1".into();
         facts.state = ContainerState::Created;
         assert!(churn.is_churn("c1", Some(&facts), 300 * s));

@@ -311,7 +311,7 @@ fn security_agent(ev: &DockerEvent, container: Option<&ContainerFacts>) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::activity::testutil::{event, event_at};
+    use crate::activity::test_support::{event, event_at};
     use crate::model::EventKind;
 
     fn cref() -> ContainerRef {
