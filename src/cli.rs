@@ -302,7 +302,7 @@ async fn scan_command(
     } else {
         Format::Json
     });
-    let bytes = match format {
+    match format {
         Format::Table => {
             let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
             let width = if to_terminal {
@@ -311,11 +311,14 @@ async fn scan_command(
             } else {
                 report::table::DEFAULT_WIDTH
             };
-            report::render_table_width(&report, color, width).into_bytes()
+            let text = report::render_table_width(&report, color, width);
+            emit(text.as_bytes(), args.output.as_deref())?;
         }
-        other => report::render(&report, other),
-    };
-    emit(&bytes, args.output.as_deref())?;
+        // Streamed: the document is never held whole in memory.
+        other => emit_with(args.output.as_deref(), |out| {
+            report::write_report(&report, other, out)
+        })?,
+    }
     if failed {
         return Ok(EXIT_ERROR);
     }
@@ -331,14 +334,22 @@ pub fn exit_code_for(report: &Report, fail_on: Option<Severity>) -> u8 {
 }
 
 fn emit(bytes: &[u8], output: Option<&std::path::Path>) -> Result<(), CliError> {
+    emit_with(output, |out| out.write_all(bytes))
+}
+
+/// Write to `output` (atomically, 0600) or to stdout, through a buffer.
+fn emit_with(
+    output: Option<&std::path::Path>,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), CliError> {
     match output {
-        Some(path) => report::write_private(path, bytes).map_err(|source| CliError::Output {
+        Some(path) => report::write_private_with(path, fill).map_err(|source| CliError::Output {
             path: path.to_path_buf(),
             source,
         }),
         None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(bytes).and_then(|_| out.flush()) {
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+            match fill(&mut out).and_then(|_| out.flush()) {
                 // A closed pipe (`| head`) is the reader's choice, not an error.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 other => other.map_err(CliError::Stdout),

@@ -57,7 +57,7 @@ pub fn alert(
     let (worst, rest) = serious.split_first()?;
     let mut detail = format!("{verb} with {} {}", worst.id, worst.title);
     if !rest.is_empty() {
-        let named: Vec<&str> = rest.iter().take(MAX_NAMED).map(|f| f.id.as_str()).collect();
+        let named: Vec<&str> = rest.iter().take(MAX_NAMED).map(|f| f.id.as_ref()).collect();
         let more = if rest.len() > MAX_NAMED { ", ..." } else { "" };
         detail.push_str(&format!(
             " (+{} more high/critical: {}{more})",

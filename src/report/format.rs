@@ -83,6 +83,23 @@ pub fn render(report: &Report, format: Format) -> Vec<u8> {
     }
 }
 
+/// Write a report to `out` (give it a buffered writer). JSON and SARIF are streamed: no
+/// copy of the whole document is held in memory, which is most of a large scan's peak.
+pub fn write_report(
+    report: &Report,
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::from)?;
+            out.write_all(b"\n")
+        }
+        Format::Sarif => sarif::write_sarif(report, out),
+        other => out.write_all(&render(report, other)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +127,16 @@ mod tests {
             assert!(text.ends_with('\n'), "{f} ends with a newline");
             // Pure: the same input gives the same bytes.
             assert_eq!(text.as_bytes(), render(&r, f).as_slice());
+        }
+    }
+
+    #[test]
+    fn streaming_writes_the_same_bytes_as_render() {
+        let r = sample_report();
+        for f in Format::ALL {
+            let mut streamed = Vec::new();
+            write_report(&r, f, &mut streamed).unwrap();
+            assert_eq!(streamed, render(&r, f), "{f}");
         }
     }
 

@@ -117,9 +117,9 @@ fn finding_heading(f: &Finding) -> String {
 fn write_finding(out: &mut String, f: &Finding, level: &str) {
     wl!(out, "{level} {}\n", finding_heading(f));
     for (label, text) in [
-        ("Evidence", &f.evidence),
-        ("Why it matters", &f.technique),
-        ("Fix", &f.fix),
+        ("Evidence", f.evidence.as_str()),
+        ("Why it matters", f.technique.as_ref()),
+        ("Fix", f.fix.as_ref()),
     ] {
         w!(out, "- **{label}:** ");
         escape_md_block(out, text);

@@ -22,8 +22,8 @@ mod summary;
 #[cfg(test)]
 pub(crate) mod test_support;
 
-pub use format::{Format, ParseFormatError, render};
+pub use format::{Format, ParseFormatError, render, write_report};
 pub use html::escape_html;
 pub use model::*;
 pub use table::{render_table, render_table_width};
-pub use write::write_private;
+pub use write::{write_private, write_private_with};

@@ -424,7 +424,7 @@ impl Serialize for Results<'_> {
         let mut seq = s.serialize_seq(Some(self.report.all_findings().count()))?;
         for h in &self.report.hosts {
             for f in &h.posture.findings {
-                seq.serialize_element(&result(h, &Subject::Daemon, f, self.index[f.id.as_str()]))?;
+                seq.serialize_element(&result(h, &Subject::Daemon, f, self.index[f.id.as_ref()]))?;
             }
             for c in &h.containers {
                 let subject = Subject::Container {
@@ -432,7 +432,7 @@ impl Serialize for Results<'_> {
                     name: &c.name,
                 };
                 for f in &c.findings {
-                    seq.serialize_element(&result(h, &subject, f, self.index[f.id.as_str()]))?;
+                    seq.serialize_element(&result(h, &subject, f, self.index[f.id.as_ref()]))?;
                 }
             }
         }
@@ -445,7 +445,7 @@ fn sarif_log(report: &Report) -> SarifLog<'_> {
     // One rule per id that appears, sorted by id; remember the worst severity seen.
     let mut seen: BTreeMap<&str, (&Finding, Severity)> = BTreeMap::new();
     for f in report.all_findings() {
-        seen.entry(f.id.as_str())
+        seen.entry(f.id.as_ref())
             .and_modify(|(_, worst)| *worst = (*worst).max(f.severity))
             .or_insert((f, f.severity));
     }
@@ -548,7 +548,7 @@ mod tests {
         let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
         let unique: HashSet<&str> = ids.iter().copied().collect();
         assert_eq!(unique.len(), ids.len(), "one rule per id");
-        let used: HashSet<&str> = r.all_findings().map(|f| f.id.as_str()).collect();
+        let used: HashSet<&str> = r.all_findings().map(|f| f.id.as_ref()).collect();
         assert_eq!(unique, used, "exactly the ids that appear");
         for rule in rules {
             let id = rule["id"].as_str().unwrap();
@@ -717,7 +717,12 @@ mod tests {
                 None => {
                     let f = r.all_findings().find(|f| f.id == id).unwrap();
                     assert_eq!(title, f.title);
-                    assert!(rule["help"]["text"].as_str().unwrap().contains(&f.fix));
+                    assert!(
+                        rule["help"]["text"]
+                            .as_str()
+                            .unwrap()
+                            .contains(f.fix.as_ref())
+                    );
                 }
             }
         }

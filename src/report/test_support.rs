@@ -15,13 +15,13 @@ pub(crate) fn finding(
     evidence: &str,
 ) -> Finding {
     Finding {
-        id: id.to_string(),
+        id: id.to_string().into(),
         severity,
-        title: title.to_string(),
-        cis: cis.map(str::to_string),
-        technique: format!("Technique for {id}: why `{title}` matters."),
+        title: title.to_string().into(),
+        cis: cis.map(|c| c.to_string().into()),
+        technique: format!("Technique for {id}: why `{title}` matters.").into(),
         evidence: evidence.to_string(),
-        fix: format!("Fix for {id}: remove the flag (compose: delete the key)."),
+        fix: format!("Fix for {id}: remove the flag (compose: delete the key).").into(),
         weighting: Weighting::Normal,
         mitigated: false,
     }

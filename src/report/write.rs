@@ -46,6 +46,15 @@ fn create_temp(dir: &Path) -> io::Result<(PathBuf, File)> {
 /// Write `bytes` to `path` atomically with mode 0600 (see the module docs). The parent
 /// directory must exist. On error the temp file is removed and the target is untouched.
 pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_private_with(path, |out| out.write_all(bytes))
+}
+
+/// [`write_private`] for content produced piece by piece: `fill` writes into a buffered
+/// writer over the temp file, so a large report is never held whole in memory.
+pub fn write_private_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     if path.file_name().is_none() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -60,7 +69,10 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let result = (|| {
         // The umask can only remove bits; set the exact mode anyway.
         file.set_permissions(Permissions::from_mode(PRIVATE_MODE))?;
-        file.write_all(bytes)?;
+        let mut buffered = io::BufWriter::new(&mut file);
+        fill(&mut buffered)?;
+        buffered.flush()?;
+        drop(buffered);
         file.sync_all()?;
         drop(file);
         fs::rename(&tmp, path)?;

@@ -90,22 +90,27 @@ pub enum Weighting {
     Implied,
 }
 
+/// Text that is usually a rule's own static metadata (borrowed, never copied per finding:
+/// a fleet of 500 containers has thousands of findings) and owned when built at run time or
+/// read back from a report.
+pub type RuleText = std::borrow::Cow<'static, str>;
+
 /// One thing a rule found. The same value is shown in the console and written by
 /// `seawall scan`; its JSON form is part of the `seawall.report/v1` contract.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// Stable rule id, e.g. `SW-PRIV-001` or `SW-CAP-SYS_ADMIN`.
-    pub id: String,
+    pub id: RuleText,
     pub severity: Severity,
-    pub title: String,
+    pub title: RuleText,
     /// CIS Docker Benchmark number (v1.6.0 numbering), when one applies.
-    pub cis: Option<String>,
+    pub cis: Option<RuleText>,
     /// Why it matters: the escape or attack technique it enables.
-    pub technique: String,
+    pub technique: RuleText,
     /// The exact field and value that triggered it.
     pub evidence: String,
     /// How to fix it: the `docker run` flag and the compose key.
-    pub fix: String,
+    pub fix: RuleText,
     /// How it counts in the score.
     #[serde(default, skip_serializing_if = "is_normal")]
     pub weighting: Weighting,

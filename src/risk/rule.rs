@@ -68,13 +68,13 @@ impl RuleMeta {
     /// A finding at the rule's default severity with the given evidence.
     pub fn finding(&self, evidence: impl Into<String>) -> Finding {
         Finding {
-            id: self.id.to_string(),
+            id: self.id.into(),
             severity: self.severity,
-            title: self.title.to_string(),
-            cis: self.cis.map(str::to_string),
-            technique: self.technique.to_string(),
+            title: self.title.into(),
+            cis: self.cis.map(Into::into),
+            technique: self.technique.into(),
             evidence: evidence.into(),
-            fix: self.fix.to_string(),
+            fix: self.fix.into(),
             weighting: Weighting::Normal,
             mitigated: false,
         }
@@ -106,17 +106,17 @@ impl Finding {
     }
 
     pub fn with_title(mut self, title: impl Into<String>) -> Self {
-        self.title = title.into();
+        self.title = title.into().into();
         self
     }
 
     pub fn with_technique(mut self, technique: impl Into<String>) -> Self {
-        self.technique = technique.into();
+        self.technique = technique.into().into();
         self
     }
 
     pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
-        self.fix = fix.into();
+        self.fix = fix.into().into();
         self
     }
 

@@ -99,7 +99,7 @@ pub fn score(findings: &[Finding]) -> Score {
     let mut host_root: Vec<&str> = findings
         .iter()
         .filter(|f| f.weighting == Weighting::HostRoot)
-        .map(|f| f.id.as_str())
+        .map(|f| f.id.as_ref())
         .collect();
     host_root.sort_unstable();
     host_root.dedup();
@@ -121,13 +121,13 @@ mod tests {
 
     fn f(id: &str, sev: Severity, w: Weighting) -> Finding {
         Finding {
-            id: id.into(),
+            id: id.to_string().into(),
             severity: sev,
-            title: String::new(),
+            title: "".into(),
             cis: None,
-            technique: String::new(),
+            technique: "".into(),
             evidence: String::new(),
-            fix: String::new(),
+            fix: "".into(),
             weighting: w,
             mitigated: false,
         }

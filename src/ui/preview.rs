@@ -51,7 +51,7 @@ pub fn finding_line<'a>(theme: &Theme, f: &'a Finding, id_w: usize, cis_w: usize
         spans.push(Span::styled(pad(&cis, cis_w), theme.style(Role::Muted)));
         spans.push(Span::raw("  "));
     }
-    spans.push(Span::raw(f.title.as_str()));
+    spans.push(Span::raw(f.title.as_ref()));
     Line::from(spans)
 }
 

@@ -231,7 +231,10 @@ mod tests {
     }
 
     fn ids(h: &HostFacts) -> Vec<String> {
-        daemon_findings(h).into_iter().map(|f| f.id).collect()
+        daemon_findings(h)
+            .into_iter()
+            .map(|f| f.id.into_owned())
+            .collect()
     }
 
     fn has(h: &HostFacts, cve: &str) -> bool {

@@ -109,7 +109,7 @@ mod tests {
         let mut emitted = HashSet::new();
         for h in &hosts {
             for f in posture(h) {
-                assert!(known.contains(f.id.as_str()), "{} is not in metas()", f.id);
+                assert!(known.contains(f.id.as_ref()), "{} is not in metas()", f.id);
                 emitted.insert(f.id);
             }
         }

@@ -437,7 +437,7 @@ mod tests {
     }
 
     fn ids(h: &HostFacts) -> Vec<String> {
-        check(h).into_iter().map(|f| f.id).collect()
+        check(h).into_iter().map(|f| f.id.into_owned()).collect()
     }
 
     fn find(h: &HostFacts, id: &str) -> Option<Finding> {

@@ -82,5 +82,5 @@ pub fn find<'a>(findings: &'a [Finding], id: &str) -> Option<&'a Finding> {
 }
 
 pub fn ids(findings: &[Finding]) -> Vec<&str> {
-    findings.iter().map(|f| f.id.as_str()).collect()
+    findings.iter().map(|f| f.id.as_ref()).collect()
 }

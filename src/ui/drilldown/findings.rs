@@ -16,14 +16,14 @@ pub fn finding_block<'a>(theme: &Theme, f: &'a Finding, w: usize) -> Vec<Line<'a
     let mut head = vec![
         Span::styled(format!("[{}]", severity_long(f.severity)), sev),
         Span::raw(" "),
-        Span::styled(f.id.as_str(), sev),
+        Span::styled(f.id.as_ref(), sev),
         Span::raw("  "),
     ];
     if let Some(cis) = &f.cis {
         head.push(Span::styled(format!("CIS {cis}"), theme.style(Role::Muted)));
         head.push(Span::raw("  "));
     }
-    let mut title = f.title.clone();
+    let mut title = f.title.to_string();
     let mut tags = Vec::new();
     match f.weighting {
         Weighting::HostRoot => tags.push("host root"),
@@ -45,9 +45,9 @@ pub fn finding_block<'a>(theme: &Theme, f: &'a Finding, w: usize) -> Vec<Line<'a
         )
     };
     for (name, text, role) in [
-        ("why:", f.technique.as_str(), Role::Text),
+        ("why:", f.technique.as_ref(), Role::Text),
         ("evidence:", f.evidence.as_str(), Role::Text),
-        ("fix:", f.fix.as_str(), Role::Text),
+        ("fix:", f.fix.as_ref(), Role::Text),
     ] {
         if text.is_empty() {
             continue;

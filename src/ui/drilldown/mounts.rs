@@ -123,9 +123,9 @@ pub fn lines<'a>(ctx: &TabCtx<'a>, w: usize) -> Vec<Line<'a>> {
                         ctx.style(Role::Severity(f.severity)),
                     ),
                     Span::raw(" "),
-                    Span::styled(f.id.as_str(), ctx.style(Role::Severity(f.severity))),
+                    Span::styled(f.id.as_ref(), ctx.style(Role::Severity(f.severity))),
                     Span::raw("  "),
-                    Span::styled(f.title.as_str(), ctx.style(Role::Danger)),
+                    Span::styled(f.title.as_ref(), ctx.style(Role::Danger)),
                 ]),
                 w,
             ));
