@@ -629,7 +629,7 @@ impl Report {
             mix.join(", ")
         ));
         line(
-            "| N | API floor (median) | `seawall scan --format json` (median) | ratio | peak RSS | ratio ≤ 1.5x | RSS < 25 MB |"
+            "| N | API floor (median) | `seawall scan --format json` (median) | ratio | peak RSS | ratio ≤ 1.25x | RSS < 16 MB |"
                 .into(),
         );
         line("|---:|---:|---:|---:|---:|:---:|:---:|".into());

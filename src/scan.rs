@@ -103,7 +103,8 @@ pub async fn scan_endpoint(ep: &Endpoint, opts: &ScanOptions) -> Result<HostRepo
         inventory::containers_with(&docker, &ep.url, &opts.selection, opts.concurrency, |c| {
             let guard = host.lock().unwrap_or_else(|p| p.into_inner());
             let early = guard.as_ref().and_then(|h| Grader::grade_alone(h, &c));
-            (c, early)
+            // Boxed: the list of 500 is then a list of pointers, not of 1 KB structs.
+            (Box::new(c), early)
         });
     let (host_done, items) = tokio::join!(host_task, containers_task);
     host_done?;
@@ -117,16 +118,14 @@ pub async fn scan_endpoint(ep: &Endpoint, opts: &ScanOptions) -> Result<HostRepo
     // namespaces are graded against it now that the inventory is complete.
     let mut early = Vec::with_capacity(items.len());
     let mut late = Vec::new();
-    let mut all = Vec::with_capacity(items.len());
-    for (c, graded) in items {
+    let mut grader = Grader::new(host);
+    grader.replace(items.into_iter().map(|(c, graded)| {
         match graded {
             Some((_, findings)) => early.push((c.id.clone(), findings)),
             None => late.push(c.id.clone()),
         }
-        all.push(c);
-    }
-    let mut grader = Grader::new(host);
-    grader.replace(all);
+        *c
+    }));
     let mut containers: Vec<ContainerReport> = early
         .into_iter()
         .filter_map(|(id, findings)| grader.get(&id).map(|c| report_entry(c, findings)))

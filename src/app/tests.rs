@@ -21,7 +21,7 @@ fn facts(id: &str, name: &str, overlay: &str) -> crate::model::ContainerFacts {
 /// The daemon's grader as the watch task would hold it for this state.
 fn grader_of(s: &AppState) -> crate::risk::Grader {
     let mut g = crate::risk::Grader::new(s.hosts[0].facts.clone().unwrap_or_default());
-    g.replace(s.host_containers(0).map(|c| c.facts.clone()).collect());
+    g.replace(s.host_containers(0).map(|c| c.facts.clone()));
     g
 }
 
