@@ -17,8 +17,10 @@
 //!    not parsed, on a fresh client per run (a scan starts cold too). Three variants isolate
 //!    one cost each: a multi-thread runtime, a new connection per request (bollard's unix
 //!    client), and bollard itself (parsing into its types).
-//! 3. Runs `seawall scan --format json`: wall time from spawn to exit, the child's CPU time and
-//!    peak RSS (`wait4`); dockerd's CPU time over each measurement too (from /proc).
+//! 3. Runs `seawall scan --format json`: wall time from spawn to exit, the child's CPU time
+//!    (`wait4`) and peak RSS (GNU time's `%M`: `wait4`'s ru_maxrss would also count this
+//!    bench's own memory, shared with the child between spawn and exec); dockerd's CPU time
+//!    over each measurement too (from /proc).
 //!    One warm-up of everything first (the scan's report must hold N containers), then K
 //!    interleaved rounds (floor, scan, variants), so load changes hit all alike; medians.
 //! 4. Runs `--format sarif` and `--format html` once each.
@@ -54,6 +56,8 @@ use std::time::{Duration, Instant};
 
 /// The local test image scripts/ensure-docker.sh builds (`SEAWALL_TEST_IMAGE` overrides, as there).
 const IN_FLIGHT: usize = 8;
+/// GNU time (Debian's `time` package), for the child's own peak RSS.
+const GNU_TIME: Option<&str> = Some("/usr/bin/time");
 const RATIO_TARGET: f64 = 1.25;
 /// 16 MB, decimal (the stricter reading of the target; issue 12).
 const RSS_TARGET_BYTES: u64 = 16_000_000;
@@ -155,15 +159,34 @@ fn run() -> Result<()> {
 
     let host = format!("unix://{socket}");
     let stderr_file = out_dir.join("scan-stderr.txt");
+    let rss_file = out_dir.join("scan-maxrss.txt");
     let scan = |format: &str, out: &Path| -> Result<Sample> {
-        let mut cmd = Command::new(&seawall);
+        // The child's peak RSS comes from GNU time when it is there: `wait4`'s ru_maxrss
+        // also counts the memory of this (larger) process, which the child shares between
+        // the spawn and its exec.
+        let mut cmd = match GNU_TIME {
+            Some(time) if Path::new(time).exists() => {
+                let mut c = Command::new(time);
+                c.args(["-f", "%M", "-o"]).arg(&rss_file).arg(&seawall);
+                c
+            }
+            _ => Command::new(&seawall),
+        };
         // seawall reads every SEAWALL_* variable as config and rejects unknown keys; these
         // two belong to scripts/ensure-docker.sh.
         cmd.env_remove("SEAWALL_TEST_IMAGE")
             .env_remove("SEAWALL_DOCKERD_LOG")
             .args(["-H", &host, "scan", "--format", format])
             .args(["--label", LABEL, "--concurrency", &IN_FLIGHT.to_string()]);
-        measure(daemon, || run_child(&mut cmd, out, &stderr_file))
+        let _ = std::fs::remove_file(&rss_file);
+        let mut sample = measure(daemon, || run_child(&mut cmd, out, &stderr_file))?;
+        if let Some(kib) = std::fs::read_to_string(&rss_file)
+            .ok()
+            .and_then(|t| t.trim().parse::<u64>().ok())
+        {
+            sample.max_rss = kib * 1024;
+        }
+        Ok(sample)
     };
     let json_out = out_dir.join("scan-out.json");
     let probes: [(Probe, &tokio::runtime::Runtime); 4] = [

@@ -22,6 +22,10 @@ if [ "${1:-}" = "--cleanup" ]; then
   exec cargo bench --quiet --bench scan -- --cleanup
 fi
 
+# The child's own peak RSS is read with GNU time (Debian's `time` package).
+if [ ! -x /usr/bin/time ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+fi
 cargo build --release --quiet
 mkdir -p "$TARGET_DIR/bench"
 # The bench measures the `seawall` binary cargo builds for it (the bench profile inherits
