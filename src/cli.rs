@@ -214,9 +214,9 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
                 let format = args.format.unwrap_or(Format::Json);
                 report::write::check_file_target(path, &format!("report.{}", format.extension()))
                     .map_err(|source| CliError::Output {
-                        path: path.clone(),
-                        source,
-                    })?;
+                    path: path.clone(),
+                    source,
+                })?;
             }
             let cfg = config::load(cli.config.as_deref())?;
             let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;

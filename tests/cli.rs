@@ -661,13 +661,20 @@ fn contexts_lists_the_default() {
 fn config_option_on_a_directory_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let shown = dir.path().display().to_string();
-    let want =
-        format!("seawall: --config {shown}: is a directory; give the config file, e.g. {shown}/config.toml");
+    let want = format!(
+        "seawall: --config {shown}: is a directory; give the config file, e.g. {shown}/config.toml"
+    );
     // scan, a headless action and the console (no terminal here: the option is checked
     // before anything else).
     for args in [
         vec!["scan", "-H", "unix:///nonexistent/docker.sock"],
-        vec!["stop", "--yes", "web", "-H", "unix:///nonexistent/docker.sock"],
+        vec![
+            "stop",
+            "--yes",
+            "web",
+            "-H",
+            "unix:///nonexistent/docker.sock",
+        ],
         vec![],
     ] {
         let out = isolated()
@@ -733,8 +740,11 @@ fn output_to_a_directory_says_so_for_scan_and_report() {
         assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
         let line = one_line(&out);
         assert!(
-            line.contains(&format!("cannot write the report to {target}: is a directory"))
-                && line.contains(&format!("give a file name instead, e.g. {shown}/report.json")),
+            line.contains(&format!(
+                "cannot write the report to {target}: is a directory"
+            )) && line.contains(&format!(
+                "give a file name instead, e.g. {shown}/report.json"
+            )),
             "{line}"
         );
         assert!(!line.contains("Not a directory"), "{line}");
@@ -750,8 +760,9 @@ fn output_to_a_directory_says_so_for_scan_and_report() {
         assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
         let line = one_line(&out);
         assert!(
-            line.contains(&format!("cannot write the report to {target}: is a directory"))
-                && line.contains("give a file name instead"),
+            line.contains(&format!(
+                "cannot write the report to {target}: is a directory"
+            )) && line.contains("give a file name instead"),
             "{line}"
         );
     }
@@ -776,7 +787,14 @@ fn a_config_problem_refuses_a_headless_action_before_any_daemon_call() {
     let out = isolated()
         .env("XDG_STATE_HOME", &state)
         .env_remove("SEAWALL_ACTIONS__AUDIT_LOG")
-        .args(["stop", "--yes", &name, "-H", "unix:///nonexistent/docker.sock", "--config"])
+        .args([
+            "stop",
+            "--yes",
+            &name,
+            "-H",
+            "unix:///nonexistent/docker.sock",
+            "--config",
+        ])
         .arg(&file)
         .output()
         .unwrap();
@@ -791,7 +809,10 @@ fn a_config_problem_refuses_a_headless_action_before_any_daemon_call() {
             file.display()
         )
     );
-    assert!(!line.contains("cannot reach"), "no daemon was asked: {line}");
+    assert!(
+        !line.contains("cannot reach"),
+        "no daemon was asked: {line}"
+    );
     let audit = std::fs::read_to_string(state.join("seawall/audit.log")).expect("audited");
     let entries: Vec<Value> = audit
         .lines()
@@ -814,7 +835,14 @@ fn a_config_problem_refuses_a_headless_action_before_any_daemon_call() {
     let out = isolated()
         .env("XDG_STATE_HOME", &state)
         .env("SEAWALL_UI__READ_ONLY", "maybe")
-        .args(["isolate", "--yes", &name, "-H", "unix:///nonexistent/docker.sock", "--config"])
+        .args([
+            "isolate",
+            "--yes",
+            &name,
+            "-H",
+            "unix:///nonexistent/docker.sock",
+            "--config",
+        ])
         .arg(&file)
         .output()
         .unwrap();

@@ -25,7 +25,9 @@ pub(crate) mod source;
 
 pub use keymap::{Key, KeyMap, KeyMapError, KeyParseError};
 pub use raw::RawActions;
-pub use raw::{KeyList, NumberError, NumberValue, RawConfig, RawLog, RawNumber, RawScan, RawUi, RawWatch};
+pub use raw::{
+    KeyList, NumberError, NumberValue, RawConfig, RawLog, RawNumber, RawScan, RawUi, RawWatch,
+};
 
 use config::{Source, Value, ValueKind};
 use log::LevelFilter;
@@ -802,7 +804,10 @@ fn resolve_with(
     }
     let mut actions_raw = None;
     if let Some(actions) = raw.actions {
-        if let Some(t) = number("actions.stop_timeout_secs", actions.stop_timeout_secs.clone()) {
+        if let Some(t) = number(
+            "actions.stop_timeout_secs",
+            actions.stop_timeout_secs.clone(),
+        ) {
             cfg.actions.stop_timeout = Duration::from_secs(t);
         }
         if let Some(n) = number("actions.log_lines", actions.log_lines.clone()) {
@@ -1197,7 +1202,10 @@ tab_1 = 1
         let (c, messages) = load_lenient(Some(&p));
         assert_eq!(c.theme, "light", "the good key of the same section applies");
         assert!(!c.mouse, "the bad key keeps its default");
-        assert!(!c.read_only && c.read_only_reason.is_none(), "mouse is no safety setting");
+        assert!(
+            !c.read_only && c.read_only_reason.is_none(),
+            "mouse is no safety setting"
+        );
         assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(messages[0].contains(&p.display().to_string()) && messages[0].contains("ui.mouse"));
         assert!(messages[0].contains("line 2"), "{messages:?}");
@@ -1205,7 +1213,10 @@ tab_1 = 1
         let (c, messages) = load_lenient(Some(Path::new("/nonexistent/seawall.toml")));
         assert_eq!(c.theme, Config::default().theme);
         assert!(messages[0].contains("does not exist"));
-        assert!(c.read_only, "a --config file that cannot be read fails closed");
+        assert!(
+            c.read_only,
+            "a --config file that cannot be read fails closed"
+        );
 
         let p = write(&dir, "[ui]\ntheme = \"light\"\n");
         let (c, messages) = load_lenient(Some(&p));
@@ -1299,7 +1310,10 @@ tab_1 = 1
         assert_eq!(c.theme, "light");
         assert_eq!(c.drift, Duration::from_secs(5), "same section as a bad key");
         assert_eq!(c.resync, Duration::from_secs(DEFAULT_RESYNC_SECS));
-        assert!(c.keymap.bindings(Command::Isolate).is_empty(), "still unbound");
+        assert!(
+            c.keymap.bindings(Command::Isolate).is_empty(),
+            "still unbound"
+        );
         assert_eq!(c.keymap.hints()[&Command::Quit], vec!["x", "ctrl-c"]);
         assert_eq!(messages.len(), 2, "{messages:?}");
         let shown = p.display().to_string();
@@ -1311,7 +1325,9 @@ tab_1 = 1
             "{messages:?}"
         );
         assert!(
-            messages.iter().any(|m| m.contains("line 12: watch.resync_secs: 0 is too small")),
+            messages
+                .iter()
+                .any(|m| m.contains("line 12: watch.resync_secs: 0 is too small")),
             "{messages:?}"
         );
         assert_eq!(
@@ -1324,7 +1340,11 @@ tab_1 = 1
     fn a_bad_read_only_value_fails_closed() {
         for (text, env, names) in [
             ("[ui]\nread_only = \"no\"\n", vec![], "line 2: ui.read_only"),
-            ("[ui]\nreadonly = false\n", vec![], "ui.readonly: unknown key"),
+            (
+                "[ui]\nreadonly = false\n",
+                vec![],
+                "ui.readonly: unknown key",
+            ),
             ("read_only = false\n", vec![], "read_only: unknown section"),
             (
                 "[ui]\nread_only = false\n",
@@ -1359,12 +1379,23 @@ tab_1 = 1
             &[],
         );
         assert!(c.keymap.bindings(Command::Isolate).is_empty());
-        assert!(c.keymap.bindings(Command::Stop).is_empty(), "not back on `s`");
+        assert!(
+            c.keymap.bindings(Command::Stop).is_empty(),
+            "not back on `s`"
+        );
         assert_eq!(c.keymap.hints()[&Command::Export], vec!["x"]);
-        assert!(c.keymap.bindings(Command::Help).is_empty(), "a shared key runs neither");
+        assert!(
+            c.keymap.bindings(Command::Help).is_empty(),
+            "a shared key runs neither"
+        );
         assert!(c.keymap.bindings(Command::Posture).is_empty());
         assert!(c.read_only, "a [keys] problem starts read-only");
-        assert!(c.read_only_reason.as_deref().unwrap_or("").contains("keys."));
+        assert!(
+            c.read_only_reason
+                .as_deref()
+                .unwrap_or("")
+                .contains("keys.")
+        );
         assert_eq!(messages.len(), 4, "{messages:?}");
         // The table itself unreadable: read-only.
         let (c, _, _) = lenient("keys = [1]\n", &[]);
@@ -1384,16 +1415,25 @@ tab_1 = 1
             "[action]\npause_on_isolate = true\n",
         ] {
             let (c, messages, _) = lenient(text, &[]);
-            assert!(c.read_only && c.read_only_reason.is_some(), "{text}: {messages:?}");
+            assert!(
+                c.read_only && c.read_only_reason.is_some(),
+                "{text}: {messages:?}"
+            );
         }
         // The readable key of a broken section still applies.
-        let (c, _, _) = lenient("[actions]\npause_on_isolate = true\nstop_timout_secs = 1\n", &[]);
+        let (c, _, _) = lenient(
+            "[actions]\npause_on_isolate = true\nstop_timout_secs = 1\n",
+            &[],
+        );
         assert!(c.actions.pause_on_isolate);
     }
 
     #[test]
     fn a_broken_file_starts_read_only_with_the_reason() {
-        let (c, messages, p) = lenient("[ui]\ntheme = \"light\"\n[scan\n", &[("SEAWALL_UI__MOUSE", "true")]);
+        let (c, messages, p) = lenient(
+            "[ui]\ntheme = \"light\"\n[scan\n",
+            &[("SEAWALL_UI__MOUSE", "true")],
+        );
         assert!(c.read_only);
         assert_eq!(c.theme, DEFAULT_THEME, "nothing of the file applies");
         assert!(c.mouse, "the environment still does");
@@ -1488,14 +1528,27 @@ tab_1 = 1
             message: "m".into(),
         };
         for k in [
-            "ui", "ui.read_only", "ui.readonly", "keys", "keys.quit", "actions",
-            "actions.log_lines", "uii", "read_only",
+            "ui",
+            "ui.read_only",
+            "ui.readonly",
+            "keys",
+            "keys.quit",
+            "actions",
+            "actions.log_lines",
+            "uii",
+            "read_only",
         ] {
             assert!(key(k).touches_safety(), "{k}");
         }
         for k in [
-            "ui.theme", "ui.mouse", "ui.tick_ms", "ui.page_size", "scan", "scan.concurency",
-            "watch.resync_secs", "log.level",
+            "ui.theme",
+            "ui.mouse",
+            "ui.tick_ms",
+            "ui.page_size",
+            "scan",
+            "scan.concurency",
+            "watch.resync_secs",
+            "log.level",
         ] {
             assert!(!key(k).touches_safety(), "{k}");
         }

@@ -95,7 +95,9 @@ pub enum NumberValue {
     /// Not whole, or not finite (`1e400` is infinite).
     Float(f64),
     /// A whole number beyond `i128`; `true` when negative.
-    Huge { negative: bool },
+    Huge {
+        negative: bool,
+    },
 }
 
 /// Why a number was refused; the message names the allowed range.

@@ -49,7 +49,11 @@ fn tagged(origin: &str, kind: ValueKind) -> Value {
 /// 1-based line of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 fn convert_table(
@@ -163,7 +167,8 @@ mod tests {
 
     #[test]
     fn every_key_keeps_its_line() {
-        let text = "# c\n[scan]\nconcurrency = 4\n\n[ui]\nread_only = true\n[keys]\nquit = [\"x\"]\n";
+        let text =
+            "# c\n[scan]\nconcurrency = 4\n\n[ui]\nread_only = true\n[keys]\nquit = [\"x\"]\n";
         let f = parse_file(text, "f").unwrap();
         assert_eq!(f.lines["scan"], 2);
         assert_eq!(f.lines["scan.concurrency"], 3);
@@ -206,9 +211,10 @@ mod tests {
         );
         assert_eq!(env_kind("1e400"), ValueKind::String("1e400".into()));
         assert_eq!(env_kind("light"), ValueKind::String("light".into()));
-        let env: BTreeMap<String, String> = [("SEAWALL_UI__READ_ONLY".to_string(), "yes".to_string())]
-            .into_iter()
-            .collect();
+        let env: BTreeMap<String, String> =
+            [("SEAWALL_UI__READ_ONLY".to_string(), "yes".to_string())]
+                .into_iter()
+                .collect();
         let m = env_values(&env, "SEAWALL_");
         assert_eq!(m["ui.read_only"].kind, ValueKind::String("yes".into()));
     }

@@ -318,7 +318,10 @@ mod tests {
         assert!(s.read_only);
         let mut state = initial_state(&[], &s, &warnings);
         assert!(state.actions.read_only);
-        let status = state.status.clone().expect("the reason is on the status line");
+        let status = state
+            .status
+            .clone()
+            .expect("the reason is on the status line");
         assert_eq!(status.level, StatusLevel::Error);
         for part in [
             "READ-ONLY",

@@ -133,7 +133,12 @@ fn action_config(cli: &Cli, kind: ActionKind, query: &str) -> Result<Config, Com
     }
     let problem = problems.remove(0);
     let endpoint = crate::cli::resolve_endpoints(&cli.hosts, &cli.contexts)
-        .map(|eps| eps.iter().map(|e| e.url.as_str()).collect::<Vec<_>>().join(","))
+        .map(|eps| {
+            eps.iter()
+                .map(|e| e.url.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
         .unwrap_or_default();
     let request = ActionRequest::new(
         kind,

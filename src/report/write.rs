@@ -214,7 +214,12 @@ mod tests {
         fs::write(p.join("inside"), b"x").unwrap();
         for target in [p.clone(), PathBuf::from(format!("{}/", p.display()))] {
             let e = write_private(&target, b"data").unwrap_err();
-            assert_eq!(e.kind(), io::ErrorKind::IsADirectory, "{}", target.display());
+            assert_eq!(
+                e.kind(),
+                io::ErrorKind::IsADirectory,
+                "{}",
+                target.display()
+            );
             let m = e.to_string();
             assert!(
                 m.contains("is a directory") && m.contains("give a file name"),
@@ -224,7 +229,9 @@ mod tests {
         }
         assert_eq!(entries(&d.0), vec!["taken"], "no temp file left");
         assert!(p.is_dir());
-        let e = check_file_target(&p, "report.json").unwrap_err().to_string();
+        let e = check_file_target(&p, "report.json")
+            .unwrap_err()
+            .to_string();
         assert!(e.ends_with(&format!("{}/report.json", p.display())), "{e}");
 
         // A path ending in / that does not exist names a directory too.
