@@ -290,10 +290,17 @@ pub fn lenient_from((mut cfg, problems): (Config, Vec<ConfigError>)) -> (Config,
     (cfg, problems.iter().map(ToString::to_string).collect())
 }
 
-/// The `SEAWALL_<SECTION>__<KEY>` variables of this process.
+/// The `SEAWALL_<SECTION>__<KEY>` variables of this process. A value that is not UTF-8 is
+/// read with replacement characters, so that it is reported as bad (and fails closed when it
+/// is a safety setting) instead of being ignored.
 fn env_settings() -> BTreeMap<String, String> {
     std::env::vars_os()
-        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
         .filter(|(k, v)| is_setting_var(k) && !v.is_empty())
         .collect()
 }
