@@ -181,6 +181,11 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     if cli.read_only && !matches!(cli.command, None | Some(Command::Console(_))) {
         return Err(CliError::ReadOnlyHeadless);
     }
+    // `--config` must name a file, whatever the command (the console included: a typo in
+    // the option is told before the screen is taken).
+    if let Some(path) = &cli.config {
+        config::check_explicit(path)?;
+    }
     let default_console = Command::Console(ConsoleArgs::default());
     match cli.command.as_ref().unwrap_or(&default_console) {
         Command::Console(args) => console(&cli, cli.read_only || args.read_only),
@@ -204,6 +209,15 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             Ok(crate::headless::alert_stream::run(args, &cfg, endpoints)?)
         }
         Command::Scan(args) => {
+            // A directory as the report file is told before the daemon is read.
+            if let Some(path) = &args.output {
+                let format = args.format.unwrap_or(Format::Json);
+                report::write::check_file_target(path, &format!("report.{}", format.extension()))
+                    .map_err(|source| CliError::Output {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
             let cfg = config::load(cli.config.as_deref())?;
             let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
             // One thread: the scan is IO-bound, and on small hosts the daemon needs the
@@ -217,7 +231,9 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     }
 }
 
-/// Open the console. A bad config or theme file is reported and defaults are used; an
+/// Open the console. A bad config or theme file is reported: every setting that could be
+/// read applies, the others keep their defaults, and a problem that touches a safety setting
+/// starts the console read-only with the reason on screen (`config::load_lenient`). An
 /// endpoint that cannot be resolved at all is an error before the screen is touched.
 fn console(cli: &Cli, read_only: bool) -> Result<u8, CliError> {
     use std::io::IsTerminal;

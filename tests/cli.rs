@@ -656,3 +656,201 @@ fn contexts_lists_the_default() {
         stdout(&out)
     );
 }
+
+#[test]
+fn config_option_on_a_directory_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let shown = dir.path().display().to_string();
+    let want = format!(
+        "seawall: --config {shown}: is a directory; give the config file, e.g. {shown}/config.toml"
+    );
+    // scan, a headless action and the console (no terminal here: the option is checked
+    // before anything else).
+    for args in [
+        vec!["scan", "-H", "unix:///nonexistent/docker.sock"],
+        vec![
+            "stop",
+            "--yes",
+            "web",
+            "-H",
+            "unix:///nonexistent/docker.sock",
+        ],
+        vec![],
+    ] {
+        let out = isolated()
+            .args(&args)
+            .arg("--config")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_eq!(one_line(&out), want, "{args:?}");
+    }
+    // With a trailing slash too.
+    let out = isolated()
+        .args(["scan", "-H", "unix:///nonexistent/docker.sock", "--config"])
+        .arg(format!("{shown}/"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(one_line(&out).contains("is a directory; give the config file"));
+}
+
+#[test]
+fn overflowing_config_numbers_name_the_key_and_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, want) in [
+        (
+            "[ui]\ntheme = \"dark\"\n\n[scan]\nconcurrency = 99999999999999999999999\n",
+            "line 5: scan.concurrency: 99999999999999999999999 is too large (must be between 1 and 64)",
+        ),
+        (
+            "[ui]\ntick_ms = 1e400\n",
+            "line 2: ui.tick_ms: 1e400 is too large (must be between 16 and 5000 milliseconds)",
+        ),
+    ] {
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, text).unwrap();
+        let out = isolated()
+            .args(["scan", "-H", "unix:///nonexistent/docker.sock", "--config"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+        let line = one_line(&out);
+        assert_eq!(
+            line,
+            format!("seawall: config file {} {want}", file.display()),
+        );
+        assert!(!line.contains("target type"), "{line}");
+    }
+}
+
+#[test]
+fn output_to_a_directory_says_so_for_scan_and_report() {
+    let Some(d) = TestDaemon::get() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = tempfile::tempdir().expect("state dir");
+    let shown = dir.path().display().to_string();
+    for target in [shown.clone(), format!("{shown}/")] {
+        let out = d
+            .scan_cmd(&["--format", "json", "--output", &target])
+            .output()
+            .expect("seawall runs");
+        assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+        let line = one_line(&out);
+        assert!(
+            line.contains(&format!(
+                "cannot write the report to {target}: is a directory"
+            )) && line.contains(&format!(
+                "give a file name instead, e.g. {shown}/report.json"
+            )),
+            "{line}"
+        );
+        assert!(!line.contains("Not a directory"), "{line}");
+
+        // `seawall report` with one format writes one file: a directory is refused the same
+        // way (with every format, -o names the folder for them).
+        let out = d
+            .seawall()
+            .env("XDG_STATE_HOME", state.path())
+            .args(["report", "--format", "json", "--output", &target])
+            .output()
+            .expect("seawall runs");
+        assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+        let line = one_line(&out);
+        assert!(
+            line.contains(&format!(
+                "cannot write the report to {target}: is a directory"
+            )) && line.contains("give a file name instead"),
+            "{line}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written into the directory"
+    );
+}
+
+#[test]
+fn a_config_problem_refuses_a_headless_action_before_any_daemon_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    std::fs::write(
+        &file,
+        "[ui]\nread_only = true\n\n[actions]\nstop_timeout_secs = 99999999999999999999999\n",
+    )
+    .unwrap();
+    let state = dir.path().join("state");
+    let name = format!("sw-no-such-container-{}", std::process::id());
+    let out = isolated()
+        .env("XDG_STATE_HOME", &state)
+        .env_remove("SEAWALL_ACTIONS__AUDIT_LOG")
+        .args([
+            "stop",
+            "--yes",
+            &name,
+            "-H",
+            "unix:///nonexistent/docker.sock",
+            "--config",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+    let line = one_line(&out);
+    assert_eq!(
+        line,
+        format!(
+            "seawall: config file {} line 5: actions.stop_timeout_secs: 99999999999999999999999 \
+             is too large (must be between 0 and 100 seconds); stop refused: fix the config \
+             first (nothing was changed)",
+            file.display()
+        )
+    );
+    assert!(
+        !line.contains("cannot reach"),
+        "no daemon was asked: {line}"
+    );
+    let audit = std::fs::read_to_string(state.join("seawall/audit.log")).expect("audited");
+    let entries: Vec<Value> = audit
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(entries.len(), 1, "{audit}");
+    let e = &entries[0];
+    assert_eq!(e["action"], "stop");
+    assert_eq!(e["outcome"], "refused");
+    assert_eq!(e["container_name"], name.as_str());
+    assert!(
+        e["error"]
+            .as_str()
+            .is_some_and(|m| m.contains("actions.stop_timeout_secs")),
+        "{e}"
+    );
+
+    // A bad variable refuses too.
+    std::fs::write(&file, "").unwrap();
+    let out = isolated()
+        .env("XDG_STATE_HOME", &state)
+        .env("SEAWALL_UI__READ_ONLY", "maybe")
+        .args([
+            "isolate",
+            "--yes",
+            &name,
+            "-H",
+            "unix:///nonexistent/docker.sock",
+            "--config",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {}", stderr(&out));
+    let line = one_line(&out);
+    assert!(
+        line.contains("environment variable SEAWALL_UI__READ_ONLY: ui.read_only")
+            && line.contains("isolate refused"),
+        "{line}"
+    );
+}

@@ -15,6 +15,11 @@
 //!   audit: ok), `u` `y` reconnects it, `s` `y` stops it.
 //! - `read_only_console_refuses_actions`: `seawall --read-only` shows READ-ONLY in the
 //!   header; `i` shows the read-only message, changes nothing and is audited as refused.
+//! - `config_typo_keeps_read_only_and_says_why`: `read_only = true` plus an overflowing
+//!   number elsewhere: READ-ONLY in the header, the file, line, key and problem on the
+//!   status line, and `i` opens no dialog (audited as refused).
+//! - `config_problem_on_a_safety_setting_starts_read_only`: a bad `[actions]` value and no
+//!   `read_only`: the console starts read-only anyway and says which problem made it so.
 //! - `activity_feed_filters_and_opens_alerts_80x24` / `_120x40`: two `docker exec`s (a
 //!   shell command, LOW; `nsenter -t 1`, CRIT) raise the fleet row's `!N` and activity
 //!   points; the feed shows them newest first with colored severity labels and the
@@ -1192,6 +1197,89 @@ fn read_only_console_refuses_actions() {
     console.wait_audit(&name, "stop", "refused");
     console.send_keys(&["q"]);
     assert_restored(&console, "q in a read-only console");
+}
+
+#[test]
+fn config_typo_keeps_read_only_and_says_why() {
+    if !tmux_available() {
+        return;
+    }
+    let Some(td) = TestDaemon::get() else { return };
+    let net = td.network("e2e-cfg-net");
+    let name = td.unique_name("e2e-cfg");
+    td.container_named(Spec::running("e2e-cfg", &["--network", &net]), &name);
+    // default_config ends inside [ui]: read_only is line 6, the overflow line 9.
+    let console = Console::start_with(220, 40, |dir| {
+        format!(
+            "{}read_only = true\n\n[scan]\nconcurrency = 99999999999999999999999\n",
+            default_config(dir)
+        )
+    });
+    let file = console.config.to_string_lossy().to_string();
+    let (screen, _) = console.wait_for("READ-ONLY and the config problem", STARTUP, |s| {
+        first_line(s).starts_with(HEADER)
+            && first_line(s).contains("READ-ONLY")
+            && footer(s).contains(&format!(
+                "config file {file} line 9: scan.concurrency: 99999999999999999999999 is too \
+                 large (must be between 1 and 64)"
+            ))
+    });
+    assert!(
+        !first_line(&screen).contains("config error"),
+        "read-only because the file says so, not because of the problem:\n{screen}"
+    );
+    console.wait_live();
+    console.show_only(&name);
+    console.send_keys(&["i"]);
+    let (screen, _) = console.wait_for("the read-only message", KEY, |s| {
+        footer(s).contains("read-only console: actions are disabled")
+    });
+    assert!(!screen.contains("confirm:"), "no dialog:\n{screen}");
+    assert_eq!(networks_of(&name), vec![net.clone()], "nothing changed");
+    console.wait_audit(&name, "isolate", "refused");
+    console.send_keys(&["q"]);
+    assert_restored(&console, "q in a console read-only by its config");
+}
+
+#[test]
+fn config_problem_on_a_safety_setting_starts_read_only() {
+    if !tmux_available() {
+        return;
+    }
+    let Some(td) = TestDaemon::get() else { return };
+    let name = td.unique_name("e2e-cfgsafe");
+    td.container_named(Spec::running("e2e-cfgsafe", &[]), &name);
+    // No read_only anywhere; a bad action default (line 8) must not leave actions live.
+    let console = Console::start_with(220, 40, |dir| {
+        format!(
+            "{}\n[actions]\npause_on_isolate = \"yes\"\n",
+            default_config(dir)
+        )
+    });
+    let file = console.config.to_string_lossy().to_string();
+    let problem = format!("config file {file} line 8: actions.pause_on_isolate");
+    console.wait_for("READ-ONLY (config error) and the reason", STARTUP, |s| {
+        first_line(s).contains("READ-ONLY (config error)")
+            && footer(s).contains("READ-ONLY because of a config problem")
+            && footer(s).contains(&problem)
+    });
+    console.wait_live();
+    console.show_only(&name);
+    console.send_keys(&["i"]);
+    let (screen, _) = console.wait_for("the refusal with the reason", KEY, |s| {
+        footer(s).contains("read-only console: actions are disabled because of a config problem")
+            && footer(s).contains(&problem)
+    });
+    assert!(!screen.contains("confirm:"), "no dialog:\n{screen}");
+    let refused = console.wait_audit(&name, "isolate", "refused");
+    assert!(
+        refused["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("actions.pause_on_isolate")),
+        "{refused}"
+    );
+    console.send_keys(&["q"]);
+    assert_restored(&console, "q in a console read-only by a config problem");
 }
 
 // ---------------------------------------------------------------------------------------

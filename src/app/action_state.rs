@@ -44,8 +44,11 @@ impl Confirm {
 /// The console's action settings and bookkeeping.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ActionsView {
-    /// Every action refused (`--read-only`, `[ui] read_only`).
+    /// Every action refused (`--read-only`, `[ui] read_only`, a config problem).
     pub read_only: bool,
+    /// The config problem that made the console read-only (file, line, key, problem), told
+    /// again whenever an action is refused; `None` when the user asked for read-only.
+    pub read_only_reason: Option<String>,
     /// `[actions] pause_on_isolate`, for the dialog's text.
     pub pause_on_isolate: bool,
     /// `[actions] stop_timeout_secs`, for the dialog's text.
@@ -189,11 +192,18 @@ pub fn admit(state: &mut AppState, spec: &CommandSpec) -> Result<Option<Target>,
         Subject::Host => host_target(state).map(Some),
     };
     if state.actions.read_only && spec.read_only == ReadOnly::Refused {
-        set_status(state, StatusLevel::Warning, READ_ONLY_MESSAGE);
+        let (message, reason) = match &state.actions.read_only_reason {
+            Some(problem) => (
+                format!("{READ_ONLY_MESSAGE} because of a config problem: {problem}"),
+                format!("the console runs read-only because of a config problem: {problem}"),
+            ),
+            None => (READ_ONLY_MESSAGE.to_string(), READ_ONLY_REASON.to_string()),
+        };
+        set_status(state, StatusLevel::Warning, message);
         return Err(match (spec.action, target) {
             (Some(kind), Ok(Some(target))) => vec![Effect::RecordRefused {
                 request: ActionRequest::new(kind, target),
-                reason: READ_ONLY_REASON.to_string(),
+                reason,
             }],
             _ => Vec::new(),
         });

@@ -274,6 +274,22 @@ impl KeyMap {
     pub fn with_overrides_all(
         overrides: &BTreeMap<String, Vec<String>>,
     ) -> Result<KeyMap, Vec<KeyMapError>> {
+        match KeyMap::with_overrides_lenient(overrides) {
+            (map, errors) if errors.is_empty() => Ok(map),
+            (_, errors) => Err(errors),
+        }
+    }
+
+    /// The defaults with every entry that can be read applied, and every problem. On doubt
+    /// a key runs nothing rather than something the user did not ask for:
+    ///
+    /// - an entry with a bad key keeps its good keys; its command is never given back its
+    ///   default keys (a bad `isolate = ...` leaves isolate unbound, not on `i`);
+    /// - a key two entries claim runs neither, and no default keeps it either;
+    /// - an entry naming an unknown command binds nothing (the caller starts read-only).
+    pub fn with_overrides_lenient(
+        overrides: &BTreeMap<String, Vec<String>>,
+    ) -> (KeyMap, Vec<KeyMapError>) {
         let mut errors = Vec::new();
         let mut user: BTreeMap<Command, Vec<Key>> = BTreeMap::new();
         for (name, keys) in overrides {
@@ -303,8 +319,9 @@ impl KeyMap {
             user.insert(command, parsed);
         }
 
-        // Two user entries must not share a key.
+        // Two user entries must not share a key: a shared key runs neither of them.
         let mut taken: Vec<(Key, Command)> = Vec::new();
+        let mut shared: Vec<Key> = Vec::new();
         for (command, keys) in &user {
             for key in keys {
                 if let Some((_, other)) = taken.iter().find(|(k, _)| k == key) {
@@ -313,13 +330,14 @@ impl KeyMap {
                         first: other.name().to_string(),
                         second: command.name().to_string(),
                     });
+                    shared.push(*key);
                 } else {
                     taken.push((*key, *command));
                 }
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
+        for keys in user.values_mut() {
+            keys.retain(|k| !shared.contains(k));
         }
 
         // The user's keys win over the defaults of the commands they did not mention.
@@ -330,7 +348,7 @@ impl KeyMap {
                 None => keys.retain(|k| !taken.iter().any(|(t, _)| t == k)),
             }
         }
-        Ok(map)
+        (map, errors)
     }
 
     /// The command a key event runs. Key releases run nothing; `ctrl-c` always quits.

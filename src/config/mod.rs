@@ -1,22 +1,33 @@
 //! Configuration: one all-optional TOML file (`~/.config/seawall/config.toml` on Linux, or
-//! `--config FILE`) plus `SEAWALL_*` environment variables, read with the `config` crate into
-//! [`RawConfig`] and resolved into a typed [`Config`]. Every setting has a default, so no file
+//! `--config FILE`) plus `SEAWALL_*` environment variables, parsed with `toml` (every key
+//! keeps its line, see `source.rs`), merged with the `config` crate into [`RawConfig`] and
+//! resolved into a typed [`Config`]. Every setting has a default, so no file
 //! is needed; `config.example.toml` at the repository root documents them all.
 //!
 //! Environment keys use `__` between section and key: `SEAWALL_UI__THEME=light`,
 //! `SEAWALL_SCAN__CONCURRENCY=4`, `SEAWALL_KEYS__QUIT=x`. Variables without `__` (such as a
 //! future `SEAWALL_CONFIG`) are not settings and are ignored here.
 //!
-//! A problem names where the value came from (the file, or the environment variable), the key
-//! and what is wrong. `seawall scan` refuses to run with a bad file ([`load`]); the console
-//! starts with the defaults and shows the messages ([`load_lenient`]).
+//! A problem names where the value came from (the file and the key's line, or the
+//! environment variable), the key and what is wrong. `seawall scan` and `seawall watch`
+//! refuse to run with a bad file ([`load`]); so do the headless actions, which also audit
+//! the refusal. The console keeps every setting it could read and shows the messages
+//! ([`load_lenient`]).
+//!
+//! Safety fails closed. A problem that touches a safety setting (`[ui] read_only`, the
+//! `[keys]` table, the `[actions]` defaults, or anything that could be one of them: the
+//! whole file, an unknown section, an unknown key in `[ui]`; see
+//! [`ConfigError::touches_safety`]) starts the console read-only, and the console says why.
 
 pub mod keymap;
 pub mod raw;
+pub(crate) mod source;
 
 pub use keymap::{Key, KeyMap, KeyMapError, KeyParseError};
 pub use raw::RawActions;
-pub use raw::{KeyList, RawConfig, RawLog, RawScan, RawUi, RawWatch};
+pub use raw::{
+    KeyList, NumberError, NumberValue, RawConfig, RawLog, RawNumber, RawScan, RawUi, RawWatch,
+};
 
 use config::{Source, Value, ValueKind};
 use log::LevelFilter;
@@ -25,8 +36,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The `origin` the `config` crate gives values read from the environment.
-const ENV_ORIGIN: &str = "the environment";
 const ENV_PREFIX: &str = "SEAWALL_";
 
 /// Resolved settings.
@@ -48,8 +57,11 @@ pub struct Config {
     /// Rows moved by page up / page down (`[ui] page_size`).
     pub page_size: usize,
     /// The console's actions (isolate, stop, export) are disabled (`[ui] read_only`, or
-    /// `--read-only`).
+    /// `--read-only`, or a config problem that touches a safety setting).
     pub read_only: bool,
+    /// Why the console is read-only although nothing asked for it: the config problem that
+    /// touches a safety setting ([`load_lenient`] fills it). `None` when there is none.
+    pub read_only_reason: Option<String>,
     /// Full re-read of each daemon besides the event stream (`[watch] resync_secs`).
     pub resync: Duration,
     /// How often running containers' `/changes` are read for drift; zero = off
@@ -84,6 +96,7 @@ impl Default for Config {
             tick: Duration::from_millis(DEFAULT_TICK_MS),
             page_size: DEFAULT_PAGE_SIZE,
             read_only: false,
+            read_only_reason: None,
             resync: Duration::from_secs(DEFAULT_RESYNC_SECS),
             drift: Duration::from_secs(crate::watch::task::DEFAULT_POLL_SECS),
             processes: Duration::from_secs(crate::watch::task::DEFAULT_POLL_SECS),
@@ -153,12 +166,16 @@ pub const DEFAULT_PAGE_SIZE: usize = 10;
 pub const DEFAULT_RESYNC_SECS: u64 = 60;
 
 /// A configuration problem, naming the file (or environment variable), the key and the problem.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
-    /// The file as a whole: missing, unreadable, not TOML.
+    /// `--config PATH` names no file (missing, a directory).
+    #[error("--config {path}: {message}")]
+    Explicit { path: String, message: String },
+    /// The file as a whole: unreadable, not TOML.
     #[error("config file {file}: {message}")]
     Invalid { file: String, message: String },
-    /// One key. `origin` is "config file <path>" or "environment variable SEAWALL_…".
+    /// One key. `origin` is "config file <path> line <n>" or "environment variable
+    /// SEAWALL_…".
     #[error("{origin}: {key}: {message}")]
     Key {
         origin: String,
@@ -170,15 +187,32 @@ pub enum ConfigError {
     Keys { origin: String, error: KeyMapError },
 }
 
-/// A number outside the range a key accepts.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{value} is out of range: must be between {lo} and {hi}{unit}")]
-pub struct OutOfRange {
-    value: String,
-    lo: String,
-    hi: String,
-    /// Appended to the upper bound (" seconds"), or empty.
-    unit: &'static str,
+/// The keys of `[ui]`: an unknown one may be a misspelled `read_only`.
+const UI_KEYS: [&str; 5] = ["theme", "mouse", "tick_ms", "page_size", "read_only"];
+
+impl ConfigError {
+    /// Does the problem touch a safety setting, or could it? Then the console starts
+    /// read-only. True for: the file as a whole (nothing of it could be read); `[ui]
+    /// read_only`, the `[ui]` table itself and an unknown key in it (a misspelled
+    /// `read_only`); anything under `[keys]` (an unbinding may be lost) or `[actions]` (what
+    /// an action does, where its evidence and audit trail go); an unknown section or
+    /// top-level key (a misspelled `[ui]`, `[keys]` or `[actions]`). Not for the other keys
+    /// of `[scan]`, `[watch]`, `[log]` and `[ui]` (theme, mouse, tick, page size).
+    pub fn touches_safety(&self) -> bool {
+        let key = match self {
+            ConfigError::Explicit { .. } | ConfigError::Invalid { .. } => return true,
+            ConfigError::Keys { .. } => return true,
+            ConfigError::Key { key, .. } => key,
+        };
+        let mut parts = key.split('.');
+        let section = parts.next().unwrap_or("");
+        let name = parts.next();
+        match section {
+            "keys" | "actions" => true,
+            "ui" => name.is_none_or(|n| n == "read_only" || !UI_KEYS.contains(&n)),
+            s => !raw::SECTIONS.contains(&s),
+        }
+    }
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -215,27 +249,58 @@ pub fn default_log_file() -> Option<PathBuf> {
 }
 
 /// Load from an explicit file (must exist) or the default location (optional), then the
-/// environment. The first problem is the error; `seawall scan` exits with it.
+/// environment. The first problem is the error; `seawall scan` and `seawall watch` exit
+/// with it.
 pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
-    load_all(explicit, &env_settings()).map_err(|mut errors| errors.remove(0))
-}
-
-/// Load for the console, which must start whatever the file says: on any problem, the
-/// defaults plus one message per problem (file or variable, key, problem). Never panics.
-pub fn load_lenient(explicit: Option<&Path>) -> (Config, Vec<String>) {
-    match load_all(explicit, &env_settings()) {
-        Ok(cfg) => (cfg, Vec::new()),
-        Err(errors) => (
-            Config::default(),
-            errors.iter().map(ToString::to_string).collect(),
-        ),
+    let (cfg, mut problems) = load_partial(explicit, &env_settings());
+    if problems.is_empty() {
+        Ok(cfg)
+    } else {
+        Err(problems.remove(0))
     }
 }
 
-/// The `SEAWALL_<SECTION>__<KEY>` variables of this process.
+/// Load for the console, which must start whatever the file says: every setting that could
+/// be read is kept, a bad one falls back to its default, and one message per problem (file
+/// or variable, line, key, problem) is returned. Safety fails closed: a problem that
+/// touches a safety setting ([`ConfigError::touches_safety`]) turns `read_only` on and
+/// fills [`Config::read_only_reason`]. Never panics.
+pub fn load_lenient(explicit: Option<&Path>) -> (Config, Vec<String>) {
+    lenient_from(load_partial(explicit, &env_settings()))
+}
+
+/// Every setting that could be read and every problem, with this process's environment
+/// (the headless actions refuse on any problem and audit the refusal with the audit log
+/// the config names, if that key could be read).
+pub fn load_with_problems(explicit: Option<&Path>) -> (Config, Vec<ConfigError>) {
+    load_partial(explicit, &env_settings())
+}
+
+/// [`load_lenient`] over the result of [`load_partial`].
+pub fn lenient_from((mut cfg, problems): (Config, Vec<ConfigError>)) -> (Config, Vec<String>) {
+    if let Some(problem) = problems.iter().find(|p| p.touches_safety()) {
+        cfg.read_only = true;
+        let more = problems.len() - 1;
+        cfg.read_only_reason = Some(if more == 0 {
+            problem.to_string()
+        } else {
+            format!("{problem} (and {more} more problem(s), see the log)")
+        });
+    }
+    (cfg, problems.iter().map(ToString::to_string).collect())
+}
+
+/// The `SEAWALL_<SECTION>__<KEY>` variables of this process. A value that is not UTF-8 is
+/// read with replacement characters, so that it is reported as bad (and fails closed when it
+/// is a safety setting) instead of being ignored.
 fn env_settings() -> BTreeMap<String, String> {
     std::env::vars_os()
-        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
         .filter(|(k, v)| is_setting_var(k) && !v.is_empty())
         .collect()
 }
@@ -246,11 +311,52 @@ fn is_setting_var(name: &str) -> bool {
         && name[ENV_PREFIX.len()..].contains("__")
 }
 
+/// `--config PATH` must name a file: a directory or a missing file is an error naming the
+/// option (checked before any command reads the config).
+pub fn check_explicit(path: &Path) -> Result<(), ConfigError> {
+    let shown = path.display().to_string();
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(ConfigError::Explicit {
+            message: format!(
+                "is a directory; give the config file, e.g. {}",
+                path.join("config.toml").display()
+            ),
+            path: shown,
+        }),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ConfigError::Explicit {
+            path: shown,
+            message: "the file does not exist".into(),
+        }),
+        Err(e) => Err(ConfigError::Explicit {
+            path: shown,
+            message: format!("cannot read it: {e}"),
+        }),
+    }
+}
+
 /// Load with the given environment (tests pass their own); every problem is reported.
 pub fn load_all(
     explicit: Option<&Path>,
     env: &BTreeMap<String, String>,
 ) -> Result<Config, Vec<ConfigError>> {
+    let (cfg, problems) = load_partial(explicit, env);
+    if problems.is_empty() {
+        Ok(cfg)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Load with the given environment, keeping every setting that could be read: a key with a
+/// problem keeps its default, the others apply. Returns the settings and every problem.
+/// When the file as a whole cannot be read (missing `--config` file, a directory, TOML
+/// syntax), no setting of the file applies; the environment still does.
+pub fn load_partial(
+    explicit: Option<&Path>,
+    env: &BTreeMap<String, String>,
+) -> (Config, Vec<ConfigError>) {
+    let mut errors = Vec::new();
     let (path, required) = match explicit {
         Some(p) => (Some(p.to_path_buf()), true),
         None => (default_path(), false),
@@ -259,68 +365,92 @@ pub fn load_all(
         .as_ref()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "(none)".into());
-    let exists = path.as_ref().is_some_and(|p| p.is_file());
-    if required && !exists {
-        return Err(vec![ConfigError::Invalid {
-            file: shown,
-            message: "the file does not exist".into(),
-        }]);
+    let mut file = source::FileValues::default();
+    let mut read = None;
+    if let Some(p) = &path {
+        let explicit_problem = if required {
+            check_explicit(p).err()
+        } else {
+            None
+        };
+        if let Some(problem) = explicit_problem {
+            errors.push(problem);
+        } else {
+            match std::fs::metadata(p) {
+                // The default location is optional.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => errors.push(ConfigError::Invalid {
+                    file: shown.clone(),
+                    message: format!("cannot read it: {e}"),
+                }),
+                Ok(m) if m.is_dir() => errors.push(ConfigError::Invalid {
+                    file: shown.clone(),
+                    message: "is a directory, not a file".into(),
+                }),
+                Ok(_) => match std::fs::read_to_string(p) {
+                    Err(e) => errors.push(ConfigError::Invalid {
+                        file: shown.clone(),
+                        message: format!("cannot read it: {e}"),
+                    }),
+                    Ok(text) => match source::parse_file(&text, &shown) {
+                        Ok(values) => {
+                            file = values;
+                            read = Some(p.clone());
+                        }
+                        Err(e) => errors.push(ConfigError::Invalid {
+                            file: shown.clone(),
+                            message: toml_syntax_message(&e.to_string()),
+                        }),
+                    },
+                },
+            }
+        }
     }
-    let mut builder = config::Config::builder();
-    if let Some(p) = path.as_ref().filter(|_| exists) {
-        builder = builder.add_source(
-            config::File::from(p.as_path())
-                .format(config::FileFormat::Toml)
-                .required(true),
-        );
-    }
-    let env: config::Map<String, String> = env
+    let env: BTreeMap<String, String> = env
         .iter()
         .filter(|(k, _)| is_setting_var(k))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    builder = builder.add_source(
-        config::Environment::with_prefix("SEAWALL")
-            .prefix_separator("_")
-            .separator("__")
-            .try_parsing(true)
-            .source(Some(env)),
-    );
-    let root = builder
+    let root = config::Config::builder()
+        .add_source(source::Parsed(file.values))
+        .add_source(source::Parsed(source::env_values(&env, ENV_PREFIX)))
         .build()
-        .and_then(|c| c.collect())
-        .map_err(|e| vec![file_error(&shown, e)])?;
-
-    let origin = |key: &str| describe_origin(&root, key, &shown);
-    let mut errors = Vec::new();
-    let raw = raw_from_table(&root, &origin, &mut errors);
-    // Sections that could not be read are skipped; the rest is still checked so that one
-    // run reports every problem.
-    match resolve_with(raw, path.filter(|_| exists), &origin) {
-        Ok(cfg) if errors.is_empty() => Ok(cfg),
-        Ok(_) => Err(errors),
-        Err(more) => {
-            errors.extend(more);
-            Err(errors)
+        .and_then(|c| c.collect());
+    let root = match root {
+        Ok(root) => root,
+        Err(e) => {
+            // Not expected (the values are ours); nothing could be read.
+            errors.push(ConfigError::Invalid {
+                file: shown,
+                message: e.to_string(),
+            });
+            return (
+                Config {
+                    file: read,
+                    ..Config::default()
+                },
+                errors,
+            );
         }
-    }
+    };
+    let lines = file.lines;
+    let origin = |key: &str| describe_origin(&root, key, &shown, &lines);
+    let raw = raw_from_table(&root, &origin, &mut errors);
+    // Sections and keys that could not be read are skipped; the rest is still checked so
+    // that one run reports every problem.
+    let (cfg, more) = resolve_with(raw, read, &origin);
+    errors.extend(more);
+    (cfg, errors)
 }
 
 /// Turn the raw file into settings, checking ranges; values are taken to come from `shown`.
 pub fn resolve(raw: RawConfig, file: Option<PathBuf>, shown: &str) -> Result<Config, ConfigError> {
     let origin = |_: &str| format!("config file {shown}");
-    resolve_with(raw, file, &origin).map_err(|mut errors| errors.remove(0))
-}
-
-/// A whole-file error from the `config` crate (unreadable file, TOML syntax).
-fn file_error(shown: &str, e: config::ConfigError) -> ConfigError {
-    let message = match &e {
-        config::ConfigError::FileParse { cause, .. } => toml_syntax_message(&cause.to_string()),
-        other => other.to_string(),
-    };
-    ConfigError::Invalid {
-        file: shown.to_string(),
-        message,
+    let (cfg, mut errors) = resolve_with(raw, file, &origin);
+    if errors.is_empty() {
+        Ok(cfg)
+    } else {
+        Err(errors.remove(0))
     }
 }
 
@@ -358,8 +488,14 @@ pub(crate) fn toml_syntax_message(report: &str) -> String {
     }
 }
 
-/// "config file <path>" or "environment variable SEAWALL_<SECTION>__<KEY>" for a dotted key.
-fn describe_origin(root: &config::Map<String, Value>, key: &str, shown: &str) -> String {
+/// "config file <path> line <n>" or "environment variable SEAWALL_<SECTION>__<KEY>" for a
+/// dotted key (the line of the key, else of the nearest enclosing table that has one).
+fn describe_origin(
+    root: &config::Map<String, Value>,
+    key: &str,
+    shown: &str,
+    lines: &BTreeMap<String, usize>,
+) -> String {
     let mut parts = key.split('.');
     let mut origin = None;
     let mut table = Some(root);
@@ -375,13 +511,21 @@ fn describe_origin(root: &config::Map<String, Value>, key: &str, shown: &str) ->
             _ => None,
         };
     }
-    if origin == Some(ENV_ORIGIN) {
-        format!(
+    if origin == Some(source::ENV_ORIGIN) {
+        return format!(
             "environment variable {ENV_PREFIX}{}",
             key.to_ascii_uppercase().replace('.', "__")
-        )
-    } else {
-        format!("config file {shown}")
+        );
+    }
+    let mut at = key;
+    loop {
+        if let Some(line) = lines.get(at) {
+            return format!("config file {shown} line {line}");
+        }
+        match at.rsplit_once('.') {
+            Some((parent, _)) => at = parent,
+            None => return format!("config file {shown}"),
+        }
     }
 }
 
@@ -471,26 +615,43 @@ pub(crate) fn kind_name(kind: &ValueKind) -> String {
     }
 }
 
+/// Deserialize one section key by key: a key with a problem is reported and left out (its
+/// setting keeps the default), and the section is read again without it, so that the other
+/// keys still apply. A problem that names no key drops the whole section.
 fn section<T: DeserializeOwned>(
     name: &str,
     value: &Value,
     origin: &dyn Fn(&str) -> String,
     errors: &mut Vec<ConfigError>,
 ) -> Option<T> {
-    match value.clone().try_deserialize::<T>() {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let (sub, message) = describe_de_error(e);
-            let key = match sub {
-                Some(sub) if !sub.is_empty() => format!("{name}.{sub}"),
-                _ => name.to_string(),
-            };
-            errors.push(ConfigError::Key {
-                origin: origin(&key),
-                key,
-                message,
-            });
-            None
+    let mut value = value.clone();
+    loop {
+        let e = match value.clone().try_deserialize::<T>() {
+            Ok(v) => return Some(v),
+            Err(e) => e,
+        };
+        let (sub, message) = describe_de_error(e);
+        let sub = sub.filter(|s| !s.is_empty());
+        let key = match &sub {
+            Some(sub) => format!("{name}.{sub}"),
+            None => name.to_string(),
+        };
+        errors.push(ConfigError::Key {
+            origin: origin(&key),
+            key,
+            message,
+        });
+        // Leave the key out and try again; without a key that can be left out, give up on
+        // the section (the loop ends: every round removes one key).
+        let removed = match (&mut value.kind, &sub) {
+            (ValueKind::Table(t), Some(sub)) => {
+                let first = sub.split('.').next().unwrap_or(sub);
+                t.remove(first).is_some()
+            }
+            _ => false,
+        };
+        if !removed {
+            return None;
         }
     }
 }
@@ -536,7 +697,9 @@ fn describe_de_error(e: config::ConfigError) -> (Option<String>, String) {
             ),
         );
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ")
+    if let Some(rest) = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
         && let Some((found, expected)) = rest.split_once(", expected ")
     {
         return (key, format!("expected {expected}, found {found}"));
@@ -544,12 +707,40 @@ fn describe_de_error(e: config::ConfigError) -> (Option<String>, String) {
     (key, message)
 }
 
-/// Check ranges and build the typed settings; every problem is reported.
+/// The numeric keys: allowed range and the unit appended to the upper bound.
+const NUMBERS: &[(&str, u64, u64, &str)] = &[
+    ("scan.concurrency", 1, 64, ""),
+    ("scan.connect_timeout_secs", 1, 600, " seconds"),
+    ("ui.tick_ms", 16, 5000, " milliseconds"),
+    ("ui.page_size", 1, 1000, " rows"),
+    ("watch.resync_secs", 1, 3600, " seconds"),
+    (
+        "watch.drift_secs",
+        0,
+        3600,
+        " seconds (0 turns drift polling off)",
+    ),
+    (
+        "watch.processes_secs",
+        0,
+        3600,
+        " seconds (0 turns process polling off)",
+    ),
+    ("watch.poll_concurrency", 1, 64, ""),
+    ("watch.poll_per_minute", 1, 60_000, " reads per minute"),
+    // The daemon answers a stop only once the container is gone, and the client gives up
+    // on a request after 120 seconds.
+    ("actions.stop_timeout_secs", 0, 100, " seconds"),
+    ("actions.log_lines", 0, 1_000_000, " lines"),
+];
+
+/// Check ranges and build the typed settings. Every problem is reported; a setting with a
+/// problem keeps its default and every other setting applies.
 fn resolve_with(
     raw: RawConfig,
     file: Option<PathBuf>,
     origin: &dyn Fn(&str) -> String,
-) -> Result<Config, Vec<ConfigError>> {
+) -> (Config, Vec<ConfigError>) {
     let mut cfg = Config {
         file,
         ..Config::default()
@@ -562,102 +753,87 @@ fn resolve_with(
             message,
         })
     };
-    fn in_range<T: PartialOrd + std::fmt::Display>(
-        value: T,
-        lo: T,
-        hi: T,
-        unit: &'static str,
-    ) -> Result<T, OutOfRange> {
-        if value < lo || value > hi {
-            Err(OutOfRange {
-                value: value.to_string(),
-                lo: lo.to_string(),
-                hi: hi.to_string(),
-                unit,
-            })
-        } else {
-            Ok(value)
+    // A number in its range, else the problem is reported and `None` keeps the default.
+    let mut number = |key: &str, value: Option<RawNumber>| -> Option<u64> {
+        let value = value?;
+        let &(_, lo, hi, unit) = NUMBERS.iter().find(|(k, ..)| *k == key)?;
+        match value.check(lo, hi, unit) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                bad(key, e.to_string());
+                None
+            }
         }
-    }
+    };
+    // Every range fits the target type (the largest upper bound is 1 000 000).
+    let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
 
     if let Some(scan) = raw.scan {
-        if let Some(n) = scan.concurrency {
-            match in_range(n, 1, 64, "") {
-                Ok(n) => cfg.concurrency = n,
-                Err(m) => bad("scan.concurrency", m.to_string()),
-            }
+        if let Some(n) = number("scan.concurrency", scan.concurrency) {
+            cfg.concurrency = size(n);
         }
-        if let Some(t) = scan.connect_timeout_secs {
-            match in_range(t, 1, 600, " seconds") {
-                Ok(t) => cfg.connect_timeout = Duration::from_secs(t),
-                Err(m) => bad("scan.connect_timeout_secs", m.to_string()),
-            }
+        if let Some(t) = number("scan.connect_timeout_secs", scan.connect_timeout_secs) {
+            cfg.connect_timeout = Duration::from_secs(t);
         }
     }
+    let mut ui_theme = None;
     if let Some(ui) = raw.ui {
-        if let Some(theme) = ui.theme {
-            if valid_theme_name(&theme) {
-                cfg.theme = theme;
-            } else {
-                bad(
-                    "ui.theme",
-                    format!(
-                        "{theme:?} is not a theme name: use the name of a built-in theme \
-                         (dark, light, high-contrast) or of a file in the themes directory, \
-                         without .toml (letters, digits, - and _)"
-                    ),
-                );
-            }
-        }
+        ui_theme = ui.theme;
         if let Some(mouse) = ui.mouse {
             cfg.mouse = mouse;
         }
         if let Some(read_only) = ui.read_only {
             cfg.read_only = read_only;
         }
-        if let Some(ms) = ui.tick_ms {
-            match in_range(ms, 16, 5000, " milliseconds") {
-                Ok(ms) => cfg.tick = Duration::from_millis(ms),
-                Err(m) => bad("ui.tick_ms", m.to_string()),
-            }
+        if let Some(ms) = number("ui.tick_ms", ui.tick_ms) {
+            cfg.tick = Duration::from_millis(ms);
         }
-        if let Some(n) = ui.page_size {
-            match in_range(n, 1, 1000, " rows") {
-                Ok(n) => cfg.page_size = n,
-                Err(m) => bad("ui.page_size", m.to_string()),
-            }
+        if let Some(n) = number("ui.page_size", ui.page_size) {
+            cfg.page_size = size(n);
         }
     }
     if let Some(watch) = raw.watch {
-        if let Some(s) = watch.resync_secs {
-            match in_range(s, 1, 3600, " seconds") {
-                Ok(s) => cfg.resync = Duration::from_secs(s),
-                Err(m) => bad("watch.resync_secs", m.to_string()),
-            }
+        if let Some(s) = number("watch.resync_secs", watch.resync_secs) {
+            cfg.resync = Duration::from_secs(s);
         }
-        if let Some(s) = watch.drift_secs {
-            match in_range(s, 0, 3600, " seconds (0 turns drift polling off)") {
-                Ok(s) => cfg.drift = Duration::from_secs(s),
-                Err(m) => bad("watch.drift_secs", m.to_string()),
-            }
+        if let Some(s) = number("watch.drift_secs", watch.drift_secs) {
+            cfg.drift = Duration::from_secs(s);
         }
-        if let Some(s) = watch.processes_secs {
-            match in_range(s, 0, 3600, " seconds (0 turns process polling off)") {
-                Ok(s) => cfg.processes = Duration::from_secs(s),
-                Err(m) => bad("watch.processes_secs", m.to_string()),
-            }
+        if let Some(s) = number("watch.processes_secs", watch.processes_secs) {
+            cfg.processes = Duration::from_secs(s);
         }
-        if let Some(n) = watch.poll_concurrency {
-            match in_range(n, 1, 64, "") {
-                Ok(n) => cfg.poll_concurrency = n,
-                Err(m) => bad("watch.poll_concurrency", m.to_string()),
-            }
+        if let Some(n) = number("watch.poll_concurrency", watch.poll_concurrency) {
+            cfg.poll_concurrency = size(n);
         }
-        if let Some(n) = watch.poll_per_minute {
-            match in_range(n, 1, 60_000, " reads per minute") {
-                Ok(n) => cfg.poll_per_minute = n,
-                Err(m) => bad("watch.poll_per_minute", m.to_string()),
-            }
+        if let Some(n) = number("watch.poll_per_minute", watch.poll_per_minute) {
+            cfg.poll_per_minute = u32::try_from(n).unwrap_or(u32::MAX);
+        }
+    }
+    let mut actions_raw = None;
+    if let Some(actions) = raw.actions {
+        if let Some(t) = number(
+            "actions.stop_timeout_secs",
+            actions.stop_timeout_secs.clone(),
+        ) {
+            cfg.actions.stop_timeout = Duration::from_secs(t);
+        }
+        if let Some(n) = number("actions.log_lines", actions.log_lines.clone()) {
+            cfg.actions.log_lines = size(n);
+        }
+        actions_raw = Some(actions);
+    }
+    if let Some(theme) = ui_theme {
+        if valid_theme_name(&theme) {
+            cfg.theme = theme;
+        } else {
+            bad(
+                "ui.theme",
+                format!(
+                    "{theme:?} is not a theme name: use the name of a built-in theme \
+                     (dark, light, high-contrast) or of a file in the themes directory, \
+                     without .toml (letters, digits, - and _)"
+                ),
+            );
         }
     }
     if let Some(log) = raw.log {
@@ -678,24 +854,10 @@ fn resolve_with(
             }
         }
     }
-    if let Some(actions) = raw.actions {
+    if let Some(actions) = actions_raw {
         let a = &mut cfg.actions;
         if let Some(p) = actions.pause_on_isolate {
             a.pause_on_isolate = p;
-        }
-        if let Some(t) = actions.stop_timeout_secs {
-            // The daemon answers a stop only once the container is gone, and the client
-            // gives up on a request after 120 seconds.
-            match in_range(t, 0, 100, " seconds") {
-                Ok(t) => a.stop_timeout = Duration::from_secs(t),
-                Err(m) => bad("actions.stop_timeout_secs", m.to_string()),
-            }
-        }
-        if let Some(n) = actions.log_lines {
-            match in_range(n, 0, 1_000_000, " lines") {
-                Ok(n) => a.log_lines = n,
-                Err(m) => bad("actions.log_lines", m.to_string()),
-            }
         }
         let paths = [
             (
@@ -718,21 +880,16 @@ fn resolve_with(
     if let Some(keys) = raw.keys {
         let overrides: BTreeMap<String, Vec<String>> =
             keys.into_iter().map(|(k, v)| (k, v.0)).collect();
-        match KeyMap::with_overrides_all(&overrides) {
-            Ok(map) => cfg.keymap = map,
-            Err(key_errors) => {
-                errors.extend(key_errors.into_iter().map(|error| ConfigError::Keys {
-                    origin: origin(&format!("keys.{}", error.command_name())),
-                    error,
-                }))
-            }
-        }
+        // Every entry that could be read applies; a bad entry binds only its good keys (an
+        // action whose entry is bad is never given back its default key).
+        let (map, key_errors) = KeyMap::with_overrides_lenient(&overrides);
+        cfg.keymap = map;
+        errors.extend(key_errors.into_iter().map(|error| ConfigError::Keys {
+            origin: origin(&format!("keys.{}", error.command_name())),
+            error,
+        }));
     }
-    if errors.is_empty() {
-        Ok(cfg)
-    } else {
-        Err(errors)
-    }
+    (cfg, errors)
 }
 
 fn valid_theme_name(name: &str) -> bool {
@@ -910,7 +1067,8 @@ tab_1 = 1
             .collect();
         let e = load_all(Some(&p), &env).unwrap_err()[0].to_string();
         assert!(
-            e.contains("SEAWALL_UI__TICK_MS") && e.contains("out of range"),
+            e.contains("SEAWALL_UI__TICK_MS")
+                && e.contains("5 is too small (must be between 16 and 5000 milliseconds)"),
             "{e}"
         );
     }
@@ -1045,17 +1203,27 @@ tab_1 = 1
     }
 
     #[test]
-    fn lenient_loading_falls_back_to_defaults_with_messages() {
+    fn lenient_loading_keeps_what_it_could_read_with_messages() {
         let dir = tempfile::tempdir().unwrap();
         let p = write(&dir, "[ui]\nmouse = \"yes\"\ntheme = \"light\"\n");
         let (c, messages) = load_lenient(Some(&p));
-        assert_eq!(c, Config::default());
+        assert_eq!(c.theme, "light", "the good key of the same section applies");
+        assert!(!c.mouse, "the bad key keeps its default");
+        assert!(
+            !c.read_only && c.read_only_reason.is_none(),
+            "mouse is no safety setting"
+        );
         assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(messages[0].contains(&p.display().to_string()) && messages[0].contains("ui.mouse"));
+        assert!(messages[0].contains("line 2"), "{messages:?}");
 
         let (c, messages) = load_lenient(Some(Path::new("/nonexistent/seawall.toml")));
-        assert_eq!(c, Config::default());
+        assert_eq!(c.theme, Config::default().theme);
         assert!(messages[0].contains("does not exist"));
+        assert!(
+            c.read_only,
+            "a --config file that cannot be read fails closed"
+        );
 
         let p = write(&dir, "[ui]\ntheme = \"light\"\n");
         let (c, messages) = load_lenient(Some(&p));
@@ -1115,7 +1283,8 @@ tab_1 = 1
 
         let e = one_error("[actions]\nstop_timeout_secs = 9999\n");
         assert!(
-            e.contains("actions.stop_timeout_secs") && e.contains("out of range"),
+            e.contains("actions.stop_timeout_secs")
+                && e.contains("9999 is too large (must be between 0 and 100 seconds)"),
             "{e}"
         );
         let e = one_error("[actions]\npause_on_isolate = \"yes\"\n");
@@ -1125,6 +1294,296 @@ tab_1 = 1
             e.contains("actions.audit_log") && e.contains("empty"),
             "{e}"
         );
+    }
+
+    /// Lenient loading of `text` (as an explicit file) with `env`.
+    fn lenient(text: &str, env: &[(&str, &str)]) -> (Config, Vec<String>, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(&dir, text);
+        let env: BTreeMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let (c, messages) = lenient_from(load_partial(Some(&p), &env));
+        (c, messages, p)
+    }
+
+    #[test]
+    fn a_typo_elsewhere_keeps_read_only_and_every_other_setting() {
+        let text = "[ui]\nread_only = true\ntheme = \"light\"\n\n[scan]\nconcurency = 3\n\n\
+                    [keys]\nisolate = []\nquit = \"x\"\n[watch]\nresync_secs = 0\ndrift_secs = 5\n";
+        let (c, messages, p) = lenient(text, &[]);
+        assert!(c.read_only, "read_only = true survives a typo elsewhere");
+        assert_eq!(c.theme, "light");
+        assert_eq!(c.drift, Duration::from_secs(5), "same section as a bad key");
+        assert_eq!(c.resync, Duration::from_secs(DEFAULT_RESYNC_SECS));
+        assert!(
+            c.keymap.bindings(Command::Isolate).is_empty(),
+            "still unbound"
+        );
+        assert_eq!(c.keymap.hints()[&Command::Quit], vec!["x", "ctrl-c"]);
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        let shown = p.display().to_string();
+        assert!(
+            messages.contains(&format!(
+                "config file {shown} line 6: scan.concurency: unknown key (known keys: \
+                 concurrency, connect_timeout_secs)"
+            )),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("line 12: watch.resync_secs: 0 is too small")),
+            "{messages:?}"
+        );
+        assert_eq!(
+            c.read_only_reason, None,
+            "neither problem touches a safety setting"
+        );
+    }
+
+    #[test]
+    fn a_bad_read_only_value_fails_closed() {
+        for (text, env, names) in [
+            ("[ui]\nread_only = \"no\"\n", vec![], "line 2: ui.read_only"),
+            (
+                "[ui]\nreadonly = false\n",
+                vec![],
+                "ui.readonly: unknown key",
+            ),
+            ("read_only = false\n", vec![], "read_only: unknown section"),
+            (
+                "[ui]\nread_only = false\n",
+                vec![("SEAWALL_UI__READ_ONLY", "nope")],
+                "environment variable SEAWALL_UI__READ_ONLY: ui.read_only: expected true or false",
+            ),
+            (
+                "",
+                vec![("SEAWALL_UI__READ_ONLY", "0")],
+                "environment variable SEAWALL_UI__READ_ONLY",
+            ),
+            ("ui = 3\n", vec![], "expected a [ui] table"),
+        ] {
+            let (c, messages, _) = lenient(text, &env);
+            assert!(c.read_only, "{text} {env:?}");
+            let reason = c.read_only_reason.clone().unwrap_or_default();
+            assert!(reason.contains(names), "{names}: {reason}");
+            assert!(messages.iter().any(|m| m.contains(names)), "{messages:?}");
+        }
+        // A good value from the environment is no problem.
+        let (c, messages, _) = lenient("", &[("SEAWALL_UI__READ_ONLY", "true")]);
+        assert!(c.read_only && c.read_only_reason.is_none() && messages.is_empty());
+    }
+
+    #[test]
+    fn a_bad_keys_table_never_rebinds_an_unbound_action() {
+        // An unbound action stays unbound when another entry is bad, and an action whose own
+        // entry is bad binds only its good keys (never its default).
+        let (c, messages, _) = lenient(
+            "[keys]\nisolate = []\nstop = \"ctrl-nope\"\nexport = [\"x\", \"ctrl-nope\"]\n\
+             help = \"z\"\nposture = \"z\"\nquitt = \"q\"\n",
+            &[],
+        );
+        assert!(c.keymap.bindings(Command::Isolate).is_empty());
+        assert!(
+            c.keymap.bindings(Command::Stop).is_empty(),
+            "not back on `s`"
+        );
+        assert_eq!(c.keymap.hints()[&Command::Export], vec!["x"]);
+        assert!(
+            c.keymap.bindings(Command::Help).is_empty(),
+            "a shared key runs neither"
+        );
+        assert!(c.keymap.bindings(Command::Posture).is_empty());
+        assert!(c.read_only, "a [keys] problem starts read-only");
+        assert!(
+            c.read_only_reason
+                .as_deref()
+                .unwrap_or("")
+                .contains("keys.")
+        );
+        assert_eq!(messages.len(), 4, "{messages:?}");
+        // The table itself unreadable: read-only.
+        let (c, _, _) = lenient("keys = [1]\n", &[]);
+        assert!(c.read_only);
+        let (c, _, _) = lenient("[keys]\nisolate = 3.5\n", &[]);
+        assert!(c.read_only);
+    }
+
+    #[test]
+    fn bad_action_defaults_fail_closed() {
+        for text in [
+            "[actions]\npause_on_isolate = \"yes\"\n",
+            "[actions]\nstop_timeout_secs = 101\n",
+            "[actions]\nstop_timeout_secs = 99999999999999999999999\n",
+            "[actions]\naudit_log = \"\"\n",
+            "[actions]\npause_on_isolate = true\nstop_timout_secs = 1\n",
+            "[action]\npause_on_isolate = true\n",
+        ] {
+            let (c, messages, _) = lenient(text, &[]);
+            assert!(
+                c.read_only && c.read_only_reason.is_some(),
+                "{text}: {messages:?}"
+            );
+        }
+        // The readable key of a broken section still applies.
+        let (c, _, _) = lenient(
+            "[actions]\npause_on_isolate = true\nstop_timout_secs = 1\n",
+            &[],
+        );
+        assert!(c.actions.pause_on_isolate);
+    }
+
+    #[test]
+    fn a_broken_file_starts_read_only_with_the_reason() {
+        let (c, messages, p) = lenient(
+            "[ui]\ntheme = \"light\"\n[scan\n",
+            &[("SEAWALL_UI__MOUSE", "true")],
+        );
+        assert!(c.read_only);
+        assert_eq!(c.theme, DEFAULT_THEME, "nothing of the file applies");
+        assert!(c.mouse, "the environment still does");
+        let reason = c.read_only_reason.unwrap();
+        assert!(
+            reason.contains(&format!("config file {}", p.display()))
+                && reason.contains("TOML syntax error at line 3"),
+            "{reason}"
+        );
+        assert_eq!(messages.len(), 1);
+    }
+
+    #[test]
+    fn overflowing_numbers_name_the_key_and_the_line() {
+        let (_, messages, p) = lenient(
+            "[ui]\ntheme = \"dark\"\n[scan]\nconcurrency = 99999999999999999999999\n",
+            &[],
+        );
+        assert_eq!(
+            messages,
+            vec![format!(
+                "config file {} line 4: scan.concurrency: 99999999999999999999999 is too large \
+                 (must be between 1 and 64)",
+                p.display()
+            )]
+        );
+        for (text, want) in [
+            (
+                "[ui]\ntick_ms = 1e400\n",
+                "line 2: ui.tick_ms: 1e400 is too large (must be between 16 and 5000 milliseconds)",
+            ),
+            (
+                "[ui]\ntick_ms = -1e400\n",
+                "line 2: ui.tick_ms: -1e400 is too small",
+            ),
+            (
+                "[watch]\npoll_per_minute = 99999999999\n",
+                "line 2: watch.poll_per_minute: 99999999999 is too large",
+            ),
+            (
+                "[scan]\nconcurrency = 999999999999999999999999999999999999999999999\n",
+                "line 2: scan.concurrency: 999999999999999999999999999999999999999999999 is too large",
+            ),
+            (
+                "[scan]\nconcurrency = -99999999999999999999999\n",
+                "scan.concurrency: -99999999999999999999999 is too small",
+            ),
+            (
+                "[ui]\npage_size = 2.5\n",
+                "ui.page_size: 2.5 is not a whole number",
+            ),
+            (
+                "[ui]\npage_size = nan\n",
+                "ui.page_size: NaN is not a number",
+            ),
+            (
+                "[ui]\npage_size = \"many\"\n",
+                "ui.page_size: expected a number, found string \"many\"",
+            ),
+        ] {
+            let e = one_error(text);
+            assert!(e.contains(want), "{text}: {e}");
+            assert!(!e.contains("target type"), "{e}");
+        }
+        let (c, _, _) = lenient("[ui]\ntick_ms = 100.0\npage_size = \"12\"\n", &[]);
+        assert_eq!((c.tick, c.page_size), (Duration::from_millis(100), 12));
+
+        // The same from the environment.
+        for (var, value, want) in [
+            (
+                "SEAWALL_SCAN__CONCURRENCY",
+                "99999999999999999999999",
+                "environment variable SEAWALL_SCAN__CONCURRENCY: scan.concurrency: \
+                 99999999999999999999999 is too large (must be between 1 and 64)",
+            ),
+            (
+                "SEAWALL_UI__TICK_MS",
+                "1e400",
+                "environment variable SEAWALL_UI__TICK_MS: ui.tick_ms: 1e400 is too large",
+            ),
+        ] {
+            let (_, messages, _) = lenient("", &[(var, value)]);
+            assert!(messages.iter().any(|m| m.contains(want)), "{messages:?}");
+        }
+    }
+
+    #[test]
+    fn which_problems_touch_safety() {
+        let key = |k: &str| ConfigError::Key {
+            origin: "o".into(),
+            key: k.into(),
+            message: "m".into(),
+        };
+        for k in [
+            "ui",
+            "ui.read_only",
+            "ui.readonly",
+            "keys",
+            "keys.quit",
+            "actions",
+            "actions.log_lines",
+            "uii",
+            "read_only",
+        ] {
+            assert!(key(k).touches_safety(), "{k}");
+        }
+        for k in [
+            "ui.theme",
+            "ui.mouse",
+            "ui.tick_ms",
+            "ui.page_size",
+            "scan",
+            "scan.concurency",
+            "watch.resync_secs",
+            "log.level",
+        ] {
+            assert!(!key(k).touches_safety(), "{k}");
+        }
+        assert!(
+            ConfigError::Invalid {
+                file: "f".into(),
+                message: "m".into()
+            }
+            .touches_safety()
+        );
+    }
+
+    #[test]
+    fn config_option_on_a_directory_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = check_explicit(dir.path()).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!(
+                "--config {}: is a directory; give the config file, e.g. {}/config.toml",
+                dir.path().display(),
+                dir.path().display()
+            )
+        );
+        let e = load(Some(dir.path())).unwrap_err().to_string();
+        assert!(e.contains("is a directory"), "{e}");
+        let (c, _) = load_lenient(Some(dir.path()));
+        assert!(c.read_only, "fails closed");
     }
 
     /// `config.example.toml` documents every setting commented out (`#key = value`, prose is

@@ -76,8 +76,11 @@ pub struct ConsoleSettings {
     pub actions: ActionSettings,
     /// What the reducer needs (`[ui] page_size`, the keymap's labels).
     pub ui: UiSettings,
-    /// Every action refused (`[ui] read_only`, `--read-only`).
+    /// Every action refused (`[ui] read_only`, `--read-only`, or a config problem that
+    /// touches a safety setting).
     pub read_only: bool,
+    /// The config problem that made the console read-only, shown on screen.
+    pub read_only_reason: Option<String>,
     /// The loop's tick (`[ui] tick_ms`).
     pub tick: Duration,
     /// Capture the mouse (`[ui] mouse`).
@@ -93,7 +96,8 @@ impl ConsoleSettings {
                 page_size: config.page_size,
                 key_hints: config.keymap.hints(),
             },
-            read_only: config.read_only,
+            read_only: config.read_only || config.read_only_reason.is_some(),
+            read_only_reason: config.read_only_reason.clone(),
             tick: config.tick,
             mouse: config.mouse,
         }
@@ -125,8 +129,12 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), ConsoleError> {
         log::warn!("{w}");
     }
     let settings = ConsoleSettings::from_config(&config);
-    if settings.read_only {
-        log::info!("the console runs read-only: every action is disabled");
+    match (&settings.read_only_reason, settings.read_only) {
+        (Some(reason), _) => {
+            log::warn!("the console runs read-only because of a config problem: {reason}")
+        }
+        (None, true) => log::info!("the console runs read-only: every action is disabled"),
+        (None, false) => {}
     }
     let state = initial_state(&endpoints, &settings, &warnings);
 
@@ -172,7 +180,8 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), ConsoleError> {
     result
 }
 
-/// The state the console starts with: its daemons, its settings, the first warning.
+/// The state the console starts with: its daemons, its settings, and on the status line
+/// the config problem that made it read-only, else the first warning.
 fn initial_state(
     endpoints: &[Endpoint],
     settings: &ConsoleSettings,
@@ -184,10 +193,17 @@ fn initial_state(
         chrono::Utc::now(),
     );
     state.actions = ActionsView::new(settings.read_only, &settings.actions);
-    state.status = warnings.first().map(|first| StatusMessage {
-        text: format!("{first} (using defaults)"),
-        level: StatusLevel::Warning,
-    });
+    state.actions.read_only_reason = settings.read_only_reason.clone();
+    state.status = match &settings.read_only_reason {
+        Some(reason) => Some(StatusMessage {
+            text: format!("READ-ONLY because of a config problem: {reason}"),
+            level: StatusLevel::Error,
+        }),
+        None => warnings.first().map(|first| StatusMessage {
+            text: format!("{first} (that setting uses its default)"),
+            level: StatusLevel::Warning,
+        }),
+    };
     state
 }
 
@@ -277,7 +293,67 @@ mod tests {
         assert_eq!(state.actions.stop_timeout_secs, 9);
         assert_eq!(state.settings.page_size, 17);
         let status = state.status.expect("the first warning is shown");
-        assert_eq!(status.text, "bad theme (using defaults)");
+        assert_eq!(status.text, "bad theme (that setting uses its default)");
+        assert_eq!(state.actions.read_only_reason, None);
+    }
+
+    /// The whole path of a config that touches a safety setting: loaded leniently, the
+    /// console starts read-only, the status line names the file, line, key and problem,
+    /// and an action key opens no dialog but says why (and is audited as refused).
+    #[test]
+    fn a_config_problem_on_a_safety_setting_starts_the_console_read_only_and_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[ui]\ntheme = \"light\"\n\n[actions]\nstop_timeout_secs = 99999999999999999999999\n",
+        )
+        .unwrap();
+        let (config, warnings) = crate::config::lenient_from(crate::config::load_partial(
+            Some(&path),
+            &Default::default(),
+        ));
+        assert_eq!(config.theme, "light", "the readable settings apply");
+        let s = ConsoleSettings::from_config(&config);
+        assert!(s.read_only);
+        let mut state = initial_state(&[], &s, &warnings);
+        assert!(state.actions.read_only);
+        let status = state
+            .status
+            .clone()
+            .expect("the reason is on the status line");
+        assert_eq!(status.level, StatusLevel::Error);
+        for part in [
+            "READ-ONLY",
+            path.to_str().unwrap(),
+            "line 5",
+            "actions.stop_timeout_secs",
+            "99999999999999999999999 is too large (must be between 0 and 100 seconds)",
+        ] {
+            assert!(status.text.contains(part), "{part}: {}", status.text);
+        }
+        // On screen: the header says READ-ONLY and why, the status line the problem.
+        let area = ratatui::layout::Rect::new(0, 0, 220, 30);
+        let mut buf = ratatui::buffer::Buffer::empty(area);
+        crate::ui::render(&state, &Theme::monochrome(), area, &mut buf);
+        let row = |y: u16| -> String { (0..area.width).map(|x| buf[(x, y)].symbol()).collect() };
+        assert!(row(0).contains("READ-ONLY (config error)"), "{}", row(0));
+        assert!(
+            row(area.height - 1).contains("line 5: actions.stop_timeout_secs"),
+            "{}",
+            row(area.height - 1)
+        );
+        // Esc clears the status line; an action key says why again, and no dialog opens.
+        state.status = None;
+        let refused = crate::app::action_state::admit(&mut state, Command::Isolate.spec());
+        assert!(refused.is_err());
+        assert!(state.confirm.is_none());
+        let text = state.status.expect("the refusal is shown").text;
+        assert!(
+            text.starts_with(crate::app::action_state::READ_ONLY_MESSAGE)
+                && text.contains("actions.stop_timeout_secs"),
+            "{text}"
+        );
     }
 
     fn ev(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {

@@ -7,6 +7,8 @@
 //!   and defaults to No (only `y` or `yes` proceed); when stdin is not a terminal the
 //!   command refuses (exit 2) and the audit log records `refused`. `report` only reads and
 //!   needs no confirmation.
+//! - A problem in the config or a `SEAWALL_*` variable refuses isolate, unisolate and stop
+//!   before any daemon is asked (exit 2, audited `refused`); `report` exits 2 on it too.
 //! - Exit 0 when the action was done, 2 otherwise (error, refusal, declined).
 
 use crate::actions::{
@@ -89,6 +91,12 @@ pub struct ReportArgs {
 pub enum CommandError {
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// A config problem: the action is refused before any daemon is asked (audited).
+    #[error("{problem}; {action} refused: fix the config first (nothing was changed)")]
+    ConfigRefused {
+        problem: ConfigError,
+        action: &'static str,
+    },
     /// The `-H`/`-c` endpoints do not resolve.
     #[error(transparent)]
     Endpoints(#[from] crate::docker::EndpointError),
@@ -115,9 +123,45 @@ pub enum CommandError {
     Action(#[from] ActionError),
 }
 
-/// Load the config, resolve the endpoints, build a runner and a one-thread runtime.
-fn setup(cli: &Cli) -> Result<(ActionRunner, tokio::runtime::Runtime), CommandError> {
-    let cfg: Config = config::load(cli.config.as_deref())?;
+/// The config of an action. Safety fails closed: any problem in the config or the
+/// `SEAWALL_*` variables refuses the action before a daemon is asked (exit 2), and the
+/// audit log (the one the config names, if that key could be read) records `refused`.
+fn action_config(cli: &Cli, kind: ActionKind, query: &str) -> Result<Config, CommandError> {
+    let (cfg, mut problems) = config::load_with_problems(cli.config.as_deref());
+    if problems.is_empty() {
+        return Ok(cfg);
+    }
+    let problem = problems.remove(0);
+    let endpoint = crate::cli::resolve_endpoints(&cli.hosts, &cli.contexts)
+        .map(|eps| {
+            eps.iter()
+                .map(|e| e.url.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    let request = ActionRequest::new(
+        kind,
+        Target {
+            host: 0,
+            endpoint,
+            container_id: None,
+            name: query.to_string(),
+        },
+    );
+    let reason = format!("config problem: {problem}");
+    let entry = crate::actions::AuditEntry::new(&request, AuditOutcome::Refused, Some(reason));
+    if let Err(a) = crate::actions::audit::append(&cfg.actions.audit_log, &entry) {
+        eprintln!("seawall: cannot write the audit log: {a}");
+    }
+    Err(CommandError::ConfigRefused {
+        problem,
+        action: kind.as_str(),
+    })
+}
+
+/// Resolve the endpoints, build a runner and a one-thread runtime.
+fn setup(cli: &Cli, cfg: Config) -> Result<(ActionRunner, tokio::runtime::Runtime), CommandError> {
     let endpoints: Vec<Endpoint> = crate::cli::resolve_endpoints(&cli.hosts, &cli.contexts)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -155,7 +199,7 @@ fn confirm_and_run(
     yes: bool,
     options: ActionOptions,
 ) -> Result<u8, CommandError> {
-    let (runner, runtime) = setup(cli)?;
+    let (runner, runtime) = setup(cli, action_config(cli, kind, query)?)?;
     let target = match runtime.block_on(runner.find_container(query)) {
         Ok(t) => t,
         Err(e) => {
@@ -263,7 +307,9 @@ pub fn parse_formats(text: &str) -> Result<ReportFormats, CommandError> {
 /// `seawall report [NAME|ID] [--format F] [--output FILE|DIR]`.
 pub fn report(cli: &Cli, args: &ReportArgs) -> Result<u8, CommandError> {
     let formats = parse_formats(&args.format)?;
-    let (runner, runtime) = setup(cli)?;
+    // A report only reads, but it writes files where `[actions]` says and audits them:
+    // any config problem refuses it too (exit 2), as for `seawall scan`.
+    let (runner, runtime) = setup(cli, config::load(cli.config.as_deref())?)?;
     let target = match &args.container {
         Some(q) => runtime.block_on(runner.find_container(q))?,
         None => {

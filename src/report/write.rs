@@ -43,8 +43,39 @@ fn create_temp(dir: &Path) -> io::Result<(PathBuf, File)> {
     Err(last_err.unwrap_or_else(|| io::Error::other("could not create a unique temp file")))
 }
 
+/// Can `path` be written as a file? Not when it is an existing directory (with or without a
+/// trailing slash, or a symlink to one), nor when it ends with `/` (it names a directory):
+/// the error says so and what to give instead, a file such as `<path>/<example>`.
+pub fn check_file_target(path: &Path, example: &str) -> io::Result<()> {
+    let text = path.as_os_str().as_encoded_bytes();
+    let slash = text.len() > 1 && text.ends_with(b"/");
+    let dir = fs::metadata(path).is_ok_and(|m| m.is_dir());
+    if !dir && !slash {
+        return Ok(());
+    }
+    let instead = path.join(example);
+    let message = if dir {
+        format!(
+            "is a directory; give a file name instead, e.g. {}",
+            instead.display()
+        )
+    } else {
+        format!(
+            "ends with / (a directory, and there is none); give a file name instead, e.g. {}",
+            instead.display()
+        )
+    };
+    let kind = if dir {
+        io::ErrorKind::IsADirectory
+    } else {
+        io::ErrorKind::NotADirectory
+    };
+    Err(io::Error::new(kind, message))
+}
+
 /// Write `bytes` to `path` atomically with mode 0600 (see the module docs). The parent
-/// directory must exist. On error the temp file is removed and the target is untouched.
+/// directory must exist. On error the temp file is removed and the target is untouched;
+/// a directory as the target is refused up front ([`check_file_target`]).
 pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_private_with(path, |out| out.write_all(bytes))
 }
@@ -55,6 +86,7 @@ pub fn write_private_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    check_file_target(path, "report")?;
     if path.file_name().is_none() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -187,22 +219,45 @@ mod tests {
     }
 
     #[test]
-    fn failed_rename_leaves_no_temp_file() {
+    fn a_directory_target_is_refused_in_words() {
         let d = TempDir::new("dir-target");
-        // The target is a non-empty directory: rename fails after the temp file was written.
         let p = d.0.join("taken");
         fs::create_dir(&p).unwrap();
         fs::write(p.join("inside"), b"x").unwrap();
-        assert!(write_private(&p, b"data").is_err());
-        assert_eq!(entries(&d.0), vec!["taken"]);
+        for target in [p.clone(), PathBuf::from(format!("{}/", p.display()))] {
+            let e = write_private(&target, b"data").unwrap_err();
+            assert_eq!(
+                e.kind(),
+                io::ErrorKind::IsADirectory,
+                "{}",
+                target.display()
+            );
+            let m = e.to_string();
+            assert!(
+                m.contains("is a directory") && m.contains("give a file name"),
+                "{m}"
+            );
+            assert!(m.contains(&p.join("report").display().to_string()), "{m}");
+        }
+        assert_eq!(entries(&d.0), vec!["taken"], "no temp file left");
         assert!(p.is_dir());
+        let e = check_file_target(&p, "report.json")
+            .unwrap_err()
+            .to_string();
+        assert!(e.ends_with(&format!("{}/report.json", p.display())), "{e}");
+
+        // A path ending in / that does not exist names a directory too.
+        let missing = PathBuf::from(format!("{}/", d.0.join("nope").display()));
+        let e = write_private(&missing, b"data").unwrap_err();
+        assert!(e.to_string().contains("ends with /"), "{e}");
+        assert!(check_file_target(&d.0.join("file.json"), "x").is_ok());
     }
 
     #[test]
     fn not_a_file_path() {
         assert_eq!(
             write_private(Path::new("/"), b"x").unwrap_err().kind(),
-            io::ErrorKind::InvalidInput
+            io::ErrorKind::IsADirectory
         );
         assert_eq!(
             write_private(Path::new("some/dir/.."), b"x")

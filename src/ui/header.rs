@@ -39,6 +39,8 @@ pub fn unseen_spans<'a>(state: &AppState, theme: &Theme, compact: bool) -> Vec<S
 
 /// The header's marker of a read-only console.
 pub const READ_ONLY_MARKER: &str = "READ-ONLY";
+/// The header's marker when a config problem made the console read-only.
+pub const READ_ONLY_CONFIG_MARKER: &str = "READ-ONLY (config error)";
 
 /// Two lines: endpoints + link status + posture on the first, versions on the second.
 pub struct HeaderBar<'a> {
@@ -104,10 +106,14 @@ impl<'a> Widget for HeaderBar<'a> {
         ];
         // Read-only: a word, not only a color, and before anything that may be cut.
         if state.actions.read_only {
-            left.push(Span::styled(
-                READ_ONLY_MARKER,
-                theme.style(Role::StatusWarning),
-            ));
+            // Read-only because of a config problem: the status line and every refused
+            // action say which.
+            let marker = if state.actions.read_only_reason.is_some() {
+                READ_ONLY_CONFIG_MARKER
+            } else {
+                READ_ONLY_MARKER
+            };
+            left.push(Span::styled(marker, theme.style(Role::StatusWarning)));
             left.push(Span::raw(" │ "));
         }
         if state.hosts.is_empty() {
