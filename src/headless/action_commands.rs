@@ -445,7 +445,7 @@ pub fn isolations_table(rows: &[IsolationRow]) -> String {
             ]
         })
         .collect();
-    let mut widths = head.map(|h| unicode_width::UnicodeWidthStr::width(h));
+    let mut widths = head.map(unicode_width::UnicodeWidthStr::width);
     for row in &cells {
         for (w, c) in widths.iter_mut().zip(row) {
             *w = (*w).max(unicode_width::UnicodeWidthStr::width(c.as_str()));
