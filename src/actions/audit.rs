@@ -138,9 +138,8 @@ pub fn user_name(uid: libc::uid_t) -> Option<String> {
         // length given; on success `pw_name` points into `buf`, read before it is dropped.
         let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
         let mut result: *mut libc::passwd = std::ptr::null_mut();
-        let rc = unsafe {
-            libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result)
-        };
+        let rc =
+            unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) };
         if rc == libc::ERANGE && buf.len() < (1 << 20) {
             let bigger = buf.len() * 2;
             buf.resize(bigger, 0);
@@ -354,8 +353,14 @@ mod tests {
             users("root".into(), Some("mallory".into())),
             ("root".to_string(), Some("mallory".to_string()))
         );
-        assert_eq!(users("root".into(), Some("root".into())), ("root".into(), None));
-        assert_eq!(users("root".into(), Some(String::new())), ("root".into(), None));
+        assert_eq!(
+            users("root".into(), Some("root".into())),
+            ("root".into(), None)
+        );
+        assert_eq!(
+            users("root".into(), Some(String::new())),
+            ("root".into(), None)
+        );
         assert_eq!(users("root".into(), None), ("root".into(), None));
         // As written: `env_user` only when it differs.
         let mut e = AuditEntry::new(&request(), AuditOutcome::Ok, None);

@@ -379,8 +379,14 @@ async fn a_reconnect_the_daemon_answers_ok_but_does_not_make_is_not_a_success() 
             && m.contains("front still to restore"),
         "{m}"
     );
-    assert_eq!(s.record().expect("the record stays").network_names(), "front");
-    assert_eq!(s.audit().entries.last().unwrap().outcome, AuditOutcome::Error);
+    assert_eq!(
+        s.record().expect("the record stays").network_names(),
+        "front"
+    );
+    assert_eq!(
+        s.audit().entries.last().unwrap().outcome,
+        AuditOutcome::Error
+    );
 
     // Next try: the stale entry is disconnected first, then front really comes back.
     s.fake.clear_failures();
@@ -423,9 +429,16 @@ async fn a_stale_entry_after_a_failed_reconnect_is_not_taken_for_an_attachment()
         .result
         .unwrap_err()
         .to_string();
-    assert!(m.contains("not reconnected to front: HTTP 500: Address already in use"), "{m}");
     assert!(
-        s.fake.get(ID).unwrap().networks.contains(&"front".to_string()),
+        m.contains("not reconnected to front: HTTP 500: Address already in use"),
+        "{m}"
+    );
+    assert!(
+        s.fake
+            .get(ID)
+            .unwrap()
+            .networks
+            .contains(&"front".to_string()),
         "the daemon shows front in the container's inspect"
     );
     assert_eq!(s.record().unwrap().network_names(), "front");
@@ -434,7 +447,11 @@ async fn a_stale_entry_after_a_failed_reconnect_is_not_taken_for_an_attachment()
     let m = s.run(ActionKind::Unisolate).await.result.unwrap();
     assert_eq!(m, "reconnected web to front");
     let front = s.fake.get(ID).unwrap();
-    let front = front.attachments.iter().find(|a| a.name == "front").unwrap();
+    let front = front
+        .attachments
+        .iter()
+        .find(|a| a.name == "front")
+        .unwrap();
     assert_eq!(front.endpoint_id, "ep-front");
     assert_eq!(front.aliases, vec!["www"]);
     assert!(s.record().is_none());
@@ -525,8 +542,14 @@ async fn a_second_action_on_the_same_container_is_refused_while_the_first_runs()
     assert_eq!(s.fake.count(Op::Stop), 0, "the stop did nothing");
     assert_eq!(s.fake.count(Op::DisconnectNetwork), 2, "one isolation only");
     let record = s.record().unwrap();
-    assert_eq!(record.evidence.as_ref(), first.paths.first(), "the winner's evidence");
-    let bundles = std::fs::read_dir(s.dir.path().join("evidence")).unwrap().count();
+    assert_eq!(
+        record.evidence.as_ref(),
+        first.paths.first(),
+        "the winner's evidence"
+    );
+    let bundles = std::fs::read_dir(s.dir.path().join("evidence"))
+        .unwrap()
+        .count();
     assert_eq!(bundles, 1);
     let log = s.audit();
     let refused = log
@@ -606,7 +629,11 @@ async fn forget_clears_the_record_of_a_container_that_is_gone_and_only_then() {
     assert!(s.record().is_none());
     let last = s.audit().entries.pop().unwrap();
     assert_eq!(
-        (last.action.as_str(), last.outcome, last.container_id.as_deref()),
+        (
+            last.action.as_str(),
+            last.outcome,
+            last.container_id.as_deref()
+        ),
         ("forget", AuditOutcome::Ok, Some(ID))
     );
     let e = s.runner.find_record("web").unwrap_err().to_string();

@@ -366,7 +366,7 @@ pub async fn attachment(
         entry.network_id.as_str()
     };
     match docker.network_containers(network).await {
-        Ok(ids) if ids.iter().any(|id| *id == facts.id) => Attachment::Attached,
+        Ok(ids) if ids.contains(&facts.id) => Attachment::Attached,
         Ok(_) => Attachment::Stale(format!(
             "network {} does not list the container",
             entry.name

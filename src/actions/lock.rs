@@ -193,7 +193,11 @@ mod tests {
             0o700
         );
         assert_eq!(
-            std::fs::metadata(first.path()).unwrap().permissions().mode() & 0o777,
+            std::fs::metadata(first.path())
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777,
             0o600
         );
         let e = acquire(&locks, ep, "abc", "web", &Holder::now("stop", "web")).unwrap_err();
@@ -207,7 +211,13 @@ mod tests {
         assert_eq!(holder_of(&locks, ep, "abc").unwrap().action, "isolate");
         // Another container, or the same id on another daemon, is another lock.
         let other = acquire(&locks, ep, "abd", "db", &Holder::now("stop", "db")).unwrap();
-        let remote = acquire(&locks, "tcp://h:2376", "abc", "web", &Holder::now("stop", "web"));
+        let remote = acquire(
+            &locks,
+            "tcp://h:2376",
+            "abc",
+            "web",
+            &Holder::now("stop", "web"),
+        );
         assert!(remote.is_ok());
         drop(other);
         drop(first);

@@ -442,10 +442,12 @@ impl<C: Connector> ActionRunner<C> {
 
     /// Take the lock of the request's container (isolate, unisolate, stop); a refusal
     /// when another seawall holds it or it cannot be taken.
-    fn lock_for(&self, request: &ActionRequest) -> Result<Option<lock::ContainerLock>, ActionError> {
+    fn lock_for(
+        &self,
+        request: &ActionRequest,
+    ) -> Result<Option<lock::ContainerLock>, ActionError> {
         let target = &request.target;
-        let (ActionKind::Isolate | ActionKind::Unisolate | ActionKind::Stop) = request.kind
-        else {
+        let (ActionKind::Isolate | ActionKind::Unisolate | ActionKind::Stop) = request.kind else {
             return Ok(None);
         };
         let Some(id) = target.container_id.as_deref() else {
@@ -481,7 +483,9 @@ impl<C: Connector> ActionRunner<C> {
         let doc = state.load()?;
         let all = &doc.isolations;
         let eps = &self.endpoints;
-        let mut found = matching(all, eps, |r| r.container_id == query || r.container_name == query);
+        let mut found = matching(all, eps, |r| {
+            r.container_id == query || r.container_name == query
+        });
         if found.is_empty() {
             found = matching(all, eps, |r| r.container_id.starts_with(query));
         }
@@ -525,7 +529,8 @@ impl<C: Connector> ActionRunner<C> {
     /// that still exists is a refusal: undo its isolation instead.
     pub async fn forget(&self, target: &Target) -> (Result<String, ActionError>, AuditOutcome) {
         if let Err(e) = audit::check_writable(&self.settings.audit_log) {
-            let refusal = ActionError::Refused(format!("{}; nothing was done", self.audit_error(e)));
+            let refusal =
+                ActionError::Refused(format!("{}; nothing was done", self.audit_error(e)));
             return (Err(refusal), AuditOutcome::Refused);
         }
         let result = self.forget_locked(target).await;

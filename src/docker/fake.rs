@@ -541,11 +541,12 @@ impl DockerApi for FakeDocker {
             return Err(DockerError::from_status(403, &message));
         }
         // A stopped container gets its endpoint when it starts.
-        let endpoint_id = if hollow || !matches!(c.state, ContainerState::Running | ContainerState::Paused) {
-            String::new()
-        } else {
-            format!("ep-{network}")
-        };
+        let endpoint_id =
+            if hollow || !matches!(c.state, ContainerState::Running | ContainerState::Paused) {
+                String::new()
+            } else {
+                format!("ep-{network}")
+            };
         c.attachments.push(NetworkAttachment {
             name: network.to_string(),
             network_id: format!("net-{network}"),

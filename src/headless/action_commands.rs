@@ -702,7 +702,10 @@ mod tests {
         let table = isolations_table(&rows);
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines.len(), 3, "{table}");
-        assert!(lines[0].starts_with("CONTAINER  ID            ENDPOINT"), "{table}");
+        assert!(
+            lines[0].starts_with("CONTAINER  ID            ENDPOINT"),
+            "{table}"
+        );
         assert!(
             lines[1].starts_with("db         0123456789ab  tcp://h:2376")
                 && lines[1].contains("in_progress")
