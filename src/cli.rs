@@ -105,8 +105,11 @@ pub enum Command {
     Contexts,
     /// Cut a container off every network (recorded for undo), capturing evidence first.
     Isolate(crate::headless::action_commands::IsolateArgs),
-    /// Undo `seawall isolate`: reconnect the networks, aliases and static addresses.
+    /// Undo `seawall isolate`: reconnect the networks, aliases and static addresses
+    /// (`--forget`: clear the record of a container that no longer exists).
     Unisolate(crate::headless::action_commands::UnisolateArgs),
+    /// List the containers seawall has isolated (the records undo uses).
+    Isolations(crate::headless::action_commands::IsolationsArgs),
     /// Stop a container gracefully; the daemon kills it after the grace period.
     Stop(crate::headless::action_commands::StopArgs),
     /// Write a report of one container or the whole host (every format, or one).
@@ -196,6 +199,9 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         }
         Command::Unisolate(args) => {
             crate::headless::action_commands::unisolate(&cli, args).map_err(CliError::from)
+        }
+        Command::Isolations(args) => {
+            crate::headless::action_commands::isolations(&cli, args).map_err(CliError::from)
         }
         Command::Stop(args) => {
             crate::headless::action_commands::stop(&cli, args).map_err(CliError::from)

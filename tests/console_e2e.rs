@@ -948,6 +948,47 @@ fn too_small_terminal_message() {
     assert_eq!(code, 0, "exit code:\n{screen}");
 }
 
+/// Every folder under `root` (itself included) is 0700 and every file 0600.
+fn assert_private(root: &Path, after: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    assert!(root.is_dir(), "{after}: {} exists", root.display());
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        let m = std::fs::symlink_metadata(&p).unwrap().permissions().mode() & 0o777;
+        if p.is_dir() {
+            assert_eq!(m, 0o700, "{after}: folder {} is {m:o}", p.display());
+            for e in std::fs::read_dir(&p).unwrap() {
+                stack.push(e.unwrap().path());
+            }
+        } else {
+            assert_eq!(m, 0o600, "{after}: file {} is {m:o}", p.display());
+        }
+    }
+}
+
+/// The console's log goes to the default state dir (a fresh `XDG_STATE_HOME`): the state
+/// dir is created 0700 and the log 0600, as every headless command does.
+#[test]
+fn the_console_creates_the_state_dir_private() {
+    if !tmux_available() {
+        return;
+    }
+    let console = Console::start_with(100, 30, |_| "[ui]\ntheme = \"dark\"\n".to_string());
+    console.wait_header();
+    let state = console.dir.path().join("xdg-state");
+    let log = state.join("seawall").join("seawall.log");
+    let start = Instant::now();
+    while !log.exists() {
+        assert!(start.elapsed() < KEY, "no log at {}", log.display());
+        std::thread::sleep(POLL);
+    }
+    assert_private(&state, "console start");
+    console.send_keys(&["q"]);
+    let (code, screen) = console.wait_exit("q after the start");
+    assert_eq!(code, 0, "exit code:\n{screen}");
+    assert_private(&state, "console exit");
+}
+
 #[test]
 fn broken_config_starts_with_defaults() {
     if !tmux_available() {
@@ -1154,6 +1195,11 @@ fn actions_isolate_undo_and_stop_through_key_presses() {
     let state = docker(&["inspect", "-f", "{{.State.Status}}", &name]);
     assert_eq!(state.trim(), "exited");
     console.wait_audit(&name, "stop", "ok");
+    // The actions' files (audit log, records, locks, evidence): private.
+    assert_private(
+        &console.dir.path().join("xdg-state"),
+        "actions in the console",
+    );
 
     console.send_keys(&["q"]);
     assert_restored(&console, "q after the actions");

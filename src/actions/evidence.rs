@@ -166,11 +166,7 @@ fn new_dir(root: &Path, name: &str) -> Result<PathBuf, EvidenceError> {
         path: path.display().to_string(),
         source,
     };
-    DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(root)
-        .map_err(|e| dir_err(root, e))?;
+    super::private_dir(root).map_err(|e| dir_err(root, e))?;
     for n in 0..100 {
         let path = if n == 0 {
             root.join(name)

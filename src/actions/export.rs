@@ -7,8 +7,6 @@ use super::ActionError;
 use crate::docker::Endpoint;
 use crate::report::{self, Format, HostReport, Report};
 use crate::scan::{self, ScanOptions};
-use std::fs::DirBuilder;
-use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -79,10 +77,7 @@ pub fn write_all(
     subject: &str,
     formats: &[Format],
 ) -> Result<Vec<PathBuf>, ActionError> {
-    DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
+    super::private_dir(dir)
         .map_err(|e| ActionError::Files(format!("cannot create {}: {e}", dir.display())))?;
     let host = report.hosts.first().map_or("host", |h| h.name.as_str());
     let now = chrono::Utc::now();

@@ -351,3 +351,313 @@ async fn containers_are_found_like_the_docker_cli_finds_them() {
     let e = s.runner.find_container("nope").await.unwrap_err();
     assert!(matches!(e, ActionError::NoMatch(_)), "{e:?}");
 }
+
+impl Setup {
+    /// The audit log as read back.
+    fn audit(&self) -> audit::ParsedLog {
+        audit::read(&self.dir.path().join("audit.log")).unwrap()
+    }
+
+    fn record(&self) -> Option<state_file::IsolationRecord> {
+        self.state().find(&FakeDocker::endpoint().url, ID).unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_reconnect_the_daemon_answers_ok_but_does_not_make_is_not_a_success() {
+    let s = Setup::new();
+    s.run(ActionKind::Isolate).await.result.unwrap();
+    // Docker answers OK for front but makes no endpoint.
+    s.fake.connect_without_endpoint("front");
+    let outcome = s.run(ActionKind::Unisolate).await;
+    assert_eq!(outcome.status, AuditOutcome::Error);
+    let m = outcome.result.unwrap_err().to_string();
+    assert!(
+        m.contains("reconnected web to back")
+            && m.contains("not reconnected to front: the daemon answered OK but")
+            && m.contains("no endpoint")
+            && m.contains("front still to restore"),
+        "{m}"
+    );
+    assert_eq!(
+        s.record().expect("the record stays").network_names(),
+        "front"
+    );
+    assert_eq!(
+        s.audit().entries.last().unwrap().outcome,
+        AuditOutcome::Error
+    );
+
+    // Next try: the stale entry is disconnected first, then front really comes back.
+    s.fake.clear_failures();
+    let before = s.fake.count_on(Op::DisconnectNetwork, "front");
+    let m = s.run(ActionKind::Unisolate).await.result.unwrap();
+    assert_eq!(m, "reconnected web to front");
+    assert_eq!(s.fake.count_on(Op::DisconnectNetwork, "front"), before + 1);
+    let c = s.fake.get(ID).unwrap();
+    assert!(c.attachments.iter().all(|a| !a.endpoint_id.is_empty()));
+    assert!(s.record().is_none(), "removed once every network is back");
+    let outcomes: Vec<AuditOutcome> = s.audit().entries.iter().map(|e| e.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [AuditOutcome::Ok, AuditOutcome::Error, AuditOutcome::Ok]
+    );
+}
+
+#[tokio::test]
+async fn a_stale_entry_after_a_failed_reconnect_is_not_taken_for_an_attachment() {
+    // The issue's repro on the fake: the reconnect fails (address in use) and leaves an
+    // entry with no endpoint, as Docker 20.10 does.
+    let s = Setup::new();
+    s.run(ActionKind::Isolate).await.result.unwrap();
+    s.fake.fail_times(
+        Op::ConnectNetwork,
+        Some("front"),
+        DockerError::from_status(500, "Address already in use"),
+        1,
+    );
+    let once = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let first = once.clone();
+    s.fake.before(Op::ConnectNetwork, move |fake, net| {
+        if net == "front" && !first.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            fake.leave_stale_entry(ID, "front");
+        }
+    });
+    let m = s
+        .run(ActionKind::Unisolate)
+        .await
+        .result
+        .unwrap_err()
+        .to_string();
+    assert!(
+        m.contains("not reconnected to front: HTTP 500: Address already in use"),
+        "{m}"
+    );
+    assert!(
+        s.fake
+            .get(ID)
+            .unwrap()
+            .networks
+            .contains(&"front".to_string()),
+        "the daemon shows front in the container's inspect"
+    );
+    assert_eq!(s.record().unwrap().network_names(), "front");
+
+    // Again: the entry is not an attachment; it is replaced by a real one.
+    let m = s.run(ActionKind::Unisolate).await.result.unwrap();
+    assert_eq!(m, "reconnected web to front");
+    let front = s.fake.get(ID).unwrap();
+    let front = front
+        .attachments
+        .iter()
+        .find(|a| a.name == "front")
+        .unwrap();
+    assert_eq!(front.endpoint_id, "ep-front");
+    assert_eq!(front.aliases, vec!["www"]);
+    assert!(s.record().is_none());
+}
+
+#[tokio::test]
+async fn a_network_that_does_not_list_the_container_is_not_restored() {
+    let s = Setup::new();
+    s.run(ActionKind::Isolate).await.result.unwrap();
+    s.fake.fail(
+        Op::InspectNetwork,
+        Some("net-back"),
+        DockerError::from_status(500, "network unreadable"),
+    );
+    let m = s
+        .run(ActionKind::Unisolate)
+        .await
+        .result
+        .unwrap_err()
+        .to_string();
+    assert!(
+        m.contains("reconnected web to front")
+            && m.contains("not reconnected to back")
+            && m.contains("network back cannot be read"),
+        "{m}"
+    );
+    assert_eq!(s.record().unwrap().network_names(), "back");
+}
+
+#[tokio::test]
+async fn a_stopped_container_is_reconnected_by_its_configuration() {
+    let s = Setup::new();
+    s.fake.add_container({
+        let mut c = FakeDocker::container(ID, "web", "exited", &["back", "front"]);
+        for a in &mut c.attachments {
+            a.endpoint_id.clear();
+        }
+        c
+    });
+    s.run(ActionKind::Isolate).await.result.unwrap();
+    let m = s.run(ActionKind::Unisolate).await.result.unwrap();
+    assert_eq!(
+        m,
+        "reconnected web to back, front (it is exited: the endpoints are made when it starts)"
+    );
+    assert!(s.record().is_none());
+}
+
+/// Poll a future once: the refusals of a busy lock never wait for anything.
+fn ready<F: std::future::Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match f.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(out) => out,
+        std::task::Poll::Pending => panic!("the refusal waited"),
+    }
+}
+
+#[tokio::test]
+async fn a_second_action_on_the_same_container_is_refused_while_the_first_runs() {
+    let s = Setup::new();
+    let second = std::sync::Arc::new(ActionRunner::with_connector(
+        s.fake.clone(),
+        vec![FakeDocker::endpoint()],
+        s.runner.settings().clone(),
+    ));
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (runner2, seen2, target) = (second.clone(), seen.clone(), s.target());
+    // While the first isolate disconnects, a second isolate and a stop arrive.
+    s.fake.before(Op::DisconnectNetwork, move |_, _| {
+        for kind in [ActionKind::Isolate, ActionKind::Stop] {
+            let outcome = ready(runner2.run(ActionRequest::new(kind, target.clone())));
+            seen2.lock().unwrap().push(outcome);
+        }
+    });
+    let first = s.run(ActionKind::Isolate).await;
+    first.result.expect("the first one acts");
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 4, "two disconnects, two attempts each");
+    for o in &seen {
+        assert_eq!(o.status, AuditOutcome::Refused);
+        let m = o.result.as_ref().unwrap_err().to_string();
+        assert!(
+            m.starts_with("another seawall is acting on web (isolate since "),
+            "{m}"
+        );
+    }
+    assert_eq!(s.fake.count(Op::Stop), 0, "the stop did nothing");
+    assert_eq!(s.fake.count(Op::DisconnectNetwork), 2, "one isolation only");
+    let record = s.record().unwrap();
+    assert_eq!(
+        record.evidence.as_ref(),
+        first.paths.first(),
+        "the winner's evidence"
+    );
+    let bundles = std::fs::read_dir(s.dir.path().join("evidence"))
+        .unwrap()
+        .count();
+    assert_eq!(bundles, 1);
+    let log = s.audit();
+    let refused = log
+        .entries
+        .iter()
+        .filter(|e| e.outcome == AuditOutcome::Refused)
+        .count();
+    assert_eq!((log.entries.len(), refused), (5, 4));
+
+    // Once the first is done, the lock is free again.
+    let undone = second
+        .run(ActionRequest::new(ActionKind::Unisolate, s.target()))
+        .await;
+    assert!(undone.result.is_ok(), "{:?}", undone.result);
+}
+
+#[tokio::test]
+async fn a_lock_held_by_another_process_refuses_with_its_holder() {
+    let s = Setup::new();
+    let holder = lock::Holder {
+        action: "stop".into(),
+        container_name: "web".into(),
+        pid: 4242,
+        since: "2026-01-02T03:04:05Z".into(),
+    };
+    let held = lock::acquire(
+        &s.runner.lock_dir(),
+        &FakeDocker::endpoint().url,
+        ID,
+        "web",
+        &holder,
+    )
+    .unwrap();
+    let outcome = s.run(ActionKind::Isolate).await;
+    assert_eq!(outcome.status, AuditOutcome::Refused);
+    assert_eq!(
+        outcome.result.unwrap_err().to_string(),
+        "another seawall is acting on web (stop since 2026-01-02T03:04:05Z, pid 4242); \
+         nothing was done, try again when it is finished"
+    );
+    assert_eq!(s.fake.count(Op::Inspect), 0, "not even read");
+    assert!(s.record().is_none());
+    drop(held);
+    s.run(ActionKind::Isolate).await.result.unwrap();
+}
+
+#[tokio::test]
+async fn forget_clears_the_record_of_a_container_that_is_gone_and_only_then() {
+    let s = Setup::new();
+    let outcome = s.run(ActionKind::Isolate).await;
+    let evidence = outcome.paths[0].clone();
+
+    // Still there: refused, the record stays.
+    let (target, record) = s.runner.find_record("web").unwrap();
+    assert_eq!(target.container_id.as_deref(), Some(ID));
+    assert_eq!(record.container_name, "web");
+    let (r, status) = s.runner.forget(&target).await;
+    assert_eq!(status, AuditOutcome::Refused);
+    let m = r.unwrap_err().to_string();
+    assert!(
+        m.contains("web (id 3f1c2a9b8d7e) still exists") && m.contains("seawall unisolate web"),
+        "{m}"
+    );
+    assert!(s.record().is_some());
+
+    // Gone: found by name, by id prefix; cleared, audited.
+    s.fake.remove_container(ID);
+    assert_eq!(s.runner.find_record("3f1c2a").unwrap().0, target);
+    let (r, status) = s.runner.forget(&target).await;
+    assert_eq!(status, AuditOutcome::Ok);
+    let m = r.unwrap();
+    assert!(
+        m.starts_with("forgot the isolation record of web (id 3f1c2a9b8d7e)")
+            && m.contains(&evidence.display().to_string()),
+        "{m}"
+    );
+    assert!(s.record().is_none());
+    let last = s.audit().entries.pop().unwrap();
+    assert_eq!(
+        (
+            last.action.as_str(),
+            last.outcome,
+            last.container_id.as_deref()
+        ),
+        ("forget", AuditOutcome::Ok, Some(ID))
+    );
+    let e = s.runner.find_record("web").unwrap_err().to_string();
+    assert!(e.contains("no isolation record matches \"web\""), "{e}");
+    assert!(evidence.is_dir(), "the evidence stays");
+}
+
+#[tokio::test]
+async fn undo_of_a_new_container_with_an_old_name_points_at_the_old_record() {
+    let s = Setup::new();
+    s.run(ActionKind::Isolate).await.result.unwrap();
+    s.fake.remove_container(ID);
+    s.fake
+        .add_container(FakeDocker::container("99aa", "web", "running", &["back"]));
+    let target = s.runner.find_container("web").await.unwrap();
+    let outcome = s
+        .runner
+        .run(ActionRequest::new(ActionKind::Unisolate, target))
+        .await;
+    let m = outcome.result.unwrap_err().to_string();
+    assert!(
+        m.contains("not isolated by seawall")
+            && m.contains("earlier container named web (id 3f1c2a9b8d7e)")
+            && m.contains("seawall unisolate --forget 3f1c2a9b8d7e"),
+        "{m}"
+    );
+}

@@ -7,8 +7,11 @@
 //! bundle while the processes still run as they were, disconnects every network
 //! (`force = false`, each error reported), optionally pauses, and marks the record
 //! `complete`. [`undo`] unpauses (only when seawall paused it), reconnects every recorded
-//! network with the same aliases, links and static addresses, and removes the record; what
-//! could not be done stays in the record for the next try.
+//! network with the same aliases, links and static addresses, checks each one on the
+//! daemon ([`attachment`]: the container's endpoint AND the network's own container list;
+//! Docker 20.10 keeps an entry with no endpoint after a failed reconnect, which is not an
+//! attachment and is disconnected before the next try), and removes the record only when
+//! every network is back; what could not be done stays in the record for the next try.
 //!
 //! Choices: a stopped container can be isolated (it then starts with no network; the
 //! evidence bundle says `top` was unavailable). A container using `--network host`,
@@ -305,7 +308,120 @@ pub async fn apply(
     }
 }
 
-/// Undo the isolation of one container (see the module docs).
+/// Is a network really attached? (What undo checks before and after each reconnect.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attachment {
+    /// The container's inspect has an endpoint on it and the network lists the container
+    /// (for a container that is not running: its inspect has the entry; the endpoint is
+    /// made when it starts).
+    Attached,
+    /// The inspect has an entry but there is no endpoint, or the network does not list the
+    /// container: what a failed reconnect leaves on Docker 20.10. Says why.
+    Stale(String),
+    /// No entry at all.
+    Absent,
+}
+
+/// Does the container have endpoints (so that an attachment must have one)?
+fn has_endpoints(c: &ContainerFacts) -> bool {
+    matches!(c.state, ContainerState::Running | ContainerState::Paused)
+}
+
+/// The entry of `net` in the container's inspect (by name, else by the recorded id).
+fn entry_of<'a>(facts: &'a ContainerFacts, net: &NetworkRecord) -> Option<&'a NetworkAttachment> {
+    facts
+        .attachments
+        .iter()
+        .find(|a| a.name == net.name)
+        .or_else(|| {
+            facts
+                .attachments
+                .iter()
+                .find(|a| !net.id.is_empty() && a.network_id == net.id)
+        })
+}
+
+/// Check one network against the daemon's two views: the container's inspect (`facts`)
+/// and the network's own container list.
+pub async fn attachment(
+    docker: &impl DockerApi,
+    facts: &ContainerFacts,
+    net: &NetworkRecord,
+) -> Attachment {
+    let Some(entry) = entry_of(facts, net) else {
+        return Attachment::Absent;
+    };
+    if !has_endpoints(facts) {
+        return Attachment::Attached;
+    }
+    if entry.endpoint_id.is_empty() {
+        return Attachment::Stale(format!(
+            "the daemon keeps an entry for {} with no endpoint",
+            entry.name
+        ));
+    }
+    let network = if entry.network_id.is_empty() {
+        entry.name.as_str()
+    } else {
+        entry.network_id.as_str()
+    };
+    match docker.network_containers(network).await {
+        Ok(ids) if ids.contains(&facts.id) => Attachment::Attached,
+        Ok(_) => Attachment::Stale(format!(
+            "network {} does not list the container",
+            entry.name
+        )),
+        Err(e) => Attachment::Stale(format!("network {} cannot be read: {e}", entry.name)),
+    }
+}
+
+/// Reconnect one recorded network and check that it really is attached afterwards.
+/// `Ok(true)`: it was attached already; `Ok(false)`: reconnected now; `Err`: why not.
+async fn restore(
+    docker: &impl DockerApi,
+    endpoint: &str,
+    facts: &ContainerFacts,
+    net: &NetworkRecord,
+) -> Result<bool, String> {
+    let id = facts.id.as_str();
+    match attachment(docker, facts, net).await {
+        Attachment::Attached => return Ok(true),
+        Attachment::Absent => {}
+        Attachment::Stale(why) => {
+            // The stale entry blocks a new connect ("endpoint ... already exists"): drop
+            // it first. A failure here is not final: the connect below says what is wrong.
+            log::info!("{}: {why}; disconnecting the stale entry first", facts.name);
+            if let Err(e) = docker.disconnect_network(&net.name, id).await {
+                log::info!("disconnecting the stale entry of {}: {e}", net.name);
+            }
+        }
+    }
+    let attachment_wanted = reconnect_attachment(net);
+    docker
+        .connect_network(&net.name, id, &attachment_wanted)
+        .await
+        .map_err(|e| format!("not reconnected to {}: {e}", net.name))?;
+    // The daemon's OK is not the proof: read both views again.
+    let after = super::inspect(docker, endpoint, id)
+        .await
+        .map_err(|e| format!("reconnect to {} not verified: {e}", net.name))?;
+    match attachment(docker, &after, net).await {
+        Attachment::Attached => Ok(false),
+        Attachment::Stale(why) => Err(format!(
+            "not reconnected to {}: the daemon answered OK but {why}",
+            net.name
+        )),
+        Attachment::Absent => Err(format!(
+            "not reconnected to {}: the daemon answered OK but the container has no entry \
+             for it",
+            net.name
+        )),
+    }
+}
+
+/// Undo the isolation of one container (see the module docs). Every network is checked
+/// on the daemon (the container's endpoint and the network's own list) before it is
+/// called restored; what is not restored stays in the record.
 pub async fn undo(
     docker: &impl DockerApi,
     endpoint: &str,
@@ -323,13 +439,25 @@ pub async fn undo(
         })
         .cloned();
     let Some(mut record) = record else {
+        let earlier = doc
+            .isolations
+            .iter()
+            .find(|r| r.endpoint == endpoint && r.container_name == name_hint)
+            .map(|r| {
+                let short: String = r.container_id.chars().take(12).collect();
+                format!(
+                    "; a record exists for an earlier container named {name_hint} (id {short}): \
+                     if it is gone, clear it with `seawall unisolate --forget {short}`"
+                )
+            })
+            .unwrap_or_default();
         return Err(ActionError::Refused(format!(
-            "{name_hint} is not isolated by seawall on {endpoint} (no record in {})",
+            "{name_hint} is not isolated by seawall on {endpoint} (no record in {}){earlier}",
             state.path().display()
         )));
     };
     let name = record.container_name.clone();
-    let facts = match docker.inspect_container(&record.container_id).await {
+    let mut facts = match docker.inspect_container(&record.container_id).await {
         Ok(f) => f,
         Err(e) if e.is_not_found() => {
             let _ = state.update(|doc| doc.remove(endpoint, &record.container_id));
@@ -339,40 +467,32 @@ pub async fn undo(
         }
         Err(e) => return Err(super::failure(endpoint, "inspect", &name, &e)),
     };
+    if facts.id.is_empty() {
+        facts.id = record.container_id.clone();
+    }
     let mut problems = Vec::new();
     if record.paused_by_seawall {
         if is_paused(&facts) {
             match docker.unpause(&record.container_id).await {
-                Ok(()) => record.paused_by_seawall = false,
+                Ok(()) => {
+                    record.paused_by_seawall = false;
+                    if let Ok(f) = super::inspect(docker, endpoint, &record.container_id).await {
+                        facts = f;
+                    }
+                }
                 Err(e) => problems.push(format!("not unpaused: {e}")),
             }
         } else {
             record.paused_by_seawall = false;
         }
     }
-    let attached: Vec<(&str, &str)> = facts
-        .attachments
-        .iter()
-        .map(|a| (a.name.as_str(), a.network_id.as_str()))
-        .collect();
     let mut restored = Vec::new();
     let mut remaining = Vec::new();
     for net in std::mem::take(&mut record.networks) {
-        let already = attached
-            .iter()
-            .any(|(n, nid)| *n == net.name || (!net.id.is_empty() && *nid == net.id));
-        if already {
-            restored.push(net.name.clone());
-            continue;
-        }
-        let attachment = reconnect_attachment(&net);
-        match docker
-            .connect_network(&net.name, &record.container_id, &attachment)
-            .await
-        {
-            Ok(()) => restored.push(net.name.clone()),
-            Err(e) => {
-                problems.push(format!("not reconnected to {}: {e}", net.name));
+        match restore(docker, endpoint, &facts, &net).await {
+            Ok(_) => restored.push(net.name.clone()),
+            Err(problem) => {
+                problems.push(problem);
                 remaining.push(net);
             }
         }
@@ -388,16 +508,27 @@ pub async fn undo(
     if let Err(e) = saved {
         problems.push(e.to_string());
     }
-    let what = if restored.is_empty() {
+    let mut what = if restored.is_empty() {
         format!("{name}: no network reconnected")
     } else {
         format!("reconnected {name} to {}", restored.join(", "))
     };
+    if !restored.is_empty() && !has_endpoints(&facts) {
+        what.push_str(&format!(
+            " (it is {}: the endpoints are made when it starts)",
+            facts.state
+        ));
+    }
     if problems.is_empty() {
         Ok(what)
     } else {
+        let left = if record.networks.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} still to restore)", record.network_names())
+        };
         Err(ActionError::Failed(format!(
-            "{what}; problems: {}; the record keeps what is left (run unisolate again)",
+            "{what}; problems: {}; the record keeps what is left{left}: run unisolate again",
             problems.join("; ")
         )))
     }

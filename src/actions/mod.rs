@@ -21,14 +21,22 @@
 //! - The runner reaches daemons through a [`Connector`] (the real one by default;
 //!   [`ActionRunner::with_connector`] takes another, such as the fake of the unit tests).
 //!
+//! - Isolate, unisolate and stop hold the container's lock ([`lock`]) across the check,
+//!   the action, the record and the audit line: a second caller (another process, or the
+//!   console) is refused at once, saying who holds it.
+//! - [`ActionRunner::find_record`] and [`ActionRunner::forget`] clear the isolation record
+//!   of a container that no longer exists (`seawall unisolate --forget`).
+//!
 //! Files: the isolation records ([`state_file`]), evidence bundles ([`evidence`]), exported
-//! reports ([`export`]) and the audit log ([`audit`]) live in the platform state directory
-//! unless the config says otherwise.
+//! reports ([`export`]), the locks ([`lock`]) and the audit log ([`audit`]) live in the
+//! platform state directory unless the config says otherwise; every folder seawall creates
+//! there is 0700 ([`private_dir`]) and every file 0600.
 
 pub mod audit;
 pub mod evidence;
 pub mod export;
 pub mod isolate;
+pub mod lock;
 pub mod state_file;
 pub mod stop;
 
@@ -42,8 +50,24 @@ use crate::model::ContainerFacts;
 use crate::report::Format;
 use crate::watch::HostId;
 use serde::Serialize;
-use std::path::PathBuf;
+use state_file::IsolationRecord;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// Create `dir` and its missing parents 0700 (the umask can only remove bits; the folder
+/// itself is set to exactly 0700 when this call created it). An existing folder is left
+/// as it is.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    if dir.as_os_str().is_empty() || dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
 
 /// What to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -374,7 +398,11 @@ impl<C: Connector> ActionRunner<C> {
                 status: AuditOutcome::Refused,
             };
         }
-        let (result, paths) = self.execute(&request).await;
+        // One actor per container: the lock is held until the audit line is written.
+        let (held, (result, paths)) = match self.lock_for(&request) {
+            Ok(held) => (held, self.execute(&request).await),
+            Err(refusal) => (None, (Err(refusal), Vec::new())),
+        };
         let status = match &result {
             Ok(_) => AuditOutcome::Ok,
             Err(e) => e.status(),
@@ -398,12 +426,186 @@ impl<C: Connector> ActionRunner<C> {
                 }
             }
         };
+        drop(held);
         ActionOutcome {
             request,
             result,
             paths,
             status,
         }
+    }
+
+    /// The lock folder (`locks/` beside the state file).
+    pub fn lock_dir(&self) -> PathBuf {
+        lock::lock_dir(&self.settings.state_file)
+    }
+
+    /// Take the lock of the request's container (isolate, unisolate, stop); a refusal
+    /// when another seawall holds it or it cannot be taken.
+    fn lock_for(
+        &self,
+        request: &ActionRequest,
+    ) -> Result<Option<lock::ContainerLock>, ActionError> {
+        let target = &request.target;
+        let (ActionKind::Isolate | ActionKind::Unisolate | ActionKind::Stop) = request.kind else {
+            return Ok(None);
+        };
+        let Some(id) = target.container_id.as_deref() else {
+            return Ok(None);
+        };
+        self.lock(&target.endpoint, id, &target.name, request.kind.as_str())
+            .map(Some)
+    }
+
+    fn lock(
+        &self,
+        endpoint: &str,
+        id: &str,
+        name: &str,
+        action: &str,
+    ) -> Result<lock::ContainerLock, ActionError> {
+        let holder = lock::Holder::now(action, name);
+        lock::acquire(&self.lock_dir(), endpoint, id, name, &holder).map_err(|e| match e {
+            lock::LockError::Busy { .. } => ActionError::Refused(e.to_string()),
+            lock::LockError::Io { .. } => ActionError::Refused(format!("{e}; nothing was done")),
+        })
+    }
+
+    /// The isolation record `query` names (full id, recorded name, then a unique id
+    /// prefix), with the target it describes (`host` is the index of its daemon among the
+    /// runner's endpoints). For a container the daemon can no longer resolve.
+    pub fn find_record(&self, query: &str) -> Result<(Target, IsolationRecord), ActionError> {
+        let query = query.trim().trim_start_matches('/');
+        if query.is_empty() {
+            return Err(ActionError::NoMatch("give a container name or id".into()));
+        }
+        let state = state_file::StateFile::new(&self.settings.state_file);
+        let doc = state.load()?;
+        let all = &doc.isolations;
+        let eps = &self.endpoints;
+        let mut found = matching(all, eps, |r| {
+            r.container_id == query || r.container_name == query
+        });
+        if found.is_empty() {
+            found = matching(all, eps, |r| r.container_id.starts_with(query));
+        }
+        let record = match found.as_slice() {
+            [one] => (*one).clone(),
+            [] => {
+                return Err(ActionError::NoMatch(format!(
+                    "no isolation record matches {query:?} (see `seawall isolations`)"
+                )));
+            }
+            many => {
+                return Err(ActionError::NoMatch(format!(
+                    "{query:?} is ambiguous: it matches the records of {}; use a longer id",
+                    many.iter()
+                        .map(|r| describe_record(r))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )));
+            }
+        };
+        let Some(host) = self.endpoints.iter().position(|e| e.url == record.endpoint) else {
+            return Err(ActionError::NoMatch(format!(
+                "the record of {} is for the daemon {}, which is not one of the daemons in \
+                 use; pick it with -H {}",
+                describe_record(&record),
+                record.endpoint,
+                record.endpoint
+            )));
+        };
+        let target = Target {
+            host,
+            endpoint: record.endpoint.clone(),
+            container_id: Some(record.container_id.clone()),
+            name: record.container_name.clone(),
+        };
+        Ok((target, record))
+    }
+
+    /// Clear the isolation record of `target`'s container, which must no longer exist on
+    /// its daemon (checked under the container's lock); audited as `forget`. A container
+    /// that still exists is a refusal: undo its isolation instead.
+    pub async fn forget(&self, target: &Target) -> (Result<String, ActionError>, AuditOutcome) {
+        if let Err(e) = audit::check_writable(&self.settings.audit_log) {
+            let refusal =
+                ActionError::Refused(format!("{}; nothing was done", self.audit_error(e)));
+            return (Err(refusal), AuditOutcome::Refused);
+        }
+        let result = self.forget_locked(target).await;
+        let status = match &result {
+            Ok(_) => AuditOutcome::Ok,
+            Err(e) => e.status(),
+        };
+        let entry = AuditEntry::for_target(
+            "forget",
+            target,
+            status,
+            result.as_ref().err().map(|e| e.to_string()),
+        );
+        let result = match audit::append(&self.settings.audit_log, &entry) {
+            Ok(()) => result,
+            Err(e) => {
+                let note = self.audit_error(e);
+                match result {
+                    Ok(m) => Ok(format!("{m} (but {note})")),
+                    Err(e) => Err(ActionError::Failed(format!("{e} (and {note})"))),
+                }
+            }
+        };
+        (result, status)
+    }
+
+    /// Does `target`'s container exist on its daemon? `Ok(false)` only on the daemon's
+    /// own "no such container".
+    pub async fn container_exists(&self, target: &Target) -> Result<bool, ActionError> {
+        let id = target.container_id.as_deref().unwrap_or(&target.name);
+        let (_, docker) = self.docker(target).await?;
+        match docker.inspect_container(id).await {
+            Ok(_) => Ok(true),
+            Err(e) if e.is_not_found() => Ok(false),
+            Err(e) => Err(failure(&target.endpoint, "inspect", &target.name, &e)),
+        }
+    }
+
+    async fn forget_locked(&self, target: &Target) -> Result<String, ActionError> {
+        let id = target.container_id.as_deref().ok_or_else(|| {
+            ActionError::Refused("forget needs a container, not a whole host".into())
+        })?;
+        let _held = self.lock(&target.endpoint, id, &target.name, "forget")?;
+        let state = state_file::StateFile::new(&self.settings.state_file);
+        let Some(record) = state.find(&target.endpoint, id)? else {
+            return Err(ActionError::Refused(format!(
+                "{} has no isolation record on {} (nothing to forget)",
+                target.name, target.endpoint
+            )));
+        };
+        let (_, docker) = self.docker(target).await?;
+        match docker.inspect_container(id).await {
+            Ok(_) => {
+                return Err(ActionError::Refused(format!(
+                    "{} still exists on {}: undo its isolation with `seawall unisolate {}` \
+                     instead (the record is what undo needs)",
+                    describe_record(&record),
+                    target.endpoint,
+                    target.name
+                )));
+            }
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return Err(failure(&target.endpoint, "inspect", &target.name, &e)),
+        }
+        state.update(|doc| doc.remove(&target.endpoint, id))?;
+        let evidence = record
+            .evidence
+            .as_ref()
+            .map(|p| format!("; its evidence stays in {}", p.display()))
+            .unwrap_or_default();
+        Ok(format!(
+            "forgot the isolation record of {} on {}: the container no longer exists{evidence}",
+            describe_record(&record),
+            target.endpoint
+        ))
     }
 
     async fn docker(&self, target: &Target) -> Result<(&Endpoint, C::Api), ActionError> {
@@ -604,6 +806,27 @@ impl<C: Connector> ActionRunner<C> {
             ))),
         }
     }
+}
+
+/// The records `pred` accepts; when they are on several daemons, those of `endpoints`
+/// (if any).
+fn matching<'a>(
+    all: &'a [IsolationRecord],
+    endpoints: &[Endpoint],
+    pred: impl Fn(&IsolationRecord) -> bool,
+) -> Vec<&'a IsolationRecord> {
+    let ours = |r: &&IsolationRecord| endpoints.iter().any(|e| e.url == r.endpoint);
+    let mut m: Vec<&IsolationRecord> = all.iter().filter(|r| pred(r)).collect();
+    if m.len() > 1 && m.iter().any(ours) {
+        m.retain(ours);
+    }
+    m
+}
+
+/// "web (id 3f1c2a9b8d7e)", for messages about a record.
+pub fn describe_record(r: &IsolationRecord) -> String {
+    let short: String = r.container_id.chars().take(12).collect();
+    format!("{} (id {short})", r.container_name)
 }
 
 #[cfg(test)]

@@ -12,9 +12,9 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fs::{DirBuilder, OpenOptions};
+use std::fs::OpenOptions;
 use std::io;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// One network the container was attached to, with what undo needs to restore it.
@@ -197,11 +197,7 @@ impl StateFile {
             source,
         };
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(dir)
-                .map_err(write_err)?;
+            super::private_dir(dir).map_err(write_err)?;
         }
         let mut lock_path = self.path.clone().into_os_string();
         lock_path.push(".lock");

@@ -207,7 +207,8 @@ fn initial_state(
     state
 }
 
-/// Route the `log` crate into tui-logger and open seawall's log file (created 0600).
+/// Route the `log` crate into tui-logger and open seawall's log file (created 0600, its
+/// folder 0700).
 fn init_logging(config: &Config) -> Result<(), ConsoleError> {
     if tui_logger::init_logger(config.log_level).is_err() {
         return Ok(());
@@ -226,8 +227,10 @@ fn init_logging(config: &Config) -> Result<(), ConsoleError> {
 
 fn prepare_log_file(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
+    // The state dir (the default home of the log) is private: 0700, like every folder
+    // the actions create there.
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::actions::private_dir(dir)?;
     }
     std::fs::OpenOptions::new()
         .create(true)

@@ -349,6 +349,17 @@ impl DockerApi for BollardDocker {
             .map_err(docker_error)
     }
 
+    async fn network_containers(&self, network: &str) -> Result<Vec<String>, DockerError> {
+        let n = self
+            .docker
+            .inspect_network(network, None::<InspectNetworkOptions>)
+            .await
+            .map_err(docker_error)?;
+        let mut ids: Vec<String> = n.containers.unwrap_or_default().into_keys().collect();
+        ids.sort();
+        Ok(ids)
+    }
+
     async fn disconnect_network(&self, network: &str, container: &str) -> Result<(), DockerError> {
         let req = NetworkDisconnectRequest {
             container: container.to_string(),

@@ -51,6 +51,7 @@ pub enum Op {
     InspectVolume,
     ConnectNetwork,
     DisconnectNetwork,
+    InspectNetwork,
     Pause,
     Unpause,
     Stop,
@@ -94,6 +95,9 @@ struct State {
     feeds: VecDeque<mpsc::UnboundedReceiver<FeedItem>>,
     stop_exit_code: Option<i64>,
     hooks: Vec<(Op, Hook)>,
+    /// Networks whose connect answers OK but creates no endpoint (what Docker 20.10 can
+    /// leave behind).
+    hollow: std::collections::HashSet<String>,
 }
 
 impl std::fmt::Debug for State {
@@ -265,6 +269,29 @@ impl FakeDocker {
         self.lock().volumes.insert(name.to_string(), backing);
     }
 
+    /// From now on, a connect to `network` answers OK but leaves only an entry with no
+    /// endpoint in the container's inspect, and the network does not list the container.
+    pub fn connect_without_endpoint(&self, network: &str) {
+        self.lock().hollow.insert(network.to_string());
+    }
+
+    /// Give `container` an entry for `network` with no endpoint (what a failed reconnect
+    /// leaves on Docker 20.10): its inspect shows the network, the network does not list
+    /// it.
+    pub fn leave_stale_entry(&self, container: &str, network: &str) {
+        let mut s = self.lock();
+        if let Some(c) = find(&mut s, container) {
+            c.attachments.retain(|a| a.name != network);
+            c.attachments.push(NetworkAttachment {
+                name: network.to_string(),
+                network_id: format!("net-{network}"),
+                ..NetworkAttachment::default()
+            });
+            c.attachments.sort_by(|a, b| a.name.cmp(&b.name));
+            c.networks = c.attachments.iter().map(|a| a.name.clone()).collect();
+        }
+    }
+
     /// The exit code a stop leaves (default 143, a polite exit on SIGTERM).
     pub fn set_stop_exit_code(&self, code: i64) {
         self.lock().stop_exit_code = Some(code);
@@ -297,9 +324,11 @@ impl FakeDocker {
         });
     }
 
-    /// Drop every injected failure.
+    /// Drop every injected failure (and every [`FakeDocker::connect_without_endpoint`]).
     pub fn clear_failures(&self) {
-        self.lock().failures.clear();
+        let mut s = self.lock();
+        s.failures.clear();
+        s.hollow.clear();
     }
 
     /// Every call so far, in order.
@@ -502,6 +531,7 @@ impl DockerApi for FakeDocker {
         attachment: &NetworkAttachment,
     ) -> Result<(), DockerError> {
         let mut s = self.enter(Op::ConnectNetwork, network)?;
+        let hollow = s.hollow.contains(network);
         let c = found(&mut s, container)?;
         if c.attachments.iter().any(|a| a.name == network) {
             let message = format!(
@@ -510,15 +540,36 @@ impl DockerApi for FakeDocker {
             );
             return Err(DockerError::from_status(403, &message));
         }
+        // A stopped container gets its endpoint when it starts.
+        let endpoint_id =
+            if hollow || !matches!(c.state, ContainerState::Running | ContainerState::Paused) {
+                String::new()
+            } else {
+                format!("ep-{network}")
+            };
         c.attachments.push(NetworkAttachment {
             name: network.to_string(),
             network_id: format!("net-{network}"),
-            endpoint_id: format!("ep-{network}"),
+            endpoint_id,
             ..attachment.clone()
         });
         c.attachments.sort_by(|a, b| a.name.cmp(&b.name));
         c.networks = c.attachments.iter().map(|a| a.name.clone()).collect();
         Ok(())
+    }
+
+    async fn network_containers(&self, network: &str) -> Result<Vec<String>, DockerError> {
+        let s = self.enter(Op::InspectNetwork, network)?;
+        Ok(s.containers
+            .values()
+            .filter(|c| matches!(c.state, ContainerState::Running | ContainerState::Paused))
+            .filter(|c| {
+                c.attachments.iter().any(|a| {
+                    (a.name == network || a.network_id == network) && !a.endpoint_id.is_empty()
+                })
+            })
+            .map(|c| c.id.clone())
+            .collect())
     }
 
     async fn disconnect_network(&self, network: &str, container: &str) -> Result<(), DockerError> {

@@ -123,6 +123,14 @@ pub trait DockerApi: Clone + Send + Sync + 'static {
         attachment: &NetworkAttachment,
     ) -> impl Future<Output = Result<(), DockerError>> + Send;
 
+    /// `GET /networks/{network}`: the ids of the containers the network itself lists as
+    /// attached (its `Containers`: an endpoint exists). A container's own inspect can keep
+    /// an entry with no endpoint after a failed connect; this list is the network's word.
+    fn network_containers(
+        &self,
+        network: &str,
+    ) -> impl Future<Output = Result<Vec<String>, DockerError>> + Send;
+
     /// Detach `container` from `network` (not forced).
     fn disconnect_network(
         &self,

@@ -9,7 +9,11 @@
 //!   needs no confirmation.
 //! - A problem in the config or a `SEAWALL_*` variable refuses isolate, unisolate and stop
 //!   before any daemon is asked (exit 2, audited `refused`); `report` exits 2 on it too.
-//! - Exit 0 when the action was done, 2 otherwise (error, refusal, declined).
+//! - Exit 0 when the action was done, 2 otherwise (error, refusal, declined, or another
+//!   seawall acting on the same container).
+//! - `seawall isolations` lists the isolation records; `seawall unisolate --forget NAME|ID`
+//!   clears the record of a container that no longer exists (found in the records, since
+//!   the daemon cannot resolve a name that is gone).
 
 use crate::actions::{
     ActionError, ActionKind, ActionOptions, ActionRequest, ActionRunner, ActionSettings,
@@ -47,9 +51,28 @@ pub struct UnisolateArgs {
     /// Container name or id (a unique prefix is enough).
     #[arg(value_name = "NAME|ID")]
     pub container: String,
+    /// Clear the isolation record of a container that no longer exists (NAME|ID as
+    /// recorded; see `seawall isolations`). Refused for a container that still exists.
+    #[arg(long)]
+    pub forget: bool,
     /// Do not ask for confirmation.
     #[arg(short, long)]
     pub yes: bool,
+}
+
+/// `seawall isolations`.
+#[derive(Debug, Args)]
+pub struct IsolationsArgs {
+    /// `table` (default) or `json`.
+    #[arg(short, long, value_name = "FORMAT", default_value = "table")]
+    pub format: ListFormat,
+}
+
+/// The formats of `seawall isolations`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
 }
 
 /// `seawall stop`.
@@ -203,6 +226,41 @@ fn confirm_and_run(
     let target = match runtime.block_on(runner.find_container(query)) {
         Ok(t) => t,
         Err(e) => {
+            // A container that is gone cannot be found on the daemon; its record can.
+            let e = match (&e, kind) {
+                (ActionError::NoMatch(_), ActionKind::Unisolate) => match runner
+                    .find_record(query)
+                    .ok()
+                    .filter(|(t, _)| runtime.block_on(runner.container_exists(t)) == Ok(false))
+                {
+                    Some((target, record)) => {
+                        let (name, short) = (
+                            visible(&record.container_name),
+                            record.container_id.chars().take(12).collect::<String>(),
+                        );
+                        let failed = ActionError::Failed(format!(
+                            "{name} (id {short}) no longer exists on {}, but seawall still holds \
+                             its isolation record (since {}); clear it with `seawall unisolate \
+                             --forget {short}`",
+                            visible(&target.endpoint),
+                            visible(&record.isolated_at)
+                        ));
+                        let entry = crate::actions::AuditEntry::new(
+                            &ActionRequest::new(kind, target),
+                            AuditOutcome::Error,
+                            Some(failed.to_string()),
+                        );
+                        if let Err(a) =
+                            crate::actions::audit::append(&runner.settings().audit_log, &entry)
+                        {
+                            eprintln!("seawall: cannot write the audit log: {a}");
+                        }
+                        return Err(failed.into());
+                    }
+                    None => e,
+                },
+                _ => e,
+            };
             // Audited too: someone tried.
             let request = ActionRequest::new(
                 kind,
@@ -240,20 +298,21 @@ fn confirm_and_run(
             runner.record_refused(&request, &reason)?;
             return Err(CommandError::NotConfirmed(reason));
         }
-        if !ask(&request.question())? {
+        if !ask(&visible(&request.question()))? {
             runner.record_declined(&request)?;
             eprintln!("seawall: not confirmed; nothing was changed");
             return Ok(EXIT_ERROR);
         }
     }
     let outcome = runtime.block_on(runner.run(request));
+    // Messages carry names from the daemon (networks, containers): never raw.
     match outcome.result {
         Ok(message) => {
-            println!("{message}");
+            println!("{}", visible(&message));
             Ok(0)
         }
         Err(message) => {
-            eprintln!("seawall: {message}");
+            eprintln!("seawall: {}", visible(&message.to_string()));
             Ok(EXIT_ERROR)
         }
     }
@@ -269,8 +328,11 @@ pub fn isolate(cli: &Cli, args: &IsolateArgs) -> Result<u8, CommandError> {
     confirm_and_run(cli, ActionKind::Isolate, &args.container, args.yes, options)
 }
 
-/// `seawall unisolate NAME|ID [--yes]`.
+/// `seawall unisolate NAME|ID [--yes]`, or `--forget NAME|ID`.
 pub fn unisolate(cli: &Cli, args: &UnisolateArgs) -> Result<u8, CommandError> {
+    if args.forget {
+        return forget(cli, &args.container, args.yes);
+    }
     confirm_and_run(
         cli,
         ActionKind::Unisolate,
@@ -278,6 +340,233 @@ pub fn unisolate(cli: &Cli, args: &UnisolateArgs) -> Result<u8, CommandError> {
         args.yes,
         ActionOptions::default(),
     )
+}
+
+/// `seawall unisolate --forget NAME|ID [--yes]`: find the record, confirm, clear it if
+/// the container is gone (audited as `forget`).
+fn forget(cli: &Cli, query: &str, yes: bool) -> Result<u8, CommandError> {
+    let (runner, runtime) = setup(cli, action_config(cli, ActionKind::Unisolate, query)?)?;
+    let audit = |target: &Target, outcome: AuditOutcome, error: Option<String>| {
+        let entry = crate::actions::AuditEntry::for_target("forget", target, outcome, error);
+        if let Err(a) = crate::actions::audit::append(&runner.settings().audit_log, &entry) {
+            eprintln!("seawall: cannot write the audit log: {a}");
+        }
+    };
+    let (target, record) = match runner.find_record(query) {
+        Ok(found) => found,
+        Err(e) => {
+            let target = Target {
+                host: 0,
+                endpoint: runner
+                    .endpoints()
+                    .iter()
+                    .map(|e| e.url.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                container_id: None,
+                name: query.to_string(),
+            };
+            audit(&target, AuditOutcome::Error, Some(e.to_string()));
+            return Err(e.into());
+        }
+    };
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            let reason = format!(
+                "not confirmed: stdin is not a terminal; add --yes to forget the isolation \
+                 record of {}",
+                visible(&target.name)
+            );
+            audit(&target, AuditOutcome::Refused, Some(reason.clone()));
+            return Err(CommandError::NotConfirmed(reason));
+        }
+        let question = format!(
+            "Forget the isolation record of {} (isolated since {})? [y/N]",
+            visible(&target.describe()),
+            visible(&record.isolated_at)
+        );
+        if !ask(&question)? {
+            audit(&target, AuditOutcome::Declined, None);
+            eprintln!("seawall: not confirmed; nothing was changed");
+            return Ok(EXIT_ERROR);
+        }
+    }
+    match runtime.block_on(runner.forget(&target)).0 {
+        Ok(message) => {
+            println!("{}", visible(&message));
+            Ok(0)
+        }
+        Err(e) => {
+            eprintln!("seawall: {}", visible(&e.to_string()));
+            Ok(EXIT_ERROR)
+        }
+    }
+}
+
+/// One row of `seawall isolations --format json`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IsolationRow {
+    pub container_name: String,
+    pub container_id: String,
+    pub short_id: String,
+    pub endpoint: String,
+    pub isolated_at: String,
+    /// `complete` or `in_progress`.
+    pub status: String,
+    pub paused_by_seawall: bool,
+    /// The networks still to restore.
+    pub networks: Vec<String>,
+    pub evidence: Option<String>,
+    pub problems: Vec<String>,
+    /// Another seawall is acting on it right now (`isolate since …`), if so.
+    pub busy: Option<String>,
+}
+
+/// The rows of the records (pure but for the lock probe), oldest first.
+pub fn isolation_rows(
+    doc: &crate::actions::state_file::StateDoc,
+    lock_dir: &std::path::Path,
+) -> Vec<IsolationRow> {
+    let mut rows: Vec<IsolationRow> = doc
+        .isolations
+        .iter()
+        .map(|r| IsolationRow {
+            container_name: r.container_name.clone(),
+            container_id: r.container_id.clone(),
+            short_id: r.container_id.chars().take(12).collect(),
+            endpoint: r.endpoint.clone(),
+            isolated_at: r.isolated_at.clone(),
+            status: match r.status {
+                crate::actions::state_file::RecordStatus::Complete => "complete",
+                crate::actions::state_file::RecordStatus::InProgress => "in_progress",
+            }
+            .to_string(),
+            paused_by_seawall: r.paused_by_seawall,
+            networks: r.networks.iter().map(|n| n.name.clone()).collect(),
+            evidence: r.evidence.as_ref().map(|p| p.display().to_string()),
+            problems: r.problems.clone(),
+            busy: crate::actions::lock::holder_of(lock_dir, &r.endpoint, &r.container_id)
+                .map(|h| format!("{} since {}", h.action, h.since)),
+        })
+        .collect();
+    rows.sort_by(|a, b| a.isolated_at.cmp(&b.isolated_at));
+    rows
+}
+
+/// The table of `seawall isolations` (pure); every value made visible.
+pub fn isolations_table(rows: &[IsolationRow]) -> String {
+    let head = [
+        "CONTAINER",
+        "ID",
+        "ENDPOINT",
+        "ISOLATED AT",
+        "STATUS",
+        "NETWORKS",
+        "EVIDENCE",
+    ];
+    let cells: Vec<[String; 7]> = rows
+        .iter()
+        .map(|r| {
+            let mut status = r.status.clone();
+            if r.paused_by_seawall {
+                status.push_str(", paused");
+            }
+            if let Some(b) = &r.busy {
+                status.push_str(&format!(", busy: {b}"));
+            }
+            [
+                visible(&r.container_name),
+                r.short_id.clone(),
+                visible(&r.endpoint),
+                visible(&r.isolated_at),
+                status,
+                if r.networks.is_empty() {
+                    "-".to_string()
+                } else {
+                    visible(&r.networks.join(", "))
+                },
+                r.evidence.as_deref().map_or("-".to_string(), visible),
+            ]
+        })
+        .collect();
+    let mut widths = head.map(unicode_width::UnicodeWidthStr::width);
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(unicode_width::UnicodeWidthStr::width(c.as_str()));
+        }
+    }
+    let line = |row: &[&str]| {
+        let mut out = String::new();
+        for (i, (c, w)) in row.iter().zip(widths).enumerate() {
+            out.push_str(c);
+            if i + 1 < row.len() {
+                let pad = w - unicode_width::UnicodeWidthStr::width(*c) + 2;
+                out.push_str(&" ".repeat(pad));
+            }
+        }
+        out.push('\n');
+        out
+    };
+    let mut out = line(&head);
+    for row in &cells {
+        out.push_str(&line(&row.each_ref().map(String::as_str)));
+    }
+    out
+}
+
+/// `seawall isolations [--format table|json]`: the isolation records, read from the
+/// state file (no daemon needed).
+pub fn isolations(cli: &Cli, args: &IsolationsArgs) -> Result<u8, CommandError> {
+    let cfg: Config = config::load(cli.config.as_deref())?;
+    let settings = ActionSettings::from_config(&cfg);
+    let state = crate::actions::state_file::StateFile::new(&settings.state_file);
+    let doc = state.load().map_err(ActionError::from)?;
+    let rows = isolation_rows(&doc, &crate::actions::lock::lock_dir(&settings.state_file));
+    let text = match args.format {
+        ListFormat::Json => {
+            let doc = serde_json::json!({
+                "state_file": settings.state_file.display().to_string(),
+                "isolations": rows,
+            });
+            let mut t = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            t.push('\n');
+            t
+        }
+        ListFormat::Table if rows.is_empty() => format!(
+            "no container is isolated by seawall (records in {})\n",
+            visible(&settings.state_file.display().to_string())
+        ),
+        ListFormat::Table => isolations_table(&rows),
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CommandError::Stdout(e)),
+        _ => Ok(0),
+    }
+}
+
+/// Text from a container, the daemon or a file, made safe for a terminal: control
+/// characters (C0, DEL, C1) and bidi overrides are shown escaped (`\e`, `\x07`,
+/// `\u{202e}`), never sent raw.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\x1b' => out.push_str("\\e"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if ('\u{80}'..='\u{9f}').contains(&c)
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c) =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `seawall stop NAME|ID [--time S] [--yes]`.
@@ -401,6 +690,88 @@ mod tests {
         for a in ["", "\n", "n", "no", "ye", "sure", "y es"] {
             assert!(!is_yes(a), "{a:?}");
         }
+    }
+
+    #[test]
+    fn visible_shows_controls_and_bidi_overrides_escaped() {
+        assert_eq!(visible("web"), "web");
+        assert_eq!(
+            visible("a\x1b]2;PWNED\x07\u{202e}b\u{85}\x7f"),
+            "a\\e]2;PWNED\\x07\\u{202e}b\\u{85}\\x7f"
+        );
+    }
+
+    #[test]
+    fn the_isolations_table_lists_name_id_endpoint_time_networks_and_evidence() {
+        use crate::actions::state_file::{IsolationRecord, NetworkRecord, RecordStatus, StateDoc};
+        let net = |n: &str| NetworkRecord {
+            name: n.into(),
+            id: format!("id-{n}"),
+            aliases: vec![],
+            ipv4_address: None,
+            ipv6_address: None,
+            link_local_ips: vec![],
+            links: vec![],
+            driver_opts: Default::default(),
+            ip_address: None,
+        };
+        let doc = StateDoc {
+            version: 1,
+            isolations: vec![
+                IsolationRecord {
+                    endpoint: "unix:///var/run/docker.sock".into(),
+                    container_id: "3f1c2a9b8d7e6f5a4b3c".into(),
+                    container_name: "web".into(),
+                    isolated_at: "2026-01-02T03:04:05Z".into(),
+                    status: RecordStatus::Complete,
+                    paused_by_seawall: true,
+                    networks: vec![net("back"), net("fr\x1b[2Jont")],
+                    evidence: Some("/s/evidence/web-1".into()),
+                    problems: vec![],
+                },
+                IsolationRecord {
+                    endpoint: "tcp://h:2376".into(),
+                    container_id: "0123456789abcdef".into(),
+                    container_name: "db".into(),
+                    isolated_at: "2026-01-01T00:00:00Z".into(),
+                    status: RecordStatus::InProgress,
+                    paused_by_seawall: false,
+                    networks: vec![],
+                    evidence: None,
+                    problems: vec!["x".into()],
+                },
+            ],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let rows = isolation_rows(&doc, dir.path());
+        assert_eq!(rows[0].container_name, "db", "oldest first");
+        let table = isolations_table(&rows);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 3, "{table}");
+        assert!(
+            lines[0].starts_with("CONTAINER  ID            ENDPOINT"),
+            "{table}"
+        );
+        assert!(
+            lines[1].starts_with("db         0123456789ab  tcp://h:2376")
+                && lines[1].contains("in_progress")
+                && lines[1].trim_end().ends_with('-'),
+            "{table}"
+        );
+        assert!(
+            lines[2].contains("web")
+                && lines[2].contains("3f1c2a9b8d7e")
+                && lines[2].contains("2026-01-02T03:04:05Z")
+                && lines[2].contains("complete, paused")
+                && lines[2].contains("back, fr\\e[2Jont")
+                && lines[2].ends_with("/s/evidence/web-1"),
+            "{table}"
+        );
+        assert!(!table.contains('\x1b'), "no raw escape: {table:?}");
+        let json = serde_json::to_value(&rows).unwrap();
+        assert_eq!(json[1]["networks"][1], "fr\x1b[2Jont", "JSON stays JSON");
+        assert_eq!(json[1]["evidence"], "/s/evidence/web-1");
+        assert_eq!(json[0]["busy"], serde_json::Value::Null);
     }
 
     #[test]
