@@ -8,6 +8,9 @@
 //!   command refuses (exit 2) and the audit log records `refused`. `report` only reads and
 //!   needs no confirmation.
 //! - Exit 0 when the action was done, 2 otherwise (error, refusal, declined).
+//! - Every line printed (the question, the result, errors, paths) quotes container and
+//!   daemon data (names, network names, error messages): it is written through
+//!   `sanitize::terminal_line`, control, bidi and invisible characters shown escaped.
 
 use crate::actions::{
     ActionError, ActionKind, ActionOptions, ActionRequest, ActionRunner, ActionSettings,
@@ -17,6 +20,7 @@ use crate::cli::{Cli, EXIT_ERROR};
 use crate::config::{self, Config, ConfigError};
 use crate::docker::Endpoint;
 use crate::report::{Format, ParseFormatError};
+use crate::sanitize::Terminal;
 use clap::Args;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -137,7 +141,7 @@ pub fn is_yes(answer: &str) -> bool {
 /// Ask on stderr, read one line from stdin.
 fn ask(question: &str) -> Result<bool, CommandError> {
     let mut err = std::io::stderr().lock();
-    let _ = write!(err, "{question} ");
+    let _ = write!(err, "{} ", Terminal(question));
     let _ = err.flush();
     let mut line = String::new();
     std::io::stdin()
@@ -177,7 +181,10 @@ fn confirm_and_run(
             let entry =
                 crate::actions::AuditEntry::new(&request, AuditOutcome::Error, Some(e.to_string()));
             if let Err(a) = crate::actions::audit::append(&runner.settings().audit_log, &entry) {
-                eprintln!("seawall: cannot write the audit log: {a}");
+                eprintln!(
+                    "seawall: cannot write the audit log: {}",
+                    Terminal(&a.to_string())
+                );
             }
             return Err(e.into());
         }
@@ -205,11 +212,11 @@ fn confirm_and_run(
     let outcome = runtime.block_on(runner.run(request));
     match outcome.result {
         Ok(message) => {
-            println!("{message}");
+            println!("{}", Terminal(&message));
             Ok(0)
         }
         Err(message) => {
-            eprintln!("seawall: {message}");
+            eprintln!("seawall: {}", Terminal(&message.to_string()));
             Ok(EXIT_ERROR)
         }
     }
@@ -318,11 +325,14 @@ pub fn report(cli: &Cli, args: &ReportArgs) -> Result<u8, CommandError> {
             };
             let entry = crate::actions::AuditEntry::new(&request, status, error);
             if let Err(e) = crate::actions::audit::append(&runner.settings().audit_log, &entry) {
-                eprintln!("seawall: cannot write the audit log: {e}");
+                eprintln!(
+                    "seawall: cannot write the audit log: {}",
+                    Terminal(&e.to_string())
+                );
             }
             result?;
             if let Some(path) = output {
-                eprintln!("wrote {}", path.display());
+                eprintln!("wrote {}", Terminal(&path.display().to_string()));
             }
             Ok(0)
         }
@@ -333,7 +343,7 @@ pub fn report(cli: &Cli, args: &ReportArgs) -> Result<u8, CommandError> {
             match outcome.result {
                 Ok(_) => {
                     for p in &outcome.paths {
-                        println!("{}", p.display());
+                        println!("{}", Terminal(&p.display().to_string()));
                     }
                     Ok(0)
                 }
