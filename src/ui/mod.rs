@@ -157,10 +157,10 @@ pub fn guard(area: Rect, buf: &mut Buffer) {
     let area = area.intersection(buf.area);
     for y in area.top()..area.bottom() {
         for x in area.left()..area.right() {
-            if let Some(cell) = buf.cell_mut((x, y)) {
-                if !crate::sanitize::is_terminal_safe(cell.symbol()) {
-                    cell.set_symbol("\u{FFFD}");
-                }
+            if let Some(cell) = buf.cell_mut((x, y))
+                && !crate::sanitize::is_terminal_safe(cell.symbol())
+            {
+                cell.set_symbol("\u{FFFD}");
             }
         }
     }
