@@ -150,9 +150,9 @@ fn watch_text_shows_exec_lines_and_file_names_escaped() {
         "sleep 3; touch \"/etc/sw-$(printf '\\033]2;PWNED\\007')-$(printf '\\342\\200\\256')z\"; \
          sleep 600",
     ]));
-    // (a) The issue's exact command line.
-    let out = docker_output(&["exec", &c.name, "sh", "-c", &format!("echo {PWNED}")]);
-    assert!(out.status.success(), "docker exec: {out:?}");
+    // (a) The issue's exact command line (the `;` splits it for the shell, so its second
+    // half fails: what matters is the command line the daemon reports).
+    let _ = docker_output(&["exec", &c.name, "sh", "-c", &format!("echo {PWNED}")]);
     let exec = w.expect_line("the hostile exec", &c.name, &[PWNED_SHOWN]);
     assert!(exec.contains(&format!("echo {PWNED_SHOWN}")), "{exec}");
     assert!(raw_controls(&exec).is_empty(), "{exec:?}");
