@@ -173,7 +173,11 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("seawall: {message}");
+            // Errors quote container and daemon data: shown escaped, on one line.
+            eprintln!(
+                "seawall: {}",
+                crate::sanitize::Terminal(&message.to_string())
+            );
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -309,7 +313,7 @@ async fn scan_command(
         match result {
             Ok(h) => hosts.push(h),
             Err(e) => {
-                eprintln!("seawall: {e}");
+                eprintln!("seawall: {}", crate::sanitize::Terminal(&e.to_string()));
                 failed = true;
             }
         }
@@ -455,10 +459,11 @@ fn contexts() -> Result<u8, CliError> {
         "NAME", "default", "unix:///var/run/docker.sock (or DOCKER_HOST)"
     );
     for c in list {
+        // Context files are data too: shown escaped.
         out.push_str(&format!(
             "{:<24} {}\n",
-            c.name,
-            c.host.as_deref().unwrap_or("(no docker endpoint)")
+            crate::sanitize::terminal_line(&c.name),
+            crate::sanitize::Terminal(c.host.as_deref().unwrap_or("(no docker endpoint)"))
         ));
     }
     emit(out.as_bytes(), None)?;

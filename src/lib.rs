@@ -11,7 +11,9 @@
 //!   into alerts; both are pure.
 //! - `app` is the console's state and reducer, `ui` draws it, `console` runs the loop;
 //!   `actions` does isolate/stop/export for the console and the headless commands.
-//! - `scan`, `report`, `cli` and `headless` are the commands and their outputs.
+//! - `scan`, `report`, `cli` and `headless` are the commands and their outputs; every
+//!   string from a container or a daemon reaches them through `sanitize` (one sanitizer per
+//!   kind of output).
 
 pub mod actions;
 pub mod activity;
@@ -21,12 +23,15 @@ pub mod config;
 pub mod console;
 pub mod docker;
 pub mod headless;
+#[cfg(test)]
+mod hostile_tests;
 pub mod inventory;
 pub mod logging;
 pub mod model;
 pub mod redact;
 pub mod report;
 pub mod risk;
+pub mod sanitize;
 pub mod scan;
 pub mod theme;
 pub mod ui;

@@ -854,3 +854,33 @@ fn a_config_problem_refuses_a_headless_action_before_any_daemon_call() {
         "{line}"
     );
 }
+
+/// A daemon address with escapes and a bidi override (from `-H`, a context file or an
+/// error message quoting it) is shown escaped in every one-line message on stderr.
+#[test]
+fn messages_show_escapes_in_addresses_escaped() {
+    let host = "unix:///tmp/sw-none\u{1b}]2;PWNED\u{7}\u{202e}.sock";
+    let state = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["-H", host, "scan", "--format", "json"],
+        vec!["-H", host, "isolate", "--yes", "web"],
+        vec!["-H", host, "report", "--format", "markdown"],
+    ] {
+        let out = isolated()
+            .env("XDG_STATE_HOME", state.path())
+            .args(&args)
+            .write_stdin("")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let line = one_line(&out);
+        assert!(
+            line.contains("sw-none\\e]2;PWNED\\x07\\u{202e}.sock"),
+            "{args:?}: {line}"
+        );
+        assert!(
+            !stderr(&out).contains(['\u{1b}', '\u{7}', '\u{202e}']),
+            "{args:?}"
+        );
+    }
+}

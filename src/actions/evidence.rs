@@ -5,9 +5,13 @@
 //! - `inspect.json`: the inspect document, secrets redacted (`crate::redact`);
 //! - `top.json`, `top.txt`: the processes (`docker top`); a note when it is not running;
 //! - `changes.json`: filesystem changes against the image (`docker diff`);
-//! - `logs.txt`: the last `log_lines` lines of stdout and stderr, with timestamps;
+//! - `logs.txt`: the last `log_lines` lines of stdout and stderr, with timestamps, kept
+//!   byte-exact for forensics: the only file seawall writes with untrusted bytes as they
+//!   are (escape sequences included). Its manifest entry says so ([`RAW_CONTENT`]); seawall
+//!   never prints it, and it should be read with a tool that shows control characters
+//!   (`cat -v`, `less`), never `cat` to a terminal;
 //! - `manifest.json`: time, endpoint, daemon, container, and the sha256 and size of each
-//!   file above.
+//!   file above (plus `content` for a raw file).
 
 use crate::docker::DockerApi;
 use crate::model::ContainerFacts;
@@ -48,7 +52,18 @@ pub struct ManifestFile {
     /// Lowercase hex.
     pub sha256: String,
     pub bytes: u64,
+    /// What the file holds when it is not seawall's own sanitized or JSON output:
+    /// [`RAW_CONTENT`] for `logs.txt`; absent for the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
 }
+
+/// The files of a bundle kept byte-exact (untrusted container output, not sanitized).
+pub const RAW_FILES: &[&str] = &["logs.txt"];
+
+/// The `content` of a raw file in the manifest.
+pub const RAW_CONTENT: &str = "raw container output, byte-exact, not sanitized: may hold \
+     terminal escape sequences; read it with cat -v or less, never print it to a terminal raw";
 
 /// The schema name in every manifest.
 pub const MANIFEST_SCHEMA: &str = "seawall.evidence/v1";
@@ -93,6 +108,7 @@ pub fn manifest(
                 name: (*name).to_string(),
                 sha256: sha256_hex(bytes),
                 bytes: bytes.len() as u64,
+                content: RAW_FILES.contains(name).then(|| RAW_CONTENT.to_string()),
             })
             .collect(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -331,6 +347,38 @@ mod tests {
             m.files[1].sha256,
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
+        assert_eq!(m.files[0].content, None);
+        let json = String::from_utf8(pretty(&m)).unwrap();
+        assert!(!json.contains("\"content\""), "{json}");
+    }
+
+    #[test]
+    fn the_manifest_says_logs_are_raw() {
+        let logs = b"\x1b]2;PWNED\x07\x1b[2J".to_vec();
+        let m = manifest(
+            "t",
+            "e",
+            None,
+            ManifestContainer {
+                id: "i".into(),
+                name: "n".into(),
+            },
+            &[("top.txt", b"x".to_vec()), ("logs.txt", logs.clone())],
+        );
+        assert_eq!(m.files[0].content, None);
+        assert_eq!(m.files[1].content.as_deref(), Some(RAW_CONTENT));
+        assert_eq!(m.files[1].sha256, sha256_hex(&logs));
+        let v: serde_json::Value = serde_json::from_slice(&pretty(&m)).unwrap();
+        assert!(
+            v["files"][1]["content"]
+                .as_str()
+                .unwrap()
+                .starts_with("raw container output, byte-exact")
+        );
+        // Older manifests (no `content`) still read.
+        let old = r#"{"name":"a","sha256":"00","bytes":1}"#;
+        let f: ManifestFile = serde_json::from_str(old).unwrap();
+        assert_eq!(f.content, None);
     }
 
     #[test]

@@ -207,10 +207,10 @@ fn initial_state(
     state
 }
 
-/// Route the `log` crate into tui-logger and open seawall's log file (created 0600, its
-/// folder 0700).
+/// Route the `log` crate into tui-logger (every line sanitized, `crate::logging`) and open
+/// seawall's log file (created 0600, its folder 0700).
 fn init_logging(config: &Config) -> Result<(), ConsoleError> {
-    if tui_logger::init_logger(config.log_level).is_err() {
+    if !crate::logging::init_console(config.log_level) {
         return Ok(());
     }
     tui_logger::set_default_level(config.log_level);

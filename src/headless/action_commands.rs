@@ -14,6 +14,9 @@
 //! - `seawall isolations` lists the isolation records; `seawall unisolate --forget NAME|ID`
 //!   clears the record of a container that no longer exists (found in the records, since
 //!   the daemon cannot resolve a name that is gone).
+//! - Every line printed (the question, the result, errors, paths) quotes container and
+//!   daemon data (names, network names, error messages): it is written through
+//!   `sanitize::terminal_line`, control, bidi and invisible characters shown escaped.
 
 use crate::actions::{
     ActionError, ActionKind, ActionOptions, ActionRequest, ActionRunner, ActionSettings,
@@ -23,6 +26,7 @@ use crate::cli::{Cli, EXIT_ERROR};
 use crate::config::{self, Config, ConfigError};
 use crate::docker::Endpoint;
 use crate::report::{Format, ParseFormatError};
+use crate::sanitize::{Terminal, terminal_line};
 use clap::Args;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -204,7 +208,7 @@ pub fn is_yes(answer: &str) -> bool {
 /// Ask on stderr, read one line from stdin.
 fn ask(question: &str) -> Result<bool, CommandError> {
     let mut err = std::io::stderr().lock();
-    let _ = write!(err, "{question} ");
+    let _ = write!(err, "{} ", Terminal(question));
     let _ = err.flush();
     let mut line = String::new();
     std::io::stdin()
@@ -235,15 +239,15 @@ fn confirm_and_run(
                 {
                     Some((target, record)) => {
                         let (name, short) = (
-                            visible(&record.container_name),
+                            terminal_line(&record.container_name),
                             record.container_id.chars().take(12).collect::<String>(),
                         );
                         let failed = ActionError::Failed(format!(
                             "{name} (id {short}) no longer exists on {}, but seawall still holds \
                              its isolation record (since {}); clear it with `seawall unisolate \
                              --forget {short}`",
-                            visible(&target.endpoint),
-                            visible(&record.isolated_at)
+                            terminal_line(&target.endpoint),
+                            terminal_line(&record.isolated_at)
                         ));
                         let entry = crate::actions::AuditEntry::new(
                             &ActionRequest::new(kind, target),
@@ -279,7 +283,10 @@ fn confirm_and_run(
             let entry =
                 crate::actions::AuditEntry::new(&request, AuditOutcome::Error, Some(e.to_string()));
             if let Err(a) = crate::actions::audit::append(&runner.settings().audit_log, &entry) {
-                eprintln!("seawall: cannot write the audit log: {a}");
+                eprintln!(
+                    "seawall: cannot write the audit log: {}",
+                    Terminal(&a.to_string())
+                );
             }
             return Err(e.into());
         }
@@ -298,7 +305,7 @@ fn confirm_and_run(
             runner.record_refused(&request, &reason)?;
             return Err(CommandError::NotConfirmed(reason));
         }
-        if !ask(&visible(&request.question()))? {
+        if !ask(&terminal_line(&request.question()))? {
             runner.record_declined(&request)?;
             eprintln!("seawall: not confirmed; nothing was changed");
             return Ok(EXIT_ERROR);
@@ -308,11 +315,11 @@ fn confirm_and_run(
     // Messages carry names from the daemon (networks, containers): never raw.
     match outcome.result {
         Ok(message) => {
-            println!("{}", visible(&message));
+            println!("{}", Terminal(&message));
             Ok(0)
         }
         Err(message) => {
-            eprintln!("seawall: {}", visible(&message.to_string()));
+            eprintln!("seawall: {}", Terminal(&message.to_string()));
             Ok(EXIT_ERROR)
         }
     }
@@ -375,15 +382,15 @@ fn forget(cli: &Cli, query: &str, yes: bool) -> Result<u8, CommandError> {
             let reason = format!(
                 "not confirmed: stdin is not a terminal; add --yes to forget the isolation \
                  record of {}",
-                visible(&target.name)
+                terminal_line(&target.name)
             );
             audit(&target, AuditOutcome::Refused, Some(reason.clone()));
             return Err(CommandError::NotConfirmed(reason));
         }
         let question = format!(
             "Forget the isolation record of {} (isolated since {})? [y/N]",
-            visible(&target.describe()),
-            visible(&record.isolated_at)
+            terminal_line(&target.describe()),
+            terminal_line(&record.isolated_at)
         );
         if !ask(&question)? {
             audit(&target, AuditOutcome::Declined, None);
@@ -393,11 +400,11 @@ fn forget(cli: &Cli, query: &str, yes: bool) -> Result<u8, CommandError> {
     }
     match runtime.block_on(runner.forget(&target)).0 {
         Ok(message) => {
-            println!("{}", visible(&message));
+            println!("{}", terminal_line(&message));
             Ok(0)
         }
         Err(e) => {
-            eprintln!("seawall: {}", visible(&e.to_string()));
+            eprintln!("seawall: {}", terminal_line(&e.to_string()));
             Ok(EXIT_ERROR)
         }
     }
@@ -475,17 +482,19 @@ pub fn isolations_table(rows: &[IsolationRow]) -> String {
                 status.push_str(&format!(", busy: {b}"));
             }
             [
-                visible(&r.container_name),
-                r.short_id.clone(),
-                visible(&r.endpoint),
-                visible(&r.isolated_at),
-                status,
+                terminal_line(&r.container_name).into_owned(),
+                terminal_line(&r.short_id).into_owned(),
+                terminal_line(&r.endpoint).into_owned(),
+                terminal_line(&r.isolated_at).into_owned(),
+                terminal_line(&status).into_owned(),
                 if r.networks.is_empty() {
                     "-".to_string()
                 } else {
-                    visible(&r.networks.join(", "))
+                    terminal_line(&r.networks.join(", ")).into_owned()
                 },
-                r.evidence.as_deref().map_or("-".to_string(), visible),
+                r.evidence
+                    .as_deref()
+                    .map_or("-".to_string(), |e| terminal_line(e).into_owned()),
             ]
         })
         .collect();
@@ -534,7 +543,7 @@ pub fn isolations(cli: &Cli, args: &IsolationsArgs) -> Result<u8, CommandError> 
         }
         ListFormat::Table if rows.is_empty() => format!(
             "no container is isolated by seawall (records in {})\n",
-            visible(&settings.state_file.display().to_string())
+            terminal_line(&settings.state_file.display().to_string())
         ),
         ListFormat::Table => isolations_table(&rows),
     };
@@ -543,30 +552,6 @@ pub fn isolations(cli: &Cli, args: &IsolationsArgs) -> Result<u8, CommandError> 
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CommandError::Stdout(e)),
         _ => Ok(0),
     }
-}
-
-/// Text from a container, the daemon or a file, made safe for a terminal: control
-/// characters (C0, DEL, C1) and bidi overrides are shown escaped (`\e`, `\x07`,
-/// `\u{202e}`), never sent raw.
-pub fn visible(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\x1b' => out.push_str("\\e"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if ('\u{80}'..='\u{9f}').contains(&c)
-                || ('\u{202a}'..='\u{202e}').contains(&c)
-                || ('\u{2066}'..='\u{2069}').contains(&c) =>
-            {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `seawall stop NAME|ID [--time S] [--yes]`.
@@ -653,11 +638,14 @@ pub fn report(cli: &Cli, args: &ReportArgs) -> Result<u8, CommandError> {
             };
             let entry = crate::actions::AuditEntry::new(&request, status, error);
             if let Err(e) = crate::actions::audit::append(&runner.settings().audit_log, &entry) {
-                eprintln!("seawall: cannot write the audit log: {e}");
+                eprintln!(
+                    "seawall: cannot write the audit log: {}",
+                    Terminal(&e.to_string())
+                );
             }
             result?;
             if let Some(path) = output {
-                eprintln!("wrote {}", path.display());
+                eprintln!("wrote {}", Terminal(&path.display().to_string()));
             }
             Ok(0)
         }
@@ -668,7 +656,7 @@ pub fn report(cli: &Cli, args: &ReportArgs) -> Result<u8, CommandError> {
             match outcome.result {
                 Ok(_) => {
                     for p in &outcome.paths {
-                        println!("{}", p.display());
+                        println!("{}", Terminal(&p.display().to_string()));
                     }
                     Ok(0)
                 }
@@ -690,15 +678,6 @@ mod tests {
         for a in ["", "\n", "n", "no", "ye", "sure", "y es"] {
             assert!(!is_yes(a), "{a:?}");
         }
-    }
-
-    #[test]
-    fn visible_shows_controls_and_bidi_overrides_escaped() {
-        assert_eq!(visible("web"), "web");
-        assert_eq!(
-            visible("a\x1b]2;PWNED\x07\u{202e}b\u{85}\x7f"),
-            "a\\e]2;PWNED\\x07\\u{202e}b\\u{85}\\x7f"
-        );
     }
 
     #[test]

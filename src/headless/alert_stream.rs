@@ -66,29 +66,36 @@ pub fn ndjson_line(alert: &Alert, host: &str) -> String {
         technique: &alert.technique,
         score_bump: alert.score_bump,
     };
-    // Plain strings and numbers: serialising cannot fail.
-    serde_json::to_string(&line).unwrap_or_default()
+    // Plain strings and numbers: serialising cannot fail. C1, bidi and invisible
+    // characters are `\uXXXX` escapes too (the same value, safe on a terminal).
+    crate::sanitize::to_json_line(&line).unwrap_or_default()
 }
 
 /// The text form: `HH:MM:SS SEVERITY host container rule title: detail`, with the time in
-/// `clock`'s zone and `-` for daemon-wide alerts. Line breaks in the text become spaces.
+/// `clock`'s zone and `-` for daemon-wide alerts. Every part is untrusted text shown on a
+/// terminal: control, bidi and invisible characters are shown escaped (`\e`, `\x07`,
+/// `\n`, `\u{202e}`: `crate::sanitize::terminal_line`), so the line stays one line and
+/// cannot drive the terminal.
 pub fn text_line<Tz: chrono::TimeZone>(alert: &Alert, host: &str, clock: &Tz) -> String
 where
     Tz::Offset: std::fmt::Display,
 {
+    use crate::sanitize::Terminal;
     let time = alert.time.with_timezone(clock).format("%H:%M:%S");
     let container = alert.container.as_ref().map_or("-", |c| c.name.as_str());
     let mut line = format!(
-        "{time} {:<8} {host} {container} {} {}",
+        "{time} {:<8} {} {} {} {}",
         alert.severity.as_str().to_uppercase(),
-        alert.rule,
-        alert.title
+        Terminal(host),
+        Terminal(container),
+        Terminal(&alert.rule),
+        Terminal(&alert.title)
     );
     if !alert.detail.is_empty() {
-        line.push_str(": ");
-        line.push_str(&alert.detail);
+        use std::fmt::Write as _;
+        let _ = write!(line, ": {}", Terminal(&alert.detail));
     }
-    line.replace(['\n', '\r'], " ")
+    line
 }
 
 /// Why `seawall watch` stopped with an error.
@@ -261,13 +268,35 @@ mod tests {
         assert_eq!(
             line,
             "12:34:56 HIGH     unix:///s web SW-ACT-EXEC-001 shell opened in a container: \
-             sh -c id as root next"
+             sh -c id as root\\nnext"
         );
         let mut a = sample(None);
         a.detail.clear();
         assert_eq!(
             text_line(&a, "h", &Utc),
             "12:34:56 HIGH     h - SW-ACT-EXEC-001 shell opened in a container"
+        );
+    }
+
+    #[test]
+    fn a_text_line_shows_terminal_controls_escaped() {
+        let mut a = sample(Some(("abc", "we\u{202e}b")));
+        a.detail = "echo \u{1b}]2;PWNED\u{7}\u{1b}[2J\r\u{9b}0m".into();
+        let line = text_line(&a, "unix:///s", &Utc);
+        assert_eq!(
+            line,
+            "12:34:56 HIGH     unix:///s we\\u{202e}b SW-ACT-EXEC-001 shell opened in a \
+             container: echo \\e]2;PWNED\\x07\\e[2J\\r\\u{9b}0m"
+        );
+        assert!(crate::sanitize::is_terminal_safe(&line));
+        // NDJSON stays JSON: the exact value, escaped by serde.
+        let v: serde_json::Value = serde_json::from_str(&ndjson_line(&a, "h")).unwrap();
+        assert_eq!(v["detail"], a.detail.as_str());
+        let nd = ndjson_line(&a, "h");
+        assert!(crate::sanitize::is_terminal_safe(&nd), "{nd}");
+        assert!(
+            nd.contains(r"we\u202eb") && nd.contains(r"\u009b0m"),
+            "{nd}"
         );
     }
 

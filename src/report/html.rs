@@ -21,21 +21,10 @@ macro_rules! w {
     ($($t:tt)*) => {{ let _ = write!($($t)*); }};
 }
 
-/// Append `s` with `& < > " '` escaped; control characters other than tab and newline
-/// become U+FFFD.
+/// Append `s` with `& < > " '` escaped; control, bidi and invisible characters other than
+/// tab and newline are shown escaped (`\e`, `\u{202e}`: `crate::sanitize::push_html`).
 pub fn push_escaped_html(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' => out.push(c),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
+    crate::sanitize::push_html(out, s);
 }
 
 /// Escape a string for HTML text and attribute values: `& < > " '`.
@@ -391,7 +380,8 @@ mod tests {
             escape_html(r#"a & b < c > d " e ' f"#),
             "a &amp; b &lt; c &gt; d &quot; e &#39; f"
         );
-        assert_eq!(escape_html("x\u{1b}y\nz"), "x\u{FFFD}y\nz");
+        assert_eq!(escape_html("x\u{1b}y\nz"), "x\\ey\nz");
+        assert_eq!(escape_html("a\u{202e}b\u{9b}"), "a\\u{202e}b\\u{9b}");
         assert_eq!(escape_html("plain ü"), "plain ü");
     }
 

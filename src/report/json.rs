@@ -1,6 +1,8 @@
 //! The JSON report: the `seawall.report/v1` contract (`docs/report-schema.md`).
 //!
-//! The JSON form is the serde form of [`Report`], pretty-printed with a trailing newline.
+//! The JSON form is the serde form of [`Report`], pretty-printed with a trailing newline;
+//! besides what JSON must escape, C1 controls, bidi and invisible characters are written
+//! as `\uXXXX` escapes (the same value, and safe on a terminal).
 //! Fields may be added within v1, never removed or renamed.
 
 use super::Report;
@@ -8,7 +10,9 @@ use super::Report;
 /// Render the report as pretty-printed JSON with a trailing newline.
 pub fn render_json(report: &Report) -> String {
     // The model holds only strings, integers, enums and sequences: serializing it cannot fail.
-    let mut s = serde_json::to_string_pretty(report)
+    // C1, bidi and invisible characters are `\uXXXX` escapes (`crate::sanitize::SafeJson`):
+    // the same value, and safe when printed to a terminal.
+    let mut s = crate::sanitize::to_json_pretty(report)
         .expect("a Report serializes to JSON: it holds no maps with non-string keys");
     s.push('\n');
     s

@@ -1,7 +1,9 @@
 //! The Markdown report: for people, summary first (GitHub-flavoured tables).
 //!
 //! Every dynamic string is escaped: Markdown punctuation is backslash-escaped, table cells
-//! also escape `|` and turn newlines into `<br>`, control characters are replaced.
+//! also escape `|` and turn newlines into `<br>`; control, bidi and invisible characters
+//! (tabs included) are shown escaped, rendering as `\e`, `\t`, `\u{202e}`
+//! (`crate::sanitize`).
 
 use super::summary::{
     band_counts, containers_worst_first, engine_line, findings_worst_first, host_label,
@@ -52,8 +54,10 @@ fn push_line(out: &mut String, line: &str, line_start: bool) {
         if ALWAYS.contains(&c) {
             out.push('\\');
             out.push(c);
-        } else if c.is_control() && c != '\t' {
-            out.push('\u{FFFD}');
+        } else if crate::sanitize::is_unsafe(c) {
+            // Shown as `\e`, `\t`, `\u{202e}` once rendered: the backslash is escaped.
+            out.push('\\');
+            crate::sanitize::push_escape(out, c);
         } else {
             out.push(c);
         }
@@ -335,7 +339,11 @@ mod tests {
             escape_md_text(HOSTILE_NAME),
             "\\<script\\>alert(1)\\</script\\>"
         );
-        assert_eq!(escape_md_text("a\u{1b}[31mb"), "a\u{FFFD}\\[31mb");
+        assert_eq!(escape_md_text("a\u{1b}[31mb"), "a\\\\e\\[31mb");
+        assert_eq!(
+            escape_md_cell("x\u{202e}y\tz\u{7}"),
+            "x\\\\u{202e}y\\\\tz\\\\x07"
+        );
         let mut s = String::new();
         escape_md_block(&mut s, "one\n- two\n3. three\n# four");
         assert_eq!(s, "one  \n  \\- two  \n  3\\. three  \n  \\# four");

@@ -499,7 +499,8 @@ pub fn sarif_value(report: &Report) -> Value {
 /// no JSON tree of the whole log is built. Only `out`'s errors can fail it. serde_json
 /// writes in small pieces: give it a buffered writer (or a `Vec<u8>`).
 pub fn write_sarif<W: io::Write>(report: &Report, mut out: W) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut out, &sarif_log(report)).map_err(io::Error::from)?;
+    // Also `\uXXXX` for C1, bidi and invisible characters (`crate::sanitize::SafeJson`).
+    crate::sanitize::write_json_pretty(&mut out, &sarif_log(report)).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 

@@ -3,8 +3,9 @@
 //! Per host, a header (endpoint, engine, posture) and one line per container, worst first:
 //! `SCORE BAND NAME IMAGE STATE FINDINGS WORST`; a footer with severity counts. Columns fit
 //! the width (long values are cut with `…`). Color is plain ANSI SGR and only when asked;
-//! whether to ask (a TTY, `NO_COLOR`) is the caller's decision. Control characters in
-//! the data never reach the terminal.
+//! whether to ask (a TTY, `NO_COLOR`) is the caller's decision. Control, bidi and
+//! invisible characters in the data never reach the terminal: they are shown escaped
+//! (`crate::sanitize::terminal_line`).
 
 use super::summary::{containers_worst_first, engine_line, host_label, or_unknown, worst_finding};
 use super::{HostReport, Report};
@@ -126,15 +127,10 @@ fn band_sgr(b: Band) -> Sgr {
     }
 }
 
-/// Replace control characters (escape sequences, newlines) so data cannot drive the terminal.
+/// Show control, bidi and invisible characters escaped (`\e`, `\n`, `\u{202e}`,
+/// `crate::sanitize::terminal_line`) so data can neither drive the terminal nor break a line.
 fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\n' | '\r' | '\t' => ' ',
-            c if c.is_control() => '?',
-            c => c,
-        })
-        .collect()
+    crate::sanitize::terminal_line(s).into_owned()
 }
 
 /// Cut to at most `w` characters, ending with `…` when cut.
@@ -469,7 +465,8 @@ mod tests {
         r.hosts[0].containers[0].findings[0].title = "t\x1b[2Jitle".into();
         let t = render_table_width(&r, false, 200);
         assert!(!t.contains('\x1b') && !t.contains('\x07'));
-        assert!(t.contains("evil?]0;pwned? name"));
+        assert!(t.contains("evil\\e]0;pwned\\x07\\nname"), "{t}");
+        assert!(t.contains("t\\e[2Jitle"), "{t}");
         assert!(
             t.contains(HOSTILE_NAME),
             "no escaping needed for a terminal beyond control chars"

@@ -3,7 +3,7 @@
 //! is declared in the command table (`app::command`); keys come from the keymap through
 //! `AppState::key_for`, so a remapped key shows up here.
 
-use super::text::{fit, width};
+use super::text::{fit, safe_span, width};
 use crate::app::command::{COMMANDS, HintKeys, Place, ReadOnly};
 use crate::app::{AppState, Command, Focus, StatusLevel, Tab, View};
 use crate::theme::{Role, Theme};
@@ -165,6 +165,9 @@ impl Widget for Footer<'_> {
                 (spans, hints)
             }
         };
+        // The status message and the inputs may quote container data: escaped before
+        // anything is measured.
+        spans = spans.into_iter().map(safe_span).collect();
         let mut used: usize = spans.iter().map(Span::width).sum();
         if used > w {
             fit(Line::from(spans), w).render(area, buf);

@@ -1,7 +1,7 @@
 //! The header bar: which daemon(s), their versions, the host posture score and the link
 //! status, plus the posture hint.
 
-use super::text::{band_short, fit};
+use super::text::{band_short, fit, safe_span};
 use crate::app::{AppState, Command, HostView};
 use crate::theme::{Role, Theme};
 use crate::watch::LinkStatus;
@@ -128,6 +128,8 @@ impl<'a> Widget for HeaderBar<'a> {
             }
             left.extend(host_spans(theme, multi.then_some(i), host));
         }
+        // Endpoints are shown escaped, and measured as drawn.
+        let mut left: Vec<Span> = left.into_iter().map(safe_span).collect();
         let count = Span::raw(format!(" │ {} containers", state.containers.len()));
         let mut right = Vec::new();
         for (cmd, label) in [(Command::Posture, "posture"), (Command::Help, "help")] {

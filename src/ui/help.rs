@@ -127,7 +127,8 @@ pub(crate) fn window<'a>(
     }
     block.render(rect, buf);
     for (i, line) in lines.into_iter().skip(start).take(height).enumerate() {
-        line.render(Rect::new(inner.x, inner.y + i as u16, inner.width, 1), buf);
+        fit(line, inner.width as usize)
+            .render(Rect::new(inner.x, inner.y + i as u16, inner.width, 1), buf);
     }
 }
 

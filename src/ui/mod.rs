@@ -19,6 +19,11 @@
 //!
 //! Every widget implements ratatui's `Widget`, so it can be rendered into a plain `Buffer`
 //! in tests.
+//!
+//! Container and daemon strings are untrusted (`crate::sanitize`): widgets draw them through
+//! the helpers of [`text`] (`fit`, `pad`, `truncate`, `wrap`, `safe_line`), which show
+//! control, bidi and invisible characters escaped, pane titles are cleaned by [`pane`], and
+//! [`render`] ends with [`guard`] over the whole buffer.
 
 pub mod confirm;
 pub mod drilldown;
@@ -71,8 +76,16 @@ pub fn view(state: &AppState, theme: &Theme, frame: &mut Frame) {
     render(state, theme, area, frame.buffer_mut());
 }
 
-/// Draw the whole screen into a buffer (what [`view`] does, without a `Frame`).
+/// Draw the whole screen into a buffer (what [`view`] does, without a `Frame`), then
+/// [`guard`] it.
 pub fn render(state: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    draw_widgets(state, theme, area, buf);
+    guard(area, buf);
+}
+
+/// Every widget of the screen, without the final [`guard`] (tests check that the widgets
+/// alone never draw an unsafe character).
+pub fn draw_widgets(state: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let area = area.intersection(buf.area);
     if area.is_empty() {
         return;
@@ -132,6 +145,24 @@ pub fn render(state: &AppState, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     if let Some(confirm) = &state.confirm {
         ConfirmDialog::new(confirm, theme).render(area, buf);
+    }
+}
+
+/// The last line of defence against untrusted text: every widget shows it escaped through
+/// `text::{fit, pad, truncate, wrap, safe_line}`, and ratatui itself drops control
+/// characters, but a widget that forgot would still let a bidi override or an invisible
+/// character through. Any cell that holds one is replaced by `U+FFFD` (visible: something
+/// was there). Costs one byte scan per cell.
+pub fn guard(area: Rect, buf: &mut Buffer) {
+    let area = area.intersection(buf.area);
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            if let Some(cell) = buf.cell_mut((x, y))
+                && !crate::sanitize::is_terminal_safe(cell.symbol())
+            {
+                cell.set_symbol("\u{FFFD}");
+            }
+        }
     }
 }
 
@@ -249,7 +280,7 @@ pub fn pane<'a>(theme: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Blo
     Block::bordered()
         .border_type(kind)
         .border_style(theme.style(role))
-        .title(title)
+        .title(text::safe_line(title.into()))
 }
 
 /// The daemon the screen is about: the drilldown's container, the selected container, or

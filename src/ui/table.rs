@@ -348,7 +348,7 @@ impl Widget for ContainerTable<'_> {
 
         if state.rows.is_empty() {
             let (msg, role) = self.empty_message();
-            Paragraph::new(Line::styled(msg, theme.style(role)))
+            Paragraph::new(super::text::safe_line(Line::styled(msg, theme.style(role))))
                 .wrap(Wrap { trim: true })
                 .render(inner, buf);
             return;

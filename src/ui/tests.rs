@@ -537,11 +537,13 @@ fn thousand_rows_render_the_visible_window() {
     }
 }
 
-/// The log pane follows the tail and scrolls back `log_scroll` lines. Needs tui-logger as
-/// the `log` backend; skipped when another logger already owns this test binary.
+/// The log pane follows the tail and scrolls back `log_scroll` lines, and shows untrusted
+/// text in log lines escaped. Needs the console's logger (tui-logger behind the sanitizer)
+/// as the `log` backend; skipped when another logger already owns this test binary.
 #[test]
 fn log_pane_scrolls_back_from_the_tail() {
-    let _ = tui_logger::init_logger(::log::LevelFilter::Info);
+    let _ = crate::logging::init_console(::log::LevelFilter::Info);
+    ::log::warn!(target: "seawall::ui::probe", "hostile-probe \u{1b}]2;PWNED\u{7} n\u{202e}x\nend");
     for i in 0..60 {
         ::log::info!(target: "seawall::ui::probe", "scroll-probe {i:02}");
     }
@@ -572,6 +574,18 @@ fn log_pane_scrolls_back_from_the_tail() {
     );
     assert!(row_of(&back, "scroll-probe 59").is_none());
     assert!(all_text(&back).contains("↑5 lines"));
+    // Far enough back: the hostile line, escaped, on one row (other tests of this binary
+    // may log too, so look for it).
+    let row = (0..=400).step_by(5).find_map(|back| {
+        s.log_scroll = back;
+        let far = draw(&s);
+        row_of(&far, "hostile-probe").map(|y| row_text(&far, y))
+    });
+    let row = row.expect("the hostile log line is in the pane");
+    assert!(
+        row.contains("hostile-probe \\e]2;PWNED\\x07 n\\u{202e}x\\nend"),
+        "{row}"
+    );
 }
 
 // ---- The activity feed (issue 4) ----

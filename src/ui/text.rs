@@ -1,8 +1,16 @@
 //! Text helpers shared by the widgets: display widths, truncation with `…`, word wrapping,
 //! and the short labels that keep severity and state readable without color.
+//!
+//! These helpers are also the console's sanitizer (the choke point for untrusted text, see
+//! `crate::sanitize`): [`fit`], [`pad`], [`truncate`], [`safe_line`] show control, bidi and
+//! invisible characters escaped on one line (`\e`, `\x07`, `\n`, `\u{202e}`), [`wrap`] and
+//! [`wrap_hanging`] keep newlines as line breaks and escape the rest, and [`width`] measures
+//! the escaped form. `ui::pane` titles and the last step of every pane's row go through
+//! them, and `ui::render` ends with a guard over the whole buffer.
 
 use crate::model::{ContainerFacts, ContainerState};
 use crate::risk::{Band, Severity};
+use crate::sanitize;
 use ratatui::text::{Line, Span};
 use std::borrow::Cow;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -10,20 +18,22 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 /// The ellipsis that marks cut text.
 pub const ELLIPSIS: char = '…';
 
-/// Display width of a string in terminal columns.
+/// Display width of a string in terminal columns, as drawn (escapes included).
 pub fn width(s: &str) -> usize {
-    UnicodeWidthStr::width(s)
+    UnicodeWidthStr::width(sanitize::terminal_line(s).as_ref())
 }
 
-/// Cut `s` to at most `max` columns, ending in `…` when something was cut.
+/// Cut `s` to at most `max` columns, ending in `…` when something was cut. Unsafe
+/// characters are shown escaped first.
 pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
-    if width(s) <= max {
-        return Cow::Borrowed(s);
+    let s = sanitize::terminal_line(s);
+    if UnicodeWidthStr::width(s.as_ref()) <= max {
+        return s;
     }
     if max == 0 {
         return Cow::Borrowed("");
     }
-    let mut out = prefix(s, max - 1);
+    let mut out = prefix(&s, max - 1);
     out.push(ELLIPSIS);
     Cow::Owned(out)
 }
@@ -31,7 +41,7 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
 /// `s` cut or padded with spaces to exactly `w` columns.
 pub fn pad(s: &str, w: usize) -> String {
     let t = truncate(s, w);
-    let fill = w.saturating_sub(width(&t));
+    let fill = w.saturating_sub(UnicodeWidthStr::width(t.as_ref()));
     let mut out = String::with_capacity(t.len() + fill);
     out.push_str(&t);
     out.extend(std::iter::repeat_n(' ', fill));
@@ -53,8 +63,38 @@ fn prefix(s: &str, max: usize) -> String {
     out
 }
 
-/// Cut a styled line to `max` columns, ending in `…` when something was cut.
+/// A span with its text fit for one terminal line (clean text is not copied).
+pub fn safe_span(span: Span<'_>) -> Span<'_> {
+    let Span { style, content } = span;
+    Span {
+        style,
+        content: sanitize::terminal_line_cow(content),
+    }
+}
+
+/// A line whose spans are fit for one terminal line (see [`safe_span`]).
+pub fn safe_line(line: Line<'_>) -> Line<'_> {
+    if line
+        .spans
+        .iter()
+        .all(|s| sanitize::is_terminal_safe(&s.content))
+    {
+        return line;
+    }
+    let Line {
+        spans,
+        style,
+        alignment,
+    } = line;
+    let mut l = Line::from(spans.into_iter().map(safe_span).collect::<Vec<_>>()).style(style);
+    l.alignment = alignment;
+    l
+}
+
+/// Cut a styled line to `max` columns, ending in `…` when something was cut; unsafe
+/// characters are shown escaped first ([`safe_line`]).
 pub fn fit(line: Line<'_>, max: usize) -> Line<'_> {
+    let line = safe_line(line);
     if line.width() <= max {
         return line;
     }
@@ -92,8 +132,10 @@ pub fn wrap(text: &str, width_max: usize) -> Vec<String> {
 }
 
 /// Word wrap where the first line has `first` columns and the others `rest` (for text
-/// that follows a label on its first line).
+/// that follows a label on its first line). Newlines break lines; other unsafe characters
+/// are shown escaped.
 pub fn wrap_hanging(text: &str, first: usize, rest: usize) -> Vec<String> {
+    let text = sanitize::terminal_text(text);
     let (first, rest) = (first.max(1), rest.max(1));
     let mut lines: Vec<String> = Vec::new();
     let limit = |lines: &Vec<String>| if lines.is_empty() { first } else { rest };
@@ -101,7 +143,7 @@ pub fn wrap_hanging(text: &str, first: usize, rest: usize) -> Vec<String> {
         let mut line = String::new();
         let mut line_w = 0;
         for word in paragraph.split_whitespace() {
-            let ww = width(word);
+            let ww = UnicodeWidthStr::width(word);
             let max = limit(&lines);
             if line_w > 0 && line_w + 1 + ww <= max {
                 line.push(' ');
@@ -251,6 +293,29 @@ mod tests {
         assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
         assert_eq!(wrap("", 3), vec![""]);
         assert_eq!(wrap_hanging("aa bb cc dd", 2, 5), vec!["aa", "bb cc", "dd"]);
+    }
+
+    #[test]
+    fn untrusted_text_is_shown_escaped_and_measured_as_drawn() {
+        let evil = "a\u{1b}]2;x\u{7}\u{202e}b";
+        assert_eq!(width(evil), "a\\e]2;x\\x07\\u{202e}b".len());
+        assert_eq!(truncate(evil, 40), "a\\e]2;x\\x07\\u{202e}b");
+        assert_eq!(truncate(evil, 4), "a\\e…");
+        assert_eq!(pad("x\ny", 6), "x\\ny  ");
+        let l = Line::from(vec![Span::raw("n="), Span::raw(String::from("w\u{2066}"))]);
+        assert_eq!(fit(l.clone(), 40).to_string(), "n=w\\u{2066}");
+        assert_eq!(safe_line(l).to_string(), "n=w\\u{2066}");
+        assert_eq!(
+            wrap("one\u{1b}[2J two\nthree\r", 40),
+            vec!["one\\e[2J two", "three\\r"]
+        );
+        // Clean text is not copied.
+        assert!(matches!(truncate("plain", 10), Cow::Borrowed(_)));
+        let clean = Line::from("plain");
+        assert!(matches!(
+            safe_line(clean).spans[0].content,
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -55,7 +55,7 @@ pub fn render<'a>(
             block.render(area, buf);
             let text = format!("could not read the inspect document: {msg}");
             for (i, l) in wrap(&text, w.max(1)).into_iter().take(height).enumerate() {
-                Line::styled(l, ctx.style(Role::StatusError))
+                fit(Line::styled(l, ctx.style(Role::StatusError)), w)
                     .render(Rect::new(inner.x, inner.y + i as u16, inner.width, 1), buf);
             }
             return;

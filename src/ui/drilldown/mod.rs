@@ -207,8 +207,7 @@ impl Widget for DrilldownView<'_> {
         if area.height < 2 {
             return;
         }
-        self.tab_bar(w)
-            .render(Rect::new(area.x, area.y + 1, area.width, 1), buf);
+        fit(self.tab_bar(w), w).render(Rect::new(area.x, area.y + 1, area.width, 1), buf);
         if area.height < 3 {
             return;
         }
@@ -282,7 +281,8 @@ impl Widget for DrilldownView<'_> {
         }
         block.render(content, buf);
         for (i, line) in lines.into_iter().skip(start).take(height).enumerate() {
-            line.render(Rect::new(inner.x, inner.y + i as u16, inner.width, 1), buf);
+            fit(line, inner.width as usize)
+                .render(Rect::new(inner.x, inner.y + i as u16, inner.width, 1), buf);
         }
     }
 }
