@@ -90,6 +90,10 @@ enum Program {
 #[derive(Debug, Default)]
 struct Scanner {
     next: Next,
+    /// The previous argv element was a shell's `-c` (`-lc`, `-ec`): this one is a script.
+    script: bool,
+    /// A shell was named (`sh`, `bash`...): its `-c` introduces a script.
+    shell: bool,
     program: Program,
     /// A `login` subcommand was seen (`docker login -p SECRET`).
     login: bool,
@@ -98,6 +102,11 @@ struct Scanner {
 impl Scanner {
     /// One argv element.
     fn arg(&mut self, arg: &str) -> String {
+        let script = std::mem::replace(&mut self.script, self.shell && is_script_flag(arg));
+        if script && !matches!(self.next, Next::Secret) {
+            self.next = Next::Normal;
+            return redact_command_line(arg);
+        }
         match std::mem::take(&mut self.next) {
             Next::Secret if !arg.is_empty() => return REDACTED.to_string(),
             Next::UserPass => {
@@ -160,6 +169,7 @@ impl Scanner {
         if is_separator(token) {
             self.program = Program::Other;
             self.login = false;
+            self.shell = false;
         }
         shown
     }
@@ -231,6 +241,8 @@ impl Scanner {
             };
         } else if core == "login" {
             self.login = true;
+        } else if matches!(program, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "mksh") {
+            self.shell = true;
         }
         // openssl -passin pass:SECRET.
         if core.len() > 5 && core.starts_with("pass:") {
@@ -273,6 +285,11 @@ impl Scanner {
         let lead = value.len() - value.trim_start_matches(QUOTES).len();
         redact_after(token, value_start + lead)
     }
+}
+
+/// A shell's `-c` option, alone or in a cluster (`-c`, `-lc`, `-ec`).
+fn is_script_flag(arg: &str) -> bool {
+    arg.len() >= 2 && arg.starts_with('-') && !arg.starts_with("--") && arg.ends_with('c')
 }
 
 /// `-pSECRET` (not `-p`, `-p=`).

@@ -1,7 +1,7 @@
 //! The raw inspect document (Inspect tab, evidence `inspect.json`): every field that can
 //! hold a secret, by where it is.
 
-use super::{REDACTED, redact_argv, redact_command_line, redact_env_entry, redact_label};
+use super::{redact_argv, redact_command_line, redact_env_entry, redact_label};
 use serde_json::Value;
 
 /// Fields that hold an argv: `Config.Cmd`, `Config.Entrypoint`, `Args` (the container's
@@ -91,9 +91,10 @@ fn env_item(item: &mut Value) -> usize {
         Value::String(s) => {
             let (name, shown, redacted) = redact_env_entry(s);
             if redacted {
-                *s = format!("{name}={shown}");
+                replace(s, format!("{name}={shown}"))
+            } else {
+                0
             }
-            usize::from(redacted)
         }
         other => redact_json(other),
     }
@@ -125,6 +126,7 @@ fn argv(prefix: Vec<String>, items: &mut [Value]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::redact::REDACTED;
 
     #[test]
     fn every_secret_field_of_an_inspect_document_is_redacted() {
