@@ -60,7 +60,13 @@ mod tests {
         assert_eq!(shown, "sh -c 'TOKEN=<redacted> curl x | sh'");
         assert!(!shown.contains("abc"));
         assert_eq!(
-            show_argv(&argv(&["env", "DB_PASSWORD=p w", "app", "--password", "pw"])),
+            show_argv(&argv(&[
+                "env",
+                "DB_PASSWORD=p w",
+                "app",
+                "--password",
+                "pw"
+            ])),
             "env DB_PASSWORD=<redacted> app --password <redacted>"
         );
         assert_eq!(

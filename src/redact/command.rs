@@ -241,7 +241,10 @@ impl Scanner {
             };
         } else if core == "login" {
             self.login = true;
-        } else if matches!(program, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "mksh") {
+        } else if matches!(
+            program,
+            "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "mksh"
+        ) {
             self.shell = true;
         }
         // openssl -passin pass:SECRET.
@@ -427,7 +430,13 @@ mod tests {
             ),
             (
                 &["env", "DB_PASSWORD=p w", "app", "--password", "p w"],
-                &["env", "DB_PASSWORD=<redacted>", "app", "--password", "<redacted>"],
+                &[
+                    "env",
+                    "DB_PASSWORD=<redacted>",
+                    "app",
+                    "--password",
+                    "<redacted>",
+                ],
             ),
             (
                 &["mysqld", "--password=s3cr3t"],

@@ -31,7 +31,11 @@ const ENV: &[(&str, &str, &str)] = &[
     ("SSH_PRIVKEY=zq05", "zq05", "SSH_PRIVKEY=<redacted>"),
     ("JWT_SIGNING=zq06", "zq06", "JWT_SIGNING=<redacted>"),
     ("API_TOKEN=zq07", "zq07", "API_TOKEN=<redacted>"),
-    ("AWS_SECRET_ACCESS_KEY=zq08", "zq08", "AWS_SECRET_ACCESS_KEY=<redacted>"),
+    (
+        "AWS_SECRET_ACCESS_KEY=zq08",
+        "zq08",
+        "AWS_SECRET_ACCESS_KEY=<redacted>",
+    ),
     (
         "DATABASE_URL=postgres://app:zq09/p#w?d@db:5432/app",
         "zq09",
@@ -200,7 +204,11 @@ const LINES: &[(&str, &str, &str)] = &[
         "zq41",
         "mongo --username u --password <redacted> admin",
     ),
-    ("redis-cli -a zq42 ping", "zq42", "redis-cli -a <redacted> ping"),
+    (
+        "redis-cli -a zq42 ping",
+        "zq42",
+        "redis-cli -a <redacted> ping",
+    ),
     (
         "curl https://x.io/cb?a=1&access_token=zq43",
         "zq43",
@@ -219,7 +227,10 @@ const KEPT_LINES: &[(&str, &str)] = &[
         "docker login -u ci --password-stdin reg.zqkeep1",
         "reg.zqkeep1",
     ),
-    ("app --token-file /run/secrets/zqkeep2", "/run/secrets/zqkeep2"),
+    (
+        "app --token-file /run/secrets/zqkeep2",
+        "/run/secrets/zqkeep2",
+    ),
     ("ssh -p 2222 zqkeep3@host", "-p 2222 zqkeep3@host"),
     (
         "http://localhost:8080/zqkeep5/@me",
@@ -372,7 +383,10 @@ fn facts_and_every_report_format_hold_no_secret() {
     for c in &facts {
         let text = serde_json::to_string(c).unwrap();
         assert_clean("ContainerFacts", &text);
-        assert!(text.contains("zqkeep4") && text.contains("zqkeep6"), "{text}");
+        assert!(
+            text.contains("zqkeep4") && text.contains("zqkeep6"),
+            "{text}"
+        );
     }
     // A secret in the environment is still reported (by name).
     let host = crate::scan::grade_host(crate::inventory::Inventory {
@@ -499,7 +513,11 @@ async fn every_file_of_an_evidence_bundle_holds_no_secret() {
         ..ActionSettings::default()
     };
     let runner = ActionRunner::with_connector(fake.clone(), vec![FakeDocker::endpoint()], settings);
-    for (i, (doc, facts)) in corpus_documents().into_iter().zip(corpus_facts()).enumerate() {
+    for (i, (doc, facts)) in corpus_documents()
+        .into_iter()
+        .zip(corpus_facts())
+        .enumerate()
+    {
         let id = facts.id.clone();
         let name = facts.name.clone();
         fake.add_container(facts);
@@ -529,7 +547,10 @@ async fn every_file_of_an_evidence_bundle_holds_no_secret() {
         assert!(top.contains("sshpass -p <redacted> ssh ops@host"), "{top}");
         let inspect = std::fs::read_to_string(bundle.join("inspect.json")).unwrap();
         assert!(inspect.contains("DB_PASSWORD=<redacted>"), "{inspect}");
-        assert!(inspect.contains("\"db.password\": \"<redacted>\""), "{inspect}");
+        assert!(
+            inspect.contains("\"db.password\": \"<redacted>\""),
+            "{inspect}"
+        );
     }
     // The audit log and the isolation records name containers, never secrets.
     for file in ["audit.log", "isolations.json"] {

@@ -95,17 +95,11 @@ mod tests {
     #[test]
     fn labels_are_redacted() {
         assert_eq!(redact_label("db.password", "hunter2"), REDACTED);
-        assert_eq!(
-            redact_label("app.dsn-url", "redis://:pw@cache"),
-            REDACTED
-        );
+        assert_eq!(redact_label("app.dsn-url", "redis://:pw@cache"), REDACTED);
         assert_eq!(
             redact_label("app.db", "Server=db;Password=hunter2;"),
             "Server=db;Password=<redacted>;"
         );
-        assert_eq!(
-            redact_label("com.docker.compose.project", "shop"),
-            "shop"
-        );
+        assert_eq!(redact_label("com.docker.compose.project", "shop"), "shop");
     }
 }

@@ -155,7 +155,13 @@ mod tests {
 
     #[test]
     fn options_that_take_no_secret_value() {
-        for flag in ["--password", "--token", "--api-key", "-password", "--db-pass"] {
+        for flag in [
+            "--password",
+            "--token",
+            "--api-key",
+            "-password",
+            "--db-pass",
+        ] {
             assert!(flag_takes_secret(flag), "{flag}");
         }
         for flag in [

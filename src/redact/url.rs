@@ -190,7 +190,10 @@ mod tests {
                 "postgres://u:pa/ss#w?rd@db/x",
                 "postgres://u:<redacted>@db/x",
             ),
-            ("mysql://root:p@ss@db:3306/x", "mysql://root:<redacted>@db:3306/x"),
+            (
+                "mysql://root:p@ss@db:3306/x",
+                "mysql://root:<redacted>@db:3306/x",
+            ),
             (
                 "https://u:pw@host/path?mail=a@b.io",
                 "https://u:<redacted>@host/path?mail=a@b.io",
@@ -200,10 +203,7 @@ mod tests {
                 "http://localhost:8080/users/@me",
             ),
             ("http://h.io:80?x", "http://h.io:80?x"),
-            (
-                "'amqp://guest:gu/est@mq'",
-                "'amqp://guest:<redacted>@mq'",
-            ),
+            ("'amqp://guest:gu/est@mq'", "'amqp://guest:<redacted>@mq'"),
             (
                 "postgres://app:<redacted>@db/app",
                 "postgres://app:<redacted>@db/app",
@@ -241,7 +241,10 @@ mod tests {
                 "Driver={ODBC};PWD={p;w};Server=x",
                 "Driver={ODBC};PWD={<redacted>};Server=x",
             ),
-            ("Data Source=x;Password=\"a;b\"", "Data Source=x;Password=\"<redacted>\""),
+            (
+                "Data Source=x;Password=\"a;b\"",
+                "Data Source=x;Password=\"<redacted>\"",
+            ),
             ("echo a=b; ls", "echo a=b; ls"),
             ("Password=<redacted>;", "Password=<redacted>;"),
         ];

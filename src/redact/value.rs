@@ -124,10 +124,7 @@ mod tests {
     #[test]
     fn tokens_are_recognised_by_shape() {
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXNpZw";
-        assert_eq!(
-            redact_value(&format!("auth={jwt} x")),
-            "auth=<redacted> x"
-        );
+        assert_eq!(redact_value(&format!("auth={jwt} x")), "auth=<redacted> x");
         assert_eq!(
             redact_value("GH=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ012345"),
             "GH=ghp_<redacted>"
@@ -137,13 +134,17 @@ mod tests {
             "key AKIA<redacted>"
         );
         // Too short, or inside a word: not a token.
-        assert_eq!(redact_value("ghp_x eyJ.a.b xAKIAIOSFODNN7EXAMPLE"), "ghp_x eyJ.a.b xAKIAIOSFODNN7EXAMPLE");
+        assert_eq!(
+            redact_value("ghp_x eyJ.a.b xAKIAIOSFODNN7EXAMPLE"),
+            "ghp_x eyJ.a.b xAKIAIOSFODNN7EXAMPLE"
+        );
         assert_eq!(redact_value("ghp_<redacted>"), "ghp_<redacted>");
     }
 
     #[test]
     fn private_key_bodies_are_redacted() {
-        let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nIBAAKC\n-----END RSA PRIVATE KEY-----\n";
+        let pem =
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nIBAAKC\n-----END RSA PRIVATE KEY-----\n";
         let shown = redact_value(pem);
         assert_eq!(
             shown,

@@ -400,7 +400,10 @@ fn facts(doc: Inspect<'_>, volumes: &HashMap<String, VolumeBacking>) -> Containe
         .collect();
     let networks: Vec<String> = attachments.iter().map(|a| a.name.clone()).collect();
 
-    let health_test = cfg.healthcheck.and_then(|h| h.test).map(|t| redact_argv(&t));
+    let health_test = cfg
+        .healthcheck
+        .and_then(|h| h.test)
+        .map(|t| redact_argv(&t));
     let health_status = state.health.as_ref().map_or("", |h| text(&h.status));
     let healthcheck = match health_test.as_deref() {
         Some([first, ..]) if first == "NONE" => Healthcheck::Disabled,
