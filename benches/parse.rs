@@ -40,7 +40,7 @@ use std::time::Instant;
 mod legacy {
     use bollard::models::{ContainerInspectResponse, ContainerStateStatusEnum, HealthStatusEnum};
     use seawall::model::*;
-    use seawall::redact::redact_env_entry;
+    use seawall::redact::{redact_argv, redact_env_entry, redact_labels};
     use seawall::risk::confinement::normalize_cap;
     use std::collections::{BTreeMap, HashMap};
 

@@ -470,6 +470,54 @@ fn drilldown_inspect() {
     snap("drilldown_inspect_error", &err);
 }
 
+/// The Inspect tab says how many values were redacted; the secrets are not on screen.
+#[test]
+fn inspect_tab_says_how_many_values_were_redacted() {
+    let mut s = drilldown("web", Command::Tab6);
+    let key = s.rows[s.selected].clone();
+    let mut doc = fixture("inspect_default_running.json");
+    merge(
+        &mut doc,
+        &json!({
+            "Path": "mysqld",
+            "Args": ["--password=zz-args"],
+            "Config": {
+                "Env": ["DB_PASSWORD=zz-env", "PATH=/bin"],
+                "Labels": {"db.password": "zz-label"},
+                "Healthcheck": {"Test": ["CMD-SHELL", "mysqladmin ping -pzz-health"]}
+            }
+        }),
+    );
+    // What the port does to every raw document.
+    assert_eq!(seawall::redact::redact_json(&mut doc), 4);
+    update(
+        &mut s,
+        Msg::Data(DataEvent::RawInspect {
+            host: key.host,
+            id: key.id,
+            document: Ok(serde_json::to_string_pretty(&doc).unwrap()),
+        }),
+    );
+    let inspect = |s: &AppState| match &s.view {
+        seawall::app::View::Drilldown(d) => d.inspect.clone(),
+        _ => panic!("the drilldown is open"),
+    };
+    assert_eq!(inspect(&s).redacted(), 4);
+    for (w, h) in SIZES {
+        let screen = text(&draw(&s, w, h));
+        assert!(
+            screen.contains("secrets redacted: 4 values"),
+            "{w}x{h}:\n{screen}"
+        );
+        assert!(!screen.contains("zz-"), "{w}x{h}:\n{screen}");
+    }
+    // Searching the document finds the redacted values, never the secrets.
+    cmd(&mut s, Command::Filter);
+    type_text(&mut s, "zz-");
+    assert!(inspect(&s).matches().is_empty());
+    assert_eq!(inspect(&s).search, "zz-");
+}
+
 #[test]
 fn drilldown_container_removed() {
     let mut s = drilldown("web", Command::Tab1);

@@ -184,12 +184,23 @@ pub struct InspectView {
     /// Line numbers of the document that contain the search text, computed when the
     /// document or the search changes (never per frame).
     matches: Vec<usize>,
+    /// How many values of the document show as `<redacted>`, counted when it arrives.
+    redacted: usize,
 }
 
 impl InspectView {
     pub fn set_document(&mut self, document: Result<String, crate::inventory::InventoryError>) {
+        self.redacted = match &document {
+            Ok(doc) => doc.matches(crate::redact::REDACTED).count(),
+            Err(_) => 0,
+        };
         self.document = Some(document);
         self.matches = self.find_matches();
+    }
+
+    /// How many values of the document were redacted (secrets).
+    pub fn redacted(&self) -> usize {
+        self.redacted
     }
 
     pub fn set_search(&mut self, search: String) {

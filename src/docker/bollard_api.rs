@@ -240,6 +240,7 @@ impl DockerApi for BollardDocker {
             .map_err(docker_error)?;
         let mut value =
             serde_json::to_value(&inspect).map_err(|e| DockerError::Malformed(e.to_string()))?;
+        // The one redaction of the raw document (Inspect tab, evidence `inspect.json`).
         crate::redact::redact_json(&mut value);
         Ok(value)
     }
@@ -267,9 +268,10 @@ impl DockerApi for BollardDocker {
             .top_processes(id, None::<TopOptions>)
             .await
             .map_err(docker_error)?;
+        // Command lines redacted here, on the way in: evidence and process rules alike.
         Ok(Top {
             titles: top.titles.unwrap_or_default(),
-            processes: top.processes.unwrap_or_default(),
+            processes: conv::top_rows(top.processes.unwrap_or_default()),
         })
     }
 

@@ -244,11 +244,15 @@ impl FakeDocker {
         self.lock().containers.get(id).cloned()
     }
 
-    /// The raw inspect document of `id` (default: the facts serialised).
+    /// The raw inspect document of `id` as the daemon holds it (default: the facts
+    /// serialised); `inspect_raw` answers it redacted, like the real adapter.
     pub fn set_raw(&self, id: &str, doc: serde_json::Value) {
         self.lock().raw.insert(id.to_string(), doc);
     }
 
+    /// The processes of `id` as the daemon holds them; `top` answers them redacted, like
+    /// the real adapter. (Containers and execs are model values: build them with
+    /// `model::convert` when their secrets matter.)
     pub fn set_top(&self, id: &str, top: Top) {
         self.lock().tops.insert(id.to_string(), top);
     }
@@ -448,10 +452,13 @@ impl DockerApi for FakeDocker {
     async fn inspect_raw(&self, id: &str) -> Result<serde_json::Value, DockerError> {
         let mut s = self.enter(Op::InspectRaw, id)?;
         let facts = found(&mut s, id)?.clone();
-        Ok(match s.raw.get(&facts.id) {
+        let mut doc = match s.raw.get(&facts.id) {
             Some(doc) => doc.clone(),
             None => serde_json::to_value(&facts).unwrap_or_default(),
-        })
+        };
+        // Redacted on the way out, like the real adapter.
+        crate::redact::redact_json(&mut doc);
+        Ok(doc)
     }
 
     fn events(&self, since: Option<String>, _types: &[&str]) -> EventStream {
@@ -472,7 +479,12 @@ impl DockerApi for FakeDocker {
             return Err(DockerError::from_status(409, &message));
         }
         let key = c.id.clone();
-        Ok(s.tops.get(&key).cloned().unwrap_or_default())
+        let top = s.tops.get(&key).cloned().unwrap_or_default();
+        // Redacted on the way out, like the real adapter.
+        Ok(Top {
+            titles: top.titles,
+            processes: crate::model::convert::activity::top_rows(top.processes),
+        })
     }
 
     async fn changes(&self, id: &str) -> Result<Vec<FileChange>, DockerError> {

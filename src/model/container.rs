@@ -225,6 +225,7 @@ pub struct ContainerFacts {
     pub exit_code: Option<i64>,
     pub created: Option<String>,
     pub started_at: Option<String>,
+    /// `Config.Labels`, secret values redacted (see [`crate::redact::redact_label`]).
     pub labels: BTreeMap<String, String>,
     /// `Config.User` as given (`""` means the image default).
     pub user: String,
@@ -270,7 +271,8 @@ pub struct ContainerFacts {
     pub restart: RestartPolicy,
     pub healthcheck: Healthcheck,
     /// `Config.Healthcheck.Test` as configured (`None` when the container sets none; the
-    /// image's own HEALTHCHECK is merged into `Config` by the daemon).
+    /// image's own HEALTHCHECK is merged into `Config` by the daemon), secrets redacted
+    /// like an exec's command (see [`crate::redact::redact_argv`]).
     pub health_test: Option<Vec<String>>,
 }
 

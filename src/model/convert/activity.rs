@@ -2,13 +2,16 @@
 //! types of [`crate::model::activity`]. The only place those bollard types are read.
 //!
 //! Nothing here fails: a missing or odd field becomes an empty value, so a malformed
-//! message can never stop the watch task. Secret-looking `NAME=value` words and URL
-//! credentials in command lines are redacted on the way in.
+//! message can never stop the watch task. Secrets are redacted on the way in, by
+//! [`crate::redact`]: exec commands, event payloads and attributes (a container's labels
+//! ride along in its events), and the rows of `top` (the port hands them over redacted, so
+//! the evidence `top.json`/`top.txt` and the process rules see the same text). Paths of
+//! `/changes` are file names, not values, and are kept as they are.
 
 use crate::model::activity::{
     ChangeKind, DockerEvent, EventKind, ExecFacts, FileChange, ProcessRow,
 };
-use crate::redact::{REDACTED, is_secret_name, strip_url_credentials};
+use crate::redact::{redact_argv, redact_command_line, redact_label};
 use bollard::models::{
     ChangeType, ContainerInspectResponse, ContainerTopResponse, EventMessage, EventMessageTypeEnum,
     ExecInspectResponse, FilesystemChange,
@@ -31,7 +34,12 @@ pub fn event(msg: &EventMessage) -> DockerEvent {
     let actor = msg.actor.as_ref();
     let attributes: BTreeMap<String, String> = actor
         .and_then(|a| a.attributes.as_ref())
-        .map(|attrs| attrs.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .map(|attrs| {
+            attrs
+                .iter()
+                .map(|(k, v)| (k.clone(), redact_label(k, v)))
+                .collect()
+        })
         .unwrap_or_default();
     let time_nano = msg
         .time_nano
@@ -68,14 +76,15 @@ pub fn exec(r: &ExecInspectResponse) -> ExecFacts {
         .and_then(|p| p.entrypoint.as_ref())
         .filter(|e| !e.is_empty())
     {
-        command.push(redact_word(entry));
+        command.push(entry.clone());
     }
     command.extend(
         pc.and_then(|p| p.arguments.as_ref())
             .into_iter()
             .flatten()
-            .map(|a| redact_command_line(a)),
+            .cloned(),
     );
+    let command = redact_argv(&command);
     ExecFacts {
         id: r.id.clone().unwrap_or_default(),
         container_id: r.container_id.clone().unwrap_or_default(),
@@ -89,14 +98,16 @@ pub fn exec(r: &ExecInspectResponse) -> ExecFacts {
 }
 
 /// `Config.Healthcheck.Test` of an inspect document (`["CMD-SHELL", "curl -f ..."]`), which
-/// the activity rules use to recognise healthcheck probes among exec sessions.
+/// the activity rules use to recognise healthcheck probes among exec sessions. Redacted
+/// like an exec's command, so a probe still matches its (redacted) exec.
 pub fn healthcheck_test(inspect: &ContainerInspectResponse) -> Option<Vec<String>> {
     inspect
         .config
         .as_ref()
         .and_then(|c| c.healthcheck.as_ref())
-        .and_then(|h| h.test.clone())
+        .and_then(|h| h.test.as_deref())
         .filter(|t| !t.is_empty())
+        .map(redact_argv)
 }
 
 /// `GET /containers/{id}/changes` (the daemon answers `null` when nothing changed).
@@ -114,17 +125,26 @@ pub fn changes(list: Option<&[FilesystemChange]>) -> Vec<FileChange> {
         .collect()
 }
 
+/// The rows of `GET /containers/{id}/top` as the port hands them over: every cell
+/// redacted (the command column holds whole command lines).
+pub fn top_rows(rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    rows.into_iter()
+        .map(|row| row.iter().map(|cell| redact_command_line(cell)).collect())
+        .collect()
+}
+
 /// `GET /containers/{id}/top`. The columns are found by their titles (`ps -ef` gives
 /// `UID PID PPID C STIME TTY TIME CMD`; other `ps_args` give `USER`/`COMMAND`); a row
 /// shorter than the titles keeps what it has.
 pub fn processes(r: &ContainerTopResponse) -> Vec<ProcessRow> {
     process_rows(
         r.titles.as_deref().unwrap_or_default(),
-        r.processes.as_deref().unwrap_or_default(),
+        &top_rows(r.processes.clone().unwrap_or_default()),
     )
 }
 
-/// [`processes`] from the titles and rows themselves (what the Docker port hands over).
+/// [`processes`] from the titles and rows the Docker port hands over (already redacted by
+/// [`top_rows`]).
 pub fn process_rows(titles: &[String], rows: &[Vec<String>]) -> Vec<ProcessRow> {
     let titles: Vec<&str> = titles.iter().map(|t| t.trim()).collect();
     let column = |names: &[&str]| titles.iter().position(|t| names.contains(t));
@@ -140,44 +160,9 @@ pub fn process_rows(titles: &[String], rows: &[Vec<String>]) -> Vec<ProcessRow> 
         .map(|row| ProcessRow {
             pid: cell(row, pid),
             user: cell(row, user),
-            command: redact_command_line(&cell(row, cmd)),
+            command: cell(row, cmd),
         })
         .collect()
-}
-
-/// Redact every secret-looking `NAME=value` word and URL credentials in a command line.
-fn redact_command_line(line: &str) -> String {
-    if !line.contains('=') && !line.contains("://") {
-        return line.to_string();
-    }
-    // Keep the original spacing: rebuild word by word, copying separators.
-    let mut out = String::with_capacity(line.len());
-    let mut word = String::new();
-    for ch in line.chars() {
-        if ch.is_whitespace() {
-            if !word.is_empty() {
-                out.push_str(&redact_word(&word));
-                word.clear();
-            }
-            out.push(ch);
-        } else {
-            word.push(ch);
-        }
-    }
-    if !word.is_empty() {
-        out.push_str(&redact_word(&word));
-    }
-    out
-}
-
-fn redact_word(word: &str) -> String {
-    if let Some((name, value)) = word.split_once('=') {
-        let bare = name.trim_start_matches('-');
-        if !value.is_empty() && !bare.is_empty() && is_secret_name(bare) {
-            return format!("{name}={REDACTED}");
-        }
-    }
-    strip_url_credentials(word)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 mod legacy {
     use crate::model::container::*;
-    use crate::redact::redact_env_entry;
+    use crate::redact::{redact_argv, redact_env_entry, redact_labels};
     use crate::risk::confinement::normalize_cap;
     use bollard::models::{ContainerInspectResponse, ContainerStateStatusEnum, HealthStatusEnum};
     use std::collections::{BTreeMap, HashMap};

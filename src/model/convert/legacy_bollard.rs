@@ -2,7 +2,8 @@
 // (`wire.rs`), kept verbatim as the reference the lean parser is proven equal to. It is
 // never compiled into the library: `equality_tests.rs` and `benches/parse.rs` pull it in
 // with `include!` inside a module that provides the imports:
-//   ContainerFacts and the other model types, redact_env_entry, normalize_cap,
+//   ContainerFacts and the other model types, redact_env_entry, redact_argv, redact_labels,
+//   normalize_cap,
 //   bollard::models::{ContainerInspectResponse, ContainerStateStatusEnum, HealthStatusEnum},
 //   std::collections::{BTreeMap, HashMap}.
 
@@ -136,7 +137,11 @@ pub fn container_owned(
         .collect();
     attachments.sort_by(|a, b| a.name.cmp(&b.name));
     let networks: Vec<String> = attachments.iter().map(|a| a.name.clone()).collect();
-    let health_test = cfg.healthcheck.as_ref().and_then(|h| h.test.clone());
+    let health_test = cfg
+        .healthcheck
+        .as_ref()
+        .and_then(|h| h.test.as_deref())
+        .map(redact_argv);
 
     let healthcheck = match cfg.healthcheck.as_ref().and_then(|h| h.test.as_ref()) {
         Some(test) if test.first().map(String::as_str) == Some("NONE") => Healthcheck::Disabled,
@@ -175,12 +180,13 @@ pub fn container_owned(
             .started_at
             .clone()
             .filter(|t| !t.starts_with("0001-01-01")),
-        labels: cfg
-            .labels
-            .clone()
-            .unwrap_or_default()
-            .into_iter()
-            .collect::<BTreeMap<_, _>>(),
+        labels: redact_labels(
+            cfg.labels
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .collect::<BTreeMap<_, _>>(),
+        ),
         user: s(&cfg.user),
         env,
         working_dir: s(&cfg.working_dir),

@@ -10,10 +10,13 @@
 //! an enum-like value seawall does not know is kept as text or read as `Unknown` rather
 //! than failing the whole container.
 //!
-//! Secrets are redacted here, on the way in ([`redact_env_entry`]).
+//! Secrets are redacted here, on the way in ([`crate::redact`]): environment entries,
+//! labels and the healthcheck's `Test`. `Cmd`, `Entrypoint` and `Args` are not read (no
+//! output shows them from the facts; the raw document is redacted by
+//! [`crate::redact::redact_json`]).
 
 use super::super::container::*;
-use crate::redact::redact_env_entry;
+use crate::redact::{redact_argv, redact_env_entry, redact_labels};
 use crate::risk::confinement::normalize_cap;
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -397,7 +400,10 @@ fn facts(doc: Inspect<'_>, volumes: &HashMap<String, VolumeBacking>) -> Containe
         .collect();
     let networks: Vec<String> = attachments.iter().map(|a| a.name.clone()).collect();
 
-    let health_test = cfg.healthcheck.and_then(|h| h.test);
+    let health_test = cfg
+        .healthcheck
+        .and_then(|h| h.test)
+        .map(|t| redact_argv(&t));
     let health_status = state.health.as_ref().map_or("", |h| text(&h.status));
     let healthcheck = match health_test.as_deref() {
         Some([first, ..]) if first == "NONE" => Healthcheck::Disabled,
@@ -428,7 +434,7 @@ fn facts(doc: Inspect<'_>, volumes: &HashMap<String, VolumeBacking>) -> Containe
             .started_at
             .filter(|t| !t.as_str().starts_with("0001-01-01"))
             .map(|t| t.0.into_owned()),
-        labels: cfg.labels.unwrap_or_default(),
+        labels: redact_labels(cfg.labels.unwrap_or_default()),
         user: cfg.user.unwrap_or_default(),
         env,
         working_dir: cfg.working_dir.unwrap_or_default(),

@@ -1,6 +1,7 @@
 //! Inspect tab: the raw inspect document (already redacted upstream), line-numbered and
 //! scrolled, with the search text and match count in the title and matching lines
-//! highlighted. Only the visible lines are styled, however long the document.
+//! highlighted. Only the visible lines are styled, however long the document. The bottom
+//! border says how many values were redacted (`secrets redacted: N values`).
 
 use super::TabCtx;
 use crate::app::Drilldown;
@@ -70,6 +71,10 @@ pub fn render<'a>(
         let pos = format!(" {}-{}/{} ", start + 1, (start + height).min(total), total);
         block = block.title_top(Line::styled(pos, ctx.style(Role::Muted)).right_aligned());
     }
+    block = block.title_bottom(Line::styled(
+        redacted_note(inspect.redacted()),
+        ctx.style(Role::Muted),
+    ));
     block.render(area, buf);
     let num_w = total.max(1).to_string().len();
     for (row, (i, text)) in lines
@@ -96,5 +101,23 @@ pub fn render<'a>(
             Rect::new(inner.x, inner.y + row as u16, inner.width, 1),
             buf,
         );
+    }
+}
+
+/// The note on the bottom border: how many values of the document were redacted.
+pub fn redacted_note(n: usize) -> String {
+    let values = if n == 1 { "value" } else { "values" };
+    format!(" secrets redacted: {n} {values} ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted_note;
+
+    #[test]
+    fn the_note_counts_values() {
+        assert_eq!(redacted_note(0), " secrets redacted: 0 values ");
+        assert_eq!(redacted_note(1), " secrets redacted: 1 value ");
+        assert_eq!(redacted_note(12), " secrets redacted: 12 values ");
     }
 }
