@@ -187,6 +187,22 @@ fn action_config(cli: &Cli, kind: ActionKind, query: &str) -> Result<Config, Com
     })
 }
 
+/// The target of an attempt whose container could not be resolved (for the audit log):
+/// every daemon asked, and the name as given.
+fn unresolved_target(runner: &ActionRunner, query: &str) -> Target {
+    Target {
+        host: 0,
+        endpoint: runner
+            .endpoints()
+            .iter()
+            .map(|e| e.url.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        container_id: None,
+        name: query.to_string(),
+    }
+}
+
 /// Resolve the endpoints, build a runner and a one-thread runtime.
 fn setup(cli: &Cli, cfg: Config) -> Result<(ActionRunner, tokio::runtime::Runtime), CommandError> {
     let endpoints: Vec<Endpoint> = crate::cli::resolve_endpoints(&cli.hosts, &cli.contexts)?;
@@ -266,20 +282,7 @@ fn confirm_and_run(
                 _ => e,
             };
             // Audited too: someone tried.
-            let request = ActionRequest::new(
-                kind,
-                Target {
-                    host: 0,
-                    endpoint: runner
-                        .endpoints()
-                        .iter()
-                        .map(|e| e.url.as_str())
-                        .collect::<Vec<_>>()
-                        .join(","),
-                    container_id: None,
-                    name: query.to_string(),
-                },
-            );
+            let request = ActionRequest::new(kind, unresolved_target(&runner, query));
             let entry =
                 crate::actions::AuditEntry::new(&request, AuditOutcome::Error, Some(e.to_string()));
             if let Err(a) = crate::actions::audit::append(&runner.settings().audit_log, &entry) {
@@ -362,17 +365,7 @@ fn forget(cli: &Cli, query: &str, yes: bool) -> Result<u8, CommandError> {
     let (target, record) = match runner.find_record(query) {
         Ok(found) => found,
         Err(e) => {
-            let target = Target {
-                host: 0,
-                endpoint: runner
-                    .endpoints()
-                    .iter()
-                    .map(|e| e.url.as_str())
-                    .collect::<Vec<_>>()
-                    .join(","),
-                container_id: None,
-                name: query.to_string(),
-            };
+            let target = unresolved_target(&runner, query);
             audit(&target, AuditOutcome::Error, Some(e.to_string()));
             return Err(e.into());
         }
