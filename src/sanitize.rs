@@ -233,6 +233,10 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
     where
         W: ?Sized + std::io::Write,
     {
+        // Fast path: printable ASCII (serde_json has already escaped C0 controls) is safe.
+        if fragment.bytes().all(|b| b < 0x7f) {
+            return writer.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if is_unsafe(c) {

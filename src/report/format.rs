@@ -83,20 +83,71 @@ pub fn render(report: &Report, format: Format) -> Vec<u8> {
     }
 }
 
-/// Write a report to `out` (give it a buffered writer). JSON and SARIF are streamed: no
-/// copy of the whole document is held in memory, which is most of a large scan's peak.
+/// Write a report to `out`. JSON and SARIF are streamed in 64 KiB chunks: no copy of the
+/// whole document is held in memory (that copy was most of a large scan's peak), and the
+/// bytes are exactly those of [`render`].
 pub fn write_report(
     report: &Report,
     format: Format,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut sink = Chunked::new(out);
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::from)?;
-            out.write_all(b"\n")
+            // Through SafeJson like `render`: C1, bidi and invisible characters as `\uXXXX`.
+            crate::sanitize::write_json_pretty(&mut sink, report).map_err(std::io::Error::from)?;
+            sink.write_all(b"\n")?;
         }
-        Format::Sarif => sarif::write_sarif(report, out),
-        other => out.write_all(&render(report, other)),
+        Format::Sarif => sarif::write_sarif(report, &mut sink)?,
+        other => sink.write_all(&render(report, other))?,
+    }
+    sink.finish()
+}
+
+/// Collects serde_json's many small writes in a concrete buffer (inlined, unlike a write
+/// through `dyn Write`) and hands them on in large chunks.
+struct Chunked<'a> {
+    buf: Vec<u8>,
+    out: &'a mut dyn std::io::Write,
+}
+
+impl<'a> Chunked<'a> {
+    const CHUNK: usize = 64 * 1024;
+
+    fn new(out: &'a mut dyn std::io::Write) -> Self {
+        Chunked {
+            buf: Vec::with_capacity(Self::CHUNK + 4096),
+            out,
+        }
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        self.out.flush()
+    }
+}
+
+impl std::io::Write for Chunked<'_> {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.write_all(bytes)?;
+        Ok(bytes.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= Self::CHUNK {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -132,7 +183,9 @@ mod tests {
 
     #[test]
     fn streaming_writes_the_same_bytes_as_render() {
-        let r = sample_report();
+        let mut r = sample_report();
+        // Hostile text too: the streamed JSON escapes it exactly as the rendered one.
+        r.hosts[0].name = "host\u{202e}\u{9b}x".into();
         for f in Format::ALL {
             let mut streamed = Vec::new();
             write_report(&r, f, &mut streamed).unwrap();
