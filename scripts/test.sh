@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-docker.sh
-cargo test --locked "$@"
+# Every test binary runs even when one fails; cargo lists the failed ones at the end.
+cargo test --locked --no-fail-fast "$@"
