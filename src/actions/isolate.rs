@@ -375,6 +375,28 @@ pub async fn attachment(
     }
 }
 
+/// Why one recorded network is not back (a line of the undo's problems).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum NotRestored {
+    #[error("not reconnected to {network}: {source}")]
+    Refused {
+        network: String,
+        source: crate::docker::DockerError,
+    },
+    #[error("reconnect to {network} not verified: {source}")]
+    Unverified {
+        network: String,
+        source: super::ActionError,
+    },
+    #[error("not reconnected to {network}: the daemon answered OK but {why}")]
+    Stale { network: String, why: String },
+    #[error(
+        "not reconnected to {network}: the daemon answered OK but the container has no entry \
+         for it"
+    )]
+    NoEntry { network: String },
+}
+
 /// Reconnect one recorded network and check that it really is attached afterwards.
 /// `Ok(true)`: it was attached already; `Ok(false)`: reconnected now; `Err`: why not.
 async fn restore(
@@ -382,7 +404,7 @@ async fn restore(
     endpoint: &str,
     facts: &ContainerFacts,
     net: &NetworkRecord,
-) -> Result<bool, String> {
+) -> Result<bool, NotRestored> {
     let id = facts.id.as_str();
     match attachment(docker, facts, net).await {
         Attachment::Attached => return Ok(true),
@@ -400,22 +422,26 @@ async fn restore(
     docker
         .connect_network(&net.name, id, &attachment_wanted)
         .await
-        .map_err(|e| format!("not reconnected to {}: {e}", net.name))?;
+        .map_err(|source| NotRestored::Refused {
+            network: net.name.clone(),
+            source,
+        })?;
     // The daemon's OK is not the proof: read both views again.
     let after = super::inspect(docker, endpoint, id)
         .await
-        .map_err(|e| format!("reconnect to {} not verified: {e}", net.name))?;
+        .map_err(|source| NotRestored::Unverified {
+            network: net.name.clone(),
+            source,
+        })?;
     match attachment(docker, &after, net).await {
         Attachment::Attached => Ok(false),
-        Attachment::Stale(why) => Err(format!(
-            "not reconnected to {}: the daemon answered OK but {why}",
-            net.name
-        )),
-        Attachment::Absent => Err(format!(
-            "not reconnected to {}: the daemon answered OK but the container has no entry \
-             for it",
-            net.name
-        )),
+        Attachment::Stale(why) => Err(NotRestored::Stale {
+            network: net.name.clone(),
+            why,
+        }),
+        Attachment::Absent => Err(NotRestored::NoEntry {
+            network: net.name.clone(),
+        }),
     }
 }
 
@@ -492,7 +518,7 @@ pub async fn undo(
         match restore(docker, endpoint, &facts, &net).await {
             Ok(_) => restored.push(net.name.clone()),
             Err(problem) => {
-                problems.push(problem);
+                problems.push(problem.to_string());
                 remaining.push(net);
             }
         }
