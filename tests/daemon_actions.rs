@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{Spec, TestDaemon, docker, docker_output};
+use common::{Spec, TestDaemon, docker, docker_output, expect_code, text};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::os::unix::fs::PermissionsExt;
@@ -54,21 +54,6 @@ impl State {
     fn state_file(&self) -> Option<String> {
         std::fs::read_to_string(self.dir().join("isolations.json")).ok()
     }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-fn expect_code(out: &std::process::Output, code: i32, what: &str) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{what}: exit {:?}\nstdout: {}\nstderr: {}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
 }
 
 fn mode(p: &Path) -> u32 {

@@ -16,7 +16,7 @@
 
 mod common;
 
-use common::{Spec, TestDaemon, docker, docker_output};
+use common::{Spec, TestDaemon, docker, docker_output, expect_code, text};
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -76,21 +76,6 @@ impl State {
         let v: Value = serde_json::from_slice(&out.stdout).expect("isolations JSON");
         v["isolations"].as_array().cloned().unwrap_or_default()
     }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-fn expect_code(out: &std::process::Output, code: i32, what: &str) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{what}: exit {:?}\nstdout: {}\nstderr: {}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
 }
 
 fn mode(p: &Path) -> u32 {

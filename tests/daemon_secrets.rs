@@ -10,8 +10,7 @@
 
 mod common;
 
-use common::{Spec, TestDaemon, docker, docker_output};
-use std::io::{BufRead, BufReader};
+use common::{Spec, TestDaemon, collect_lines as collect, docker, docker_output, text};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -63,10 +62,6 @@ impl Secrets {
             .collect();
         assert!(leaked.is_empty(), "{what} leaks {leaked:?}:\n{text}");
     }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[test]
@@ -235,18 +230,6 @@ struct Watch {
     child: std::process::Child,
     out: Arc<Mutex<Vec<String>>>,
     err: Arc<Mutex<Vec<String>>>,
-}
-
-fn collect(pipe: impl std::io::Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&lines);
-    std::thread::spawn(move || {
-        for line in BufReader::new(pipe).lines() {
-            let Ok(line) = line else { break };
-            sink.lock().unwrap().push(line);
-        }
-    });
-    lines
 }
 
 impl Watch {
