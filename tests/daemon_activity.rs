@@ -465,9 +465,14 @@ fn a_closed_pipe_ends_watch_promptly() {
     );
 }
 
+/// No alert line is printed twice (a reconnect's replay is deduplicated). Lines about a
+/// container not inspected yet (`"name":""`, typically another test's exec racing its
+/// container's first inspect) are left out: they carry neither the exec id nor a name, and
+/// two distinct execs of the same command handled within one millisecond print the same
+/// line.
 fn assert_no_duplicates(lines: &[String]) {
     let mut seen = std::collections::HashSet::new();
-    for l in lines {
+    for l in lines.iter().filter(|l| !l.contains(r#""name":"""#)) {
         assert!(seen.insert(l), "printed twice: {l}");
     }
 }
