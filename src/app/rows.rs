@@ -33,14 +33,24 @@ fn state_rank(s: ContainerState) -> u8 {
     }
 }
 
-/// A row to sort: the container and the score shown for it (configuration + activity).
-type Ranked<'a> = (u8, &'a ContainerView);
+/// A row to sort: the score shown for it (configuration + activity), its activity points
+/// and the container.
+type Ranked<'a> = (u8, u8, &'a ContainerView);
 
-fn compare((a_score, a): Ranked<'_>, (b_score, b): Ranked<'_>, key: SortKey) -> Ordering {
+fn compare(
+    (a_score, a_activity, a): Ranked<'_>,
+    (b_score, b_activity, b): Ranked<'_>,
+    key: SortKey,
+) -> Ordering {
     let by_name = || a.facts.name.cmp(&b.facts.name);
     match key {
-        // Worst first, activity included.
-        SortKey::Score => b_score.cmp(&a_score).then_with(by_name),
+        // Worst first, activity included; on a tie, running before stopped (a live
+        // container is the nearer danger), then the more active one, then by name.
+        SortKey::Score => b_score
+            .cmp(&a_score)
+            .then_with(|| state_rank(a.facts.state).cmp(&state_rank(b.facts.state)))
+            .then_with(|| b_activity.cmp(&a_activity))
+            .then_with(by_name),
         SortKey::Name => by_name(),
         SortKey::Image => a.facts.image.cmp(&b.facts.image).then_with(by_name),
         SortKey::State => state_rank(a.facts.state)
@@ -72,7 +82,13 @@ pub fn rebuild(state: &mut AppState) {
         .containers
         .values()
         .filter(|c| matches_filter(c, &state.filter))
-        .map(|c| (state.shown_score(c).value, c))
+        .map(|c| {
+            let key = RowKey {
+                host: c.host,
+                id: c.facts.id.clone(),
+            };
+            (state.shown_score(c).value, state.activity_points(&key), c)
+        })
         .collect();
     rows.sort_by(|a, b| {
         let o = compare(*a, *b, state.sort);
@@ -80,7 +96,7 @@ pub fn rebuild(state: &mut AppState) {
     });
     state.rows = rows
         .into_iter()
-        .map(|(_, c)| RowKey {
+        .map(|(_, _, c)| RowKey {
             host: c.host,
             id: c.facts.id.clone(),
         })

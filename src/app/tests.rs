@@ -942,7 +942,7 @@ fn a_second_action_on_a_busy_container_is_refused() {
         [Effect::RecordRefused { request, .. }] if request.kind == ActionKind::Stop
     ));
     // Another container is free.
-    update(&mut s, Msg::Command(Command::Top));
+    update(&mut s, Msg::Command(Command::Bottom));
     update(&mut s, Msg::Command(Command::Stop));
     assert!(s.confirm.is_some());
 }
@@ -1082,4 +1082,53 @@ fn a_drawn_frame_clears_the_events_waiting_for_it() {
     s.pending_events.push(Instant::now());
     assert!(update(&mut s, Msg::Drawn).is_empty());
     assert!(s.pending_events.is_empty());
+}
+
+#[test]
+fn equal_scores_rank_running_then_active_then_by_name() {
+    use crate::model::ContainerState;
+    let mut s = AppState::new(
+        vec!["unix:///var/run/docker.sock".into()],
+        UiSettings::default(),
+        now(),
+    );
+    // The same configuration four times: the same configuration score.
+    let same = r#"{"HostConfig":{"CapAdd":["SYS_ADMIN"]}}"#;
+    let mut created = facts("c1", "a-created", same);
+    created.state = ContainerState::Created;
+    let mut quiet = facts("r1", "b-quiet", same);
+    quiet.state = ContainerState::Running;
+    let mut busy = facts("r2", "c-busy", same);
+    busy.state = ContainerState::Running;
+    let mut exited = facts("e1", "0-exited", same);
+    exited.state = ContainerState::Exited;
+    for event in DataEvent::inventory(0, default_host(), vec![created, quiet, busy, exited]) {
+        update(&mut s, Msg::Data(event));
+    }
+    // Running first, then created, then exited; among running by name so far.
+    assert_eq!(names(&s), ["b-quiet", "c-busy", "a-created", "0-exited"]);
+    // Activity breaks the tie between running ones without changing the shown score
+    // order: one point on `c-busy` lifts its shown score, so make `b-quiet` equal again.
+    for (id, points) in [("r1", 5u8), ("r2", 5u8)] {
+        s.activity.insert(
+            key(id),
+            crate::app::state::ContainerActivity {
+                points,
+                ..Default::default()
+            },
+        );
+    }
+    super::rows::rebuild(&mut s);
+    assert_eq!(names(&s), ["b-quiet", "c-busy", "a-created", "0-exited"]);
+    // Equal shown score, more activity first: the configuration score of b-quiet is
+    // higher by the same amount c-busy has more activity.
+    let base = s.containers[&key("r1")].score.value;
+    s.containers.get_mut(&key("r1")).unwrap().score.value = base + 3;
+    s.activity.get_mut(&key("r1")).unwrap().points = 2;
+    super::rows::rebuild(&mut s);
+    assert_eq!(
+        s.shown_score(&s.containers[&key("r1")]).value,
+        s.shown_score(&s.containers[&key("r2")]).value
+    );
+    assert_eq!(names(&s), ["c-busy", "b-quiet", "a-created", "0-exited"]);
 }

@@ -7,7 +7,11 @@
 //! - hygiene findings (limits, healthcheck, restart policy) are combined on their own and
 //!   capped at 15 points, so a pile of hygiene gaps never outranks one escape path;
 //! - a host-root finding (privileged, a runtime socket, writable `/` or `/etc`, SYS_MODULE...)
-//!   sets a floor of 90, two distinct ones a floor of 95;
+//!   puts the score on the critical ladder: 90 for one route, 4 more per further distinct
+//!   route (privileged counts as two: it is every capability and device route at once), plus
+//!   one point per confinement layer already gone (seccomp off, no AppArmor/SELinux, root
+//!   user), capped at 100; without a host-root finding the score stays below 90, so every
+//!   route to host root ranks above any pile of other findings;
 //! - implied findings (already covered by another one, e.g. seccomp off under privileged)
 //!   are shown but weigh nothing;
 //! - findings lowered by user namespaces / rootless mode already carry the lower severity.
@@ -71,10 +75,50 @@ pub fn weight(severity: Severity) -> f64 {
 
 /// Hygiene findings together contribute at most this many points.
 pub const HYGIENE_CAP: f64 = 15.0;
-/// Floor for one host-root finding.
-pub const HOST_ROOT_FLOOR: f64 = 90.0;
-/// Floor for two or more distinct host-root findings.
-pub const MULTI_HOST_ROOT_FLOOR: f64 = 95.0;
+/// The score of one host-root route with every other layer of confinement in place.
+pub const HOST_ROOT_FLOOR: u8 = 90;
+/// Points per further independent route to host root (more than all weakened layers
+/// together, so one more route always ranks higher).
+pub const ROUTE_STEP: u8 = 4;
+/// The highest score without a route to host root.
+pub const NO_ROUTE_CAP: f64 = 89.0;
+/// The privileged rule: all capabilities, all devices, no LSM, no seccomp: two routes.
+pub const PRIVILEGED_ID: &str = "SW-PRIV-001";
+
+/// Confinement layers whose loss makes every route easier: one point each on the ladder.
+/// Each layer is named by the rules that report it gone (implied findings count: under
+/// privileged, seccomp really is off).
+const WEAKENED_LAYERS: &[&[&str]] = &[
+    &["SW-SEC-001"],               // seccomp unconfined
+    &["SW-SEC-002", "SW-SEC-003"], // no AppArmor / SELinux
+    &["SW-USR-001"],               // runs as root
+];
+
+/// How many independent routes to host root the findings hold (privileged counts twice).
+pub fn host_root_routes(findings: &[Finding]) -> u8 {
+    let mut ids: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.weighting == Weighting::HostRoot)
+        .map(|f| f.id.as_ref())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.iter()
+        .map(|id| if *id == PRIVILEGED_ID { 2 } else { 1 })
+        .sum()
+}
+
+/// How many confinement layers are gone (0..=3).
+pub fn weakened_layers(findings: &[Finding]) -> u8 {
+    WEAKENED_LAYERS
+        .iter()
+        .filter(|ids| {
+            findings
+                .iter()
+                .any(|f| ids.contains(&f.id.as_ref()) && f.severity > Severity::Info)
+        })
+        .count() as u8
+}
 
 fn noisy_or(weights: impl Iterator<Item = f64>) -> f64 {
     let keep: f64 = weights.map(|w| 1.0 - w / 100.0).product();
@@ -94,21 +138,16 @@ pub fn score(findings: &[Finding]) -> Score {
         .iter()
         .filter(|f| matches!(f.weighting, Weighting::Normal | Weighting::HostRoot))
         .map(|f| weight(f.severity));
-    let mut raw = noisy_or(main.chain(std::iter::once(hygiene)));
-
-    let mut host_root: Vec<&str> = findings
-        .iter()
-        .filter(|f| f.weighting == Weighting::HostRoot)
-        .map(|f| f.id.as_ref())
-        .collect();
-    host_root.sort_unstable();
-    host_root.dedup();
-    match host_root.len() {
-        0 => {}
-        1 => raw = raw.max(HOST_ROOT_FLOOR),
-        _ => raw = raw.max(MULTI_HOST_ROOT_FLOOR),
-    }
-    let value = raw.round().clamp(0.0, 100.0) as u8;
+    let raw = noisy_or(main.chain(std::iter::once(hygiene)));
+    let routes = host_root_routes(findings);
+    let value = if routes == 0 {
+        raw.round().clamp(0.0, NO_ROUTE_CAP) as u8
+    } else {
+        let ladder = u32::from(HOST_ROOT_FLOOR)
+            + u32::from(ROUTE_STEP) * u32::from(routes - 1)
+            + u32::from(weakened_layers(findings));
+        ladder.min(100) as u8
+    };
     Score {
         value,
         band: Band::of(value),
@@ -171,7 +210,7 @@ mod tests {
     }
 
     #[test]
-    fn host_root_floors() {
+    fn host_root_ladder() {
         let one = [f("p", Severity::Critical, Weighting::HostRoot)];
         assert_eq!(score(&one).value, 90);
         assert_eq!(score(&one).band, Band::Critical);
@@ -179,13 +218,48 @@ mod tests {
             f("p", Severity::Critical, Weighting::HostRoot),
             f("s", Severity::Critical, Weighting::HostRoot),
         ];
-        assert_eq!(score(&two).value, 95);
+        assert_eq!(score(&two).value, 94);
         // The same rule twice is one root cause.
         let dup = [
             f("p", Severity::Critical, Weighting::HostRoot),
             f("p", Severity::Critical, Weighting::HostRoot),
         ];
         assert_eq!(score(&dup).value, 90);
+    }
+
+    fn with(mut base: Vec<Finding>, more: &[(&str, Severity, Weighting)]) -> Vec<Finding> {
+        base.extend(more.iter().map(|(id, s, w)| f(id, *s, *w)));
+        base
+    }
+
+    #[test]
+    fn the_critical_band_keeps_ordering() {
+        use Severity::{Critical as C, High as H, Medium as M};
+        use Weighting::{HostRoot as R, Implied as I, Normal as N};
+        let sys_admin = vec![f("SW-CAP-SYS_ADMIN", C, R)];
+        let sys_admin_seccomp = with(sys_admin.clone(), &[("SW-SEC-001", H, N)]);
+        let sys_admin_all_gone = with(
+            sys_admin_seccomp.clone(),
+            &[("SW-SEC-002", H, N), ("SW-USR-001", M, N)],
+        );
+        // Privileged with everything it implies, and as root.
+        let privileged = vec![
+            f("SW-PRIV-001", C, R),
+            f("SW-SEC-001", H, I),
+            f("SW-SEC-002", H, I),
+            f("SW-USR-001", M, N),
+        ];
+        let privileged_socket = with(privileged.clone(), &[("SW-MNT-001", C, R)]);
+        let s = |x: &[Finding]| score(x).value;
+        assert!(s(&sys_admin_seccomp) > s(&sys_admin));
+        assert!(s(&sys_admin_all_gone) > s(&sys_admin_seccomp));
+        // Privileged beats any single capability route, however weak the rest.
+        assert!(s(&privileged) > s(&sys_admin_all_gone));
+        assert!(s(&privileged_socket) > s(&privileged));
+        // A pile of non-root findings stays below one route.
+        let pile: Vec<Finding> = (0..12).map(|i| f(&format!("c{i}"), C, N)).collect();
+        assert!(s(&pile) < s(&sys_admin));
+        assert_eq!(s(&pile), 89);
     }
 
     #[test]

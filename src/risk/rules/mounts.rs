@@ -497,29 +497,35 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
 
-        // The worst entry this mount exposes.
-        let mut worst: Option<(&Sensitive, Severity, &'static str, usize)> = None;
-        for (index, entry) in TABLE.iter().enumerate() {
-            let Some(how) = matches(&source, entry) else {
-                continue;
-            };
-            let mut sev = if m.rw { entry.rw } else { entry.ro };
-            if entry.path == "/sys/fs/cgroup" && m.rw && ctx.host.cgroup_version == "1" {
-                sev = C;
-            }
-            // Worst severity first; on a tie, the entry the source *is* beats one it
-            // contains, then the earlier table row (the table lists the worst first).
-            let rank = (sev, how == "is", usize::MAX - index);
-            let better = match worst {
-                None => true,
-                Some((_, ws, whow, wi)) => rank > (ws, whow == "is", usize::MAX - wi),
-            };
-            if better {
-                worst = Some((entry, sev, how, index));
-            }
-        }
+        // Every entry this mount touches, with the severity it gets at this access mode.
+        let hits: Vec<Hit<'_>> = TABLE
+            .iter()
+            .enumerate()
+            .filter_map(|(index, entry)| {
+                let how = matches(&source, entry)?;
+                let mut sev = if m.rw { entry.rw } else { entry.ro };
+                if entry.path == "/sys/fs/cgroup" && m.rw && ctx.host.cgroup_version == "1" {
+                    sev = C;
+                }
+                Some(Hit {
+                    entry,
+                    sev,
+                    how,
+                    index,
+                })
+            })
+            .collect();
 
-        let Some((entry, mut sev, how, _)) = worst else {
+        // First what the mount *is*: the sensitive directory the source is (or lies in),
+        // graded as that directory, read-only included (reading is exposure). Only when
+        // the source is none of them, the worst entry it contains.
+        let is_self = |h: &Hit<'_>| h.how != "contains";
+        let primary = hits
+            .iter()
+            .filter(|h| is_self(h))
+            .max_by_key(|h| h.rank())
+            .or_else(|| hits.iter().max_by_key(|h| h.rank()));
+        let Some(primary) = primary else {
             let f = OTHER_BIND
                 .finding(describe(m, raw))
                 .with_severity(if m.rw { M } else { L });
@@ -530,37 +536,87 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             });
             continue;
         };
+        let primary_rule = primary.entry.rule.id;
+        out.push(grade(
+            ctx,
+            m,
+            raw,
+            &source,
+            primary,
+            can_remount,
+            via_volume,
+        ));
 
-        let mut evidence = describe(m, raw);
-        if how == "contains" && entry.path != source {
-            evidence.push_str(&format!(" exposes {}", entry.path));
+        // Then what it opens besides: a runtime socket inside it is a second, independent
+        // route (daemon control), reported as its own finding.
+        let socket = hits
+            .iter()
+            .filter(|h| h.how == "contains" && h.entry.socket && h.entry.rule.id != primary_rule)
+            .max_by_key(|h| h.rank());
+        if let Some(socket) = socket {
+            out.push(grade(ctx, m, raw, &source, socket, can_remount, via_volume));
         }
-        if !m.rw && !read_only_is_recursive(ctx, m) && !entry.socket {
-            evidence.push_str(
-                "; read-only is not recursive on this engine/kernel, so submounts stay writable",
-            );
-            sev = sev.raised().min(entry.rw);
-        }
-        if can_remount && sev < H {
-            sev = H;
-            evidence.push_str("; the container can remount it read-write");
-        }
-
-        let mut f = entry.rule.finding(evidence).with_severity(sev);
-        if via_volume {
-            f = f.with_title(format!("{} (through a named volume)", entry.rule.title));
-        }
-        let host_root = sev == C && (entry.socket || m.rw || how == "contains");
-        if host_root {
-            f = f.host_root();
-        }
-        // User namespaces make host files inaccessible to container root, but a runtime
-        // socket still hands out daemon control.
-        if !conf.root_is_host_root && !entry.socket {
-            f = f.mitigate();
-        }
-        out.push(f);
     }
+}
+
+/// One table entry a mount matched.
+struct Hit<'a> {
+    entry: &'a Sensitive,
+    sev: Severity,
+    how: &'static str,
+    index: usize,
+}
+
+impl Hit<'_> {
+    /// Worst severity first; on a tie, the entry the source *is* beats one it contains,
+    /// then the earlier table row (the table lists the worst first).
+    fn rank(&self) -> (Severity, bool, usize) {
+        (self.sev, self.how == "is", usize::MAX - self.index)
+    }
+}
+
+/// The finding for one matched entry of one mount.
+fn grade(
+    ctx: &Ctx<'_>,
+    m: &MountFacts,
+    raw: &str,
+    source: &str,
+    hit: &Hit<'_>,
+    can_remount: bool,
+    via_volume: bool,
+) -> Finding {
+    let entry = hit.entry;
+    let mut sev = hit.sev;
+    let how = hit.how;
+    let mut evidence = describe(m, raw);
+    if how == "contains" && entry.path != source {
+        evidence.push_str(&format!(" exposes {}", entry.path));
+    }
+    if !m.rw && !read_only_is_recursive(ctx, m) && !entry.socket {
+        evidence.push_str(
+            "; read-only is not recursive on this engine/kernel, so submounts stay writable",
+        );
+        sev = sev.raised().min(entry.rw);
+    }
+    if can_remount && sev < H {
+        sev = H;
+        evidence.push_str("; the container can remount it read-write");
+    }
+
+    let mut f = entry.rule.finding(evidence).with_severity(sev);
+    if via_volume {
+        f = f.with_title(format!("{} (through a named volume)", entry.rule.title));
+    }
+    let host_root = sev == C && (entry.socket || m.rw || how == "contains");
+    if host_root {
+        f = f.host_root();
+    }
+    // User namespaces make host files inaccessible to container root, but a runtime
+    // socket still hands out daemon control.
+    if !ctx.conf.root_is_host_root && !entry.socket {
+        f = f.mitigate();
+    }
+    f
 }
 
 #[cfg(test)]
@@ -602,6 +658,32 @@ mod tests {
         assert_eq!(find(&f, "SW-MNT-001").unwrap().severity, Severity::Critical);
         let f = findings_for(&bind("/var/run", "/host-run", false));
         assert_eq!(find(&f, "SW-MNT-001").unwrap().severity, Severity::Critical);
+    }
+
+    #[test]
+    fn host_root_is_graded_as_the_root_filesystem_and_for_the_socket_it_holds() {
+        // Read-only: the host's / is readable (shadow, keys): CIS 5.6, high; and the
+        // socket inside it is its own critical host-root route.
+        let f = findings_for(&bind("/", "/host", false));
+        let root = find(&f, "SW-MNT-002").expect("rootfs finding");
+        assert_eq!(root.severity, Severity::High);
+        assert_eq!(root.cis.as_deref(), Some("5.6"));
+        let sock = find(&f, "SW-MNT-001").expect("socket finding");
+        assert_eq!(sock.severity, Severity::Critical);
+        assert_eq!(sock.weighting, Weighting::HostRoot);
+        // Read-write: two independent routes.
+        let f = findings_for(&bind("/", "/host", true));
+        assert_eq!(
+            find(&f, "SW-MNT-002").unwrap().weighting,
+            Weighting::HostRoot
+        );
+        assert_eq!(
+            find(&f, "SW-MNT-001").unwrap().weighting,
+            Weighting::HostRoot
+        );
+        // A mount that only is a socket is reported once.
+        let f = findings_for(&bind("/var/run/docker.sock", "/s", false));
+        assert_eq!(f.iter().filter(|x| x.id.starts_with("SW-MNT")).count(), 1);
     }
 
     #[test]
