@@ -53,6 +53,12 @@ pub enum CliError {
     NoDockerConfig,
     #[error(transparent)]
     Contexts(#[from] docker::ContextStoreError),
+    #[error(transparent)]
+    Accept(#[from] config::accept::AcceptError),
+    #[error(transparent)]
+    Baseline(#[from] report::baseline::BaselineError),
+    #[error("no container matches {0}: nothing was checked (a typo in a filter must not pass)")]
+    NoMatch(String),
 }
 
 /// Exit code for "findings at or above --fail-on".
@@ -128,9 +134,26 @@ pub struct ScanArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Exit with 1 when any finding is at or above this severity (critical, high, medium, low, info).
+    /// Exit with 1 when any finding is at or above this severity (critical, high, medium,
+    /// low, info). Accepted findings ([[accept]]) do not count; with --baseline only new
+    /// findings count; with a container filter (--name, --label, --running) the host's
+    /// posture findings are reported but do not count unless --fail-on-host is given.
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<Severity>,
+
+    /// With a container filter, let host posture findings count toward --fail-on too.
+    #[arg(long)]
+    pub fail_on_host: bool,
+
+    /// Accepted risks: a TOML file of [[accept]] tables (rule, container/image/label,
+    /// owner, reason, expires), on top of those in the config file. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub accept: Vec<PathBuf>,
+
+    /// A previous JSON report: mark each finding new or existing and list, per host, the
+    /// findings that are resolved. With --fail-on, only new findings count.
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
 
     /// Only running containers.
     #[arg(long)]
@@ -306,6 +329,19 @@ async fn scan_command(
         concurrency: args.concurrency.map(usize::from).unwrap_or(cfg.concurrency),
         connect_timeout: cfg.connect_timeout,
     };
+    // Accepted risks and the baseline are read first: a bad entry stops the scan.
+    let mut accepted = Vec::new();
+    if let Some(file) = &cfg.file {
+        accepted.extend(config::accept::load(file)?);
+    }
+    for file in &args.accept {
+        accepted.extend(config::accept::load(file)?);
+    }
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(report::baseline::Baseline::load)
+        .transpose()?;
     let results = scan::scan_all(endpoints, &opts).await;
     let mut hosts = Vec::new();
     let mut failed = false;
@@ -321,7 +357,20 @@ async fn scan_command(
     if hosts.is_empty() {
         return Ok(EXIT_ERROR);
     }
-    let report = scan::report(hosts);
+    let filtered = opts.selection.running_only
+        || opts.selection.name.is_some()
+        || !opts.selection.labels.is_empty();
+    if filtered && hosts.iter().all(|h| h.containers.is_empty()) {
+        return Err(CliError::NoMatch(describe_filter(&opts.selection)));
+    }
+    let mut report = scan::report(hosts);
+    report::acceptance::apply(&mut report, &accepted, chrono::Utc::now().date_naive());
+    for warning in report::acceptance::warnings(&report) {
+        eprintln!("seawall: {}", crate::sanitize::Terminal(&warning));
+    }
+    if let Some(baseline) = &baseline {
+        baseline.apply(&mut report);
+    }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let format = args.format.unwrap_or(if to_terminal {
         Format::Table
@@ -348,13 +397,47 @@ async fn scan_command(
     if failed {
         return Ok(EXIT_ERROR);
     }
-    Ok(exit_code_for(&report, args.fail_on))
+    Ok(exit_code_for(
+        &report,
+        args.fail_on,
+        !filtered || args.fail_on_host,
+    ))
 }
 
-/// 1 when any finding is at or above `fail_on`, else 0.
-pub fn exit_code_for(report: &Report, fail_on: Option<Severity>) -> u8 {
-    match (fail_on, report.worst_severity()) {
-        (Some(threshold), Some(worst)) if worst >= threshold => EXIT_FINDINGS,
+/// The filters of a scan, as the user gave them.
+fn describe_filter(sel: &Selection) -> String {
+    let mut parts = Vec::new();
+    if let Some(name) = &sel.name {
+        parts.push(format!("--name {name}"));
+    }
+    for label in &sel.labels {
+        parts.push(format!("--label {label}"));
+    }
+    if sel.running_only {
+        parts.push("--running".into());
+    }
+    parts.join(" ")
+}
+
+/// 1 when a finding that counts is at or above `fail_on`, else 0. A finding counts unless
+/// it is accepted (and the acceptance has not expired) or, with a baseline, it already
+/// existed; host posture findings count only when `count_host`.
+pub fn exit_code_for(report: &Report, fail_on: Option<Severity>, count_host: bool) -> u8 {
+    let Some(threshold) = fail_on else {
+        return 0;
+    };
+    let worst = report
+        .hosts
+        .iter()
+        .flat_map(|h| {
+            let posture = h.posture.findings.iter().filter(move |_| count_host);
+            posture.chain(h.containers.iter().flat_map(|c| c.findings.iter()))
+        })
+        .filter(|f| f.counts())
+        .map(|f| f.severity)
+        .max();
+    match worst {
+        Some(worst) if worst >= threshold => EXIT_FINDINGS,
         _ => 0,
     }
 }

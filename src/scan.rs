@@ -64,6 +64,7 @@ fn report_entry(c: &ContainerFacts, findings: Vec<risk::Finding>) -> ContainerRe
         score: score.value,
         band: score.band,
         findings,
+        labels: c.labels.clone(),
     }
 }
 
@@ -80,6 +81,7 @@ fn host_report(host: GradedHost, mut containers: Vec<ContainerReport>) -> HostRe
             findings: host.findings,
         },
         containers,
+        resolved: None,
     }
 }
 
@@ -145,6 +147,8 @@ pub fn report(hosts: Vec<HostReport>) -> Report {
         generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         tool_version: env!("CARGO_PKG_VERSION"),
         hosts,
+        baseline: None,
+        acceptances: Vec::new(),
     }
 }
 

@@ -19,6 +19,7 @@
 //! whole file, an unknown section, an unknown key in `[ui]`; see
 //! [`ConfigError::touches_safety`]) starts the console read-only, and the console says why.
 
+pub mod accept;
 pub mod keymap;
 pub mod raw;
 pub(crate) mod source;
@@ -540,6 +541,10 @@ fn raw_from_table(
     names.sort();
     for name in names {
         let value = &root[name];
+        // Accepted risks are read by `accept::load`, entry by entry.
+        if name == "accept" {
+            continue;
+        }
         if !matches!(value.kind, ValueKind::Table(_)) {
             let message = if raw::SECTIONS.contains(&name.as_str()) {
                 format!(

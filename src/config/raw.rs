@@ -18,6 +18,8 @@ pub struct RawConfig {
     pub actions: Option<RawActions>,
     /// `command_name = "key"` or `command_name = ["key", "key"]`.
     pub keys: Option<BTreeMap<String, KeyList>>,
+    /// `[[accept]]` entries: read and checked by `config::accept`.
+    pub accept: Option<serde::de::IgnoredAny>,
 }
 
 /// The section names, in the order the example file documents them.

@@ -9,6 +9,8 @@
 //! - `table`: the terminal default of `seawall scan`;
 //! - `write`: atomic, owner-only (0600) file writes.
 
+pub mod acceptance;
+pub mod baseline;
 pub mod format;
 pub mod html;
 pub mod json;

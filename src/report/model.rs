@@ -17,6 +17,58 @@ pub struct Report {
     /// seawall's own version.
     pub tool_version: &'static str,
     pub hosts: Vec<HostReport>,
+    /// With `--baseline FILE`: the file the findings were compared with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+    /// Every `[[accept]]` entry and what became of it (active, expired, stale).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub acceptances: Vec<AcceptanceStatus>,
+}
+
+/// What one `[[accept]]` entry did in this scan.
+#[derive(Debug, Clone, Serialize)]
+pub struct AcceptanceStatus {
+    /// `<file> entry <n>`.
+    pub source: String,
+    pub rule: String,
+    /// `container=...`, `image=...`, `label=k=v`, comma-separated.
+    pub selector: String,
+    pub owner: String,
+    pub reason: String,
+    pub expires: String,
+    pub status: AcceptanceState,
+    /// Findings it matched.
+    pub matched: usize,
+}
+
+/// `active`: matched and in force; `expired`: its date has passed (the findings count
+/// again); `stale`: it matched nothing (fixed, renamed, or a typo).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AcceptanceState {
+    Active,
+    Expired,
+    Stale,
+}
+
+impl AcceptanceState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AcceptanceState::Active => "active",
+            AcceptanceState::Expired => "expired",
+            AcceptanceState::Stale => "stale",
+        }
+    }
+}
+
+/// A baseline finding that is gone.
+#[derive(Debug, Clone, Serialize)]
+pub struct Resolved {
+    /// The container's name; empty for a host posture finding.
+    pub container: String,
+    pub rule: String,
+    pub severity: String,
+    pub title: String,
 }
 
 /// One daemon.
@@ -29,6 +81,9 @@ pub struct HostReport {
     pub posture: Posture,
     /// Worst first.
     pub containers: Vec<ContainerReport>,
+    /// With `--baseline`: findings of the baseline on this host that are gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<Vec<Resolved>>,
 }
 
 /// The daemon's own posture.
@@ -51,6 +106,9 @@ pub struct ContainerReport {
     pub band: Band,
     /// Worst first.
     pub findings: Vec<Finding>,
+    /// For `[[accept]]` label selectors; not written (labels are in the inspect data).
+    #[serde(skip)]
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 impl Report {

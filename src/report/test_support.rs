@@ -24,6 +24,8 @@ pub(crate) fn finding(
         fix: format!("Fix for {id}: remove the flag (compose: delete the key).").into(),
         weighting: Weighting::Normal,
         mitigated: false,
+        acceptance: None,
+        baseline: None,
     }
 }
 
@@ -43,6 +45,7 @@ pub(crate) fn container(
         score: s.value,
         band: s.band,
         findings,
+        labels: Default::default(),
     }
 }
 
@@ -75,6 +78,7 @@ fn host(
             findings: posture,
         },
         containers,
+        resolved: None,
     }
 }
 
@@ -154,6 +158,8 @@ pub(crate) fn sample_report() -> Report {
             posture,
             vec![privileged, hostile, clean],
         )],
+        baseline: None,
+        acceptances: Vec::new(),
     }
 }
 

@@ -117,6 +117,12 @@ pub struct Finding {
     /// Set when the score is lowered by user namespaces or rootless mode.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub mitigated: bool,
+    /// The `[[accept]]` entry that accepts this risk (still shown, still scored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptance: Option<super::verdict::Acceptance>,
+    /// With `--baseline`: new since the baseline report, or already in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<super::verdict::BaselineMark>,
 }
 
 fn is_normal(w: &Weighting) -> bool {

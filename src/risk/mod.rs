@@ -18,12 +18,14 @@ pub mod host;
 pub mod rule;
 pub mod rules;
 pub mod score;
+pub mod verdict;
 
 pub use confinement::{Confinement, Fleet};
 pub use finding::{Finding, Severity, Weighting, sort_findings};
 pub use grader::{GradedContainer, GradedHost, Grader};
 pub use rule::{RuleMeta, Scope};
 pub use score::{Band, Score, score};
+pub use verdict::{Acceptance, BaselineMark};
 
 use crate::model::{ContainerFacts, HostFacts};
 

@@ -77,6 +77,8 @@ impl RuleMeta {
             fix: self.fix.into(),
             weighting: Weighting::Normal,
             mitigated: false,
+            acceptance: None,
+            baseline: None,
         }
     }
 }

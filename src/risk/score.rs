@@ -169,6 +169,8 @@ mod tests {
             fix: "".into(),
             weighting: w,
             mitigated: false,
+            acceptance: None,
+            baseline: None,
         }
     }
 
