@@ -122,4 +122,81 @@ mod tests {
         assert_eq!(r.acceptances[0].status, AcceptanceState::Expired);
         assert!(warnings(&r)[0].contains("expired on 2027-01-31"));
     }
+
+    #[test]
+    fn people_formats_show_changes_first_and_an_accepted_section() {
+        use crate::report::{Format, render};
+        let old = sample_report();
+        let base =
+            crate::report::baseline::Baseline::parse(&render(&old, Format::Json), "old.json")
+                .unwrap();
+        let mut r = sample_report();
+        let c = &r.hosts[0].containers[0];
+        let (name, id) = (c.name.clone(), c.findings[0].id.to_string());
+        let gone = r.hosts[0].containers[1].findings.remove(0).id;
+        let mut fresh = r.hosts[0].containers[0].findings[0].clone();
+        fresh.id = "SW-FRESH-001".into();
+        r.hosts[0].containers[0].findings.push(fresh);
+        let toml = format!(
+            "[[accept]]\nrule = \"{id}\"\ncontainer = \"{name}\"\nowner = \"sec-team\"\nreason = \"runner needs it\"\nexpires = 2027-01-31\n[[accept]]\nrule = \"SW-GONE\"\nimage = \"x\"\nowner = \"o\"\nreason = \"r\"\nexpires = 2027-01-31\n"
+        );
+        let rules = crate::config::accept::parse(&toml, "acc.toml").unwrap();
+        apply(&mut r, &rules, day("2027-01-01"));
+        base.apply(&mut r);
+
+        let md = String::from_utf8(render(&r, Format::Markdown)).unwrap();
+        let changes = md
+            .find("## Changes since baseline")
+            .expect("changes section");
+        let summary = md.find("## Summary").unwrap();
+        assert!(changes < summary);
+        assert!(md.contains("1 new finding(s), 1 resolved"), "{md}");
+        assert!(md.contains("SW\\-FRESH\\-001") || md.contains("SW-FRESH-001"));
+        let resolved = md.find("### Resolved").unwrap();
+        assert!(
+            md[resolved..summary].contains(&gone.replace('-', "\\-"))
+                || md[resolved..summary].contains(gone.as_ref())
+        );
+        let accepted = md.find("## Accepted risks").expect("accepted section");
+        assert!(md[accepted..].contains("sec\\-team") || md[accepted..].contains("sec-team"));
+        assert!(md[accepted..].contains("2027\\-01\\-31") || md[accepted..].contains("2027-01-31"));
+        assert!(md[accepted..].contains("**stale:**"), "{md}");
+        assert!(md.contains("ACCEPTED until"));
+
+        let html = String::from_utf8(render(&r, Format::Html)).unwrap();
+        let changes = html.find("<h2>Changes since baseline</h2>").unwrap();
+        assert!(changes < html.find("<h2>Summary</h2>").unwrap());
+        assert!(html.contains("<h2>Accepted risks</h2>"));
+        assert!(html.contains("accepted by sec-team until 2027-01-31: runner needs it"));
+        assert!(html.contains("<strong class=\"new\">NEW</strong>"));
+
+        // SARIF: the accepted result is suppressed with the justification, new ones say so.
+        let sarif: serde_json::Value = serde_json::from_slice(&render(&r, Format::Sarif)).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        let suppressed: Vec<_> = results
+            .iter()
+            .filter(|x| x.get("suppressions").is_some())
+            .collect();
+        assert_eq!(suppressed.len(), 1);
+        assert_eq!(suppressed[0]["ruleId"], id.as_str());
+        assert_eq!(suppressed[0]["suppressions"][0]["status"], "accepted");
+        assert!(
+            suppressed[0]["suppressions"][0]["justification"]
+                .as_str()
+                .unwrap()
+                .contains("runner needs it")
+        );
+        assert!(results.iter().any(|x| x["baselineState"] == "new"));
+        assert!(results.iter().any(|x| x["baselineState"] == "unchanged"));
+
+        // JSON: the acceptance object and the baseline mark on the finding.
+        let json: serde_json::Value = serde_json::from_slice(&render(&r, Format::Json)).unwrap();
+        let f0 = &json["hosts"][0]["containers"][0]["findings"][0];
+        assert_eq!(f0["acceptance"]["owner"], "sec-team");
+        assert_eq!(f0["acceptance"]["expires"], "2027-01-31");
+        assert_eq!(f0["acceptance"]["expired"], false);
+        assert_eq!(f0["baseline"], "existing");
+        assert_eq!(json["acceptances"][1]["status"], "stale");
+        assert_eq!(json["hosts"][0]["resolved"][0]["rule"], gone.as_ref());
+    }
 }

@@ -9,7 +9,7 @@ use super::summary::{
     band_counts, containers_worst_first, engine_line, findings_worst_first, host_label,
     host_severity_counts, or_unknown, worst_finding,
 };
-use super::{ContainerReport, HostReport, Report};
+use super::{ContainerReport, HostReport, Report, verdict_rows};
 use crate::risk::{Band, Finding, Severity};
 use std::fmt::Write as _;
 
@@ -144,6 +144,12 @@ fn write_finding(out: &mut String, f: &Finding) {
     w!(out, " {}", e(&f.title));
     if f.mitigated {
         out.push_str(" <span class=\"muted\">(mitigated)</span>");
+    }
+    if f.baseline == Some(crate::risk::BaselineMark::New) {
+        out.push_str(" <strong class=\"new\">NEW</strong>");
+    }
+    if let Some(text) = verdict_rows::acceptance_text(f) {
+        w!(out, " <span class=\"muted accepted\">{}</span>", e(&text));
     }
     out.push_str("</h4>\n<dl>\n<dt>Evidence</dt><dd><code class=\"evidence\">");
     push_escaped_html(out, &f.evidence);
@@ -305,6 +311,123 @@ fn write_posture(out: &mut String, h: &HostReport) {
     out.push_str("</section>\n");
 }
 
+fn where_cell(container: &str) -> String {
+    if container.is_empty() {
+        "(host posture)".into()
+    } else {
+        e(container)
+    }
+}
+
+const TABLE_HEAD: &str = "<table>\n<tr><th>Severity</th><th>Host</th><th>Container</th><th>Rule</th><th>Title</th></tr>\n";
+
+/// New and resolved since the baseline: shown before everything else.
+fn write_changes(out: &mut String, report: &Report) {
+    let Some(file) = &report.baseline else {
+        return;
+    };
+    let new = verdict_rows::new_findings(report);
+    let resolved = verdict_rows::resolved(report);
+    w!(
+        out,
+        "<section id=\"changes\">\n<h2>Changes since baseline</h2>\n<p>Compared with <code>{}</code>: {} new finding(s), {} resolved.</p>\n",
+        e(file),
+        new.len(),
+        resolved.len()
+    );
+    if !new.is_empty() {
+        out.push_str("<h3>New</h3>\n");
+        out.push_str(TABLE_HEAD);
+        for r in &new {
+            out.push_str("<tr><td>");
+            sev_label(out, r.finding.severity);
+            w!(
+                out,
+                "</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>\n",
+                e(host_label(r.host)),
+                where_cell(r.container),
+                e(&r.finding.id),
+                e(&r.finding.title)
+            );
+        }
+        out.push_str("</table>\n");
+    }
+    if !resolved.is_empty() {
+        out.push_str("<h3>Resolved</h3>\n");
+        out.push_str(TABLE_HEAD);
+        for (h, r) in &resolved {
+            w!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>\n",
+                e(&r.severity.to_ascii_uppercase()),
+                e(host_label(h)),
+                where_cell(&r.container),
+                e(&r.rule),
+                e(&r.title)
+            );
+        }
+        out.push_str("</table>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+/// Accepted risks: every accepted finding, then entries that expired or match nothing.
+fn write_accepted(out: &mut String, report: &Report) {
+    if report.acceptances.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<section id=\"accepted\">\n<h2>Accepted risks</h2>\n<p class=\"muted\">Accepted findings \
+         stay in the report and in the score (accepted risk is still risk); they do not count \
+         toward --fail-on until they expire.</p>\n",
+    );
+    let rows = verdict_rows::accepted(report);
+    if !rows.is_empty() {
+        out.push_str(
+            "<table>\n<tr><th>Severity</th><th>Container</th><th>Rule</th><th>Owner</th><th>Expires</th><th>Reason</th></tr>\n",
+        );
+        for r in &rows {
+            let Some(a) = &r.finding.acceptance else {
+                continue;
+            };
+            out.push_str("<tr><td>");
+            sev_label(out, r.finding.severity);
+            w!(
+                out,
+                "</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}{}</td><td>{}</td></tr>\n",
+                where_cell(r.container),
+                e(&r.finding.id),
+                e(&a.owner),
+                e(&a.expires),
+                if a.expired { " (EXPIRED)" } else { "" },
+                e(&a.reason)
+            );
+        }
+        out.push_str("</table>\n");
+    }
+    let notes: Vec<_> = report
+        .acceptances
+        .iter()
+        .filter(|a| a.status != super::AcceptanceState::Active)
+        .collect();
+    if !notes.is_empty() {
+        out.push_str("<ul>\n");
+        for a in notes {
+            w!(
+                out,
+                "<li><strong>{}</strong>: {} <code>{}</code> ({}), expires {}</li>\n",
+                a.status.as_str(),
+                e(&a.source),
+                e(&a.rule),
+                e(&a.selector),
+                e(&a.expires)
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</section>\n");
+}
+
 /// Render the report as one self-contained HTML page.
 pub fn render_html(report: &Report) -> String {
     let n: usize = report
@@ -343,6 +466,7 @@ pub fn render_html(report: &Report) -> String {
         }
     );
 
+    write_changes(&mut out, report);
     let containers: usize = report.hosts.iter().map(|h| h.containers.len()).sum();
     w!(
         out,
@@ -355,6 +479,7 @@ pub fn render_html(report: &Report) -> String {
         write_summary(&mut out, h);
     }
     out.push_str("</section>\n");
+    write_accepted(&mut out, report);
     for h in &report.hosts {
         write_containers(&mut out, h);
     }

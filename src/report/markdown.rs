@@ -9,7 +9,7 @@ use super::summary::{
     band_counts, containers_worst_first, engine_line, findings_worst_first, host_label,
     host_severity_counts, or_unknown, worst_finding,
 };
-use super::{ContainerReport, HostReport, Report};
+use super::{ContainerReport, HostReport, Report, verdict_rows};
 use crate::risk::Finding;
 use std::fmt::Write as _;
 
@@ -115,7 +115,148 @@ fn finding_heading(f: &Finding) -> String {
     if f.mitigated {
         s.push_str(" (mitigated)");
     }
+    if f.baseline == Some(crate::risk::BaselineMark::New) {
+        s.push_str(" · NEW");
+    }
+    if let Some(a) = &f.acceptance {
+        if a.expired {
+            w!(s, " · acceptance expired {}", escape_md_text(&a.expires));
+        } else {
+            w!(s, " · ACCEPTED until {}", escape_md_text(&a.expires));
+        }
+    }
     s
+}
+
+/// `container` or `(host posture)`, escaped for a cell.
+fn where_cell(container: &str) -> String {
+    if container.is_empty() {
+        "(host posture)".into()
+    } else {
+        escape_md_cell(container)
+    }
+}
+
+/// New and resolved since the baseline: shown before everything else.
+fn write_changes(out: &mut String, report: &Report) {
+    let Some(file) = &report.baseline else {
+        return;
+    };
+    let new = verdict_rows::new_findings(report);
+    let resolved = verdict_rows::resolved(report);
+    wl!(
+        out,
+        "## Changes since baseline
+"
+    );
+    wl!(
+        out,
+        "Compared with {}: {} new finding(s), {} resolved.
+",
+        escape_md_text(file),
+        new.len(),
+        resolved.len()
+    );
+    if !new.is_empty() {
+        wl!(
+            out, "### New
+"
+        );
+        wl!(out, "| Severity | Host | Container | Rule | Title |");
+        wl!(out, "|---|---|---|---|---|");
+        for r in &new {
+            wl!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                severity_label(r.finding),
+                escape_md_cell(&host_label(r.host)),
+                where_cell(r.container),
+                escape_md_cell(&r.finding.id),
+                escape_md_cell(&r.finding.title)
+            );
+        }
+        out.push('\n');
+    }
+    if !resolved.is_empty() {
+        wl!(
+            out,
+            "### Resolved
+"
+        );
+        wl!(out, "| Severity | Host | Container | Rule | Title |");
+        wl!(out, "|---|---|---|---|---|");
+        for (h, r) in &resolved {
+            wl!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                escape_md_cell(&r.severity.to_ascii_uppercase()),
+                escape_md_cell(&host_label(h)),
+                where_cell(&r.container),
+                escape_md_cell(&r.rule),
+                escape_md_cell(&r.title)
+            );
+        }
+        out.push('\n');
+    }
+}
+
+/// Accepted risks: every accepted finding, then entries that expired or match nothing.
+fn write_accepted(out: &mut String, report: &Report) {
+    if report.acceptances.is_empty() {
+        return;
+    }
+    wl!(
+        out,
+        "## Accepted risks
+"
+    );
+    wl!(
+        out,
+        "Accepted findings stay in the report and in the score (accepted risk is still risk); \
+         they do not count toward --fail-on until they expire.\n"
+    );
+    let rows = verdict_rows::accepted(report);
+    if !rows.is_empty() {
+        wl!(
+            out,
+            "| Severity | Container | Rule | Owner | Expires | Reason |"
+        );
+        wl!(out, "|---|---|---|---|---|---|");
+        for r in &rows {
+            let Some(a) = &r.finding.acceptance else {
+                continue;
+            };
+            let expires = if a.expired {
+                format!("{} (EXPIRED)", escape_md_cell(&a.expires))
+            } else {
+                escape_md_cell(&a.expires)
+            };
+            wl!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                severity_label(r.finding),
+                where_cell(r.container),
+                escape_md_cell(&r.finding.id),
+                escape_md_cell(&a.owner),
+                expires,
+                escape_md_cell(&a.reason)
+            );
+        }
+        out.push('\n');
+    }
+    for a in &report.acceptances {
+        if a.status != super::AcceptanceState::Active {
+            wl!(
+                out,
+                "- **{}:** {} {} ({}), expires {}\n",
+                a.status.as_str(),
+                escape_md_text(&a.source),
+                escape_md_text(&a.rule),
+                escape_md_text(&a.selector),
+                escape_md_text(&a.expires)
+            );
+        }
+    }
 }
 
 fn write_finding(out: &mut String, f: &Finding, level: &str) {
@@ -293,6 +434,7 @@ pub fn render_markdown(report: &Report) -> String {
         }
     );
 
+    write_changes(&mut out, report);
     wl!(out, "## Summary\n");
     let total = report
         .severity_counts()
@@ -309,6 +451,7 @@ pub fn render_markdown(report: &Report) -> String {
     for h in &report.hosts {
         write_summary(&mut out, h);
     }
+    write_accepted(&mut out, report);
     for h in &report.hosts {
         write_containers(&mut out, h);
     }

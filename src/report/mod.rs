@@ -23,6 +23,7 @@ pub mod write;
 mod summary;
 #[cfg(test)]
 pub(crate) mod test_support;
+mod verdict_rows;
 
 pub use format::{Format, ParseFormatError, render, write_report};
 pub use html::escape_html;

@@ -246,6 +246,9 @@ struct RuleProperties {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifResult<'a> {
+    /// With `--baseline`: `new` or `unchanged`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
     level: &'static str,
     locations: [Location<'a>; 1],
     message: Text<String>,
@@ -253,6 +256,17 @@ struct SarifResult<'a> {
     properties: ResultProperties<'a>,
     rule_id: &'a str,
     rule_index: usize,
+    /// An accepted risk (`[[accept]]`, not expired): GitHub shows the alert as dismissed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[Suppression; 1]>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Suppression {
+    justification: String,
+    kind: &'static str,
+    status: &'static str,
 }
 
 #[derive(Serialize)]
@@ -380,7 +394,21 @@ fn result<'a>(
         message.push_str(&h.endpoint);
     }
     message.push(')');
+    let suppressions = f.acceptance.as_ref().filter(|a| !a.expired).map(|a| {
+        [Suppression {
+            justification: format!(
+                "accepted by {} until {}: {} ({})",
+                a.owner, a.expires, a.reason, a.source
+            ),
+            kind: "external",
+            status: "accepted",
+        }]
+    });
     SarifResult {
+        baseline_state: f.baseline.map(|b| match b {
+            crate::risk::BaselineMark::New => "new",
+            crate::risk::BaselineMark::Existing => "unchanged",
+        }),
         level: level(f.severity),
         locations: [Location {
             logical_locations: [LogicalLocation {
@@ -408,6 +436,7 @@ fn result<'a>(
         },
         rule_id: &f.id,
         rule_index,
+        suppressions,
     }
 }
 
