@@ -552,3 +552,75 @@ fn contexts() -> Result<u8, CliError> {
     emit(out.as_bytes(), None)?;
     Ok(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_support::sample_report;
+
+    #[test]
+    fn fail_on_counts_posture_only_when_told_and_never_accepted_or_existing() {
+        let mut r = sample_report();
+        // Leave only low container findings, and a high posture finding.
+        for c in &mut r.hosts[0].containers {
+            c.findings.retain(|f| f.severity <= Severity::Low);
+        }
+        r.hosts[0]
+            .posture
+            .findings
+            .retain(|f| f.severity == Severity::High);
+        assert!(
+            !r.hosts[0].posture.findings.is_empty(),
+            "fixture has a high posture finding"
+        );
+        // Without filters posture counts; with filters only with --fail-on-host.
+        assert_eq!(exit_code_for(&r, Some(Severity::High), true), EXIT_FINDINGS);
+        assert_eq!(exit_code_for(&r, Some(Severity::High), false), 0);
+        // A container finding counts with filters.
+        let high = r.hosts[0].posture.findings[0].clone();
+        r.hosts[0].containers[0].findings.push(high);
+        assert_eq!(
+            exit_code_for(&r, Some(Severity::High), false),
+            EXIT_FINDINGS
+        );
+        r.hosts[0].containers[0].findings.pop();
+        assert_eq!(exit_code_for(&r, None, true), 0);
+        // An existing finding (baseline) does not count, nor an accepted one.
+        for f in &mut r.hosts[0].posture.findings {
+            f.baseline = Some(crate::risk::BaselineMark::Existing);
+        }
+        assert_eq!(exit_code_for(&r, Some(Severity::High), true), 0);
+        for f in &mut r.hosts[0].posture.findings {
+            f.baseline = Some(crate::risk::BaselineMark::New);
+            f.acceptance = Some(crate::risk::Acceptance {
+                owner: "o".into(),
+                reason: "r".into(),
+                expires: "2999-01-01".into(),
+                expired: false,
+                source: "a entry 1".into(),
+            });
+        }
+        assert_eq!(exit_code_for(&r, Some(Severity::High), true), 0);
+        // Expired: counts again.
+        for f in &mut r.hosts[0].posture.findings {
+            f.acceptance.as_mut().unwrap().expired = true;
+        }
+        assert_eq!(exit_code_for(&r, Some(Severity::High), true), EXIT_FINDINGS);
+    }
+
+    #[test]
+    fn help_says_how_fail_on_counts() {
+        use clap::CommandFactory;
+        let mut cmd = Cli::command();
+        let scan = cmd.find_subcommand_mut("scan").unwrap();
+        let help = scan.render_long_help().to_string();
+        for part in [
+            "--fail-on-host",
+            "--accept",
+            "--baseline",
+            "posture findings are reported but do not count",
+        ] {
+            assert!(help.contains(part), "{part} missing from:\n{help}");
+        }
+    }
+}

@@ -70,7 +70,14 @@ fn report_entry(c: &ContainerFacts, findings: Vec<risk::Finding>) -> ContainerRe
 
 /// One daemon's report from its graded posture and container entries (sorted worst first).
 fn host_report(host: GradedHost, mut containers: Vec<ContainerReport>) -> HostReport {
-    containers.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+    // Worst first; on a tie, running before the rest (the live danger first), then by name.
+    let idle = |c: &ContainerReport| c.state != "running";
+    containers.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then_with(|| idle(a).cmp(&idle(b)))
+            .then_with(|| a.name.cmp(&b.name))
+    });
     HostReport {
         endpoint: host.facts.endpoint,
         name: host.facts.name,
