@@ -713,7 +713,7 @@ fn fleet_with_alerts() {
     let screen = text(&draw(&s, 80, 24));
     // The counter of unseen alerts, the activity in the score, the alert count.
     assert!(screen.contains("▲6 new"), "{screen}");
-    assert!(screen.contains("90+25 CRIT"), "{screen}");
+    assert!(screen.contains("97+25 CRIT"), "{screen}");
     assert!(screen.contains("!2"), "{screen}");
 }
 
