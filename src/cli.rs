@@ -178,6 +178,16 @@ pub struct ConsoleArgs {
     /// Disable every action (isolate, stop, export); the header shows READ-ONLY.
     #[arg(long)]
     pub read_only: bool,
+
+    /// A previous JSON report (`seawall scan --format json`): findings not in it are
+    /// marked NEW.
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
+
+    /// Accepted risks ([[accept]] tables), on top of those in the config file; accepted
+    /// findings are shown dimmed with their expiry. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub accept: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -218,7 +228,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     }
     let default_console = Command::Console(ConsoleArgs::default());
     match cli.command.as_ref().unwrap_or(&default_console) {
-        Command::Console(args) => console(&cli, cli.read_only || args.read_only),
+        Command::Console(args) => console(&cli, cli.read_only || args.read_only, args),
         Command::Rules(args) => rules(args),
         Command::Contexts => contexts(),
         Command::Isolate(args) => {
@@ -268,13 +278,26 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
 /// read applies, the others keep their defaults, and a problem that touches a safety setting
 /// starts the console read-only with the reason on screen (`config::load_lenient`). An
 /// endpoint that cannot be resolved at all is an error before the screen is touched.
-fn console(cli: &Cli, read_only: bool) -> Result<u8, CliError> {
+fn console(cli: &Cli, read_only: bool, args: &ConsoleArgs) -> Result<u8, CliError> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(CliError::NeedsTerminal);
     }
     let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
     let (mut config, mut warnings) = config::load_lenient(cli.config.as_deref());
+    // Accepted risks and the baseline are told before the screen is taken.
+    let mut accept = Vec::new();
+    if let Some(file) = &config.file {
+        accept.extend(config::accept::load(file)?);
+    }
+    for file in &args.accept {
+        accept.extend(config::accept::load(file)?);
+    }
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(report::baseline::Baseline::load)
+        .transpose()?;
     config.read_only |= read_only;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let config_dir = config.config_dir();
@@ -286,6 +309,7 @@ fn console(cli: &Cli, read_only: bool) -> Result<u8, CliError> {
         config,
         warnings,
         theme,
+        verdicts: crate::app::verdicts::Verdicts { accept, baseline },
     })?;
     Ok(0)
 }

@@ -811,3 +811,89 @@ fn fleet_read_only_with_an_isolated_container() {
         "{screen}"
     );
 }
+
+/// Accepted risks are dimmed with a marker and the expiry; with a baseline, new findings
+/// are marked NEW (issue 11).
+#[test]
+fn accepted_and_new_findings_are_marked() {
+    let accept = seawall::config::accept::parse(
+        "[[accept]]\nrule = \"SW-MNT-001\"\ncontainer = \"ci-runner\"\nowner = \"ci-team\"\nreason = \"builds images\"\nexpires = 2999-12-31\n\n[[accept]]\nrule = \"SW-USR-001\"\ncontainer = \"ci-runner\"\nowner = \"ci-team\"\nreason = \"old\"\nexpires = 2020-01-01\n",
+        "accept.toml",
+    )
+    .unwrap();
+    // A baseline that knows only ci-runner's socket finding on this daemon.
+    let baseline = seawall::report::baseline::Baseline::parse(
+        format!(
+            r#"{{"schema":"seawall.report/v1","hosts":[{{"endpoint":"{ENDPOINT}","name":"{}","posture":{{"findings":[]}},"containers":[{{"name":"ci-runner","findings":[{{"id":"SW-MNT-001","severity":"critical","title":"t"}}]}}]}}]}}"#,
+            host().name
+        )
+        .as_bytes(),
+        "old.json",
+    )
+    .unwrap();
+    let mut s = empty_state();
+    s.verdicts = seawall::app::verdicts::Verdicts {
+        accept,
+        baseline: Some(baseline),
+    };
+    for event in DataEvent::inventory(0, host(), fleet()) {
+        update(&mut s, Msg::Data(event));
+    }
+    select(&mut s, "ci-runner");
+    let screen = text(&draw(&s, 160, 48));
+    let socket_line = screen
+        .lines()
+        .find(|l| l.contains("SW-MNT-001") && l.contains("CIS 5.32"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        socket_line.contains("✓ accepted until 2999-12-31"),
+        "{screen}"
+    );
+    assert!(
+        !socket_line.contains("NEW"),
+        "in the baseline: {socket_line}"
+    );
+    let root_line = screen
+        .lines()
+        .find(|l| l.contains("SW-USR-001"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        root_line.contains("acceptance expired 2020-01-01"),
+        "{root_line}"
+    );
+    assert!(
+        root_line.contains("NEW"),
+        "not in the baseline: {root_line}"
+    );
+
+    // Dimmed: the accepted line's id is drawn in the muted style, the expired one is not.
+    let buf = draw(&s, 160, 48);
+    let theme = Theme::fallback_dark();
+    let muted = theme.style(seawall::theme::Role::Muted);
+    let style_of = |needle: &str| {
+        let area = buf.area;
+        for y in area.top()..area.bottom() {
+            let row: String = (area.left()..area.right())
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            if let Some(col) = row.find(needle) {
+                let x = row[..col].chars().count() as u16;
+                return buf[(x, y)].style();
+            }
+        }
+        panic!("{needle} not on screen");
+    };
+    assert_eq!(style_of("SW-MNT-001  ").fg, muted.fg);
+    assert_ne!(style_of("SW-USR-001").fg, muted.fg);
+
+    // The drilldown says who accepted it and why.
+    cmd(&mut s, Command::Open);
+    cmd(&mut s, Command::Tab1);
+    let screen = text(&draw(&s, 160, 48));
+    assert!(screen.contains("ACCEPTED until 2999-12-31"), "{screen}");
+    assert!(
+        screen.contains("ci-team (accept.toml entry 1): builds images"),
+        "{screen}"
+    );
+    assert!(screen.contains("NEW since the baseline"), "{screen}");
+}

@@ -17,6 +17,7 @@ pub mod feed;
 pub mod rows;
 pub mod state;
 pub mod update;
+pub mod verdicts;
 
 pub use action_state::{ActionsView, Confirm};
 pub use command::Command;

@@ -342,6 +342,8 @@ pub struct AppState {
     pub confirm: Option<super::action_state::Confirm>,
     /// Read-only mode, running actions, isolated containers.
     pub actions: super::action_state::ActionsView,
+    /// Accepted risks and the baseline, applied to findings as they are stored.
+    pub verdicts: super::verdicts::Verdicts,
 }
 
 impl AppState {
@@ -375,6 +377,7 @@ impl AppState {
             activity_at: now,
             confirm: None,
             actions: super::action_state::ActionsView::default(),
+            verdicts: super::verdicts::Verdicts::default(),
         }
     }
 

@@ -95,11 +95,22 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
 
 /// Store graded containers (from the watch task's grader) under their keys.
 fn store(state: &mut AppState, host: HostId, graded: Vec<GradedContainer>) {
-    for g in graded {
+    let host_key = state.hosts.get(host).map(|h| {
+        let name = h.facts.as_ref().map(|f| f.name.as_str()).unwrap_or("");
+        crate::report::baseline::Baseline::host_key(name, &h.endpoint).to_string()
+    });
+    let today = state.now.date_naive();
+    for mut g in graded {
         let key = RowKey {
             host,
             id: g.facts.id.clone(),
         };
+        state.verdicts.mark(
+            host_key.as_deref().unwrap_or(""),
+            &g.facts,
+            &mut g.findings,
+            today,
+        );
         state.containers.insert(key, ContainerView::new(host, g));
     }
 }

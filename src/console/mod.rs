@@ -38,6 +38,8 @@ pub struct ConsoleOptions {
     /// Problems found while loading the config or theme (shown, then defaults are used).
     pub warnings: Vec<String>,
     pub theme: Theme,
+    /// Accepted risks and a baseline report, marked on the findings.
+    pub verdicts: crate::app::verdicts::Verdicts,
 }
 
 /// Why the console could not start or had to stop.
@@ -121,6 +123,7 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), ConsoleError> {
         config,
         mut warnings,
         theme,
+        verdicts,
     } = opts;
     if let Err(e) = init_logging(&config) {
         warnings.push(e.to_string());
@@ -136,7 +139,8 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), ConsoleError> {
         (None, true) => log::info!("the console runs read-only: every action is disabled"),
         (None, false) => {}
     }
-    let state = initial_state(&endpoints, &settings, &warnings);
+    let mut state = initial_state(&endpoints, &settings, &warnings);
+    state.verdicts = verdicts;
 
     let (done_tx, done_rx) = mpsc::unbounded_channel::<Msg>();
     let (data_tx, data_rx) = mpsc::channel::<DataEvent>(4096);

@@ -97,6 +97,19 @@ impl Baseline {
         Ok(out)
     }
 
+    /// Does the baseline hold this (host, container name, rule id)? (The console's test,
+    /// one finding at a time.)
+    pub fn contains(&self, host: &str, container: &str, rule: &str) -> bool {
+        self.entries
+            .get(&(host.to_string(), container.to_string(), rule.to_string()))
+            .is_some_and(|v| !v.is_empty())
+    }
+
+    /// The host key a daemon is matched by: its name, or its endpoint when it has none.
+    pub fn host_key<'a>(name: &'a str, endpoint: &'a str) -> &'a str {
+        if name.is_empty() { endpoint } else { name }
+    }
+
     /// Mark every finding of `report` new or existing and list, per host, what is gone.
     pub fn apply(&self, report: &mut Report) {
         let mut left = self.entries.clone();

@@ -169,7 +169,7 @@ fn write_changes(out: &mut String, report: &Report) {
                 out,
                 "| {} | {} | {} | {} | {} |",
                 severity_label(r.finding),
-                escape_md_cell(&host_label(r.host)),
+                escape_md_cell(host_label(r.host)),
                 where_cell(r.container),
                 escape_md_cell(&r.finding.id),
                 escape_md_cell(&r.finding.title)
@@ -190,7 +190,7 @@ fn write_changes(out: &mut String, report: &Report) {
                 out,
                 "| {} | {} | {} | {} | {} |",
                 escape_md_cell(&r.severity.to_ascii_uppercase()),
-                escape_md_cell(&host_label(h)),
+                escape_md_cell(host_label(h)),
                 where_cell(&r.container),
                 escape_md_cell(&r.rule),
                 escape_md_cell(&r.title)

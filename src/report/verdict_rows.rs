@@ -40,7 +40,7 @@ fn rows<'a>(report: &'a Report, keep: impl Fn(&Finding) -> bool) -> Vec<Row<'a>>
             posture.chain(containers)
         })
         .collect();
-    out.sort_by(|a, b| b.finding.severity.cmp(&a.finding.severity));
+    out.sort_by_key(|r| std::cmp::Reverse(r.finding.severity));
     out
 }
 

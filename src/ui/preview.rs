@@ -38,20 +38,43 @@ pub fn finding_line<'a>(theme: &Theme, f: &'a Finding, id_w: usize, cis_w: usize
         .as_deref()
         .map(|c| format!("CIS {c}"))
         .unwrap_or_default();
+    // An accepted risk is dimmed, with its marker and expiry; a new one (baseline) marked.
+    let accepted = f.is_accepted();
+    let sev = if accepted {
+        theme.style(Role::Muted)
+    } else {
+        theme.style(Role::Severity(f.severity))
+    };
     let mut spans = vec![
-        Span::styled(
-            pad(severity_short(f.severity), 4),
-            theme.style(Role::Severity(f.severity)),
-        ),
+        Span::styled(pad(severity_short(f.severity), 4), sev),
         Span::raw("  "),
-        Span::styled(pad(&f.id, id_w), theme.style(Role::Severity(f.severity))),
+        Span::styled(pad(&f.id, id_w), sev),
         Span::raw("  "),
     ];
     if cis_w > 0 {
         spans.push(Span::styled(pad(&cis, cis_w), theme.style(Role::Muted)));
         spans.push(Span::raw("  "));
     }
-    spans.push(Span::raw(f.title.as_ref()));
+    if f.baseline == Some(crate::risk::BaselineMark::New) {
+        spans.push(Span::styled("NEW ", theme.style(Role::Added)));
+    }
+    if accepted {
+        spans.push(Span::styled(f.title.as_ref(), theme.style(Role::Muted)));
+    } else {
+        spans.push(Span::raw(f.title.as_ref()));
+    }
+    if let Some(a) = &f.acceptance {
+        // The date was checked when the entry was read: plain ASCII.
+        let (text, role) = if a.expired {
+            (
+                format!("  acceptance expired {}", a.expires),
+                Role::StatusWarning,
+            )
+        } else {
+            (format!("  ✓ accepted until {}", a.expires), Role::Muted)
+        };
+        spans.push(Span::styled(text, theme.style(role)));
+    }
     Line::from(spans)
 }
 

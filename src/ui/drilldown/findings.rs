@@ -12,7 +12,13 @@ const LABEL_W: usize = 14;
 
 /// One finding as a block of lines, followed by a blank line.
 pub fn finding_block<'a>(theme: &Theme, f: &'a Finding, w: usize) -> Vec<Line<'a>> {
-    let sev = theme.style(Role::Severity(f.severity));
+    // An accepted risk is dimmed (still listed, still scored).
+    let accepted = f.is_accepted();
+    let sev = if accepted {
+        theme.style(Role::Muted)
+    } else {
+        theme.style(Role::Severity(f.severity))
+    };
     let mut head = vec![
         Span::styled(format!("[{}]", severity_long(f.severity)), sev),
         Span::raw(" "),
@@ -34,20 +40,41 @@ pub fn finding_block<'a>(theme: &Theme, f: &'a Finding, w: usize) -> Vec<Line<'a
     if f.mitigated {
         tags.push("lowered: container root is not host root");
     }
+    if f.baseline == Some(crate::risk::BaselineMark::New) {
+        tags.push("NEW since the baseline");
+    }
+    let verdict = f.acceptance.as_ref().map(|a| {
+        if a.expired {
+            format!("acceptance EXPIRED {}: counts again", a.expires)
+        } else {
+            format!("ACCEPTED until {}", a.expires)
+        }
+    });
+    let mut tags: Vec<&str> = tags;
+    if let Some(v) = &verdict {
+        tags.push(v);
+    }
     if !tags.is_empty() {
         title.push_str(&format!("  ({})", tags.join("; ")));
     }
-    let mut out = labelled(head, 4, &title, theme.style(Role::Text), w);
+    let text_role = if accepted { Role::Muted } else { Role::Text };
+    let mut out = labelled(head, 4, &title, theme.style(text_role), w);
     let label = |s: &'static str| {
         Span::styled(
             format!("    {s:<w$}", w = LABEL_W - 4),
             theme.style(Role::Muted),
         )
     };
+    let accepted_by = f
+        .acceptance
+        .as_ref()
+        .map(|a| format!("{} ({}): {}", a.owner, a.source, a.reason))
+        .unwrap_or_default();
     for (name, text, role) in [
-        ("why:", f.technique.as_ref(), Role::Text),
-        ("evidence:", f.evidence.as_str(), Role::Text),
-        ("fix:", f.fix.as_ref(), Role::Text),
+        ("accepted:", accepted_by.as_str(), Role::Muted),
+        ("why:", f.technique.as_ref(), text_role),
+        ("evidence:", f.evidence.as_str(), text_role),
+        ("fix:", f.fix.as_ref(), text_role),
     ] {
         if text.is_empty() {
             continue;
