@@ -289,3 +289,24 @@ expires = "2026-01-01"
         );
     }
 }
+
+#[cfg(test)]
+mod example_tests {
+    /// The example in config.example.toml, uncommented, is a valid entry.
+    #[test]
+    fn the_example_file_entry_parses() {
+        let example = include_str!("../../config.example.toml");
+        let uncommented: String = example
+            .lines()
+            .map(|l| match l.strip_prefix('#') {
+                Some(rest) if !rest.starts_with([' ', '#']) && !rest.is_empty() => rest,
+                _ => l,
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let rules = super::parse(&uncommented, "config.example.toml").unwrap();
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].rule, "SW-MNT-001");
+        assert_eq!(rules[0].container.as_deref(), Some("ci-runner-*"));
+    }
+}

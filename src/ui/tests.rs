@@ -132,7 +132,7 @@ fn critical_score_cell_has_the_band_style_and_a_text_label() {
     let theme = Theme::fallback_dark();
     let mut buf = Buffer::empty(Rect::new(0, 0, 100, 8));
     ContainerTable::new(&s, &theme).render(buf.area, &mut buf);
-    let pos = find(&buf, "90 CRIT").expect("score with band label");
+    let pos = find(&buf, "97 CRIT").expect("score with band label");
     assert!(row_text(&buf, pos.1).contains("priv"));
     let want = theme.style(Role::Band(Band::Critical));
     for dx in 0..7 {
@@ -200,7 +200,7 @@ fn monochrome_keeps_labels_and_emphasis() {
     let theme = Theme::monochrome();
     let buf = screen(&s, &theme, 80, 24);
     let text = all_text(&buf);
-    assert!(text.contains("90 CRIT"), "{text}");
+    assert!(text.contains("97 CRIT"), "{text}");
     assert!(text.contains("CRIT  SW-PRIV-001"), "{text}");
     // No colors anywhere.
     for y in 0..buf.area.height {
@@ -690,7 +690,7 @@ fn unseen_alerts_show_in_the_header_until_the_feed_is_focused() {
     ));
     // The row shows the activity and the alert count, styled by the worst alert.
     let text = all_text(&buf);
-    assert!(text.contains("90+25 CRIT"), "{text}");
+    assert!(text.contains("97+25 CRIT"), "{text}");
     let count = find(&buf, "!2").expect(&text);
     assert!(has_style(
         &buf,
