@@ -290,6 +290,8 @@ fn markdown_and_html_reports() {
 #[test]
 fn output_file_is_private_and_stdout_empty() {
     let Some(d) = TestDaemon::get() else { return };
+    // The scan is filtered to this run: it must match a container (else exit 2).
+    d.container(Spec::created("output-file", &[]));
     let dir = tempfile::tempdir().expect("temp dir");
 
     // A new file.
@@ -600,6 +602,8 @@ fn rules_are_listed_and_explained() {
 #[test]
 fn one_unreachable_daemon_does_not_lose_the_others() {
     let Some(d) = TestDaemon::get() else { return };
+    // The scan is filtered to this run: it must match a container (else exit 2).
+    d.container(Spec::created("one-unreachable", &[]));
     let endpoint = d.scan(&[]).host()["endpoint"]
         .as_str()
         .expect("endpoint")

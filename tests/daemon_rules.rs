@@ -1133,7 +1133,6 @@ fn states_sorting_and_filters() {
         ("*-st-r*", vec![running]),
         ("st-exit", vec![exited]),
         ("sw-it-*-st-*", vec![created, running, exited, paused]),
-        ("no-such-container-*", vec![]),
     ] {
         let got = d.scan(&["--name", pattern]);
         let mut names = got.names();
@@ -1142,14 +1141,23 @@ fn states_sorting_and_filters() {
         expected.sort();
         assert_eq!(names, expected, "--name {pattern}");
     }
+    // A pattern that matches nothing is exit 2 with a message, not an empty report.
+    let out = d
+        .scan_cmd(&["--format", "json", "--name", "no-such-container-*"])
+        .output()
+        .unwrap();
+    common::expect_code(&out, 2, "--name matching nothing");
+    assert!(common::text(&out.stderr).contains("no container matches --name no-such-container-*"));
 }
 
 #[test]
 fn host_posture() {
     let Some(d) = TestDaemon::get() else { return };
-    // No container carries this test's run label: the report holds the daemon alone.
+    // One container carries this test's run label (a filter that matches nothing is
+    // exit 2): the report holds the daemon and it alone.
+    let only = d.container(Spec::created("posture-only", &[]));
     let r = d.scan(&[]);
-    assert!(r.containers().is_empty(), "{:?}", r.names());
+    assert_eq!(r.names(), vec![only.name.clone()]);
     let host = r.host();
     let engine = &host["engine"];
     assert!(
