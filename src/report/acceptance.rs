@@ -189,6 +189,15 @@ mod tests {
         assert!(results.iter().any(|x| x["baselineState"] == "new"));
         assert!(results.iter().any(|x| x["baselineState"] == "unchanged"));
 
+        // The terminal table: one line each.
+        let table = crate::report::render_table_width(&r, false, 200);
+        assert!(table.contains("accepted: 1 finding(s)"), "{table}");
+        assert!(table.contains("1 stale entry"), "{table}");
+        assert!(
+            table.contains("since the baseline: 1 new finding(s), 1 resolved"),
+            "{table}"
+        );
+
         // JSON: the acceptance object and the baseline mark on the finding.
         let json: serde_json::Value = serde_json::from_slice(&render(&r, Format::Json)).unwrap();
         let f0 = &json["hosts"][0]["containers"][0]["findings"][0];

@@ -74,6 +74,37 @@ pub fn render_table_width(report: &Report, color: bool, width: usize) -> String 
     }
     out.push_str(&footer);
     out.push('\n');
+    // Verdicts: how many findings are accepted, new, resolved (details in the other formats).
+    let accepted = report.all_findings().filter(|f| f.is_accepted()).count();
+    let expired = report
+        .all_findings()
+        .filter(|f| f.acceptance.as_ref().is_some_and(|a| a.expired))
+        .count();
+    if !report.acceptances.is_empty() {
+        let stale = report
+            .acceptances
+            .iter()
+            .filter(|a| a.status == super::AcceptanceState::Stale)
+            .count();
+        let line = format!(
+            "accepted: {accepted} finding(s) (not counted by --fail-on), {expired} with an expired acceptance, {stale} stale entr{}",
+            if stale == 1 { "y" } else { "ies" }
+        );
+        st.line(&mut out, Sgr::Dim, &fit(&line, width));
+    }
+    if report.baseline.is_some() {
+        let new = report
+            .all_findings()
+            .filter(|f| f.baseline == Some(crate::risk::BaselineMark::New))
+            .count();
+        let resolved: usize = report
+            .hosts
+            .iter()
+            .map(|h| h.resolved.as_ref().map_or(0, Vec::len))
+            .sum();
+        let line = format!("since the baseline: {new} new finding(s), {resolved} resolved");
+        st.line(&mut out, Sgr::Bold, &fit(&line, width));
+    }
     out
 }
 
