@@ -314,6 +314,54 @@ mod tests {
     }
 
     #[test]
+    fn verdict_fields_are_declared_and_validate() {
+        let old = sample_report();
+        let base =
+            crate::report::baseline::Baseline::parse(render_json(&old).as_bytes(), "old.json")
+                .unwrap();
+        let mut r = sample_report();
+        let name = r.hosts[0].containers[0].name.clone();
+        let id = r.hosts[0].containers[0].findings[0].id.to_string();
+        r.hosts[0].containers[1].findings.remove(0);
+        let rules = crate::config::accept::parse(
+            &format!(
+                "[[accept]]\nrule = \"{id}\"\ncontainer = \"{name}\"\nowner = \"o\"\nreason = \"r\"\nexpires = 2027-01-01\n[[accept]]\nrule = \"X\"\nimage = \"i\"\nowner = \"o\"\nreason = \"r\"\nexpires = 2027-01-01\n"
+            ),
+            "a.toml",
+        )
+        .unwrap();
+        crate::report::acceptance::apply(
+            &mut r,
+            &rules,
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        );
+        base.apply(&mut r);
+        let v: Value = serde_json::from_str(&render_json(&r)).unwrap();
+        assert_eq!(schema_errors(&v), Vec::<String>::new());
+        let schema: Value = serde_json::from_str(SCHEMA_FILE).unwrap();
+        let declared = |def: &Value| -> BTreeSet<String> {
+            def["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect()
+        };
+        let keys =
+            |v: &Value| -> BTreeSet<String> { v.as_object().unwrap().keys().cloned().collect() };
+        let d = &schema["$defs"];
+        let f = &v["hosts"][0]["containers"][0]["findings"][0];
+        assert!(f.get("acceptance").is_some() && f.get("baseline").is_some());
+        assert!(keys(f).is_subset(&declared(&d["finding"])));
+        assert!(keys(&f["acceptance"]).is_subset(&declared(&d["acceptance"])));
+        assert!(keys(&v).is_subset(&declared(&schema)));
+        assert!(keys(&v["hosts"][0]).is_subset(&declared(&d["host"])));
+        let resolved = &v["hosts"][0]["resolved"][0];
+        assert!(keys(resolved).is_subset(&declared(&d["resolved"])));
+        assert!(keys(&v["acceptances"][0]).is_subset(&declared(&d["acceptance_status"])));
+    }
+
+    #[test]
     fn the_validator_rejects_broken_reports() {
         let mut v: Value = serde_json::from_str(&render_json(&sample_report())).unwrap();
         v["hosts"][0]["containers"][0]["findings"][0]
