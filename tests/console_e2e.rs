@@ -1771,3 +1771,83 @@ fn activity_feed_filters_and_opens_alerts_80x24() {
 fn activity_feed_filters_and_opens_alerts_120x40() {
     activity_feed_end_to_end(120, 40);
 }
+
+/// `seawall console --baseline OLD.json --accept FILE` (issue 11): findings not in the
+/// baseline are marked NEW, accepted ones show their marker and expiry.
+#[test]
+fn baseline_and_accepted_risks_are_marked_in_the_console() {
+    if !tmux_available() {
+        return;
+    }
+    let Some(td) = TestDaemon::get() else { return };
+    let old_name = td.unique_name("e2e-verdict-old");
+    td.container_named(
+        Spec::created(
+            "e2e-verdict-old",
+            &["-v", "/var/run/docker.sock:/var/run/docker.sock"],
+        ),
+        &old_name,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("old.json");
+    let out = td
+        .scan_cmd(&["--format", "json", "--output", baseline.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let new_name = td.unique_name("e2e-verdict-new");
+    td.container_named(
+        Spec::created("e2e-verdict-new", &["--privileged"]),
+        &new_name,
+    );
+    let accept = dir.path().join("accept.toml");
+    std::fs::write(
+        &accept,
+        format!(
+            "[[accept]]\nrule = \"SW-MNT-001\"\ncontainer = \"{old_name}\"\nowner = \"ci\"\nreason = \"builds\"\nexpires = 2999-12-31\n"
+        ),
+    )
+    .unwrap();
+    let args: &'static str = Box::leak(
+        format!(
+            "console --baseline {} --accept {}",
+            sh_quote(&baseline.to_string_lossy()),
+            sh_quote(&accept.to_string_lossy())
+        )
+        .into_boxed_str(),
+    );
+    let console = Console::start_args(160, 48, default_config, "", args);
+    console.wait_header();
+    console.wait_live();
+    console.send_keys(&["/"]);
+    console.wait_for("the filter input", KEY, |s| {
+        s.lines().last().is_some_and(|l| l.starts_with("/ "))
+    });
+    console.type_text(&td.run_id);
+    console.send_keys(&["Enter"]);
+    // The privileged one ranks first and is selected: its findings are all new.
+    console.wait_for("NEW on the new container's findings", STARTUP, |s| {
+        fleet_row(s, &new_name).is_some_and(|r| r.contains('▸'))
+            && s.lines()
+                .any(|l| l.contains("SW-PRIV-001") && l.contains("NEW Container runs privileged"))
+    });
+    console.send_keys(&["Down"]);
+    let (screen, _) = console.wait_for("the accepted socket finding", STARTUP, |s| {
+        fleet_row(s, &old_name).is_some_and(|r| r.contains('▸'))
+            && s.lines()
+                .any(|l| l.contains("SW-MNT-001") && l.contains("✓ accepted until 2999-12-31"))
+    });
+    // In the baseline: not new.
+    let line = screen
+        .lines()
+        .find(|l| l.contains("✓ accepted until"))
+        .unwrap();
+    assert!(!line.contains("NEW"), "{line}");
+    console.send_keys(&["q"]);
+    assert_restored(&console, "q after the verdicts");
+}
