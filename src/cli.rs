@@ -286,18 +286,11 @@ fn console(cli: &Cli, read_only: bool, args: &ConsoleArgs) -> Result<u8, CliErro
     let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
     let (mut config, mut warnings) = config::load_lenient(cli.config.as_deref());
     // Accepted risks and the baseline are told before the screen is taken.
-    let mut accept = Vec::new();
-    if let Some(file) = &config.file {
-        accept.extend(config::accept::load(file)?);
-    }
-    for file in &args.accept {
-        accept.extend(config::accept::load(file)?);
-    }
-    let baseline = args
-        .baseline
-        .as_deref()
-        .map(report::baseline::Baseline::load)
-        .transpose()?;
+    let verdicts = load_verdicts(
+        config.file.as_deref(),
+        &args.accept,
+        args.baseline.as_deref(),
+    )?;
     config.read_only |= read_only;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let config_dir = config.config_dir();
@@ -309,7 +302,7 @@ fn console(cli: &Cli, read_only: bool, args: &ConsoleArgs) -> Result<u8, CliErro
         config,
         warnings,
         theme,
-        verdicts: crate::app::verdicts::Verdicts { accept, baseline },
+        verdicts,
     })?;
     Ok(0)
 }
@@ -354,18 +347,7 @@ async fn scan_command(
         connect_timeout: cfg.connect_timeout,
     };
     // Accepted risks and the baseline are read first: a bad entry stops the scan.
-    let mut accepted = Vec::new();
-    if let Some(file) = &cfg.file {
-        accepted.extend(config::accept::load(file)?);
-    }
-    for file in &args.accept {
-        accepted.extend(config::accept::load(file)?);
-    }
-    let baseline = args
-        .baseline
-        .as_deref()
-        .map(report::baseline::Baseline::load)
-        .transpose()?;
+    let verdicts = load_verdicts(cfg.file.as_deref(), &args.accept, args.baseline.as_deref())?;
     let results = scan::scan_all(endpoints, &opts).await;
     let mut hosts = Vec::new();
     let mut failed = false;
@@ -388,11 +370,15 @@ async fn scan_command(
         return Err(CliError::NoMatch(describe_filter(&opts.selection)));
     }
     let mut report = scan::report(hosts);
-    report::acceptance::apply(&mut report, &accepted, chrono::Utc::now().date_naive());
+    report::acceptance::apply(
+        &mut report,
+        &verdicts.accept,
+        chrono::Utc::now().date_naive(),
+    );
     for warning in report::acceptance::warnings(&report) {
         eprintln!("seawall: {}", crate::sanitize::Terminal(&warning));
     }
-    if let Some(baseline) = &baseline {
+    if let Some(baseline) = &verdicts.baseline {
         baseline.apply(&mut report);
     }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -426,6 +412,24 @@ async fn scan_command(
         args.fail_on,
         !filtered || args.fail_on_host,
     ))
+}
+
+/// The `[[accept]]` entries of the config file (the one that was read, if any) and of each
+/// `--accept FILE`, in that order, and the `--baseline` report.
+fn load_verdicts(
+    config_file: Option<&std::path::Path>,
+    accept_files: &[PathBuf],
+    baseline: Option<&std::path::Path>,
+) -> Result<crate::app::verdicts::Verdicts, CliError> {
+    let mut accept = Vec::new();
+    for file in config_file
+        .into_iter()
+        .chain(accept_files.iter().map(PathBuf::as_path))
+    {
+        accept.extend(config::accept::load(file)?);
+    }
+    let baseline = baseline.map(report::baseline::Baseline::load).transpose()?;
+    Ok(crate::app::verdicts::Verdicts { accept, baseline })
 }
 
 /// The filters of a scan, as the user gave them.
