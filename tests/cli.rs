@@ -894,3 +894,50 @@ fn messages_show_escapes_in_addresses_escaped() {
         );
     }
 }
+
+/// A bad `[[accept]]` entry or an unreadable baseline is exit 2 naming the file (and the
+/// entry), before any daemon is contacted (issue 11).
+#[test]
+fn bad_accept_entries_and_baselines_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let accept = dir.path().join("risks.toml");
+    std::fs::write(
+        &accept,
+        "[[accept]]\nrule = \"SW-MNT-001\"\ncontainer = \"ci\"\nowner = \"o\"\nreason = \"r\"\nexpires = 2027-01-01\n\n[[accept]]\nrule = \"SW-USR-001\"\ncontainer = \"ci\"\nreason = \"no owner\"\nexpires = 2027-01-01\n",
+    )
+    .unwrap();
+    let out = isolated()
+        .args(["scan", "-H", "unix:///nonexistent/docker.sock", "--accept"])
+        .arg(&accept)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let line = one_line(&out);
+    assert!(
+        line.contains("risks.toml") && line.contains("entry 2") && line.contains("missing owner"),
+        "{line}"
+    );
+    assert!(
+        !line.contains("nonexistent"),
+        "told before connecting: {line}"
+    );
+
+    let baseline = dir.path().join("old.json");
+    std::fs::write(&baseline, "{\"not\": \"a report\"}").unwrap();
+    let out = isolated()
+        .args([
+            "scan",
+            "-H",
+            "unix:///nonexistent/docker.sock",
+            "--baseline",
+        ])
+        .arg(&baseline)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let line = one_line(&out);
+    assert!(
+        line.contains("old.json") && line.contains("not a seawall JSON report"),
+        "{line}"
+    );
+}
