@@ -47,6 +47,7 @@ fn the_critical_band_orders_as_documented() {
             ],
         ),
         Spec::created("rootfs-ro", &["-v", "/:/host:ro"]),
+        Spec::created("rootfs-rw", &["-v", "/:/host"]),
     ]);
     let [
         sysadmin,
@@ -55,6 +56,7 @@ fn the_critical_band_orders_as_documented() {
         privileged,
         privileged_sock,
         rootfs_ro,
+        rootfs_rw,
     ] = &c[..]
     else {
         unreachable!()
@@ -107,6 +109,13 @@ fn the_critical_band_orders_as_documented() {
         .severity("critical")
         .evidence("exposes /run/docker.sock");
     assert_eq!(r.band(rootfs_ro), "critical", "{}", r.summary(rootfs_ro));
+    // Writable, it also opens the host's /proc and /sys (recursive bind): more routes.
+    for id in ["SW-MNT-002", "SW-MNT-001", "SW-MNT-004", "SW-MNT-005"] {
+        assert!(r.has(rootfs_rw, id), "{id}: {}", r.summary(rootfs_rw));
+    }
+    if d.info.root_is_host_root() {
+        rel(rootfs_rw, rootfs_ro, "/ writable > / read-only");
+    }
 }
 
 /// Equal scores: running before created, then by name (the scan's order; the console's

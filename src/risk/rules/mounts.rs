@@ -547,17 +547,32 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             via_volume,
         ));
 
-        // Then what it opens besides: a runtime socket inside it is a second, independent
-        // route (daemon control), reported as its own finding.
-        let socket = hits
-            .iter()
-            .filter(|h| h.how == "contains" && h.entry.socket && h.entry.rule.id != primary_rule)
-            .max_by_key(|h| h.rank());
-        if let Some(socket) = socket {
-            out.push(grade(ctx, m, raw, &source, socket, can_remount, via_volume));
+        // Then what it opens besides, each as its own finding: a runtime socket inside it
+        // (daemon control), and the host's /proc or /sys reached through the recursive
+        // bind when they are an escape at this access mode (core_pattern, uevent_helper).
+        // Other directories inside it are the same file access as the mount itself.
+        let mut opened: Vec<&Hit<'_>> = Vec::new();
+        for h in hits.iter().filter(|h| h.how == "contains") {
+            let id = h.entry.rule.id;
+            let escape = h.entry.socket || (KERNEL_INTERFACES.contains(&id) && h.sev == C);
+            if !escape || id == primary_rule {
+                continue;
+            }
+            match opened.iter_mut().find(|o| o.entry.rule.id == id) {
+                Some(o) if h.rank() > o.rank() => *o = h,
+                Some(_) => {}
+                None => opened.push(h),
+            }
+        }
+        for h in opened {
+            out.push(grade(ctx, m, raw, &source, h, can_remount, via_volume));
         }
     }
 }
+
+/// Host kernel interfaces: an escape of their own when a mount of an ancestor exposes them
+/// writable.
+const KERNEL_INTERFACES: &[&str] = &["SW-MNT-004", "SW-MNT-005"];
 
 /// One table entry a mount matched.
 struct Hit<'a> {
