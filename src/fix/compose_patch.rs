@@ -23,8 +23,10 @@ pub struct Patched {
 /// Edits to one list key of a service.
 #[derive(Default)]
 struct ListEdit {
+    /// Indexes of the entries to remove.
     remove: Vec<usize>,
     add: Vec<String>,
+    /// Index of an entry and its new text.
     replace: Vec<(usize, String)>,
 }
 
@@ -36,21 +38,71 @@ struct ServiceEdits {
     lists: BTreeMap<&'static str, ListEdit>,
     /// Blocks to delete (entries of a mapping, e.g. one environment variable).
     delete_lines: Vec<usize>,
+    /// Keys whose change may break the workload, and why (written as a comment).
+    why: BTreeMap<&'static str, &'static str>,
+}
+
+/// The compose key an edit touches.
+fn edit_key(edit: &Edit) -> &'static str {
+    match edit {
+        Edit::Unprivileged => "privileged",
+        Edit::RemoveCap(_) => "cap_add",
+        Edit::DropAllCaps => "cap_drop",
+        Edit::RemoveMount(_) | Edit::PrivatePropagation(_) => "volumes",
+        Edit::PrivateNamespace(k) => k,
+        Edit::RemoveSecurityOpt(..) | Edit::NoNewPrivileges => "security_opt",
+        Edit::LocalhostPorts => "ports",
+        Edit::UserNetwork => "network_mode",
+        Edit::RemoveDevice(_) => "devices",
+        Edit::RemoveDeviceCgroupRules => "device_cgroup_rules",
+        Edit::RemoveDeviceRequests => "gpus",
+        Edit::RemoveEnv(_) => "environment",
+        Edit::ReadOnly => "read_only",
+        Edit::RemoveSysctl(_) => "sysctls",
+        Edit::BoundedRestart => "restart",
+        Edit::AddHealthcheck => "healthcheck",
+        Edit::MemoryLimit => "mem_limit",
+        Edit::CpuLimit => "cpus",
+        Edit::PidsLimit => "pids_limit",
+        Edit::RemoveCgroupParent => "cgroup_parent",
+        Edit::KeepOomKiller => "oom_kill_disable",
+        Edit::NonRootUser => "user",
+        Edit::RemoveGroupAdd => "group_add",
+    }
+}
+
+/// The comment that marks a change that may break the workload.
+fn mark(why: Option<&&str>) -> String {
+    why.map(|w| format!(" # seawall: may break: {w}"))
+        .unwrap_or_default()
 }
 
 enum Op {
-    Delete { start: usize, end: usize },
-    Replace { line: usize, text: String },
-    Insert { after: usize, lines: Vec<String> },
+    Delete {
+        start: usize,
+        end: usize,
+    },
+    Replace {
+        line: usize,
+        text: String,
+    },
+    Insert {
+        after: usize,
+        lines: Vec<String>,
+        /// A comment about the block below (goes under new lines inserted at the same place).
+        comment: bool,
+    },
 }
 
 impl Op {
-    /// Where the op applies, doubled so an insert after line L sorts between L and L+1.
+    /// Where the op applies (ops run from the bottom up): an insert after line L sorts
+    /// between L and L+1, a comment before new lines at the same place (so it ends up
+    /// under them).
     fn anchor(&self) -> usize {
         match self {
-            Op::Delete { start, .. } => start * 2,
-            Op::Replace { line, .. } => line * 2,
-            Op::Insert { after, .. } => after * 2 + 1,
+            Op::Delete { start, .. } => start * 4,
+            Op::Replace { line, .. } => line * 4,
+            Op::Insert { after, comment, .. } => after * 4 + if *comment { 3 } else { 2 },
         }
     }
 }
@@ -123,7 +175,7 @@ pub fn patch(project: &Project, plans: &[(&Service, &[Change])]) -> Patched {
                 out.drain(start - 1..end);
             }
             Op::Replace { line, text } => out[line - 1] = text,
-            Op::Insert { after, lines } => {
+            Op::Insert { after, lines, .. } => {
                 let at = after.min(out.len());
                 for (i, l) in lines.into_iter().enumerate() {
                     out.insert(at + i, l);
@@ -159,13 +211,16 @@ fn collect(s: &Service, changes: &[Change], notes: &mut Vec<String>) -> ServiceE
     let mut e = ServiceEdits::default();
     let items = |key: &str| s.node.get(key).map(Node::items).unwrap_or(&[]).to_vec();
     let remove_items = |e: &mut ServiceEdits, key: &'static str, pred: &dyn Fn(&Node) -> bool| {
-        for it in items(key) {
-            if pred(&it) {
-                e.lists.entry(key).or_default().remove.push(it.line);
+        for (i, it) in items(key).iter().enumerate() {
+            if pred(it) {
+                e.lists.entry(key).or_default().remove.push(i);
             }
         }
     };
     for ch in changes {
+        if let Some(why) = ch.breaking {
+            e.why.insert(edit_key(&ch.edit), why);
+        }
         match &ch.edit {
             Edit::Unprivileged => {
                 e.set.insert("privileged", "false".into());
@@ -190,7 +245,7 @@ fn collect(s: &Service, changes: &[Change], notes: &mut Vec<String>) -> ServiceE
                 item_matches(n, &|t| t == dest || short_target(t) == dest)
             }),
             Edit::PrivatePropagation(dest) => {
-                for it in items("volumes") {
+                for (i, it) in items("volumes").iter().enumerate() {
                     if let Some(t) = it.text().filter(|t| short_target(t) == dest) {
                         let kept: Vec<&str> = t.split(':').collect();
                         let mut new = kept[..2.min(kept.len())].join(":");
@@ -203,11 +258,7 @@ fn collect(s: &Service, changes: &[Change], notes: &mut Vec<String>) -> ServiceE
                                 new = format!("{new}:{}", opts.join(","));
                             }
                         }
-                        e.lists
-                            .entry("volumes")
-                            .or_default()
-                            .replace
-                            .push((it.line, new));
+                        e.lists.entry("volumes").or_default().replace.push((i, new));
                     } else if it.get("target").and_then(Node::text) == Some(dest) {
                         notes.push(format!(
                             "service {}: set bind.propagation of {dest} to rprivate",
@@ -245,7 +296,7 @@ fn collect(s: &Service, changes: &[Change], notes: &mut Vec<String>) -> ServiceE
                     .push("no-new-privileges:true".into());
             }
             Edit::LocalhostPorts => {
-                for it in items("ports") {
+                for (i, it) in items("ports").iter().enumerate() {
                     match it.text() {
                         Some(t) => {
                             let spec = t.split('/').next().unwrap_or(t);
@@ -262,11 +313,7 @@ fn collect(s: &Service, changes: &[Change], notes: &mut Vec<String>) -> ServiceE
                                     }
                                 }
                             };
-                            e.lists
-                                .entry("ports")
-                                .or_default()
-                                .replace
-                                .push((it.line, new));
+                            e.lists.entry("ports").or_default().replace.push((i, new));
                         }
                         None if it.get("host_ip").is_none() => notes.push(format!(
                             "service {}: add host_ip: 127.0.0.1 to the port entry on line {}",
@@ -363,12 +410,16 @@ fn service_ops(
     let mut ops = Vec::new();
     // The indentation of the service's keys: from its first key, else two more.
     let svc_indent = indent_of(lines[s.line - 1]);
+    let svc_end = block_end(lines, s.line);
+    // A key the service writes itself (not a base's, not a `<<` anchor elsewhere).
+    let inside = |line: usize, file: usize| file == s.file && line > s.line && line <= svc_end;
     let key_indent = s
         .node
         .entries()
         .iter()
-        .find(|e| e.value.file == s.file)
+        .filter(|e| inside(e.line, e.value.file) && e.key != "<<")
         .map(|e| indent_of(lines[e.line - 1]))
+        .min()
         .unwrap_or(svc_indent + 2);
     let pad = " ".repeat(key_indent);
     let mut inserted: Vec<String> = Vec::new();
@@ -376,32 +427,42 @@ fn service_ops(
     let own = |key: &str| {
         s.node
             .entry(key)
-            .filter(|e| e.value.file == s.file)
+            .filter(|e| inside(e.line, e.value.file))
             .map(|e| e.line)
+    };
+    let why = |key: &str| mark(edits.why.get(key));
+    // A deleted block leaves a comment when the change may break the workload.
+    let removed = |ops: &mut Vec<Op>, start: usize, end: usize, key: &str| {
+        ops.push(Op::Delete { start, end });
+        if let Some(w) = edits.why.get(key) {
+            ops.push(Op::Insert {
+                after: start - 1,
+                lines: vec![format!(
+                    "{}# seawall: removed {key} entry (may break: {w})",
+                    " ".repeat(indent_of(lines[start - 1]))
+                )],
+                comment: true,
+            });
+        }
     };
 
     for (key, value) in &edits.set {
+        let text = format!("{pad}{key}: {value}{}", why(key));
         match own(key) {
-            Some(line) if block_end(lines, line) == line => ops.push(Op::Replace {
-                line,
-                text: format!("{pad}{key}: {value}"),
-            }),
+            Some(line) if block_end(lines, line) == line => ops.push(Op::Replace { line, text }),
             Some(line) => {
                 ops.push(Op::Delete {
                     start: line,
                     end: block_end(lines, line),
                 });
-                inserted.push(format!("{pad}{key}: {value}"));
+                inserted.push(text);
             }
-            None => inserted.push(format!("{pad}{key}: {value}")),
+            None => inserted.push(text),
         }
     }
     for key in &edits.remove_keys {
         if let Some(line) = own(key) {
-            ops.push(Op::Delete {
-                start: line,
-                end: block_end(lines, line),
-            });
+            removed(&mut ops, line, block_end(lines, line), key);
         } else if s.node.get(key).is_some() {
             notes.push(format!(
                 "service {}: {key} comes from the service it extends: remove it there",
@@ -414,16 +475,21 @@ fn service_ops(
             .iter()
             .any(|o| matches!(o, Op::Delete { start, end } if start <= line && line <= end))
         {
-            ops.push(Op::Delete {
-                start: *line,
-                end: block_end(lines, *line),
-            });
+            let key = s
+                .node
+                .entries()
+                .iter()
+                .find(|e| e.value.entries().iter().any(|x| x.line == *line))
+                .map_or("", |e| e.key.as_str());
+            removed(&mut ops, *line, block_end(lines, *line), key);
         }
     }
-    for (key, list) in edits.lists {
+    for (key, mut list) in edits.lists {
+        list.remove.sort_unstable();
+        list.remove.dedup();
         let Some(key_line) = own(key) else {
             if !list.add.is_empty() {
-                inserted.push(format!("{pad}{key}:"));
+                inserted.push(format!("{pad}{key}:{}", why(key)));
                 for a in &list.add {
                     inserted.push(format!("{pad}  - {}", quote(a)));
                 }
@@ -437,14 +503,20 @@ fn service_ops(
             continue;
         };
         let node = s.node.get(key).expect("own key");
+        let left = node.items().len() - list.remove.len() + list.add.len();
+        if left == 0 {
+            // Every entry goes: the key goes too (an empty key is not a list).
+            removed(&mut ops, key_line, block_end(lines, key_line), key);
+            continue;
+        }
         let flow = node.items().iter().any(|i| i.line == key_line) || node.items().is_empty();
         if flow {
             let mut texts: Vec<String> = Vec::new();
-            for it in node.items() {
-                if list.remove.contains(&it.line) {
+            for (i, it) in node.items().iter().enumerate() {
+                if list.remove.contains(&i) {
                     continue;
                 }
-                let replaced = list.replace.iter().find(|(l, _)| *l == it.line);
+                let replaced = list.replace.iter().find(|(l, _)| *l == i);
                 match (replaced, it.text()) {
                     (Some((_, t)), _) => texts.push(quote(t)),
                     (None, Some(t)) => texts.push(quote(t)),
@@ -461,9 +533,9 @@ fn service_ops(
             }
             let key_pad = " ".repeat(indent_of(lines[key_line - 1]));
             let text = if texts.is_empty() {
-                format!("{key_pad}{key}: []")
+                format!("{key_pad}{key}: []{}", why(key))
             } else {
-                format!("{key_pad}{key}: [{}]", texts.join(", "))
+                format!("{key_pad}{key}: [{}]{}", texts.join(", "), why(key))
             };
             ops.push(Op::Replace {
                 line: key_line,
@@ -471,20 +543,19 @@ fn service_ops(
             });
             continue;
         }
-        for line in &list.remove {
-            ops.push(Op::Delete {
-                start: *line,
-                end: block_end(lines, *line),
-            });
+        for i in &list.remove {
+            let line = node.items()[*i].line;
+            removed(&mut ops, line, block_end(lines, line), key);
         }
-        for (line, text) in &list.replace {
-            if list.remove.contains(line) {
+        for (i, text) in &list.replace {
+            if list.remove.contains(i) {
                 continue;
             }
+            let line = &node.items()[*i].line;
             let item_pad = " ".repeat(indent_of(lines[line - 1]));
             ops.push(Op::Replace {
                 line: *line,
-                text: format!("{item_pad}- {}", quote(text)),
+                text: format!("{item_pad}- {}{}", quote(text), why(key)),
             });
         }
         if !list.add.is_empty() {
@@ -495,8 +566,9 @@ fn service_ops(
                 lines: list
                     .add
                     .iter()
-                    .map(|a| format!("{item_pad}- {}", quote(a)))
+                    .map(|a| format!("{item_pad}- {}{}", quote(a), why(key)))
                     .collect(),
+                comment: false,
             });
         }
     }
@@ -504,6 +576,7 @@ fn service_ops(
         ops.push(Op::Insert {
             after: s.line,
             lines: inserted,
+            comment: false,
         });
     }
     ops

@@ -71,29 +71,37 @@ pub fn plan(
 ) -> FixPlan {
     let findings: Vec<Finding> = findings.iter().filter(|f| keep(f)).cloned().collect();
     let mut changes: Vec<Change> = Vec::new();
-    for f in &findings {
-        for edit in edit::edits_for(f, c) {
-            if changes.iter().any(|ch| ch.edit == edit) {
-                continue;
-            }
-            changes.push(Change {
-                finding: f.id.to_string(),
-                title: f.title.to_string(),
-                run_flag: edit.run_flag(c),
-                compose: edit.compose_key(c),
-                breaking: edit.breaking(),
-                edit,
-            });
-        }
-    }
     let mut hardened = c.clone();
-    for ch in &changes {
-        ch.edit.apply(&mut hardened);
+    let mut current = findings.clone();
+    // A change can uncover findings it hid (privileged implies every capability): plan
+    // again on the changed configuration until nothing new can be changed.
+    for _round in 0..4 {
+        let before = changes.len();
+        for f in &current {
+            for edit in edit::edits_for(f, &hardened) {
+                if changes.iter().any(|ch| ch.edit == edit) {
+                    continue;
+                }
+                changes.push(Change {
+                    finding: f.id.to_string(),
+                    title: f.title.to_string(),
+                    run_flag: edit.run_flag(&hardened),
+                    compose: edit.compose_key(&hardened),
+                    breaking: edit.breaking(),
+                    edit,
+                });
+            }
+        }
+        if changes.len() == before {
+            break;
+        }
+        for ch in &changes[before..] {
+            ch.edit.apply(&mut hardened);
+        }
+        current = grade(&hardened, host, keep);
     }
-    let after = grade(&hardened, host, keep);
-    let gone = |f: &Finding| !after.iter().any(|a| a.id == f.id);
-    // A change is listed when the finding it targets goes away.
-    changes.retain(|ch| findings.iter().any(|f| f.id == ch.finding && gone(f)));
+    // A change is listed when the finding it targets is gone once every change applies.
+    changes.retain(|ch| !current.iter().any(|a| a.id == ch.finding));
     let mut hardened = c.clone();
     for ch in &changes {
         ch.edit.apply(&mut hardened);
