@@ -53,6 +53,7 @@ pub fn locate(f: &Finding, c: &ContainerFacts, at: &Locations) -> Loc {
     // Shown for context under privileged mode (seccomp off, AppArmor off...): that is the key.
     if c.privileged
         && f.weighting == crate::risk::Weighting::Implied
+        && keys_for(id).contains(&"privileged")
         && let Some(loc) = at.get("privileged")
     {
         return loc;
@@ -82,6 +83,17 @@ fn item_spot(f: &Finding, c: &ContainerFacts, at: &Locations) -> Option<Loc> {
                     || ev.contains(&format!("-> {})", m.destination))
             })
             .find_map(|m| at.get(&format!("volume:{}", m.destination)))
+            .or_else(|| {
+                // A named volume is named by its name (`volume <name> has ...`).
+                c.mounts
+                    .iter()
+                    .filter(|m| {
+                        m.name
+                            .as_deref()
+                            .is_some_and(|n| ev.contains(&format!("volume {n} ")))
+                    })
+                    .find_map(|m| at.get(&format!("volume:{}", m.destination)))
+            })
             .or_else(|| {
                 at.with_prefix("volume:")
                     .find(|(dest, _)| ev.contains(dest))

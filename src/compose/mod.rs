@@ -165,3 +165,6 @@ fn graded_service(
         score,
     }
 }
+
+#[cfg(test)]
+mod tests;

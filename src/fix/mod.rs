@@ -173,3 +173,6 @@ pub fn run_flags(plan: &FixPlan) -> Vec<String> {
     }
     flags
 }
+
+#[cfg(test)]
+mod tests;
