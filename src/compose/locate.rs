@@ -27,7 +27,7 @@ fn keys_for(id: &str) -> &'static [&'static str] {
         "SW-DEV-001" => &["devices", "privileged"],
         "SW-DEV-002" => &["device_cgroup_rules"],
         "SW-DEV-003" => &["deploy", "gpus"],
-        "SW-ENV-001" | "SW-ENV-002" => &["environment"],
+        "SW-ENV-001" | "SW-ENV-002" => &["environment", "env_file"],
         "SW-HARD-001" => &["read_only"],
         "SW-HARD-002" => &["sysctls"],
         "SW-HARD-003" => &["runtime"],

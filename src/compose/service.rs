@@ -200,6 +200,31 @@ pub fn facts(project: &Project, s: &Service) -> ServiceFacts {
         }
     }
 
+    // `env_file`: KEY=VALUE lines of each file (relative to the service's folder; a missing
+    // file is skipped, as Compose does with `required: false`). Before `environment`, which
+    // wins for the same name.
+    for (path, at) in env_files(n.get("env_file")) {
+        let Ok(text) = std::fs::read_to_string(s.dir.join(&path)) else {
+            continue;
+        };
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') || !line.contains('=') {
+                continue;
+            }
+            let (name, value, redacted) = redact_env_entry(line);
+            if env.iter().any(|e: &EnvVar| e.name == name) {
+                continue;
+            }
+            loc.put(format!("env:{name}"), at);
+            env.push(EnvVar {
+                name,
+                value,
+                redacted,
+            });
+        }
+    }
+
     let labels = n
         .get("labels")
         .map(|l| {
@@ -300,6 +325,22 @@ fn service_ref(project: &Project, mode: &str) -> String {
         },
         None => mode.to_string(),
     }
+}
+
+/// The `env_file` entries (a path, a list of paths, or `{path, required}` items) with the
+/// node each is written on.
+fn env_files(n: Option<&Node>) -> Vec<(String, &Node)> {
+    let Some(n) = n else { return Vec::new() };
+    if let Some(t) = n.text() {
+        return vec![(t.to_string(), n)];
+    }
+    n.items()
+        .iter()
+        .filter_map(|i| {
+            let p = i.text().or_else(|| i.get("path").and_then(Node::text))?;
+            Some((p.to_string(), i))
+        })
+        .collect()
 }
 
 /// A sequence of scalars (or one scalar) as strings.

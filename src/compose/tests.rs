@@ -247,3 +247,22 @@ fn long_syntax_ports_tmpfs_and_deploy_limits() {
     assert_eq!(line_of(s, "SW-NET-002"), Some(5));
     assert_eq!(line_of(s, "SW-LIFE-001"), Some(9), "deploy");
 }
+
+#[test]
+fn env_file_values_are_read_redacted_and_located() {
+    let (_, g) = graded("envfile.yml", vars(&[]));
+    let app = service(&g, "app");
+    let pw = app
+        .facts
+        .env
+        .iter()
+        .find(|e| e.name == "DB_PASSWORD")
+        .unwrap();
+    assert!(pw.redacted && !pw.value.contains("hunter3"));
+    assert_eq!(line_of(app, "SW-ENV-001"), Some(5), "the env_file entry");
+    assert_eq!(
+        line_of(app, "SW-ENV-002"),
+        Some(5),
+        "DOCKER_HOST in the file"
+    );
+}
