@@ -266,3 +266,22 @@ fn env_file_values_are_read_redacted_and_located() {
         "DOCKER_HOST in the file"
     );
 }
+
+#[test]
+fn hostile_names_are_escaped_in_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compose.yml");
+    std::fs::write(
+        &path,
+        "services:\n  \"evil\\e[31m\\u202e\":\n    image: \"x\\e]0;title\\a\"\n    privileged: true\n",
+    )
+    .unwrap();
+    let project = load(&path, vars(&[])).unwrap();
+    let g = grade(&project, &assumed_host());
+    let r = ComposeReport::new(vec![report::file_report(&project, g)]);
+    let table = report::render_table(&r);
+    assert!(!table.contains('\u{1b}') && !table.contains('\u{202e}') && !table.contains('\u{7}'));
+    assert!(table.contains("evil\\e[31m"), "{table}");
+    // JSON escapes them.
+    assert!(!report::render_json(&r).contains('\u{1b}'));
+}
