@@ -59,6 +59,7 @@ pub enum CliError {
     Baseline(#[from] report::baseline::BaselineError),
     #[error("no container matches {0}: nothing was checked (a typo in a filter must not pass)")]
     NoMatch(String),
+    Compose(Box<crate::headless::compose_commands::ComposeCommandError>),
 }
 
 /// Exit code for "findings at or above --fail-on".
@@ -122,6 +123,9 @@ pub enum Command {
     Report(crate::headless::action_commands::ReportArgs),
     /// Stream suspicious-activity alerts as NDJSON (or text) until interrupted.
     Watch(crate::headless::alert_stream::WatchArgs),
+    /// What-if: the changes that remove a container's findings (docker run flags, compose
+    /// keys) and the score it would get; `--compose FILE` patches a compose file instead.
+    Fix(crate::headless::compose_commands::FixArgs),
 }
 
 #[derive(Debug, Args)]
@@ -170,6 +174,11 @@ pub struct ScanArgs {
     /// Inspect requests in flight per daemon (default 8, or scan.concurrency in the config).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: Option<u16>,
+
+    /// Scan a Compose file instead of a daemon (repeatable; no daemon needed). Findings
+    /// carry the file and line of the key that causes them; daemon-only rules are skipped.
+    #[arg(long, value_name = "FILE")]
+    pub compose: Vec<PathBuf>,
 }
 
 /// `seawall console` options (also accepted without the subcommand: `seawall --read-only`).
@@ -250,6 +259,12 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             let cfg = config::load(cli.config.as_deref())?;
             let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
             Ok(crate::headless::alert_stream::run(args, &cfg, endpoints)?)
+        }
+        Command::Fix(args) => crate::headless::compose_commands::fix(&cli, args)
+            .map_err(|e| CliError::Compose(Box::new(e))),
+        Command::Scan(args) if !args.compose.is_empty() => {
+            crate::headless::compose_commands::scan(args)
+                .map_err(|e| CliError::Compose(Box::new(e)))
         }
         Command::Scan(args) => {
             // A directory as the report file is told before the daemon is read.

@@ -19,9 +19,11 @@ pub mod actions;
 pub mod activity;
 pub mod app;
 pub mod cli;
+pub mod compose;
 pub mod config;
 pub mod console;
 pub mod docker;
+pub mod fix;
 pub mod headless;
 #[cfg(test)]
 mod hostile_tests;

@@ -417,6 +417,15 @@ commands! {
         read_only: ReadOnly::Refused,
         action: Some(ActionKind::Export),
     }
+    /// The what-if view of the selected container: the findings a configuration change
+    /// removes, the predicted score, the `docker run` flags to copy.
+    WhatIf {
+        name: "what_if",
+        description: "what-if: the container's hardened flags and predicted score",
+        keys: ["w"],
+        hints: &[hint(Fleet, 15, "what-if"), hint(Drilldown, 12, "what-if")],
+        subject: Subject::Container,
+    }
     /// Export a report of the whole host of the selected row in every format (asks first).
     ExportHost {
         name: "export_host",
@@ -501,7 +510,7 @@ mod tests {
             "up down page_up page_down top bottom next_pane prev_pane open back filter \
              search_next sort_next sort_reverse posture toggle_log refresh help quit tab_1 \
              tab_2 tab_3 tab_4 tab_5 tab_6 tab_7 feed feed_severity feed_container isolate \
-             unisolate stop export export_host"
+             unisolate stop export what_if export_host"
         );
     }
 

@@ -251,8 +251,16 @@ pub enum View {
 /// Windows drawn over the current view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
-    Help { scroll: usize },
-    Posture { scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    Posture {
+        scroll: usize,
+    },
+    /// The selected container's what-if fix (`ui::what_if`).
+    WhatIf {
+        scroll: usize,
+    },
 }
 
 /// Status-bar message severity.

@@ -432,6 +432,10 @@ fn command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
             state.overlay = Some(Overlay::Posture { scroll: 0 });
             Vec::new()
         }
+        Command::WhatIf => {
+            state.overlay = Some(Overlay::WhatIf { scroll: 0 });
+            Vec::new()
+        }
         Command::ToggleLog => {
             state.show_log = !state.show_log;
             if !state.show_log && state.focus == Focus::Log {
@@ -474,7 +478,8 @@ fn quit(state: &mut AppState) -> Vec<Effect> {
 /// A help or posture window takes the keys first: scrolling, closing, switching.
 fn overlay_command(state: &mut AppState, overlay: Overlay, cmd: Command) {
     let page = state.settings.page_size.max(1) as isize;
-    let (Overlay::Help { scroll } | Overlay::Posture { scroll }) = overlay;
+    let (Overlay::Help { scroll } | Overlay::Posture { scroll } | Overlay::WhatIf { scroll }) =
+        overlay;
     let new_scroll = match cmd {
         Command::Up => scroll_by(scroll, -1),
         Command::Down => scroll_by(scroll, 1),
@@ -494,6 +499,10 @@ fn overlay_command(state: &mut AppState, overlay: Overlay, cmd: Command) {
             state.overlay = None;
             return;
         }
+        Command::WhatIf if matches!(overlay, Overlay::WhatIf { .. }) => {
+            state.overlay = None;
+            return;
+        }
         Command::Help => {
             state.overlay = Some(Overlay::Help { scroll: 0 });
             return;
@@ -507,6 +516,7 @@ fn overlay_command(state: &mut AppState, overlay: Overlay, cmd: Command) {
     state.overlay = Some(match overlay {
         Overlay::Help { .. } => Overlay::Help { scroll: new_scroll },
         Overlay::Posture { .. } => Overlay::Posture { scroll: new_scroll },
+        Overlay::WhatIf { .. } => Overlay::WhatIf { scroll: new_scroll },
     });
 }
 

@@ -3,3 +3,4 @@
 
 pub mod action_commands;
 pub mod alert_stream;
+pub mod compose_commands;

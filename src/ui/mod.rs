@@ -37,6 +37,7 @@ pub mod preview;
 pub mod small;
 pub mod table;
 pub mod text;
+pub mod what_if;
 
 #[cfg(test)]
 mod tests;
@@ -140,6 +141,9 @@ pub fn draw_widgets(state: &AppState, theme: &Theme, area: Rect, buf: &mut Buffe
         Some(Overlay::Help { scroll }) => HelpOverlay::new(state, theme, scroll).render(body, buf),
         Some(Overlay::Posture { scroll }) => {
             PostureOverlay::new(state, theme, scroll).render(body, buf)
+        }
+        Some(Overlay::WhatIf { scroll }) => {
+            what_if::WhatIfOverlay::new(state, theme, scroll).render(body, buf)
         }
         None => {}
     }

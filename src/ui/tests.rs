@@ -823,3 +823,31 @@ fn an_isolated_running_container_is_marked_in_the_row_and_the_drilldown() {
         all_text(&buf)
     );
 }
+
+#[test]
+fn the_what_if_window_shows_what_goes_away_the_predicted_score_and_the_flags() {
+    let mut s = state_with(vec![facts(
+        1,
+        "risky",
+        serde_json::json!({"HostConfig": {"CapAdd": ["SYS_ADMIN"], "PortBindings": {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}}}),
+    )]);
+    update(&mut s, Msg::Command(Command::WhatIf));
+    assert!(matches!(
+        s.overlay,
+        Some(crate::app::Overlay::WhatIf { .. })
+    ));
+    let theme = Theme::fallback_dark();
+    let buf = screen(&s, &theme, 140, 50);
+    let text = all_text(&buf);
+    assert!(text.contains("what-if: hardened configuration"), "{text}");
+    assert!(text.contains("risky  score "), "{text}");
+    assert!(text.contains(" predicted"), "{text}");
+    assert!(text.contains("SW-CAP-SYS_ADMIN"), "{text}");
+    assert!(text.contains("remove --cap-add SYS_ADMIN"), "{text}");
+    assert!(text.contains("may break"), "{text}");
+    assert!(text.contains("flags to copy:"), "{text}");
+    assert!(text.contains("-p 127.0.0.1:8080:80/tcp"), "{text}");
+    // The same key closes it.
+    update(&mut s, Msg::Command(Command::WhatIf));
+    assert_eq!(s.overlay, None);
+}
