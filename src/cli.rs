@@ -147,6 +147,11 @@ pub struct ScanArgs {
     /// Inspect requests in flight per daemon (default 8, or scan.concurrency in the config).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: Option<u16>,
+
+    /// Give up on a daemon whose scan takes longer than SECONDS (exit 2, the others are
+    /// still reported).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub timeout: Option<u64>,
 }
 
 /// `seawall console` options (also accepted without the subcommand: `seawall --read-only`).
@@ -305,13 +310,26 @@ async fn scan_command(
         },
         concurrency: args.concurrency.map(usize::from).unwrap_or(cfg.concurrency),
         connect_timeout: cfg.connect_timeout,
+        request_timeout: cfg.request_timeout,
+        deadline: args.timeout.map(std::time::Duration::from_secs),
     };
     let results = scan::scan_all(endpoints, &opts).await;
     let mut hosts = Vec::new();
     let mut failed = false;
     for (_ep, result) in results {
         match result {
-            Ok(h) => hosts.push(h),
+            Ok(h) => {
+                // Named on stderr too; the exit code is 2 once the report is written.
+                for u in &h.unread {
+                    eprintln!(
+                        "seawall: {}: not read: {}",
+                        crate::sanitize::Terminal(&h.endpoint),
+                        crate::sanitize::Terminal(&u.line())
+                    );
+                    failed = true;
+                }
+                hosts.push(h);
+            }
             Err(e) => {
                 eprintln!("seawall: {}", crate::sanitize::Terminal(&e.to_string()));
                 failed = true;

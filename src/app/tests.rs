@@ -1083,3 +1083,26 @@ fn a_drawn_frame_clears_the_events_waiting_for_it() {
     assert!(update(&mut s, Msg::Drawn).is_empty());
     assert!(s.pending_events.is_empty());
 }
+
+#[test]
+fn a_stale_cannot_reach_is_cleared_when_live_comes_after_connecting() {
+    let mut s = populated();
+    let status = |status: LinkStatus| Msg::Data(DataEvent::Status { host: 0, status });
+    update(
+        &mut s,
+        status(LinkStatus::Down {
+            message: "cannot reach the Docker daemon".into(),
+            retry_in_secs: 4,
+        }),
+    );
+    update(&mut s, status(LinkStatus::Connecting));
+    assert!(s.status.clone().unwrap().text.contains("cannot reach"));
+    update(&mut s, status(LinkStatus::Live));
+    let st = s.status.clone().unwrap();
+    assert_eq!(st.level, StatusLevel::Info);
+    assert!(
+        st.text.ends_with(": reconnected") && !st.text.contains("cannot reach"),
+        "{}",
+        st.text
+    );
+}

@@ -125,7 +125,15 @@ fn data(state: &mut AppState, event: DataEvent) {
                         StatusLevel::Error,
                         format!("{endpoint}: {message} (retrying in {retry_in_secs}s)"),
                     ),
-                    LinkStatus::Live if matches!(h.status, LinkStatus::Down { .. }) => {
+                    // Down, then Connecting, then Live: the "cannot reach" of the outage
+                    // (or any error about this daemon) is replaced, not left standing.
+                    LinkStatus::Live
+                        if matches!(h.status, LinkStatus::Down { .. })
+                            || state.status.as_ref().is_some_and(|s| {
+                                s.level == StatusLevel::Error
+                                    && s.text.starts_with(&format!("{endpoint}: "))
+                            }) =>
+                    {
                         set_status(state, StatusLevel::Info, format!("{endpoint}: reconnected"))
                     }
                     _ => {}

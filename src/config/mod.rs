@@ -45,6 +45,8 @@ pub struct Config {
     pub concurrency: usize,
     /// Bound on connecting to a daemon (`[scan] connect_timeout_secs`).
     pub connect_timeout: Duration,
+    /// Bound on waiting for the headers of each request (`[scan] request_timeout_secs`).
+    pub request_timeout: Duration,
     /// Where the settings came from (for messages); `None` when no file was read.
     pub file: Option<PathBuf>,
     /// Theme name (`[ui] theme`): a built-in (`dark`, `light`, `high-contrast`) or a file
@@ -90,6 +92,7 @@ impl Default for Config {
         Self {
             concurrency: crate::inventory::DEFAULT_CONCURRENCY,
             connect_timeout: Duration::from_secs(10),
+            request_timeout: crate::docker::DEFAULT_REQUEST_TIMEOUT,
             file: None,
             theme: DEFAULT_THEME.to_string(),
             mouse: false,
@@ -711,6 +714,7 @@ fn describe_de_error(e: config::ConfigError) -> (Option<String>, String) {
 const NUMBERS: &[(&str, u64, u64, &str)] = &[
     ("scan.concurrency", 1, 64, ""),
     ("scan.connect_timeout_secs", 1, 600, " seconds"),
+    ("scan.request_timeout_secs", 1, 600, " seconds"),
     ("ui.tick_ms", 16, 5000, " milliseconds"),
     ("ui.page_size", 1, 1000, " rows"),
     ("watch.resync_secs", 1, 3600, " seconds"),
@@ -774,6 +778,9 @@ fn resolve_with(
         }
         if let Some(t) = number("scan.connect_timeout_secs", scan.connect_timeout_secs) {
             cfg.connect_timeout = Duration::from_secs(t);
+        }
+        if let Some(t) = number("scan.request_timeout_secs", scan.request_timeout_secs) {
+            cfg.request_timeout = Duration::from_secs(t);
         }
     }
     let mut ui_theme = None;
@@ -1327,7 +1334,7 @@ tab_1 = 1
         assert!(
             messages.contains(&format!(
                 "config file {shown} line 6: scan.concurency: unknown key (known keys: \
-                 concurrency, connect_timeout_secs)"
+                 concurrency, connect_timeout_secs, request_timeout_secs)"
             )),
             "{messages:?}"
         );

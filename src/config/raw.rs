@@ -29,6 +29,7 @@ pub const SECTIONS: [&str; 6] = ["ui", "scan", "watch", "log", "actions", "keys"
 pub struct RawScan {
     pub concurrency: Option<RawNumber>,
     pub connect_timeout_secs: Option<RawNumber>,
+    pub request_timeout_secs: Option<RawNumber>,
 }
 
 /// `[ui]`: the console.

@@ -75,6 +75,7 @@ fn host(
             findings: posture,
         },
         containers,
+        unread: Vec::new(),
     }
 }
 
