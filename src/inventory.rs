@@ -334,7 +334,77 @@ pub async fn collect(
 
 #[cfg(test)]
 mod tests {
-    use super::name_matches;
+    use super::*;
+    use crate::docker::fake::{FakeDocker, Op};
+
+    #[tokio::test]
+    async fn one_container_that_cannot_be_inspected_does_not_hide_the_others() {
+        let fake = FakeDocker::new();
+        let (a, b, c) = ("a".repeat(64), "b".repeat(64), "c".repeat(64));
+        fake.add_container(FakeDocker::container(&a, "web", "running", &[]));
+        fake.add_container(FakeDocker::container(&b, "db", "exited", &[]));
+        fake.add_container(FakeDocker::container(&c, "gone", "running", &[]));
+        fake.fail(Op::Inspect, Some(&b), DockerError::Timeout);
+        fake.fail(
+            Op::Inspect,
+            Some(&c),
+            DockerError::from_status(404, "No such container"),
+        );
+        let inv = collect(&fake, "unix:///x", false, &Selection::default(), 4)
+            .await
+            .unwrap();
+        let names: Vec<&str> = inv.containers.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["web"], "a 404 is gone, not unread");
+        assert_eq!(inv.unread.len(), 1);
+        assert_eq!(
+            inv.unread[0].describe(),
+            "db (bbbbbbbbbbbb): inspect failed: the request timed out"
+        );
+        // The report grades the rest and names the one it could not read.
+        let report = crate::scan::report(vec![crate::scan::grade_host(inv)]);
+        let json =
+            String::from_utf8(crate::report::render(&report, crate::report::Format::Json)).unwrap();
+        assert!(json.contains("\"unread\""), "{json}");
+        assert!(json.contains("the request timed out"), "{json}");
+        let table = crate::report::render_table(&report, false);
+        assert!(
+            table.contains("not read (1):\n  db (bbbbbbbbbbbb, exited): the request timed out"),
+            "{table}"
+        );
+        // Only the list failing fails the whole.
+        fake.fail(Op::List, None, DockerError::from_status(500, "boom"));
+        let e = containers(&fake, "unix:///x", &Selection::default(), 4)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the daemon at unix:///x answered the container list with an error: HTTP 500: boom"
+        );
+    }
+
+    #[test]
+    fn only_a_refusal_is_called_refused() {
+        let say = |e: DockerError| failed("the container list", &e);
+        assert_eq!(
+            say(DockerError::from_status(403, "denied by plugin")),
+            "refused the container list: HTTP 403: denied by plugin"
+        );
+        assert_eq!(
+            say(DockerError::Timeout),
+            "did not answer the container list in time"
+        );
+        assert!(say(DockerError::Malformed("x".into())).starts_with("sent an answer to"));
+        assert!(say(DockerError::NotDocker("not HTTP".into())).contains("as a Docker daemon"));
+        for e in [
+            DockerError::from_status(500, "x"),
+            DockerError::Timeout,
+            DockerError::Malformed("x".into()),
+            DockerError::NotDocker("x".into()),
+            DockerError::Unreachable("reset".into()),
+        ] {
+            assert!(!say(e).contains("refused"));
+        }
+    }
 
     #[test]
     fn globs_and_substrings() {

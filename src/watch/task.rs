@@ -369,8 +369,16 @@ struct Session<'a, D: DockerApi> {
     count: usize,
     /// Requests started by events, answered beside the event stream.
     work: Work,
-    /// Containers whose inspect failed: when to try again, and the wait after that.
-    retries: HashMap<String, (tokio::time::Instant, Duration)>,
+    /// Containers whose inspect failed: when to try again, the wait after that, the name.
+    retries: HashMap<String, Retry>,
+}
+
+/// A container whose inspect failed, to be tried again.
+struct Retry {
+    at: tokio::time::Instant,
+    wait: Duration,
+    /// As the list or the last inspect named it.
+    name: String,
 }
 
 /// A request the session started and reads the answer of in its loop.
@@ -992,8 +1000,9 @@ impl<D: DockerApi> Session<'_, D> {
                     .pipeline
                     .container(&id)
                     .map(|c| c.name.clone())
+                    .or_else(|| self.retries.get(&id).map(|r| r.name.clone()))
                     .unwrap_or_default();
-                let wait = self.schedule_retry(&id);
+                let wait = self.schedule_retry(&id, &name);
                 let unread = inventory::Unread {
                     id,
                     name,
@@ -1010,15 +1019,16 @@ impl<D: DockerApi> Session<'_, D> {
     }
 
     /// Try a failed inspect again later: 2 s, then twice as long each time, up to a minute.
-    fn schedule_retry(&mut self, id: &str) -> Duration {
-        let wait = self
-            .retries
-            .get(id)
-            .map_or(Duration::from_secs(2), |(_, w)| {
-                (*w * 2).min(Duration::from_secs(60))
-            });
-        self.retries
-            .insert(id.to_string(), (tokio::time::Instant::now() + wait, wait));
+    fn schedule_retry(&mut self, id: &str, name: &str) -> Duration {
+        let wait = self.retries.get(id).map_or(Duration::from_secs(2), |r| {
+            (r.wait * 2).min(Duration::from_secs(60))
+        });
+        let retry = Retry {
+            at: tokio::time::Instant::now() + wait,
+            wait,
+            name: name.to_string(),
+        };
+        self.retries.insert(id.to_string(), retry);
         wait
     }
 
@@ -1028,13 +1038,13 @@ impl<D: DockerApi> Session<'_, D> {
         let due: Vec<String> = self
             .retries
             .iter()
-            .filter(|(_, (at, _))| *at <= now)
+            .filter(|(_, r)| r.at <= now)
             .map(|(id, _)| id.clone())
             .collect();
         for id in due {
-            if let Some((at, _)) = self.retries.get_mut(&id) {
+            if let Some(r) = self.retries.get_mut(&id) {
                 // Not again until this one answers (its answer reschedules or clears it).
-                *at = now + Duration::from_secs(3600);
+                r.at = now + Duration::from_secs(3600);
             }
             self.request_inspect(&id, "retry", None);
         }
@@ -1074,7 +1084,7 @@ impl<D: DockerApi> Session<'_, D> {
         .await?;
         // The others are graded and live; these are named and tried again with backoff.
         for u in unread {
-            let wait = self.schedule_retry(&u.id);
+            let wait = self.schedule_retry(&u.id, &u.name);
             self.send(DataEvent::Error {
                 host: self.host,
                 message: format!("{}; retrying in {} s", u.describe(), wait.as_secs()),
