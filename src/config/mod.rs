@@ -76,6 +76,9 @@ pub struct Config {
     /// Most drift and process reads per minute per daemon, both kinds together
     /// (`[watch] poll_per_minute`): keeps polling cheap for the daemon on large hosts.
     pub poll_per_minute: u32,
+    /// How long the event stream may stay silent before a list checks it missed nothing;
+    /// zero = off (`[watch] watchdog_secs`).
+    pub watchdog: Duration,
     /// seawall's own log file (`[log] file`); `None` when there is no state directory or the
     /// user wrote `file = ""`.
     pub log_file: Option<PathBuf>,
@@ -105,6 +108,7 @@ impl Default for Config {
             processes: Duration::from_secs(crate::watch::task::DEFAULT_POLL_SECS),
             poll_concurrency: crate::watch::task::DEFAULT_POLL_CONCURRENCY,
             poll_per_minute: crate::watch::task::DEFAULT_POLL_PER_MINUTE,
+            watchdog: crate::watch::task::DEFAULT_WATCHDOG,
             log_file: default_log_file(),
             log_level: LevelFilter::Info,
             keymap: KeyMap::default(),
@@ -732,6 +736,12 @@ const NUMBERS: &[(&str, u64, u64, &str)] = &[
     ),
     ("watch.poll_concurrency", 1, 64, ""),
     ("watch.poll_per_minute", 1, 60_000, " reads per minute"),
+    (
+        "watch.watchdog_secs",
+        0,
+        3600,
+        " seconds (0 turns the watchdog off)",
+    ),
     // The daemon answers a stop only once the container is gone, and the client gives up
     // on a request after 120 seconds.
     ("actions.stop_timeout_secs", 0, 100, " seconds"),
@@ -811,6 +821,9 @@ fn resolve_with(
         }
         if let Some(n) = number("watch.poll_concurrency", watch.poll_concurrency) {
             cfg.poll_concurrency = size(n);
+        }
+        if let Some(s) = number("watch.watchdog_secs", watch.watchdog_secs) {
+            cfg.watchdog = Duration::from_secs(s);
         }
         if let Some(n) = number("watch.poll_per_minute", watch.poll_per_minute) {
             cfg.poll_per_minute = u32::try_from(n).unwrap_or(u32::MAX);

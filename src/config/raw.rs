@@ -55,6 +55,7 @@ pub struct RawWatch {
     pub processes_secs: Option<RawNumber>,
     pub poll_concurrency: Option<RawNumber>,
     pub poll_per_minute: Option<RawNumber>,
+    pub watchdog_secs: Option<RawNumber>,
 }
 
 /// `[log]`: seawall's own log file.

@@ -86,6 +86,7 @@ impl WatchSettings {
             poll_concurrency: config.poll_concurrency,
             poll_per_minute: config.poll_per_minute,
             request_timeout: config.request_timeout,
+            watchdog: config.watchdog,
             ..WatchSettings::default()
         }
     }
