@@ -321,3 +321,35 @@ fn watch_backs_off_from_a_failing_stream_and_reconnects_on_sighup() {
     assert_eq!(w.with_rule("SW-ACT-LINK-002").len(), 1);
     drop(td);
 }
+
+#[test]
+fn watch_skips_an_unreadable_event_and_keeps_the_stream() {
+    let Some(td) = TestDaemon::get() else { return };
+    let proxy = FaultProxy::start("malformed");
+    let busy = td.container(Spec::running("busy", &[]));
+    // A message with a wrongly typed field, first thing on the stream.
+    proxy.set(
+        "/events",
+        Fault::Inject(
+            r#"{"Type":"container","Action":7,"Actor":{"ID":["x"]},"time":"soon"}"#.into(),
+        ),
+    );
+    let w = Watch::start(&proxy, &td.run_id, "");
+    docker(&["exec", &busy.name, "sh", "-c", "id"]);
+    w.wait_for("the exec after the bad message", || {
+        w.about(&busy.name)
+            .iter()
+            .any(|a| a["rule"].as_str().unwrap_or("").starts_with("SW-ACT-EXEC"))
+    });
+    assert!(
+        w.stderr_text()
+            .contains("skipped an unreadable event (1 so far)"),
+        "{}",
+        w.stderr_text()
+    );
+    assert!(
+        w.with_rule("SW-ACT-LINK-001").is_empty(),
+        "the stream went on"
+    );
+    assert_eq!(proxy.count("/events"), 1, "one stream, no reconnect");
+}

@@ -29,6 +29,9 @@ pub enum Fault {
     /// Forward the request, pass the answer's headers, then nothing more (a stream that
     /// goes silent; the connection stays open).
     Stall,
+    /// Forward a chunked answer (`/events`), with this line sent as one more message
+    /// right after the headers.
+    Inject(String),
 }
 
 #[derive(Default)]
@@ -222,14 +225,29 @@ fn serve(mut conn: UnixStream, shared: &Mutex<Shared>, stop: &AtomicBool, down: 
         Some(Fault::NotHttp) => {
             let _ = conn.write_all(b"SSH-2.0-OpenSSH_9.6\r\nProtocol mismatch.\r\n");
         }
-        None => forward(&mut conn, &text, false, stop, down),
-        Some(Fault::Stall) => forward(&mut conn, &text, true, stop, down),
+        None => forward(&mut conn, &text, Pass::All, stop, down),
+        Some(Fault::Stall) => forward(&mut conn, &text, Pass::HeadersOnly, stop, down),
+        Some(Fault::Inject(line)) => forward(&mut conn, &text, Pass::Inject(line), stop, down),
     }
 }
 
-/// Send the request upstream with `Connection: close` and copy the answer back (only its
-/// headers when `stall`). Going down cuts answers in progress too (a stream included).
-fn forward(conn: &mut UnixStream, head: &str, stall: bool, stop: &AtomicBool, down: &AtomicBool) {
+/// How much of an answer [`forward`] passes on.
+enum Pass {
+    All,
+    HeadersOnly,
+    /// Everything, with one more chunk (this line) right after the headers.
+    Inject(String),
+}
+
+/// Send the request upstream with `Connection: close` and copy the answer back. Going
+/// down cuts answers in progress too (a stream included).
+fn forward(
+    conn: &mut UnixStream,
+    head: &str,
+    mut pass: Pass,
+    stop: &AtomicBool,
+    down: &AtomicBool,
+) {
     let Ok(mut up) = UnixStream::connect(UPSTREAM) else {
         return;
     };
@@ -268,12 +286,29 @@ fn forward(conn: &mut UnixStream, head: &str, stall: bool, stop: &AtomicBool, do
             }
             Err(_) => return,
         };
-        if stall {
+        if !matches!(pass, Pass::All) {
             answered.extend_from_slice(&buf[..n]);
-            if let Some(end) = answered.windows(4).position(|w| w == b"\r\n\r\n") {
-                let _ = conn.write_all(&answered[..end + 4]);
-                drop(up);
-                hold(conn, stop);
+            let Some(end) = answered.windows(4).position(|w| w == b"\r\n\r\n") else {
+                continue;
+            };
+            if conn.write_all(&answered[..end + 4]).is_err() {
+                return;
+            }
+            match std::mem::replace(&mut pass, Pass::All) {
+                Pass::HeadersOnly => {
+                    drop(up);
+                    hold(conn, stop);
+                    return;
+                }
+                Pass::Inject(line) => {
+                    let chunk = format!("{:x}\r\n{line}\n\r\n", line.len() + 1);
+                    if conn.write_all(chunk.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+                Pass::All => {}
+            }
+            if conn.write_all(&answered[end + 4..]).is_err() {
                 return;
             }
             continue;
