@@ -1106,3 +1106,34 @@ fn a_stale_cannot_reach_is_cleared_when_live_comes_after_connecting() {
         st.text
     );
 }
+
+#[test]
+fn a_container_that_cannot_be_inspected_is_named_counted_and_cleared_once_read() {
+    let mut s = populated();
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Unread {
+            host: 0,
+            id: "zzz".into(),
+            line: "db (zzz): inspect failed: the request timed out; retrying in 2 s".into(),
+        }),
+    );
+    assert_eq!(s.hosts[0].unread.len(), 1);
+    let st = s.status.clone().unwrap();
+    assert_eq!(st.level, StatusLevel::Error);
+    assert!(st.text.contains("db (zzz): inspect failed"), "{}", st.text);
+    // The others stay shown; the first Live is not a "reconnected".
+    assert_eq!(s.containers.len(), 3);
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Status {
+            host: 0,
+            status: LinkStatus::Live,
+        }),
+    );
+    assert!(s.status.clone().unwrap().text.contains("inspect failed"));
+    let msg = upsert(&s, facts("zzz", "db", "{}"), None, Instant::now());
+    update(&mut s, msg);
+    assert!(s.hosts[0].unread.is_empty(), "read at last");
+    assert_eq!(s.containers.len(), 4);
+}

@@ -186,6 +186,7 @@ async fn watch_loop(
                         }
                     },
                     DataEvent::Error { host, message } => log::warn!("{}: {message}", url(host)),
+                    DataEvent::Unread { host, line, .. } => log::warn!("{}: {line}", url(host)),
                     _ => {}
                 }
             }

@@ -1010,9 +1010,10 @@ impl<D: DockerApi> Session<'_, D> {
                     state: crate::model::ContainerState::Unknown,
                     error: source,
                 };
-                self.send(DataEvent::Error {
+                self.send(DataEvent::Unread {
                     host: self.host,
-                    message: format!("{}; retrying in {} s", unread.describe(), wait.as_secs()),
+                    line: format!("{}; retrying in {} s", unread.describe(), wait.as_secs()),
+                    id: unread.id,
                 })
                 .await
             }
@@ -1086,9 +1087,10 @@ impl<D: DockerApi> Session<'_, D> {
         // The others are graded and live; these are named and tried again with backoff.
         for u in unread {
             let wait = self.schedule_retry(&u.id, &u.name);
-            self.send(DataEvent::Error {
+            self.send(DataEvent::Unread {
                 host: self.host,
-                message: format!("{}; retrying in {} s", u.describe(), wait.as_secs()),
+                line: format!("{}; retrying in {} s", u.describe(), wait.as_secs()),
+                id: u.id,
             })
             .await?;
         }

@@ -59,6 +59,7 @@ fn label(ev: &DataEvent) -> String {
         },
         DataEvent::Alert { alert, .. } => format!("alert {}", alert.rule),
         DataEvent::Error { message, .. } => format!("error: {message}"),
+        DataEvent::Unread { line, .. } => format!("unread: {line}"),
     }
 }
 
@@ -445,9 +446,9 @@ async fn one_container_that_cannot_be_inspected_is_named_and_retried_the_rest_is
             "connecting",
             "host",
             "snapshot beta",
-            "error: alpha (aaaa00000000): inspect failed: HTTP 500: boom; retrying in 2 s",
+            "unread: alpha (aaaa00000000): inspect failed: HTTP 500: boom; retrying in 2 s",
             // Tried again after 2 s (fails: the wait doubles), then after 4 s it is read.
-            "error: alpha (aaaa00000000): inspect failed: HTTP 500: boom; retrying in 4 s",
+            "unread: alpha (aaaa00000000): inspect failed: HTTP 500: boom; retrying in 4 s",
             "live"
         ]
     );
