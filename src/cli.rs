@@ -179,6 +179,10 @@ pub struct ScanArgs {
     /// carry the file and line of the key that causes them; daemon-only rules are skipped.
     #[arg(long, value_name = "FILE")]
     pub compose: Vec<PathBuf>,
+    /// Give up on a daemon whose scan takes longer than SECONDS (exit 2, the others are
+    /// still reported).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub timeout: Option<u64>,
 }
 
 /// `seawall console` options (also accepted without the subcommand: `seawall --read-only`).
@@ -360,6 +364,8 @@ async fn scan_command(
         },
         concurrency: args.concurrency.map(usize::from).unwrap_or(cfg.concurrency),
         connect_timeout: cfg.connect_timeout,
+        request_timeout: cfg.request_timeout,
+        deadline: args.timeout.map(std::time::Duration::from_secs),
     };
     // Accepted risks and the baseline are read first: a bad entry stops the scan.
     let verdicts = load_verdicts(cfg.file.as_deref(), &args.accept, args.baseline.as_deref())?;
@@ -368,7 +374,18 @@ async fn scan_command(
     let mut failed = false;
     for (_ep, result) in results {
         match result {
-            Ok(h) => hosts.push(h),
+            Ok(h) => {
+                // Named on stderr too; the exit code is 2 once the report is written.
+                for u in &h.unread {
+                    eprintln!(
+                        "seawall: {}: not read: {}",
+                        crate::sanitize::Terminal(&h.endpoint),
+                        crate::sanitize::Terminal(&u.line())
+                    );
+                    failed = true;
+                }
+                hosts.push(h);
+            }
             Err(e) => {
                 eprintln!("seawall: {}", crate::sanitize::Terminal(&e.to_string()));
                 failed = true;

@@ -5,7 +5,7 @@
 //! the number of containers.
 
 use crate::docker::{DockerApi, DockerError, ListFilter};
-use crate::model::{ContainerFacts, HostFacts, MountKind, VolumeBacking};
+use crate::model::{ContainerFacts, ContainerState, HostFacts, MountKind, VolumeBacking};
 use futures_util::stream::{self, StreamExt};
 use std::collections::{BTreeSet, HashMap};
 
@@ -27,7 +27,7 @@ pub struct Selection {
 /// What could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InventoryError {
-    #[error("the daemon at {endpoint} refused {what}: {source}")]
+    #[error("the daemon at {endpoint} {}", failed(what, source))]
     Api {
         endpoint: String,
         what: &'static str,
@@ -35,11 +35,61 @@ pub enum InventoryError {
     },
 }
 
+/// How a request failed, in words that fit the failure: "refused" only when the daemon
+/// said no (401/403); an error status, a timeout, an unreadable or non-Docker answer and
+/// an unreachable daemon each say what happened.
+pub fn failed(what: &str, source: &DockerError) -> String {
+    match source {
+        e if e.is_denied() => format!("refused {what}: {e}"),
+        DockerError::NotFound { .. } | DockerError::Conflict { .. } | DockerError::Api { .. } => {
+            format!("answered {what} with an error: {source}")
+        }
+        DockerError::Timeout => format!("did not answer {what} in time"),
+        DockerError::Malformed(m) => {
+            format!("sent an answer to {what} that seawall cannot read ({m})")
+        }
+        DockerError::NotDocker(m) => format!("did not answer {what} as a Docker daemon ({m})"),
+        DockerError::Unreachable(m) => format!("could not be reached for {what}: {m}"),
+    }
+}
+
+/// A listed container whose inspect failed: what the list said, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    pub id: String,
+    /// Without the leading slash; empty when the list gave none.
+    pub name: String,
+    pub state: ContainerState,
+    pub error: DockerError,
+}
+
+impl Unread {
+    /// `web (3f2a9c1b7d4e): inspect failed: the request timed out` (one line).
+    pub fn describe(&self) -> String {
+        let short: String = self.id.chars().take(12).collect();
+        let name = if self.name.is_empty() {
+            short.clone()
+        } else {
+            format!("{} ({short})", self.name)
+        };
+        format!("{name}: inspect failed: {}", self.error)
+    }
+}
+
+/// The containers read, and the listed ones that could not be.
+#[derive(Debug, Clone)]
+pub struct Partial<T> {
+    pub read: Vec<T>,
+    pub unread: Vec<Unread>,
+}
+
 /// One daemon's facts.
 #[derive(Debug, Clone)]
 pub struct Inventory {
     pub host: HostFacts,
     pub containers: Vec<ContainerFacts>,
+    /// Listed but not inspected (each with why).
+    pub unread: Vec<Unread>,
 }
 
 fn api_error(endpoint: &str, what: &'static str, source: DockerError) -> InventoryError {
@@ -79,15 +129,16 @@ pub async fn host_facts(
         .map_err(|e| api_error(endpoint, "/info and /version", e))
 }
 
-/// List and inspect the selected containers, sorted by name.
+/// List and inspect the selected containers, sorted by name. One container that cannot
+/// be inspected does not fail the others: it is in `unread`.
 pub async fn containers(
     docker: &impl DockerApi,
     endpoint: &str,
     selection: &Selection,
     concurrency: usize,
-) -> Result<Vec<ContainerFacts>, InventoryError> {
+) -> Result<Partial<ContainerFacts>, InventoryError> {
     let mut facts = containers_with(docker, endpoint, selection, concurrency, |c| c).await?;
-    facts.sort_by(|a, b| a.name.cmp(&b.name));
+    facts.read.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(facts)
 }
 
@@ -106,14 +157,16 @@ pub async fn volume_backings(docker: &impl DockerApi) -> HashMap<String, VolumeB
 
 /// List and inspect the selected containers, handing each to `each` as soon as its
 /// inspect arrives (so grading overlaps with the requests still in flight). The volume
-/// list is read alongside the container list. Order of the result: arrival order.
+/// list is read alongside the container list. Order of the result: arrival order. Only
+/// the list failing fails the whole; an inspect that fails (other than a 404: the
+/// container is gone) puts that container in `unread`, with what the list said of it.
 pub async fn containers_with<T>(
     docker: &impl DockerApi,
     endpoint: &str,
     selection: &Selection,
     concurrency: usize,
     mut each: impl FnMut(ContainerFacts) -> T,
-) -> Result<Vec<T>, InventoryError> {
+) -> Result<Partial<T>, InventoryError> {
     let filter = ListFilter {
         running_only: selection.running_only,
         labels: selection.labels.clone(),
@@ -122,35 +175,54 @@ pub async fn containers_with<T>(
         tokio::join!(docker.list_containers(&filter), volume_backings(docker));
     let summaries = summaries.map_err(|e| api_error(endpoint, "the container list", e))?;
 
-    let ids: Vec<String> = summaries
+    let listed: Vec<(String, String, ContainerState)> = summaries
         .into_iter()
         .filter(|s| match &selection.name {
             None => true,
             Some(pattern) => s.names.iter().any(|n| name_matches(pattern, n)),
         })
-        .map(|s| s.id)
+        .map(|s| {
+            (
+                s.id,
+                s.names.into_iter().next().unwrap_or_default(),
+                s.state,
+            )
+        })
         .collect();
 
-    let mut out = Vec::with_capacity(ids.len());
-    let mut inspects = stream::iter(ids)
-        .map(|id| async move {
+    let mut out = Partial {
+        read: Vec::with_capacity(listed.len()),
+        unread: Vec::new(),
+    };
+    let mut inspects = stream::iter(listed)
+        .map(|(id, name, state)| async move {
             let result = docker.inspect_container(&id).await;
-            (id, result)
+            (id, name, state, result)
         })
         .buffer_unordered(concurrency.max(1));
-    while let Some((id, result)) = inspects.next().await {
+    while let Some((id, name, state, result)) = inspects.next().await {
         match result {
             Ok(mut facts) => {
                 attach_backing(&mut facts, &volumes);
-                out.push(each(facts));
+                out.read.push(each(facts));
             }
             // Removed between the list and the inspect: not an error.
             Err(e) if e.is_not_found() => {
                 log::debug!("container {id} vanished before it could be inspected")
             }
-            Err(e) => return Err(api_error(endpoint, "a container inspect", e)),
+            Err(error) => {
+                let unread = Unread {
+                    id,
+                    name: name.trim_start_matches('/').to_string(),
+                    state,
+                    error,
+                };
+                log::warn!("{endpoint}: {}", unread.describe());
+                out.unread.push(unread);
+            }
         }
     }
+    out.unread.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
 }
 
@@ -252,15 +324,87 @@ pub async fn collect(
         host_facts(docker, endpoint, plain_tcp),
         containers(docker, endpoint, selection, concurrency)
     );
+    let containers = containers?;
     Ok(Inventory {
         host: host?,
-        containers: containers?,
+        containers: containers.read,
+        unread: containers.unread,
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::name_matches;
+    use super::*;
+    use crate::docker::fake::{FakeDocker, Op};
+
+    #[tokio::test]
+    async fn one_container_that_cannot_be_inspected_does_not_hide_the_others() {
+        let fake = FakeDocker::new();
+        let (a, b, c) = ("a".repeat(64), "b".repeat(64), "c".repeat(64));
+        fake.add_container(FakeDocker::container(&a, "web", "running", &[]));
+        fake.add_container(FakeDocker::container(&b, "db", "exited", &[]));
+        fake.add_container(FakeDocker::container(&c, "gone", "running", &[]));
+        fake.fail(Op::Inspect, Some(&b), DockerError::Timeout);
+        fake.fail(
+            Op::Inspect,
+            Some(&c),
+            DockerError::from_status(404, "No such container"),
+        );
+        let inv = collect(&fake, "unix:///x", false, &Selection::default(), 4)
+            .await
+            .unwrap();
+        let names: Vec<&str> = inv.containers.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["web"], "a 404 is gone, not unread");
+        assert_eq!(inv.unread.len(), 1);
+        assert_eq!(
+            inv.unread[0].describe(),
+            "db (bbbbbbbbbbbb): inspect failed: the request timed out"
+        );
+        // The report grades the rest and names the one it could not read.
+        let report = crate::scan::report(vec![crate::scan::grade_host(inv)]);
+        let json =
+            String::from_utf8(crate::report::render(&report, crate::report::Format::Json)).unwrap();
+        assert!(json.contains("\"unread\""), "{json}");
+        assert!(json.contains("the request timed out"), "{json}");
+        let table = crate::report::render_table(&report, false);
+        assert!(
+            table.contains("not read (1):\n  db (bbbbbbbbbbbb, exited): the request timed out"),
+            "{table}"
+        );
+        // Only the list failing fails the whole.
+        fake.fail(Op::List, None, DockerError::from_status(500, "boom"));
+        let e = containers(&fake, "unix:///x", &Selection::default(), 4)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the daemon at unix:///x answered the container list with an error: HTTP 500: boom"
+        );
+    }
+
+    #[test]
+    fn only_a_refusal_is_called_refused() {
+        let say = |e: DockerError| failed("the container list", &e);
+        assert_eq!(
+            say(DockerError::from_status(403, "denied by plugin")),
+            "refused the container list: HTTP 403: denied by plugin"
+        );
+        assert_eq!(
+            say(DockerError::Timeout),
+            "did not answer the container list in time"
+        );
+        assert!(say(DockerError::Malformed("x".into())).starts_with("sent an answer to"));
+        assert!(say(DockerError::NotDocker("not HTTP".into())).contains("as a Docker daemon"));
+        for e in [
+            DockerError::from_status(500, "x"),
+            DockerError::Timeout,
+            DockerError::Malformed("x".into()),
+            DockerError::NotDocker("x".into()),
+            DockerError::Unreachable("reset".into()),
+        ] {
+            assert!(!say(e).contains("refused"));
+        }
+    }
 
     #[test]
     fn globs_and_substrings() {

@@ -2,10 +2,10 @@
 //! Grading is [`risk::Grader`]'s, the same one the console's watch tasks use, so the
 //! console and the report show the same findings by construction.
 
-use crate::docker::{ConnectError, Endpoint, Transport, connect};
+use crate::docker::{ConnectError, DEFAULT_REQUEST_TIMEOUT, Endpoint, Transport, connect_with};
 use crate::inventory::{self, Inventory, InventoryError, Selection};
 use crate::model::{ContainerFacts, HostFacts};
-use crate::report::{ContainerReport, HostReport, Posture, Report, SCHEMA};
+use crate::report::{ContainerReport, HostReport, Posture, Report, SCHEMA, UnreadContainer};
 use crate::risk::{self, GradedContainer, GradedHost, Grader};
 use std::time::Duration;
 
@@ -16,6 +16,10 @@ pub struct ScanOptions {
     pub concurrency: usize,
     /// Bound on connecting (handshake, version negotiation, ping).
     pub connect_timeout: Duration,
+    /// Bound on waiting for the headers of each request.
+    pub request_timeout: Duration,
+    /// Bound on the whole scan of one endpoint (`scan --timeout`); `None`: no bound.
+    pub deadline: Option<Duration>,
 }
 
 impl Default for ScanOptions {
@@ -24,6 +28,8 @@ impl Default for ScanOptions {
             selection: Selection::default(),
             concurrency: inventory::DEFAULT_CONCURRENCY,
             connect_timeout: Duration::from_secs(10),
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            deadline: None,
         }
     }
 }
@@ -35,6 +41,8 @@ pub enum ScanError {
     Connect(#[from] ConnectError),
     #[error(transparent)]
     Inventory(#[from] InventoryError),
+    #[error("the scan of {endpoint} did not finish within its {secs} s deadline (--timeout)")]
+    Deadline { endpoint: String, secs: u64 },
 }
 
 /// Grade one daemon's inventory: posture, every container's findings and score, worst first.
@@ -46,7 +54,19 @@ pub fn grade_host(inv: Inventory) -> HostReport {
         .into_iter()
         .map(container_report)
         .collect();
-    host_report(grader.grade_host(), containers)
+    let mut report = host_report(grader.grade_host(), containers);
+    report.unread = inv.unread.iter().map(unread_entry).collect();
+    report
+}
+
+/// A container listed but not inspected, for the report.
+pub fn unread_entry(u: &inventory::Unread) -> UnreadContainer {
+    UnreadContainer {
+        id: u.id.clone(),
+        name: u.name.clone(),
+        state: u.state.to_string(),
+        error: u.error.to_string(),
+    }
 }
 
 /// One container's report entry from its grading.
@@ -89,6 +109,7 @@ fn host_report(host: GradedHost, mut containers: Vec<ContainerReport>) -> HostRe
         },
         containers,
         resolved: None,
+        unread: Vec::new(),
     }
 }
 
@@ -96,8 +117,21 @@ fn host_report(host: GradedHost, mut containers: Vec<ContainerReport>) -> HostRe
 /// arrives (while the next inspects are in flight); the few that join another
 /// container's namespaces are graded at the end, against the whole fleet.
 pub async fn scan_endpoint(ep: &Endpoint, opts: &ScanOptions) -> Result<HostReport, ScanError> {
+    match opts.deadline {
+        None => scan_endpoint_now(ep, opts).await,
+        Some(limit) => match tokio::time::timeout(limit, scan_endpoint_now(ep, opts)).await {
+            Ok(result) => result,
+            Err(_elapsed) => Err(ScanError::Deadline {
+                endpoint: ep.url.clone(),
+                secs: limit.as_secs(),
+            }),
+        },
+    }
+}
+
+async fn scan_endpoint_now(ep: &Endpoint, opts: &ScanOptions) -> Result<HostReport, ScanError> {
     use std::sync::Mutex;
-    let docker = connect(ep, opts.connect_timeout).await?;
+    let docker = connect_with(ep, opts.connect_timeout, opts.request_timeout).await?;
     let plain_tcp = matches!(ep.transport, Transport::Tcp { tls: None, .. });
 
     // A Mutex (never contended: both halves run on this task) keeps the future `Send`, so
@@ -117,7 +151,10 @@ pub async fn scan_endpoint(ep: &Endpoint, opts: &ScanOptions) -> Result<HostRepo
         });
     let (host_done, items) = tokio::join!(host_task, containers_task);
     host_done?;
-    let items = items?;
+    let inventory::Partial {
+        read: items,
+        unread,
+    } = items?;
     let host = host
         .into_inner()
         .unwrap_or_else(|p| p.into_inner())
@@ -144,7 +181,9 @@ pub async fn scan_endpoint(ep: &Endpoint, opts: &ScanOptions) -> Result<HostRepo
             .filter_map(|id| grader.grade(id))
             .map(container_report),
     );
-    Ok(host_report(grader.grade_host(), containers))
+    let mut report = host_report(grader.grade_host(), containers);
+    report.unread = unread.iter().map(unread_entry).collect();
+    Ok(report)
 }
 
 /// Wrap host reports into a report stamped now.
@@ -161,7 +200,7 @@ pub fn report(hosts: Vec<HostReport>) -> Report {
 
 /// Connect to one endpoint and read it.
 pub async fn inventory_of(ep: &Endpoint, opts: &ScanOptions) -> Result<Inventory, ScanError> {
-    let docker = connect(ep, opts.connect_timeout).await?;
+    let docker = connect_with(ep, opts.connect_timeout, opts.request_timeout).await?;
     let plain_tcp = matches!(ep.transport, Transport::Tcp { tls: None, .. });
     Ok(inventory::collect(
         &docker,

@@ -49,7 +49,7 @@ async fn raw_get_lists_and_inspects_through_the_pool() {
     ));
     let running = daemon.container(Spec::running("raw-running", &["--read-only"]));
 
-    let pool = UnixPool::new(&socket);
+    let pool = UnixPool::new(&socket, seawall::docker::DEFAULT_REQUEST_TIMEOUT);
     let version = pool
         .ping_api_version()
         .await
@@ -113,6 +113,9 @@ async fn raw_get_lists_and_inspects_through_the_pool() {
     assert!(String::from_utf8_lossy(&body).contains("No such container"));
 
     // A socket nobody listens on is a transport error.
-    let dead = UnixPool::new("/nonexistent/docker.sock");
+    let dead = UnixPool::new(
+        "/nonexistent/docker.sock",
+        seawall::docker::DEFAULT_REQUEST_TIMEOUT,
+    );
     assert!(dead.get_bytes("/_ping").await.is_err());
 }

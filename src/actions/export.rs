@@ -56,6 +56,7 @@ pub async fn build_report(
     let host = scan::scan_endpoint(ep, &opts).await.map_err(|e| match e {
         scan::ScanError::Connect(e) => ActionError::Unreachable(Box::new(e)),
         scan::ScanError::Inventory(e) => ActionError::Inventory(Box::new(e)),
+        e @ scan::ScanError::Deadline { .. } => ActionError::Failed(e.to_string()),
     })?;
     let host = match container_id {
         None => host,

@@ -21,9 +21,43 @@ pub const RISKY_LAUNCH: AlertMeta = AlertMeta::new(
     0,
 );
 
+pub const UNSEEN_LAUNCH: AlertMeta = AlertMeta::new(
+    "SW-ACT-LAUNCH-002",
+    Severity::Medium,
+    "Container launched and gone before it could be inspected",
+    "T1610",
+    "Deploy Container",
+    "A container was created or started and removed again before seawall could read its \
+     configuration (often while the event stream was down): a short-lived container is how \
+     an attacker with API access runs a one-shot escape and cleans up.",
+    "Check who created it (docker events, API proxy or audit logs) and what its image runs.",
+    0,
+);
+
 /// The launch rules.
 pub fn metas() -> Vec<AlertMeta> {
-    vec![RISKY_LAUNCH]
+    vec![RISKY_LAUNCH, UNSEEN_LAUNCH]
+}
+
+/// A launch whose container was gone before its inspect: what its event said (name,
+/// image), at the event's time.
+pub fn unseen(
+    cause: &str,
+    id: &str,
+    name: &str,
+    image: &str,
+    time: DateTime<Utc>,
+) -> Option<Alert> {
+    let verb = launch_verb(cause)?;
+    let image = if image.is_empty() { "unknown" } else { image };
+    Some(UNSEEN_LAUNCH.alert(
+        time,
+        Some(ContainerRef {
+            id: id.to_string(),
+            name: name.to_string(),
+        }),
+        format!("{verb} and removed before it could be inspected; image {image}"),
+    ))
 }
 
 /// How many other findings are named in the detail.

@@ -55,6 +55,11 @@ pub struct HostView {
     /// Worst first.
     pub posture: Vec<Finding>,
     pub posture_score: Score,
+    /// Containers listed but not inspected yet, by id: the one-line why (the watch task
+    /// retries them with backoff).
+    pub unread: std::collections::BTreeMap<String, String>,
+    /// The link went Down since it was last Live (its Live then says "reconnected").
+    pub was_down: bool,
 }
 
 impl HostView {
@@ -65,6 +70,8 @@ impl HostView {
             facts: None,
             posture: Vec::new(),
             posture_score: crate::risk::score(&[]),
+            unread: std::collections::BTreeMap::new(),
+            was_down: false,
         }
     }
 

@@ -1132,3 +1132,57 @@ fn equal_scores_rank_running_then_active_then_by_name() {
     );
     assert_eq!(names(&s), ["c-busy", "b-quiet", "a-created", "0-exited"]);
 }
+
+#[test]
+fn a_stale_cannot_reach_is_cleared_when_live_comes_after_connecting() {
+    let mut s = populated();
+    let status = |status: LinkStatus| Msg::Data(DataEvent::Status { host: 0, status });
+    update(
+        &mut s,
+        status(LinkStatus::Down {
+            message: "cannot reach the Docker daemon".into(),
+            retry_in_secs: 4,
+        }),
+    );
+    update(&mut s, status(LinkStatus::Connecting));
+    assert!(s.status.clone().unwrap().text.contains("cannot reach"));
+    update(&mut s, status(LinkStatus::Live));
+    let st = s.status.clone().unwrap();
+    assert_eq!(st.level, StatusLevel::Info);
+    assert!(
+        st.text.ends_with(": reconnected") && !st.text.contains("cannot reach"),
+        "{}",
+        st.text
+    );
+}
+
+#[test]
+fn a_container_that_cannot_be_inspected_is_named_counted_and_cleared_once_read() {
+    let mut s = populated();
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Unread {
+            host: 0,
+            id: "zzz".into(),
+            line: "db (zzz): inspect failed: the request timed out; retrying in 2 s".into(),
+        }),
+    );
+    assert_eq!(s.hosts[0].unread.len(), 1);
+    let st = s.status.clone().unwrap();
+    assert_eq!(st.level, StatusLevel::Error);
+    assert!(st.text.contains("db (zzz): inspect failed"), "{}", st.text);
+    // The others stay shown; the first Live is not a "reconnected".
+    assert_eq!(s.containers.len(), 3);
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Status {
+            host: 0,
+            status: LinkStatus::Live,
+        }),
+    );
+    assert!(s.status.clone().unwrap().text.contains("inspect failed"));
+    let msg = upsert(&s, facts("zzz", "db", "{}"), None, Instant::now());
+    update(&mut s, msg);
+    assert!(s.hosts[0].unread.is_empty(), "read at last");
+    assert_eq!(s.containers.len(), 4);
+}

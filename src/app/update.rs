@@ -136,12 +136,19 @@ fn data(state: &mut AppState, event: DataEvent) {
                         StatusLevel::Error,
                         format!("{endpoint}: {message} (retrying in {retry_in_secs}s)"),
                     ),
-                    LinkStatus::Live if matches!(h.status, LinkStatus::Down { .. }) => {
+                    // Down, then Connecting, then Live: the "cannot reach" of the outage
+                    // is replaced, not left standing.
+                    LinkStatus::Live if h.was_down => {
                         set_status(state, StatusLevel::Info, format!("{endpoint}: reconnected"))
                     }
                     _ => {}
                 }
                 if let Some(h) = state.hosts.get_mut(host) {
+                    match status {
+                        LinkStatus::Down { .. } => h.was_down = true,
+                        LinkStatus::Live => h.was_down = false,
+                        LinkStatus::Connecting => {}
+                    }
                     h.status = status;
                 }
             }
@@ -158,6 +165,10 @@ fn data(state: &mut AppState, event: DataEvent) {
             rows::rebuild(state);
         }
         DataEvent::Snapshot { host, containers } => {
+            // The containers still unread come again after the snapshot.
+            if let Some(h) = state.hosts.get_mut(host) {
+                h.unread.clear();
+            }
             state.containers.retain(|k, _| k.host != host);
             store(state, host, containers);
             rows::rebuild(state);
@@ -169,6 +180,9 @@ fn data(state: &mut AppState, event: DataEvent) {
             received,
             ..
         } => {
+            if let Some(h) = state.hosts.get_mut(host) {
+                h.unread.remove(&container.facts.id);
+            }
             store(state, host, vec![*container]);
             store(state, host, regraded);
             state.pending_events.push(received);
@@ -183,6 +197,9 @@ fn data(state: &mut AppState, event: DataEvent) {
             state.pending_events.push(received);
         }
         DataEvent::Removed { host, id, regraded } => {
+            if let Some(h) = state.hosts.get_mut(host) {
+                h.unread.remove(&id);
+            }
             store(state, host, regraded);
             let key = RowKey { host, id };
             state.activity.remove(&key);
@@ -204,6 +221,14 @@ fn data(state: &mut AppState, event: DataEvent) {
             {
                 d.inspect.set_document(document);
             }
+        }
+        DataEvent::Unread { host, id, line } => {
+            let Some(h) = state.hosts.get_mut(host) else {
+                return;
+            };
+            h.unread.insert(id, line.clone());
+            let endpoint = h.endpoint.clone();
+            set_status(state, StatusLevel::Error, format!("{endpoint}: {line}"));
         }
         DataEvent::Error { host, message } => {
             let endpoint = state

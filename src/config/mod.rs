@@ -46,6 +46,8 @@ pub struct Config {
     pub concurrency: usize,
     /// Bound on connecting to a daemon (`[scan] connect_timeout_secs`).
     pub connect_timeout: Duration,
+    /// Bound on waiting for the headers of each request (`[scan] request_timeout_secs`).
+    pub request_timeout: Duration,
     /// Where the settings came from (for messages); `None` when no file was read.
     pub file: Option<PathBuf>,
     /// Theme name (`[ui] theme`): a built-in (`dark`, `light`, `high-contrast`) or a file
@@ -75,6 +77,9 @@ pub struct Config {
     /// Most drift and process reads per minute per daemon, both kinds together
     /// (`[watch] poll_per_minute`): keeps polling cheap for the daemon on large hosts.
     pub poll_per_minute: u32,
+    /// How long the event stream may stay silent before a list checks it missed nothing;
+    /// zero = off (`[watch] watchdog_secs`).
+    pub watchdog: Duration,
     /// seawall's own log file (`[log] file`); `None` when there is no state directory or the
     /// user wrote `file = ""`.
     pub log_file: Option<PathBuf>,
@@ -91,6 +96,7 @@ impl Default for Config {
         Self {
             concurrency: crate::inventory::DEFAULT_CONCURRENCY,
             connect_timeout: Duration::from_secs(10),
+            request_timeout: crate::docker::DEFAULT_REQUEST_TIMEOUT,
             file: None,
             theme: DEFAULT_THEME.to_string(),
             mouse: false,
@@ -103,6 +109,7 @@ impl Default for Config {
             processes: Duration::from_secs(crate::watch::task::DEFAULT_POLL_SECS),
             poll_concurrency: crate::watch::task::DEFAULT_POLL_CONCURRENCY,
             poll_per_minute: crate::watch::task::DEFAULT_POLL_PER_MINUTE,
+            watchdog: crate::watch::task::DEFAULT_WATCHDOG,
             log_file: default_log_file(),
             log_level: LevelFilter::Info,
             keymap: KeyMap::default(),
@@ -716,6 +723,7 @@ fn describe_de_error(e: config::ConfigError) -> (Option<String>, String) {
 const NUMBERS: &[(&str, u64, u64, &str)] = &[
     ("scan.concurrency", 1, 64, ""),
     ("scan.connect_timeout_secs", 1, 600, " seconds"),
+    ("scan.request_timeout_secs", 1, 600, " seconds"),
     ("ui.tick_ms", 16, 5000, " milliseconds"),
     ("ui.page_size", 1, 1000, " rows"),
     ("watch.resync_secs", 1, 3600, " seconds"),
@@ -733,6 +741,12 @@ const NUMBERS: &[(&str, u64, u64, &str)] = &[
     ),
     ("watch.poll_concurrency", 1, 64, ""),
     ("watch.poll_per_minute", 1, 60_000, " reads per minute"),
+    (
+        "watch.watchdog_secs",
+        0,
+        3600,
+        " seconds (0 turns the watchdog off)",
+    ),
     // The daemon answers a stop only once the container is gone, and the client gives up
     // on a request after 120 seconds.
     ("actions.stop_timeout_secs", 0, 100, " seconds"),
@@ -780,6 +794,9 @@ fn resolve_with(
         if let Some(t) = number("scan.connect_timeout_secs", scan.connect_timeout_secs) {
             cfg.connect_timeout = Duration::from_secs(t);
         }
+        if let Some(t) = number("scan.request_timeout_secs", scan.request_timeout_secs) {
+            cfg.request_timeout = Duration::from_secs(t);
+        }
     }
     let mut ui_theme = None;
     if let Some(ui) = raw.ui {
@@ -809,6 +826,9 @@ fn resolve_with(
         }
         if let Some(n) = number("watch.poll_concurrency", watch.poll_concurrency) {
             cfg.poll_concurrency = size(n);
+        }
+        if let Some(s) = number("watch.watchdog_secs", watch.watchdog_secs) {
+            cfg.watchdog = Duration::from_secs(s);
         }
         if let Some(n) = number("watch.poll_per_minute", watch.poll_per_minute) {
             cfg.poll_per_minute = u32::try_from(n).unwrap_or(u32::MAX);
@@ -1332,7 +1352,7 @@ tab_1 = 1
         assert!(
             messages.contains(&format!(
                 "config file {shown} line 6: scan.concurency: unknown key (known keys: \
-                 concurrency, connect_timeout_secs)"
+                 concurrency, connect_timeout_secs, request_timeout_secs)"
             )),
             "{messages:?}"
         );

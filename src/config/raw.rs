@@ -31,6 +31,7 @@ pub const SECTIONS: [&str; 6] = ["ui", "scan", "watch", "log", "actions", "keys"
 pub struct RawScan {
     pub concurrency: Option<RawNumber>,
     pub connect_timeout_secs: Option<RawNumber>,
+    pub request_timeout_secs: Option<RawNumber>,
 }
 
 /// `[ui]`: the console.
@@ -56,6 +57,7 @@ pub struct RawWatch {
     pub processes_secs: Option<RawNumber>,
     pub poll_concurrency: Option<RawNumber>,
     pub poll_per_minute: Option<RawNumber>,
+    pub watchdog_secs: Option<RawNumber>,
 }
 
 /// `[log]`: seawall's own log file.

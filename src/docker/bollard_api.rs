@@ -112,7 +112,63 @@ pub fn docker_error(e: BollardError) -> DockerError {
         BollardError::RequestTimeoutError => DockerError::Timeout,
         BollardError::JsonDataError { message, .. } => DockerError::Malformed(one_line(&message)),
         BollardError::JsonSerdeError { err } => DockerError::Malformed(one_line(&err.to_string())),
-        other => DockerError::Unreachable(one_line(&other.to_string())),
+        other => {
+            let words = describe(&other);
+            if words.starts_with(NOT_HTTP) {
+                DockerError::NotDocker(words)
+            } else {
+                DockerError::Unreachable(words)
+            }
+        }
+    }
+}
+
+/// How [`describe`] starts when the peer did not speak HTTP.
+const NOT_HTTP: &str = "the answer was not HTTP";
+
+/// A transport failure in words: what happened to the connection, not the client
+/// library's layers ("Error in the hyper legacy client: client error (SendRequest)").
+pub fn describe(err: &BollardError) -> String {
+    use std::error::Error as _;
+    use std::io::ErrorKind;
+    let mut source: Option<&(dyn std::error::Error + 'static)> = match err {
+        BollardError::HyperResponseError { err } => Some(err),
+        BollardError::IOError { err } => Some(err),
+        _ => err.source(),
+    };
+    let mut innermost = None;
+    while let Some(e) = source {
+        if let Some(h) = e.downcast_ref::<hyper::Error>() {
+            if h.is_parse() || h.is_parse_status() {
+                return format!("{NOT_HTTP} ({})", one_line(&h.to_string()));
+            }
+            if h.is_incomplete_message() {
+                return "the connection closed before the answer was complete".to_string();
+            }
+            if h.is_timeout() {
+                return "the request timed out".to_string();
+            }
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                ErrorKind::ConnectionRefused => return "connection refused".to_string(),
+                ErrorKind::NotFound => return "the socket does not exist".to_string(),
+                ErrorKind::PermissionDenied => {
+                    return "permission denied on the socket".to_string();
+                }
+                ErrorKind::ConnectionReset | ErrorKind::BrokenPipe => {
+                    return "the connection was reset".to_string();
+                }
+                ErrorKind::TimedOut => return "the request timed out".to_string(),
+                _ => {}
+            }
+        }
+        innermost = Some(e);
+        source = e.source();
+    }
+    match innermost {
+        Some(e) => one_line(&e.to_string()),
+        None => one_line(&err.to_string()),
     }
 }
 
@@ -256,6 +312,27 @@ impl DockerApi for BollardDocker {
             filters: Some(filters),
             ..Default::default()
         };
+        if let Some(pool) = &self.raw {
+            // Line by line through the pool: a bad message is skipped, not the stream's end.
+            let query = match serde_json::to_string(&options.filters.unwrap_or_default()) {
+                Ok(f) => format!("filters={}", percent_encode(&f)),
+                Err(_) => String::new(),
+            };
+            let since = options
+                .since
+                .as_deref()
+                .map(|s| format!("&since={}", percent_encode(s)))
+                .unwrap_or_default();
+            let (major, minor) = self.api_version();
+            let path = format!("/v{major}.{minor}/events?{query}{since}");
+            let pool = pool.clone();
+            return futures_util::stream::once(async move { pool.get(&path).await })
+                .flat_map(|answer| match answer {
+                    Ok(response) => super::event_lines::stream(response),
+                    Err(e) => futures_util::stream::iter([Err(docker_error(e))]).boxed(),
+                })
+                .boxed();
+        }
         self.docker
             .events(Some(options))
             .map(|item| item.map(|m| conv::event(&m)).map_err(docker_error))

@@ -14,9 +14,14 @@ use serde::Serialize;
 use super::bollard_api::BollardDocker;
 use super::endpoint::{Endpoint, EndpointSource, TlsFiles, Transport};
 
-/// Per-request timeout of the returned client, in seconds (bollard's own default). The
-/// `timeout` given to [`connect`] bounds only the connection handshake.
-pub const REQUEST_TIMEOUT_SECS: u64 = 120;
+/// Default bound on waiting for the headers of an answer (`[scan] request_timeout_secs`):
+/// a daemon or proxy that accepts a request and then hangs is given up on in seconds, not
+/// bollard's 120 s. The `timeout` given to [`connect`] bounds only the handshake.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Bound on reading a whole answer body once its headers arrived (a 60 MB container list
+/// on a busy daemon takes seconds; a body that stalls is given up on after this).
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The longest daemon or library message quoted in a [`ConnectError`].
 const MAX_DETAIL_CHARS: usize = 300;
@@ -133,7 +138,16 @@ impl ConnectError {
 /// Connect to `ep`: build the client, negotiate the API version (so daemons older than
 /// bollard's API, such as 1.41, work) and ping, all within `timeout`.
 pub async fn connect(ep: &Endpoint, timeout: Duration) -> Result<BollardDocker, ConnectError> {
-    match tokio::time::timeout(timeout, handshake(&ep.transport)).await {
+    connect_with(ep, timeout, DEFAULT_REQUEST_TIMEOUT).await
+}
+
+/// [`connect`], with the bound on each later request's headers (`request_timeout`).
+pub async fn connect_with(
+    ep: &Endpoint,
+    timeout: Duration,
+    request_timeout: Duration,
+) -> Result<BollardDocker, ConnectError> {
+    match tokio::time::timeout(timeout, handshake(&ep.transport, request_timeout)).await {
         Ok(Ok((docker, None))) => Ok(BollardDocker::new(docker)),
         Ok(Ok((docker, Some(pool)))) => Ok(BollardDocker::with_raw_unix(docker, pool)),
         Ok(Err(diagnosis)) => Err(ConnectError::new(ep, timeout, diagnosis)),
@@ -178,6 +192,7 @@ impl Diagnosis {
 /// The client, and on a local socket the keep-alive pool behind it (the lean read path).
 async fn handshake(
     transport: &Transport,
+    request_timeout: Duration,
 ) -> Result<(Docker, Option<super::unix_pool::UnixPool>), Diagnosis> {
     let fail = |err: BollardError| {
         log::debug!("docker handshake failed: {}", error_chain(&err));
@@ -193,7 +208,7 @@ async fn handshake(
         if !Path::new(path).exists() {
             return Err(fail(BollardError::SocketNotFoundError(path.to_string())));
         }
-        let pool = super::unix_pool::UnixPool::new(path);
+        let pool = super::unix_pool::UnixPool::new(path, request_timeout);
         if let Some(server) = pool.ping_api_version().await.map_err(fail)? {
             let version = if server < *API_DEFAULT_VERSION {
                 server
@@ -203,14 +218,14 @@ async fn handshake(
             return Ok((pool.docker(&version), Some(pool)));
         }
     }
-    let docker = client(transport, API_DEFAULT_VERSION)?;
+    let docker = client(transport, API_DEFAULT_VERSION, request_timeout)?;
     let docker = match docker.negotiate_version().await {
         Ok(docker) => docker,
         // Daemons reject a /vX.Y path newer than their API and name the version they support:
         // start again from that one. (bollard 0.21.1 sends unversioned paths, which daemons
         // serve at their own version, so this is a guard for bollard versions that prefix.)
         Err(err) => match max_supported_version(&err) {
-            Some(version) => client(transport, &version)?
+            Some(version) => client(transport, &version, request_timeout)?
                 .negotiate_version()
                 .await
                 .map_err(fail)?,
@@ -222,7 +237,12 @@ async fn handshake(
 }
 
 /// Build (but do not contact) the bollard client for a transport.
-fn client(transport: &Transport, version: &ClientVersion) -> Result<Docker, Diagnosis> {
+fn client(
+    transport: &Transport,
+    version: &ClientVersion,
+    request_timeout: Duration,
+) -> Result<Docker, Diagnosis> {
+    let secs = request_timeout.as_secs().max(1);
     let built = match transport {
         Transport::Unix { path } => {
             let Some(path) = path.to_str() else {
@@ -234,33 +254,19 @@ fn client(transport: &Transport, version: &ClientVersion) -> Result<Docker, Diag
                     transport,
                 ));
             }
-            Ok(super::unix_pool::UnixPool::new(path).docker(version))
+            Ok(super::unix_pool::UnixPool::new(path, request_timeout).docker(version))
         }
-        Transport::Tcp { addr, tls: None } => {
-            Docker::connect_with_http(addr, REQUEST_TIMEOUT_SECS, version)
-        }
+        Transport::Tcp { addr, tls: None } => Docker::connect_with_http(addr, secs, version),
         Transport::Tcp {
             addr,
             tls: Some(files),
         } => {
             check_tls_files(files)?;
-            Docker::connect_with_ssl(
-                addr,
-                &files.key,
-                &files.cert,
-                &files.ca,
-                REQUEST_TIMEOUT_SECS,
-                version,
-            )
+            Docker::connect_with_ssl(addr, &files.key, &files.cert, &files.ca, secs, version)
         }
         Transport::Ssh { addr } => {
             let target = ssh_target(addr)?;
-            Docker::connect_with_ssh(
-                &format!("ssh://{target}"),
-                REQUEST_TIMEOUT_SECS,
-                version,
-                None,
-            )
+            Docker::connect_with_ssh(&format!("ssh://{target}"), secs, version, None)
         }
     };
     built.map_err(|err| diagnose(&err, transport))

@@ -23,6 +23,10 @@ pub enum DockerError {
     /// The answer was not the JSON seawall expects.
     #[error("the answer was not the JSON seawall expects ({0})")]
     Malformed(String),
+    /// Something answered, but not as a Docker daemon does (not HTTP, or a stream of the
+    /// wrong content type): a proxy or another service on that address.
+    #[error("the answer was not a Docker daemon's ({0})")]
+    NotDocker(String),
 }
 
 impl DockerError {

@@ -10,6 +10,8 @@
 //!   [`Connector`]; [`DockerError`] ([`error`]) is its one error.
 //! - [`bollard_api`]: the adapter over bollard ([`BollardDocker`], [`BollardConnector`]);
 //!   bollard is used only here, in `connect` and in `model::convert`.
+//! - [`event_lines`]: `/events` over the local socket, line by line (a bad line is one
+//!   item, not the end of the stream).
 //! - [`fake`]: an in-memory daemon for tests without Docker.
 
 pub mod bollard_api;
@@ -17,13 +19,14 @@ pub mod connect;
 pub mod context_store;
 pub mod endpoint;
 pub mod error;
+pub mod event_lines;
 pub mod fake;
 pub mod port;
 pub mod unix_pool;
 
 pub use crate::model::ContainerSummary;
 pub use bollard_api::{BollardConnector, BollardDocker};
-pub use connect::{Cause, ConnectError, connect};
+pub use connect::{Cause, ConnectError, DEFAULT_REQUEST_TIMEOUT, connect, connect_with};
 pub use context_store::{ContextInfo, ContextStoreError, list_contexts};
 pub use endpoint::{
     Endpoint, EndpointError, EndpointInputs, EndpointSource, TlsFiles, Transport, resolve,

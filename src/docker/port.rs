@@ -159,4 +159,15 @@ pub trait Connector: Send + Sync + 'static {
         endpoint: &Endpoint,
         timeout: Duration,
     ) -> impl Future<Output = Result<Self::Api, ConnectError>> + Send;
+
+    /// [`Connector::connect`], with a bound on the headers of each later request.
+    fn connect_with(
+        &self,
+        endpoint: &Endpoint,
+        timeout: Duration,
+        request_timeout: Duration,
+    ) -> impl Future<Output = Result<Self::Api, ConnectError>> + Send {
+        let _ = request_timeout;
+        self.connect(endpoint, timeout)
+    }
 }

@@ -12,7 +12,7 @@ use hyper_util::rt::TokioExecutor;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::connect::REQUEST_TIMEOUT_SECS;
+use super::connect::BODY_TIMEOUT;
 
 /// The body type of bollard's requests (bollard does not export it by name).
 type Body = http_body_util::Either<
@@ -33,11 +33,15 @@ type Body = http_body_util::Either<
 pub struct UnixPool {
     client: Arc<Client<hyperlocal::UnixConnector, Body>>,
     socket: Arc<str>,
+    /// Bound on waiting for an answer's headers (a daemon that hangs is given up on in
+    /// seconds); a body then has [`BODY_TIMEOUT`] to arrive.
+    request_timeout: Duration,
 }
 
 impl UnixPool {
-    pub fn new(socket: &str) -> Self {
+    pub fn new(socket: &str, request_timeout: Duration) -> Self {
         UnixPool {
+            request_timeout,
             client: Arc::new(
                 Client::builder(TokioExecutor::new())
                     .pool_idle_timeout(Duration::from_secs(30))
@@ -55,13 +59,10 @@ impl UnixPool {
     pub async fn ping_api_version(&self) -> Result<Option<ClientVersion>, BollardError> {
         let mut request = BollardRequest::new(Body::Left(http_body_util::Full::default()));
         *request.uri_mut() = self.uri("/_ping");
-        let response = tokio::time::timeout(
-            Duration::from_secs(REQUEST_TIMEOUT_SECS),
-            self.client.request(request),
-        )
-        .await
-        .map_err(|_| BollardError::RequestTimeoutError)?
-        .map_err(BollardError::from)?;
+        let response = tokio::time::timeout(self.request_timeout, self.client.request(request))
+            .await
+            .map_err(|_| BollardError::RequestTimeoutError)?
+            .map_err(BollardError::from)?;
         let status = response.status();
         if !status.is_success() {
             return Err(BollardError::DockerResponseServerError {
@@ -83,23 +84,34 @@ impl UnixPool {
     /// [`crate::model::convert::wire`] read these bytes straight into the model, with no
     /// bollard types in between. A non-2xx answer is returned as such (its body holds the
     /// daemon's `{"message": ...}`); only a transport failure or the request timeout (the
-    /// one bollard uses, for the whole exchange) is an error.
+    /// request timeouts: headers, then the body) is an error.
     pub async fn get_bytes(
         &self,
         path_and_query: &str,
     ) -> Result<(u16, hyper::body::Bytes), BollardError> {
         use http_body_util::BodyExt;
-        let mut request = BollardRequest::new(Body::Left(http_body_util::Full::default()));
-        *request.uri_mut() = self.uri(path_and_query);
-        let exchange = async {
-            let response = self.client.request(request).await?;
-            let status = response.status().as_u16();
-            let body = response.into_body().collect().await?.to_bytes();
-            Ok::<_, BollardError>((status, body))
-        };
-        tokio::time::timeout(Duration::from_secs(REQUEST_TIMEOUT_SECS), exchange)
+        let response = self.get(path_and_query).await?;
+        let status = response.status().as_u16();
+        let body = tokio::time::timeout(BODY_TIMEOUT, response.into_body().collect())
             .await
             .map_err(|_| BollardError::RequestTimeoutError)?
+            .map_err(BollardError::from)?
+            .to_bytes();
+        Ok((status, body))
+    }
+
+    /// `GET path_and_query`: the answer once its headers arrived (within the request
+    /// timeout), its body still to read (a stream such as `/events`).
+    pub async fn get(
+        &self,
+        path_and_query: &str,
+    ) -> Result<hyper::Response<hyper::body::Incoming>, BollardError> {
+        let mut request = BollardRequest::new(Body::Left(http_body_util::Full::default()));
+        *request.uri_mut() = self.uri(path_and_query);
+        tokio::time::timeout(self.request_timeout, self.client.request(request))
+            .await
+            .map_err(|_| BollardError::RequestTimeoutError)?
+            .map_err(BollardError::from)
     }
 
     /// A bollard client that sends every request through this pool.
@@ -125,7 +137,7 @@ impl UnixPool {
         Docker::connect_with_custom_transport(
             transport,
             Some("unix://localhost"),
-            REQUEST_TIMEOUT_SECS,
+            self.request_timeout.as_secs().max(1),
             version,
         )
         .expect("bollard accepts a custom transport")

@@ -141,11 +141,13 @@ async fn watch_loop(
     };
     let mut sigint = listen(SignalKind::interrupt(), "SIGINT")?;
     let mut sigterm = listen(SignalKind::terminate(), "SIGTERM")?;
+    // The console's `r`: a daemon that is down is tried again at once, a live one re-read.
+    let mut sighup = listen(SignalKind::hangup(), "SIGHUP")?;
 
     let urls: Vec<String> = endpoints.iter().map(|e| e.url.clone()).collect();
     let (tx, mut rx) = mpsc::channel::<DataEvent>(4096);
     // The tasks stop with the runtime when this function returns.
-    let _handles: Vec<watch::WatchHandle> = endpoints
+    let handles: Vec<watch::WatchHandle> = endpoints
         .into_iter()
         .enumerate()
         .map(|(i, ep)| watch::spawn(i, ep, settings.clone(), tx.clone()))
@@ -180,11 +182,18 @@ async fn watch_loop(
                         LinkStatus::Live => log::info!("watching {}", url(host)),
                         // The task has already logged why, as a warning.
                         LinkStatus::Down { retry_in_secs, .. } => {
-                            log::info!("{}: retrying in {retry_in_secs} s", url(host))
+                            log::debug!("{}: retrying in {retry_in_secs} s", url(host))
                         }
                     },
                     DataEvent::Error { host, message } => log::warn!("{}: {message}", url(host)),
+                    DataEvent::Unread { host, line, .. } => log::warn!("{}: {line}", url(host)),
                     _ => {}
+                }
+            }
+            _ = sighup.recv() => {
+                log::info!("SIGHUP: reconnecting and re-reading every daemon");
+                for h in &handles {
+                    let _ = h.requests.send(watch::WatchRequest::Resync);
                 }
             }
             _ = sigint.recv() => return Ok(0),

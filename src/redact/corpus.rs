@@ -392,6 +392,7 @@ fn facts_and_every_report_format_hold_no_secret() {
     let host = crate::scan::grade_host(crate::inventory::Inventory {
         host: HostFacts::default(),
         containers: facts,
+        unread: Vec::new(),
     });
     let report = crate::scan::report(vec![host]);
     for format in Format::ALL {

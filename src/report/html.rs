@@ -218,7 +218,15 @@ fn write_summary(out: &mut String, h: &HostReport) {
     }
     out.push_str("</dd>\n<dt>Findings</dt><dd>");
     write_counts_severity(out, &host_severity_counts(h));
-    out.push_str("</dd>\n</dl>\n");
+    out.push_str("</dd>\n");
+    if !h.unread.is_empty() {
+        w!(out, "<dt>Not read ({})</dt><dd><ul>", h.unread.len());
+        for u in &h.unread {
+            w!(out, "<li>{}</li>", e(&u.line()));
+        }
+        out.push_str("</ul></dd>\n");
+    }
+    out.push_str("</dl>\n");
 
     let worst = containers_worst_first(h);
     if worst.is_empty() {

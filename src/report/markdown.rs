@@ -359,6 +359,13 @@ fn write_containers(out: &mut String, h: &HostReport) {
         escape_md_text(host_label(h)),
         escape_md_text(&h.endpoint)
     );
+    if !h.unread.is_empty() {
+        wl!(out, "Not read ({}), not graded:\n", h.unread.len());
+        for u in &h.unread {
+            wl!(out, "- {}", escape_md_text(&u.line()));
+        }
+        out.push('\n');
+    }
     let cs = containers_worst_first(h);
     if cs.is_empty() {
         wl!(out, "No containers.\n");

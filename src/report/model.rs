@@ -84,6 +84,28 @@ pub struct HostReport {
     /// With `--baseline`: findings of the baseline on this host that are gone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<Vec<Resolved>>,
+    /// Listed containers whose inspect failed: not graded, named with why (absent when
+    /// every container was read).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<UnreadContainer>,
+}
+
+/// A container the daemon listed but seawall could not inspect.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnreadContainer {
+    pub id: String,
+    pub name: String,
+    pub state: String,
+    /// Why, one line.
+    pub error: String,
+}
+
+impl UnreadContainer {
+    /// `name (id12): error`, one line (not yet sanitized).
+    pub fn line(&self) -> String {
+        let short: String = self.id.chars().take(12).collect();
+        format!("{} ({short}, {}): {}", self.name, self.state, self.error)
+    }
 }
 
 /// The daemon's own posture.

@@ -303,6 +303,13 @@ fn write_host(out: &mut String, h: &HostReport, st: Style, width: usize) {
         _ => out.push_str(&posture),
     }
     out.push_str("\n\n");
+    if !h.unread.is_empty() {
+        let _ = writeln!(out, "not read ({}):", h.unread.len());
+        for u in &h.unread {
+            let _ = writeln!(out, "  {}", crate::sanitize::terminal_line(&u.line()));
+        }
+        out.push('\n');
+    }
 
     let containers = containers_worst_first(h);
     if containers.is_empty() {

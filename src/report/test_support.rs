@@ -79,6 +79,7 @@ fn host(
         },
         containers,
         resolved: None,
+        unread: Vec::new(),
     }
 }
 

@@ -77,6 +77,13 @@ fn host_spans<'a>(theme: &Theme, index: Option<usize>, host: &'a HostView) -> Ve
     spans.push(Span::raw(" "));
     let (label, role) = link_label(&host.status);
     spans.push(Span::styled(label, theme.style(role)));
+    // Named in the status line; counted here while they are tried again.
+    if !host.unread.is_empty() {
+        spans.push(Span::styled(
+            format!(" · {} not inspected", host.unread.len()),
+            theme.style(Role::StatusWarning),
+        ));
+    }
     if host.facts.is_some() {
         spans.push(Span::raw(if index.is_some() { " " } else { "  posture " }));
         let s = host.posture_score;

@@ -73,6 +73,14 @@ pub enum DataEvent {
         /// When the triggering event reached seawall (for event-to-alert latency).
         received: Instant,
     },
+    /// A listed container whose inspect failed: shown by name with why, tried again with
+    /// backoff; an `Upsert` or `Removed` of it (or the next `Snapshot`) ends it.
+    Unread {
+        host: HostId,
+        id: String,
+        /// `name (id12): inspect failed: why; retrying in N s`, one line (not sanitized).
+        line: String,
+    },
     /// A Docker error worth a status-bar message.
     Error {
         host: HostId,

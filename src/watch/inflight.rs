@@ -167,6 +167,16 @@ impl InFlight {
         }
     }
 
+    /// Is an inspect of `id` in flight?
+    pub fn is_running(&self, id: &str) -> bool {
+        self.running.contains_key(id)
+    }
+
+    /// Is an inspect of `id` in flight or waiting for a slot?
+    pub fn is_busy(&self, id: &str) -> bool {
+        self.running.contains_key(id) || self.waiting.contains_key(id)
+    }
+
     /// Inspects in flight.
     pub fn running(&self) -> usize {
         self.running.len()

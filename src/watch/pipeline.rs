@@ -10,7 +10,8 @@ use crate::model::{
     ContainerFacts, ContainerState, DockerEvent, EventKind, ExecFacts, Healthcheck, HostFacts,
 };
 use crate::risk::{GradedContainer, GradedHost, Grader};
-use std::collections::HashSet;
+use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 /// Container event actions that can change what seawall shows (re-inspect the container).
@@ -117,6 +118,37 @@ pub struct Pipeline {
     pub last_event_nano: Option<i64>,
     /// When the stream was lost, while no reconnect notice has been sent.
     pub lost_at: Option<Instant>,
+    /// Launch events (`create`, `start`, `restart`) whose inspect has not answered yet:
+    /// the alert then carries the event's time, and a container gone before its inspect
+    /// is still reported from what the event said.
+    launches: HashMap<String, LaunchEvent>,
+    /// Event messages that could not be read (skipped).
+    pub malformed: u64,
+    /// The `since` of the first stream, kept while no event was seen: a reconnect then
+    /// resumes there, not at "now".
+    pub resume_since: Option<String>,
+}
+
+/// What a launch event said of its container.
+#[derive(Debug, Clone)]
+struct LaunchEvent {
+    cause: String,
+    time: DateTime<Utc>,
+    name: String,
+    image: String,
+}
+
+/// Most launch events kept waiting for their inspect (a flood of creates is not allowed
+/// to grow memory; past this, alerts take the inspect's time).
+const MAX_PENDING_LAUNCHES: usize = 4096;
+
+/// The time of an event, or now when it has none.
+pub fn event_time(ev: &DockerEvent) -> DateTime<Utc> {
+    if ev.time_nano > 0 {
+        DateTime::from_timestamp_nanos(ev.time_nano)
+    } else {
+        Utc::now()
+    }
 }
 
 impl Default for Pipeline {
@@ -129,6 +161,9 @@ impl Default for Pipeline {
             health_known: HashSet::new(),
             last_event_nano: None,
             lost_at: None,
+            launches: HashMap::new(),
+            malformed: 0,
+            resume_since: None,
         }
     }
 }
@@ -246,6 +281,22 @@ impl Pipeline {
             _ => None,
         };
         let alerts = self.engine.on_event(ev, container, self.grader.host());
+        if ev.kind == EventKind::Container
+            && !ev.actor_id.is_empty()
+            && crate::activity::launch::launch_verb(&ev.action).is_some()
+            && (self.launches.len() < MAX_PENDING_LAUNCHES
+                || self.launches.contains_key(&ev.actor_id))
+        {
+            self.launches.insert(
+                ev.actor_id.clone(),
+                LaunchEvent {
+                    cause: ev.action.clone(),
+                    time: event_time(ev),
+                    name: ev.attr("name").unwrap_or("").to_string(),
+                    image: ev.attr("image").unwrap_or("").to_string(),
+                },
+            );
+        }
         let mut work = EventWork {
             alerts,
             effect: Some(effect),
@@ -273,8 +324,29 @@ impl Pipeline {
 
     /// An exec session, inspected (or rebuilt from its event when the inspect failed).
     pub fn on_exec(&mut self, exec: &ExecFacts) -> Vec<Alert> {
+        self.on_exec_at(exec, Utc::now())
+    }
+
+    /// [`Pipeline::on_exec`] for an exec event of `time` (a replay keeps its time).
+    pub fn on_exec_at(&mut self, exec: &ExecFacts, time: DateTime<Utc>) -> Vec<Alert> {
         let container = self.grader.get(&exec.container_id);
-        self.engine.on_exec(exec, container)
+        self.engine.on_exec_at(exec, container, time)
+    }
+
+    /// The time of the launch event waiting for this container's inspect (now if none).
+    fn launch_time(&mut self, id: &str) -> DateTime<Utc> {
+        self.launches.remove(id).map_or_else(Utc::now, |l| l.time)
+    }
+
+    /// A container whose event asked for an inspect is gone: a launch event waiting for
+    /// it is reported from what the event said ([`crate::activity::launch::unseen`]).
+    pub fn on_gone(&mut self, id: &str) -> Vec<Alert> {
+        match self.launches.remove(id) {
+            Some(l) => crate::activity::launch::unseen(&l.cause, id, &l.name, &l.image, l.time)
+                .into_iter()
+                .collect(),
+            None => Vec::new(),
+        }
     }
 
     /// A container re-inspected: stored and graded against the rest of the daemon (with
@@ -283,9 +355,11 @@ impl Pipeline {
     pub fn on_inspected(&mut self, cause: Option<&str>, facts: ContainerFacts) -> Inspected {
         let (graded, regraded) = self.grader.upsert(facts);
         let alerts = match cause {
-            Some(cause) => self
-                .engine
-                .on_inspected(cause, &graded.facts, &graded.findings),
+            Some(cause) => {
+                let time = self.launch_time(&graded.facts.id);
+                self.engine
+                    .on_inspected_at(cause, &graded.facts, &graded.findings, time)
+            }
             None => Vec::new(),
         };
         Inspected {
@@ -302,9 +376,10 @@ impl Pipeline {
         // Graded as one of the daemon's containers, then gone again: the ones that joined
         // it were regraded when its `destroy` came, and nothing changed for them since.
         let (graded, _) = self.grader.upsert(facts.clone());
+        let time = self.launch_time(&facts.id);
         let alerts = self
             .engine
-            .on_inspected(cause, &graded.facts, &graded.findings);
+            .on_inspected_at(cause, &graded.facts, &graded.findings, time);
         let _ = self.remove(&facts.id);
         alerts
     }

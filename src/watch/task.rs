@@ -39,7 +39,15 @@ pub struct WatchSettings {
     pub poll_concurrency: usize,
     /// Most poll requests per minute per daemon, drift and processes together.
     pub poll_per_minute: u32,
+    /// Bound on waiting for the headers of a request (`/events` included).
+    pub request_timeout: Duration,
+    /// The watchdog: a stream silent this long is checked with a list of the containers;
+    /// changes it did not bring end the session (a notice, a reconnect, the replay).
+    pub watchdog: Duration,
 }
+
+/// Default watchdog period.
+pub const DEFAULT_WATCHDOG: Duration = Duration::from_secs(15);
 
 /// Default drift and process poll interval.
 pub const DEFAULT_POLL_SECS: u64 = 10;
@@ -60,6 +68,8 @@ impl Default for WatchSettings {
             processes: Duration::from_secs(DEFAULT_POLL_SECS),
             poll_concurrency: DEFAULT_POLL_CONCURRENCY,
             poll_per_minute: DEFAULT_POLL_PER_MINUTE,
+            request_timeout: crate::docker::DEFAULT_REQUEST_TIMEOUT,
+            watchdog: DEFAULT_WATCHDOG,
         }
     }
 }
@@ -75,6 +85,8 @@ impl WatchSettings {
             processes: config.processes,
             poll_concurrency: config.poll_concurrency,
             poll_per_minute: config.poll_per_minute,
+            request_timeout: config.request_timeout,
+            watchdog: config.watchdog,
             ..WatchSettings::default()
         }
     }
@@ -106,6 +118,24 @@ pub enum WatchError {
     StreamBroke(DockerError),
     #[error("resync failed: {0}")]
     Resync(DockerError),
+    #[error("the event stream brought nothing for {secs} s while {changed} container(s) changed")]
+    StreamStalled { secs: u64, changed: usize },
+}
+
+impl WatchError {
+    /// The daemon did not answer at all (worth a ping each second while waiting).
+    fn is_unreachable(&self) -> bool {
+        match self {
+            WatchError::Connect(_) => true,
+            WatchError::StreamBroke(e) | WatchError::Resync(e) => {
+                matches!(e, DockerError::Unreachable(_) | DockerError::Timeout)
+            }
+            WatchError::Inventory(InventoryError::Api { source, .. }) => {
+                matches!(source, DockerError::Unreachable(_) | DockerError::Timeout)
+            }
+            _ => false,
+        }
+    }
 }
 
 /// A running watch task: send it requests; it stops when this handle is dropped.
@@ -140,6 +170,26 @@ pub fn spawn_with<C: Connector>(
     }
 }
 
+/// How long a stream must stay open without an error to count as up when it brings no
+/// event: only then is the link Live, the backoff reset and a reconnect announced (a
+/// stream that fails at once, 500 or truncated, is still the same outage).
+pub const STREAM_UP_AFTER: Duration = Duration::from_secs(3);
+
+/// An outage of the event stream: when it began (for the notice) and whether the daemon
+/// stopped answering at all (then a ping between backoff steps notices its return).
+struct Outage {
+    since: Instant,
+}
+
+/// Why a session ended, and what the next attempt should know.
+struct Ended {
+    reason: String,
+    /// The stream was up (delivered, or stayed open a while): a new outage begins.
+    was_up: bool,
+    /// The daemon did not answer at all (connection refused, timeout...).
+    unreachable: bool,
+}
+
 async fn run<C: Connector>(
     connector: C,
     host: HostId,
@@ -151,6 +201,9 @@ async fn run<C: Connector>(
     let mut backoff = Duration::from_secs(1);
     // Lives as long as the task: baselines and the replay dedupe survive reconnects.
     let mut pipeline = Pipeline::new();
+    let mut outage: Option<Outage> = None;
+    // A client the last wait already connected (the daemon answered a ping).
+    let mut ready: Option<C::Api> = None;
     loop {
         if tx
             .send(DataEvent::Status {
@@ -162,7 +215,19 @@ async fn run<C: Connector>(
         {
             return;
         }
-        let reason = match connector.connect(&endpoint, settings.connect_timeout).await {
+        let connected = match ready.take() {
+            Some(docker) => Ok(docker),
+            None => {
+                connector
+                    .connect_with(
+                        &endpoint,
+                        settings.connect_timeout,
+                        settings.request_timeout,
+                    )
+                    .await
+            }
+        };
+        let ended = match connected {
             Ok(docker) => {
                 let mut session = Session {
                     host,
@@ -171,50 +236,121 @@ async fn run<C: Connector>(
                     settings: &settings,
                     tx: &tx,
                     pipeline: &mut pipeline,
-                    live: false,
+                    up: false,
+                    outage: &mut outage,
+                    count: 0,
                     work: Work::new(settings.concurrency),
+                    retries: HashMap::new(),
                 };
-                let end = session.run(&mut requests, &mut backoff).await;
-                let was_live = session.live;
+                let end = session.run(&mut requests).await;
+                let was_up = session.up;
                 match end {
                     Ok(()) => return,
                     // The console is gone: nobody to report to.
                     Err(WatchError::Closed) => return,
                     Err(_) if tx.is_closed() => return,
-                    Err(reason) => {
-                        let reason = reason.to_string();
-                        if was_live {
-                            pipeline.lost_at = Some(Instant::now());
-                            let alert = notice::link_lost(chrono::Utc::now(), &reason);
-                            let event = DataEvent::Alert {
-                                host,
-                                alert: Box::new(alert),
-                                received: Instant::now(),
-                            };
-                            if tx.send(event).await.is_err() {
-                                return;
-                            }
-                        }
-                        reason
-                    }
+                    Err(reason) => Ended {
+                        unreachable: reason.is_unreachable(),
+                        reason: reason.to_string(),
+                        was_up,
+                    },
                 }
             }
-            Err(e) => WatchError::Connect(e).to_string(),
+            Err(e) => Ended {
+                reason: WatchError::Connect(e).to_string(),
+                was_up: false,
+                unreachable: true,
+            },
         };
-        log::warn!("{}: {reason}", endpoint.url);
-        let status = LinkStatus::Down {
-            message: reason,
-            retry_in_secs: backoff.as_secs(),
-        };
-        if tx.send(DataEvent::Status { host, status }).await.is_err() {
-            return;
+        if ended.was_up {
+            // A real outage begins: one notice, and the next attempt starts from 1 s.
+            backoff = Duration::from_secs(1);
+            if outage.is_none() {
+                outage = Some(Outage {
+                    since: Instant::now(),
+                });
+                let alert = notice::link_lost(chrono::Utc::now(), &ended.reason);
+                let event = DataEvent::Alert {
+                    host,
+                    alert: Box::new(alert),
+                    received: Instant::now(),
+                };
+                if tx.send(event).await.is_err() {
+                    return;
+                }
+            }
         }
-        // Wait for the backoff, or retry at once when the user asks for a refresh.
-        tokio::select! {
-            _ = tokio::time::sleep(backoff) => {}
-            req = requests.recv() => if req.is_none() { return },
+        log::warn!("{}: {}", endpoint.url, ended.reason);
+        match wait_to_retry(
+            &connector,
+            host,
+            &endpoint,
+            &settings,
+            &tx,
+            &mut requests,
+            &ended,
+            backoff,
+        )
+        .await
+        {
+            Wait::Gone => return,
+            Wait::Retry(docker) => ready = docker,
         }
         backoff = (backoff * 2).min(settings.max_backoff);
+    }
+}
+
+/// How a wait before the next attempt ended.
+enum Wait<D> {
+    /// The receiver is gone.
+    Gone,
+    /// Try again (with the client the ping connected, when it did).
+    Retry(Option<D>),
+}
+
+/// Wait `backoff` before the next attempt, counting down in the status each second. A
+/// daemon that did not answer is pinged each second meanwhile, so its return is seen
+/// within a second; a request from the user (`r`, SIGHUP) retries at once.
+#[allow(clippy::too_many_arguments)]
+async fn wait_to_retry<C: Connector>(
+    connector: &C,
+    host: HostId,
+    endpoint: &Endpoint,
+    settings: &WatchSettings,
+    tx: &mpsc::Sender<DataEvent>,
+    requests: &mut mpsc::UnboundedReceiver<WatchRequest>,
+    ended: &Ended,
+    backoff: Duration,
+) -> Wait<C::Api> {
+    let deadline = tokio::time::Instant::now() + backoff;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        if left.is_zero() {
+            return Wait::Retry(None);
+        }
+        let status = LinkStatus::Down {
+            message: ended.reason.clone(),
+            retry_in_secs: left.as_secs_f64().ceil() as u64,
+        };
+        if tx.send(DataEvent::Status { host, status }).await.is_err() {
+            return Wait::Gone;
+        }
+        let step = left.min(Duration::from_secs(1));
+        tokio::select! {
+            _ = tokio::time::sleep(step) => {}
+            req = requests.recv() => return match req {
+                Some(_) => Wait::Retry(None),
+                None => Wait::Gone,
+            },
+        }
+        if ended.unreachable && !tokio::time::Instant::now().ge(&deadline) {
+            let ping =
+                connector.connect_with(endpoint, Duration::from_secs(1), settings.request_timeout);
+            if let Ok(Ok(docker)) = tokio::time::timeout(Duration::from_secs(1), ping).await {
+                log::info!("{}: the daemon answers again", endpoint.url);
+                return Wait::Retry(Some(docker));
+            }
+        }
     }
 }
 
@@ -225,10 +361,25 @@ struct Session<'a, D: DockerApi> {
     settings: &'a WatchSettings,
     tx: &'a mpsc::Sender<DataEvent>,
     pipeline: &'a mut Pipeline,
-    /// The inventory was read and the stream followed (a break is then worth a notice).
-    live: bool,
+    /// The stream delivered or stayed open [`STREAM_UP_AFTER`]: the link is Live, and a
+    /// break is a new outage.
+    up: bool,
+    /// The outage this session may end (its reconnect notice is sent once up).
+    outage: &'a mut Option<Outage>,
+    /// Containers in the last inventory (for the reconnect notice).
+    count: usize,
     /// Requests started by events, answered beside the event stream.
     work: Work,
+    /// Containers whose inspect failed: when to try again, the wait after that, the name.
+    retries: HashMap<String, Retry>,
+}
+
+/// A container whose inspect failed, to be tried again.
+struct Retry {
+    at: tokio::time::Instant,
+    wait: Duration,
+    /// As the list or the last inspect named it.
+    name: String,
 }
 
 /// A request the session started and reads the answer of in its loop.
@@ -242,6 +393,7 @@ enum Answer {
         container: String,
         payload: Option<String>,
         received: Instant,
+        at: chrono::DateTime<chrono::Utc>,
         result: Box<Result<ExecFacts, DockerError>>,
     },
     Volume {
@@ -258,6 +410,8 @@ enum SideJob {
         container: String,
         payload: Option<String>,
         received: Instant,
+        /// The event's time: the alert carries it (a replay is not "now").
+        at: chrono::DateTime<chrono::Utc>,
     },
     Volume {
         name: String,
@@ -339,34 +493,59 @@ impl<D: DockerApi> Session<'_, D> {
         Ok(())
     }
 
-    async fn run(
-        &mut self,
-        requests: &mut mpsc::UnboundedReceiver<WatchRequest>,
-        backoff: &mut Duration,
-    ) -> SessionEnd {
-        // Resume right at the last event seen (the repeat is dropped by the dedupe set);
-        // the first time, from a little before the inventory so nothing falls in between.
-        let since = match self.pipeline.last_event_nano {
+    /// Where the stream resumes: right at the last event seen (the repeat is dropped by the
+    /// dedupe set); with none seen yet, where the first stream began, so nothing in a gap
+    /// is skipped; the first time, a little before the inventory.
+    fn since(&mut self) -> String {
+        match self.pipeline.last_event_nano {
             Some(nanos) => since_param(nanos),
-            None => (chrono::Utc::now().timestamp() - 2).to_string(),
-        };
-        let count = self.full_inventory().await?;
-        *backoff = Duration::from_secs(1);
-        self.live = true;
+            None => self
+                .pipeline
+                .resume_since
+                .get_or_insert_with(|| (chrono::Utc::now().timestamp() - 2).to_string())
+                .clone(),
+        }
+    }
+
+    /// The stream is up (it delivered, or stayed open a while): Live, and the end of the
+    /// outage it closes is announced once.
+    async fn mark_up(&mut self) -> SessionEnd {
+        if self.up {
+            return Ok(());
+        }
+        self.up = true;
         self.send(DataEvent::Status {
             host: self.host,
             status: LinkStatus::Live,
         })
         .await?;
-        if let Some(lost_at) = self.pipeline.lost_at.take() {
-            let alert = notice::reconnected(chrono::Utc::now(), count, lost_at.elapsed().as_secs());
+        if let Some(outage) = self.outage.take() {
+            let alert = notice::reconnected(
+                chrono::Utc::now(),
+                self.count,
+                outage.since.elapsed().as_secs(),
+            );
             self.send_alerts(vec![alert], Instant::now()).await?;
         }
+        Ok(())
+    }
+
+    async fn run(&mut self, requests: &mut mpsc::UnboundedReceiver<WatchRequest>) -> SessionEnd {
+        let since = self.since();
+        self.count = self.full_inventory().await?;
 
         let mut events = self
             .docker
             .events(Some(since), &EVENT_TYPES)
             .ready_chunks(256);
+        let up_after = tokio::time::sleep(STREAM_UP_AFTER);
+        tokio::pin!(up_after);
+        let mut watchdog = poll_timer(self.settings.watchdog);
+        // Did the stream bring anything since the watchdog's last look?
+        let mut heard = false;
+        let mut silent_since = Instant::now();
+        let mut retry_timer = tokio::time::interval(Duration::from_secs(1));
+        retry_timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut resync = tokio::time::interval(self.settings.resync);
         resync.tick().await;
         let mut drift_timer = poll_timer(self.settings.drift);
@@ -382,7 +561,13 @@ impl<D: DockerApi> Session<'_, D> {
                     let Some(batch) = batch else {
                         return Err(WatchError::StreamEnded);
                     };
+                    heard = true;
+                    silent_since = Instant::now();
                     self.handle_batch(batch).await?;
+                    // Up once it delivered a readable event (an error item alone is not).
+                    if self.pipeline.last_event_nano.is_some() {
+                        self.mark_up().await?;
+                    }
                     self.start_follow_ups(&poll_tx);
                 }
                 Some(done) = self.work.follow_ups.join_next(), if !self.work.follow_ups.is_empty() => {
@@ -400,7 +585,25 @@ impl<D: DockerApi> Session<'_, D> {
                 _ = tick(&mut top_timer) => {
                     self.start_round(&mut top_round, PollKind::Processes, self.settings.processes, &poll_tx);
                 }
-                _ = resync.tick() => self.light_resync().await?,
+                _ = &mut up_after, if !self.up => self.mark_up().await?,
+                _ = tick(&mut watchdog) => {
+                    if !std::mem::take(&mut heard) {
+                        let changed = self.light_resync().await?;
+                        if changed > 0 {
+                            // Silent while the daemon changed: the stream is stalled.
+                            let reason = WatchError::StreamStalled {
+                                secs: silent_since.elapsed().as_secs(),
+                                changed,
+                            };
+                            log::warn!("{}: {reason}", self.endpoint.url);
+                            return Err(reason);
+                        }
+                    }
+                }
+                _ = retry_timer.tick(), if !self.retries.is_empty() => self.retry_due(),
+                _ = resync.tick() => {
+                    self.light_resync().await?;
+                }
                 req = requests.recv() => match req {
                     None => return Ok(()),
                     Some(WatchRequest::Resync) => {
@@ -509,9 +712,11 @@ impl<D: DockerApi> Session<'_, D> {
                 Ok(ev) => ev,
                 // One message seawall cannot read is skipped, not a reason to reconnect.
                 Err(DockerError::Malformed(message)) => {
+                    self.pipeline.malformed += 1;
                     log::warn!(
-                        "{}: skipped an unreadable event: {message}",
-                        self.endpoint.url
+                        "{}: skipped an unreadable event ({} so far): {message}",
+                        self.endpoint.url,
+                        self.pipeline.malformed
                     );
                     continue;
                 }
@@ -552,6 +757,7 @@ impl<D: DockerApi> Session<'_, D> {
                     container,
                     payload,
                     received,
+                    at: super::pipeline::event_time(&ev),
                 });
             }
             if let Some(name) = volume {
@@ -567,13 +773,21 @@ impl<D: DockerApi> Session<'_, D> {
                     // An inspect already in flight goes on: its answer still feeds the
                     // launch rules (a container created and removed at once), but brings
                     // no row back.
+                    let answer_pending = self.work.inspects.is_running(&id);
                     self.work.inspects.removed(&id);
+                    // Its launch inspect never ran: the launch is reported from the event.
+                    let unseen = if answer_pending {
+                        Vec::new()
+                    } else {
+                        self.pipeline.on_gone(&id)
+                    };
                     self.send(DataEvent::Removed {
                         host: self.host,
                         id,
                         regraded,
                     })
                     .await?;
+                    self.send_alerts(unseen, received).await?;
                 }
                 Some(EventEffect::Inspect { .. } | EventEffect::Ignore) | None => {}
             }
@@ -616,6 +830,7 @@ impl<D: DockerApi> Session<'_, D> {
                     container,
                     payload,
                     received,
+                    at,
                 } => {
                     let result = Box::new(docker.inspect_exec(&exec_id).await);
                     Answer::Exec {
@@ -623,6 +838,7 @@ impl<D: DockerApi> Session<'_, D> {
                         container,
                         payload,
                         received,
+                        at,
                         result,
                     }
                 }
@@ -677,6 +893,7 @@ impl<D: DockerApi> Session<'_, D> {
                 container,
                 payload,
                 received,
+                at,
                 result,
             } => {
                 self.side_done();
@@ -687,7 +904,7 @@ impl<D: DockerApi> Session<'_, D> {
                         exec_from_event(&exec_id, &container, payload.as_deref())
                     }
                 };
-                let alerts = self.pipeline.on_exec(&facts);
+                let alerts = self.pipeline.on_exec_at(&facts, at);
                 self.send_alerts(alerts, received).await
             }
             Answer::Volume {
@@ -728,6 +945,9 @@ impl<D: DockerApi> Session<'_, D> {
             action,
             received,
         } = job;
+        if result.is_ok() {
+            self.retries.remove(&id);
+        }
         match result {
             // Removed while in flight: the launch rules still see it, the row stays gone.
             Ok(Some(facts)) if finished.removed => match received {
@@ -753,27 +973,82 @@ impl<D: DockerApi> Session<'_, D> {
                 .await?;
                 self.send_alerts(alerts, at).await
             }
-            Ok(None) if finished.removed => Ok(()),
+            // Gone before its inspect: a launch event still alerts, from what it said.
+            Ok(None) if finished.removed => {
+                let alerts = self.pipeline.on_gone(&id);
+                self.send_alerts(alerts, received.unwrap_or_else(Instant::now))
+                    .await
+            }
             Ok(None) => {
+                let alerts = self.pipeline.on_gone(&id);
                 let regraded = self.pipeline.remove(&id);
                 self.send(DataEvent::Removed {
                     host: self.host,
                     id,
                     regraded,
                 })
-                .await
+                .await?;
+                self.send_alerts(alerts, received.unwrap_or_else(Instant::now))
+                    .await
             }
             Err(e) if finished.removed => {
                 log::debug!("{}: inspect of removed {id}: {e}", self.endpoint.url);
                 Ok(())
             }
-            Err(e) => {
-                self.send(DataEvent::Error {
+            Err(InventoryError::Api { source, .. }) => {
+                // Named, kept as it was, and tried again with backoff.
+                let name = self
+                    .pipeline
+                    .container(&id)
+                    .map(|c| c.name.clone())
+                    .or_else(|| self.retries.get(&id).map(|r| r.name.clone()))
+                    .unwrap_or_default();
+                let wait = self.schedule_retry(&id, &name);
+                let unread = inventory::Unread {
+                    id,
+                    name,
+                    state: crate::model::ContainerState::Unknown,
+                    error: source,
+                };
+                self.send(DataEvent::Unread {
                     host: self.host,
-                    message: e.to_string(),
+                    line: format!("{}; retrying in {} s", unread.describe(), wait.as_secs()),
+                    id: unread.id,
                 })
                 .await
             }
+        }
+    }
+
+    /// Try a failed inspect again later: 2 s, then twice as long each time, up to a minute.
+    fn schedule_retry(&mut self, id: &str, name: &str) -> Duration {
+        let wait = self.retries.get(id).map_or(Duration::from_secs(2), |r| {
+            (r.wait * 2).min(Duration::from_secs(60))
+        });
+        let retry = Retry {
+            at: tokio::time::Instant::now() + wait,
+            wait,
+            name: name.to_string(),
+        };
+        self.retries.insert(id.to_string(), retry);
+        wait
+    }
+
+    /// Start the inspects whose retry time has come.
+    fn retry_due(&mut self) {
+        let now = tokio::time::Instant::now();
+        let due: Vec<String> = self
+            .retries
+            .iter()
+            .filter(|(_, r)| r.at <= now)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in due {
+            if let Some(r) = self.retries.get_mut(&id) {
+                // Not again until this one answers (its answer reschedules or clears it).
+                r.at = now + Duration::from_secs(3600);
+            }
+            self.request_inspect(&id, "retry", None);
         }
     }
 
@@ -792,7 +1067,10 @@ impl<D: DockerApi> Session<'_, D> {
             )
         );
         let host = host?;
-        let containers = containers?;
+        let inventory::Partial {
+            read: containers,
+            unread,
+        } = containers?;
         let (posture, containers) = self.pipeline.replace_inventory(host, containers);
         self.send(DataEvent::Host {
             host: self.host,
@@ -800,17 +1078,29 @@ impl<D: DockerApi> Session<'_, D> {
             regraded: Vec::new(),
         })
         .await?;
-        let count = containers.len();
+        let count = containers.len() + unread.len();
         self.send(DataEvent::Snapshot {
             host: self.host,
             containers,
         })
         .await?;
+        // The others are graded and live; these are named and tried again with backoff.
+        for u in unread {
+            let wait = self.schedule_retry(&u.id, &u.name);
+            self.send(DataEvent::Unread {
+                host: self.host,
+                line: format!("{}; retrying in {} s", u.describe(), wait.as_secs()),
+                id: u.id,
+            })
+            .await?;
+        }
         Ok(count)
     }
 
-    /// List (no inspects) and reconcile: inspect only new or changed containers.
-    async fn light_resync(&mut self) -> SessionEnd {
+    /// List (no inspects) and reconcile: inspect only new or changed containers. A
+    /// container new or started since seawall last saw it goes to the launch rules like one
+    /// an event announced. Returns how many containers changed or went.
+    async fn light_resync(&mut self) -> Result<usize, WatchError> {
         let list = self
             .docker
             .list_containers(&ListFilter::default())
@@ -821,12 +1111,16 @@ impl<D: DockerApi> Session<'_, D> {
         for s in list {
             let id = s.id;
             let state = s.state;
-            let differs = self
-                .pipeline
-                .state_of(&id)
-                .is_none_or(|known| known != state);
-            if differs {
-                changed.push((id.clone(), "resync".to_string()));
+            let known = self.pipeline.state_of(&id);
+            if known.is_none_or(|known| known != state) && !self.retries.contains_key(&id) {
+                let running = state == crate::model::ContainerState::Running;
+                let cause = match known {
+                    None if running => "start",
+                    None => "create",
+                    Some(k) if running && k != crate::model::ContainerState::Running => "start",
+                    Some(_) => "resync",
+                };
+                changed.push((id.clone(), cause.to_string()));
             }
             listed.insert(id);
         }
@@ -836,6 +1130,7 @@ impl<D: DockerApi> Session<'_, D> {
             .into_iter()
             .filter(|id| !listed.contains(id))
             .collect();
+        let mut found = changed.len() + gone.len();
         for id in gone {
             let regraded = self.pipeline.remove(&id);
             self.work.inspects.removed(&id);
@@ -846,17 +1141,23 @@ impl<D: DockerApi> Session<'_, D> {
             })
             .await?;
         }
-        if !changed.is_empty() {
-            log::info!(
-                "{}: resync found {} changed container(s)",
+        if found > 0 {
+            log::warn!(
+                "{}: resync found {found} container(s) changed that no event brought",
                 self.endpoint.url,
-                changed.len()
             );
         }
+        let now = Instant::now();
         for (id, action) in changed {
-            self.request_inspect(&id, &action, None);
+            // An inspect already in flight for it: the events are ahead of the list.
+            if self.work.inspects.is_busy(&id) {
+                found -= 1;
+                continue;
+            }
+            let launch = crate::activity::launch::launch_verb(&action).is_some();
+            self.request_inspect(&id, &action, launch.then_some(now));
         }
-        Ok(())
+        Ok(found)
     }
 }
 

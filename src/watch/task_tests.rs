@@ -16,6 +16,7 @@ fn quiet() -> WatchSettings {
         resync: Duration::from_secs(24 * 3600),
         drift: Duration::ZERO,
         processes: Duration::ZERO,
+        watchdog: Duration::ZERO,
         ..WatchSettings::default()
     }
 }
@@ -58,6 +59,7 @@ fn label(ev: &DataEvent) -> String {
         },
         DataEvent::Alert { alert, .. } => format!("alert {}", alert.rule),
         DataEvent::Error { message, .. } => format!("error: {message}"),
+        DataEvent::Unread { line, .. } => format!("unread: {line}"),
     }
 }
 
@@ -327,7 +329,8 @@ async fn polls_keep_to_the_budget() {
     };
     let mut w = start(&fake, settings);
     w.until("live").await;
-    let live = tokio::time::Instant::now();
+    // The session began (and its poll timers) when the stream opened, before it was up.
+    let live = tokio::time::Instant::now() - STREAM_UP_AFTER;
     // The first round starts after one interval and takes 40 s: the ticks at 20, 30 and
     // 40 s find it running and start nothing.
     tokio::time::sleep(Duration::from_secs(45)).await;
@@ -391,5 +394,275 @@ async fn a_poll_that_fails_is_one_message_and_a_gone_container_none() {
           HTTP 500: disk on fire"
         ]
     );
+    w.handle.task.abort();
+}
+
+/// Every event until `stop` virtual seconds have passed (the task keeps running).
+async fn collect_for(w: &mut Watch, secs: u64) -> Vec<DataEvent> {
+    let end = tokio::time::Instant::now() + Duration::from_secs(secs);
+    let mut out = Vec::new();
+    while let Ok(Some(ev)) = tokio::time::timeout_at(end, w.rx.recv()).await {
+        out.push(ev);
+    }
+    out
+}
+
+fn alerts_of<'a>(events: &'a [DataEvent], rule: &str) -> Vec<&'a crate::activity::Alert> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            DataEvent::Alert { alert, .. } if alert.rule == rule => Some(&**alert),
+            _ => None,
+        })
+        .collect()
+}
+
+fn risky(id: &str, name: &str) -> crate::model::ContainerFacts {
+    let mut c = crate::risk::rules::test_support::container(
+        r#"{"HostConfig": {"Privileged": true, "PidMode": "host"}}"#,
+    );
+    c.id = id.into();
+    c.name = name.into();
+    c.state = crate::model::ContainerState::Running;
+    c
+}
+
+const C: &str = "cccc000000000000000000000000000000000000000000000000000000000000";
+
+#[tokio::test(start_paused = true)]
+async fn one_container_that_cannot_be_inspected_is_named_and_retried_the_rest_is_live() {
+    let fake = fleet();
+    let _feed = fake.event_feed();
+    fake.fail_times(
+        Op::Inspect,
+        Some(A),
+        DockerError::from_status(500, "boom"),
+        2,
+    );
+    let mut w = start(&fake, quiet());
+    assert_eq!(
+        w.until("live").await,
+        [
+            "connecting",
+            "host",
+            "snapshot beta",
+            "unread: alpha (aaaa00000000): inspect failed: HTTP 500: boom; retrying in 2 s",
+            // Tried again after 2 s (fails: the wait doubles), then after 4 s it is read.
+            "unread: alpha (aaaa00000000): inspect failed: HTTP 500: boom; retrying in 4 s",
+            "live"
+        ]
+    );
+    assert_eq!(w.until("upsert").await, ["upsert alpha retry"]);
+    assert_eq!(fake.count_on(Op::Inspect, A), 3);
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_stream_backs_off_with_one_notice_per_outage() {
+    let fake = fleet();
+    let feed = fake.event_feed();
+    let mut w = start(&fake, quiet());
+    w.until("live").await;
+    let lists_before = fake.count(Op::List);
+    // The stream ends; every new one answers 500 for 20 s.
+    fake.fail(
+        Op::Events,
+        None,
+        DockerError::from_status(500, "events broken"),
+    );
+    drop(feed);
+    let outage = collect_for(&mut w, 20).await;
+    // Waits of 1, 2, 4, 8 s: five attempts in 20 s, not one a second.
+    let attempts = fake.count(Op::List) - lists_before;
+    assert!(
+        (4..=6).contains(&attempts),
+        "{attempts} inventories in 20 s"
+    );
+    assert_eq!(
+        alerts_of(&outage, notice::LINK_LOST).len(),
+        1,
+        "one loss notice"
+    );
+    assert!(
+        alerts_of(&outage, notice::LINK_BACK).is_empty(),
+        "never back"
+    );
+    assert!(
+        !outage.iter().any(|e| matches!(
+            e,
+            DataEvent::Status {
+                status: LinkStatus::Live,
+                ..
+            }
+        )),
+        "no Live while the stream fails"
+    );
+    // The header counts down: 8, 7, 6... within one wait.
+    let countdown: Vec<u64> = outage
+        .iter()
+        .filter_map(|e| match e {
+            DataEvent::Status {
+                status: LinkStatus::Down { retry_in_secs, .. },
+                ..
+            } => Some(*retry_in_secs),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        countdown.windows(3).any(|w| w == [8, 7, 6]),
+        "{countdown:?}"
+    );
+    // The stream works again: one reconnect notice.
+    fake.clear_failures();
+    let _feed = fake.event_feed();
+    let back = collect_for(&mut w, 40).await;
+    assert_eq!(alerts_of(&back, notice::LINK_LOST).len(), 0);
+    let notices = alerts_of(&back, notice::LINK_BACK);
+    assert_eq!(notices.len(), 1, "one reconnect notice");
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_daemon_that_comes_back_is_seen_within_a_second() {
+    let fake = fleet();
+    let feed = fake.event_feed();
+    let _next = fake.event_feed();
+    let mut w = start(&fake, quiet());
+    w.until("live").await;
+    // Down for 20 s: the waits grow to 16 s, but a ping each second sees the return.
+    fake.fail(
+        Op::Connect,
+        None,
+        DockerError::Unreachable("connection refused".into()),
+    );
+    feed.fail(DockerError::Unreachable("connection reset".into()));
+    collect_for(&mut w, 20).await;
+    fake.clear_failures();
+    let back_at = tokio::time::Instant::now();
+    w.until("live").await;
+    // Up means the stream stayed open STREAM_UP_AFTER; it was opened within a second.
+    let opened = fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.op == Op::Events)
+        .map(|c| c.at)
+        .next_back()
+        .unwrap();
+    assert!(
+        opened - back_at <= Duration::from_secs(1),
+        "{:?}",
+        opened - back_at
+    );
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_gap_before_the_first_event_resumes_where_the_stream_began() {
+    let fake = fleet();
+    let feed = fake.event_feed();
+    let next = fake.event_feed();
+    let mut w = start(&fake, quiet());
+    w.until("live").await;
+    tokio::time::sleep(Duration::from_secs(100)).await;
+    drop(feed);
+    w.until("live").await;
+    let since: Vec<String> = fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.op == Op::Events)
+        .map(|c| c.target)
+        .collect();
+    assert_eq!(since.len(), 2);
+    assert_eq!(since[0], since[1], "not 'now - 2 s': the gap is replayed");
+
+    // The replay: an exec and a container created and removed in the gap. The exec alert
+    // carries the event's time; the vanished container still gives its launch alert.
+    let t0 = 1_700_000_000;
+    let mut exec = event("exec_create: sh", A, "alpha", t0);
+    exec.attributes.insert("execID".into(), "e1".into());
+    next.send(exec);
+    let mut create = event("create", C, "ghost", t0 + 1);
+    create
+        .attributes
+        .insert("image".into(), "evil:latest".into());
+    next.send(create);
+    next.send(event("destroy", C, "ghost", t0 + 2));
+    let seen = collect_for(&mut w, 5).await;
+    let execs = alerts_of(&seen, "SW-ACT-EXEC-002");
+    assert_eq!(execs.len(), 1, "{seen:?}");
+    assert_eq!(
+        execs[0].time.timestamp(),
+        t0,
+        "the event's time, not the replay's"
+    );
+    let unseen = alerts_of(&seen, "SW-ACT-LAUNCH-002");
+    assert_eq!(unseen.len(), 1, "{seen:?}");
+    assert_eq!(unseen[0].container.as_ref().unwrap().name, "ghost");
+    assert!(
+        unseen[0].detail.contains("image evil:latest"),
+        "{}",
+        unseen[0].detail
+    );
+    assert_eq!(unseen[0].time.timestamp(), t0 + 1);
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_silent_stream_while_the_daemon_changes_is_noticed_and_replayed() {
+    let fake = fleet();
+    let _stalled = fake.event_feed();
+    let next = fake.event_feed();
+    let settings = WatchSettings {
+        watchdog: Duration::from_secs(15),
+        ..quiet()
+    };
+    let mut w = start(&fake, settings);
+    w.until("live").await;
+    // A risky container starts; the stream says nothing.
+    fake.add_container(risky(C, "pidhost"));
+    let seen = collect_for(&mut w, 20).await;
+    let lost = alerts_of(&seen, notice::LINK_LOST);
+    assert_eq!(lost.len(), 1, "{seen:?}");
+    assert!(
+        lost[0].detail.contains("brought nothing") && lost[0].detail.contains("1 container"),
+        "{}",
+        lost[0].detail
+    );
+    assert!(fake.count(Op::Events) >= 2, "reconnected");
+    // The replay brings its start: the launch alert, once.
+    next.send(event("start", C, "pidhost", 50));
+    let seen = collect_for(&mut w, 5).await;
+    assert_eq!(alerts_of(&seen, "SW-ACT-LAUNCH-001").len(), 1, "{seen:?}");
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_risky_container_found_by_a_resync_alerts_like_one_found_by_an_event() {
+    let fake = fleet();
+    let _feed = fake.event_feed();
+    let settings = WatchSettings {
+        resync: Duration::from_secs(60),
+        ..quiet()
+    };
+    let mut w = start(&fake, settings);
+    w.until("live").await;
+    fake.add_container(risky(C, "pidhost"));
+    let seen = collect_for(&mut w, 65).await;
+    let launches = alerts_of(&seen, "SW-ACT-LAUNCH-001");
+    assert_eq!(launches.len(), 1, "{seen:?}");
+    assert_eq!(launches[0].container.as_ref().unwrap().name, "pidhost");
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_malformed_event_is_skipped_and_counted() {
+    let fake = fleet();
+    let feed = fake.event_feed();
+    let mut w = start(&fake, quiet());
+    w.until("live").await;
+    feed.fail(DockerError::Malformed("an event: invalid type".into()));
+    feed.send(event("stop", B, "beta", 103));
+    assert_eq!(w.until("upsert").await, ["upsert beta stop"]);
+    assert_eq!(fake.count(Op::Connect), 1, "the session goes on");
     w.handle.task.abort();
 }
