@@ -234,7 +234,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
         W: ?Sized + std::io::Write,
     {
         // Fast path: printable ASCII (serde_json has already escaped C0 controls) is safe.
-        if fragment.bytes().all(|b| b < 0x7f) {
+        if below_del(fragment.as_bytes()) {
             return writer.write_all(fragment.as_bytes());
         }
         let mut start = 0;
@@ -250,6 +250,22 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
         }
         writer.write_all(&fragment.as_bytes()[start..])
     }
+}
+
+/// Are all bytes below 0x7f (ASCII without DEL)? Eight bytes at a time: a byte is 0x7f or
+/// more when its high bit is set, or becomes set by adding one (no carry can cross into
+/// the next byte unless this one already has the high bit).
+#[inline]
+fn below_del(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut acc = 0;
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+        acc |= w | w.wrapping_add(ONES);
+    }
+    acc & HIGH == 0 && words.remainder().iter().all(|&b| b < 0x7f)
 }
 
 fn to_json_with<T, F>(value: &T, formatter: F) -> serde_json::Result<String>
@@ -395,6 +411,23 @@ mod tests {
                 .unwrap()
                 .replace('\u{2066}', "\\u2066")
         );
+    }
+
+    #[test]
+    fn below_del_agrees_with_the_byte_test() {
+        let mut cases: Vec<Vec<u8>> = vec![Vec::new(), b"plain text of some length".to_vec()];
+        for len in [1, 7, 8, 9, 16, 23] {
+            for pos in 0..len {
+                for b in [0x00, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0xc3, 0xfe, 0xff] {
+                    let mut v = vec![b'a'; len];
+                    v[pos] = b;
+                    cases.push(v);
+                }
+            }
+        }
+        for v in cases {
+            assert_eq!(below_del(&v), v.iter().all(|&b| b < 0x7f), "{v:x?}");
+        }
     }
 
     #[test]
