@@ -280,6 +280,128 @@ where
     Ok(String::from_utf8(out).unwrap_or_default())
 }
 
+/// serde_json's `PrettyFormatter` with its default two-space indent, byte for byte, but
+/// writing a line break and its indentation in one write (serde_json writes the indent one
+/// level at a time): a report is mostly short indented lines.
+#[derive(Debug, Clone, Default)]
+pub struct Pretty {
+    level: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    /// A line break and the indentation of the current level.
+    #[inline]
+    fn newline<W: ?Sized + std::io::Write>(&self, writer: &mut W) -> std::io::Result<()> {
+        const SPACES: &[u8; 129] = b"\n                                                                                                                                ";
+        let want = 1 + 2 * self.level;
+        if want <= SPACES.len() {
+            return writer.write_all(&SPACES[..want]);
+        }
+        writer.write_all(b"\n")?;
+        for _ in 0..self.level {
+            writer.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        c: &[u8],
+    ) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        writer.write_all(c)
+    }
+
+    #[inline]
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        c: &[u8],
+    ) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.newline(writer)?;
+        }
+        writer.write_all(c)
+    }
+
+    #[inline]
+    fn item<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            writer.write_all(b",")?;
+        }
+        self.newline(writer)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    #[inline]
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.open(writer, b"[")
+    }
+
+    #[inline]
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.close(writer, b"]")
+    }
+
+    #[inline]
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(writer, first)
+    }
+
+    #[inline]
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    #[inline]
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.open(writer, b"{")
+    }
+
+    #[inline]
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.close(writer, b"}")
+    }
+
+    #[inline]
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(writer, first)
+    }
+
+    #[inline]
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    #[inline]
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
 /// `value` as one line of JSON through [`SafeJson`].
 pub fn to_json_line<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
     to_json_with(value, serde_json::ser::CompactFormatter)
@@ -292,17 +414,14 @@ where
     W: std::io::Write,
     T: serde::Serialize + ?Sized,
 {
-    let mut ser = serde_json::Serializer::with_formatter(
-        writer,
-        SafeJson(serde_json::ser::PrettyFormatter::new()),
-    );
+    let mut ser = serde_json::Serializer::with_formatter(writer, SafeJson(Pretty::default()));
     value.serialize(&mut ser)
 }
 
 /// `value` as pretty JSON (two-space indent, like `serde_json::to_string_pretty`) through
 /// [`SafeJson`].
 pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
-    to_json_with(value, serde_json::ser::PrettyFormatter::new())
+    to_json_with(value, Pretty::default())
 }
 
 /// Display adaptor: `format!("isolated {}", Terminal(&name))` writes [`terminal_line`].
@@ -411,6 +530,30 @@ mod tests {
                 .unwrap()
                 .replace('\u{2066}', "\\u2066")
         );
+    }
+
+    #[test]
+    fn pretty_is_serde_jsons_pretty_byte_for_byte() {
+        let mut deep = serde_json::json!({"leaf": [1, "x", null, {}, []]});
+        for i in 0..80 {
+            deep = if i % 2 == 0 {
+                serde_json::json!([deep, {"k": i}, []])
+            } else {
+                serde_json::json!({"a": deep, "b": {}, "c": [true, 1.5]})
+            };
+        }
+        for v in [
+            deep,
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!("s"),
+            serde_json::json!({"a": {"b": {"c": []}}, "d": [[], [{}]]}),
+        ] {
+            assert_eq!(
+                to_json_pretty(&v).unwrap(),
+                serde_json::to_string_pretty(&v).unwrap()
+            );
+        }
     }
 
     #[test]
