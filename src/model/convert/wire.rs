@@ -349,6 +349,17 @@ fn caps(list: Option<Vec<Text<'_>>>) -> Vec<String> {
         .collect()
 }
 
+/// Parse a body: one UTF-8 check of the whole of it (std's check runs a word at a time
+/// over ASCII) instead of one per string serde reads (a document is mostly short keys). A
+/// body with invalid UTF-8 somewhere is parsed as bytes, where only the strings seawall
+/// reads must be valid: the same answer either way.
+fn from_body<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, serde_json::Error> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    }
+}
+
 /// Parse one `GET /containers/{id}/json` body into the model. `volumes` maps volume
 /// names to what the daemon said about them (missing entries simply have no backing
 /// information).
@@ -356,14 +367,14 @@ pub fn container_from_slice(
     bytes: &[u8],
     volumes: &HashMap<String, VolumeBacking>,
 ) -> Result<ContainerFacts, serde_json::Error> {
-    let doc: Inspect<'_> = serde_json::from_slice(bytes)?;
+    let doc: Inspect<'_> = from_body(bytes)?;
     Ok(facts(doc, volumes))
 }
 
 /// Parse one `GET /containers/json` body. Names lose their leading slash; entries
 /// without an id are skipped.
 pub fn summaries_from_slice(bytes: &[u8]) -> Result<Vec<ContainerSummary>, serde_json::Error> {
-    let entries: Option<Vec<ListEntry<'_>>> = serde_json::from_slice(bytes)?;
+    let entries: Option<Vec<ListEntry<'_>>> = from_body(bytes)?;
     Ok(entries
         .unwrap_or_default()
         .into_iter()
@@ -410,7 +421,7 @@ impl SummaryStream {
             if error.is_some() {
                 return;
             }
-            match serde_json::from_slice::<ListEntry<'_>>(bytes) {
+            match from_body::<ListEntry<'_>>(bytes) {
                 Ok(entry) => out.extend(summary(entry)),
                 Err(e) => *error = Some(e),
             }
@@ -749,6 +760,15 @@ mod tests {
             assert!(s.finish().is_err(), "{}", String::from_utf8_lossy(bad));
             assert!(summaries_from_slice(bad).is_err());
         }
+    }
+
+    #[test]
+    fn invalid_utf8_outside_what_is_read_is_tolerated_inside_is_an_error() {
+        let doc = b"{\"Id\": \"c1\", \"Name\": \"/web\", \"Extra\": \"\xff\xfe\"}";
+        let c = container_from_slice(doc, &HashMap::new()).unwrap();
+        assert_eq!((c.id.as_str(), c.name.as_str()), ("c1", "web"));
+        let doc = b"{\"Id\": \"c1\", \"Name\": \"/w\xffb\"}";
+        assert!(container_from_slice(doc, &HashMap::new()).is_err());
     }
 
     #[test]
