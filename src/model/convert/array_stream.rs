@@ -129,7 +129,7 @@ impl ArrayElements {
                     *i += 1;
                     continue;
                 }
-                match chunk[*i..].iter().position(|&b| b == b'"' || b == b'\\') {
+                match memchr::memchr2(b'"', b'\\', &chunk[*i..]) {
                     None => {
                         *i = chunk.len();
                         return None;
