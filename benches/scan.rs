@@ -181,7 +181,7 @@ fn run() -> Result<()> {
     drop(docker);
 
     let (engine, api) = rt.block_on(engine_version(&socket))?;
-    let daemon = daemon_pid();
+    let daemon = daemon_pid(&socket);
     let load_before = loadavg();
 
     let host = format!("unix://{socket}");
@@ -316,18 +316,32 @@ fn seawall_bin() -> PathBuf {
 }
 
 /// dockerd's pid: from its pid file, else the first process named `dockerd`.
-fn daemon_pid() -> Option<u32> {
-    if let Some(pid) = std::fs::read_to_string("/var/run/docker.pid")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-    {
-        return Some(pid);
+/// A daemon of its own (`DOCKER_HOST=unix:///var/run/sw-perf.sock`, started with `--host`
+/// on that socket) is the `dockerd` whose command line names the socket.
+fn daemon_pid(socket: &str) -> Option<u32> {
+    let dockerds: Vec<(u32, String)> = std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .filter_map(|e| {
+            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+            let comm = std::fs::read_to_string(e.path().join("comm")).ok()?;
+            let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+            (comm.trim() == "dockerd").then(|| (pid, String::from_utf8_lossy(&cmdline).into()))
+        })
+        .collect();
+    if let Some((pid, _)) = dockerds.iter().find(|(_, c)| c.contains(socket)) {
+        return Some(*pid);
     }
-    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
-        let pid: u32 = e.file_name().to_str()?.parse().ok()?;
-        let comm = std::fs::read_to_string(e.path().join("comm")).ok()?;
-        (comm.trim() == "dockerd").then_some(pid)
-    })
+    if socket == "/var/run/docker.sock" {
+        if let Some(pid) = std::fs::read_to_string("/var/run/docker.pid")
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+        {
+            return Some(pid);
+        }
+        return dockerds.first().map(|(pid, _)| *pid);
+    }
+    None
 }
 
 /// User + system CPU time of a process (all its threads), from /proc/<pid>/stat.
