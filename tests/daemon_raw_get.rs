@@ -149,7 +149,7 @@ async fn large_labels_are_streamed_and_capped() {
         .await
         .expect("the list parses");
     assert_eq!(list.len(), 1, "{list:?}");
-    assert_eq!(list[0].names, [big.name.clone()]);
+    assert_eq!(list[0].names, std::slice::from_ref(&big.name));
 
     let facts = docker
         .inspect_container(&list[0].id)
