@@ -39,8 +39,12 @@ use raw::*;
 #[path = "support/fleet.rs"]
 mod fleet;
 
+#[path = "support/big_labels.rs"]
+mod big_labels;
 #[path = "support/env.rs"]
 mod env;
+#[path = "support/procstat.rs"]
+mod procstat;
 use env::*;
 use fleet::*;
 
@@ -66,6 +70,12 @@ struct Args {
     n: usize,
     runs: usize,
     cleanup: bool,
+    /// The large-label fleet instead (issue 14 item 5; `support/big_labels.rs`).
+    large_labels: bool,
+    /// List-only resyncs `seawall watch` goes through in the large-label run.
+    resyncs: usize,
+    /// N was given.
+    n_given: bool,
 }
 
 fn parse_args() -> Result<Args> {
@@ -73,6 +83,9 @@ fn parse_args() -> Result<Args> {
         n: 500,
         runs: 5,
         cleanup: false,
+        large_labels: false,
+        resyncs: 10,
+        n_given: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -80,6 +93,11 @@ fn parse_args() -> Result<Args> {
             // `cargo bench` passes `--bench` to every bench binary.
             "--bench" => {}
             "--cleanup" => args.cleanup = true,
+            "--large-labels" => args.large_labels = true,
+            "--resyncs" => {
+                let v = it.next().context("--resyncs needs a number")?;
+                args.resyncs = v.parse().with_context(|| format!("bad --resyncs {v}"))?;
+            }
             "--runs" => {
                 let v = it.next().context("--runs needs a number")?;
                 args.runs = v.parse().with_context(|| format!("bad --runs {v}"))?;
@@ -88,13 +106,17 @@ fn parse_args() -> Result<Args> {
                 }
             }
             "-h" | "--help" => {
-                println!("usage: scan [N (default 500)] [--runs K (default 5)] [--cleanup]");
+                println!(
+                    "usage: scan [N (default 500; 300 with --large-labels)] [--runs K (default 5)] \
+                     [--large-labels [--resyncs R (default 10)]] [--cleanup]"
+                );
                 std::process::exit(0);
             }
             other if !other.starts_with('-') => {
                 args.n = other
                     .parse()
                     .with_context(|| format!("N must be a number, not {other}"))?;
+                args.n_given = true;
             }
             other => bail!("unknown argument {other} (try --help)"),
         }
@@ -129,7 +151,8 @@ fn run() -> Result<()> {
     })?;
     if args.cleanup {
         let (c, v) = rt.block_on(cleanup(&docker))?;
-        eprintln!("bench: removed {c} containers and {v} volumes");
+        let big = rt.block_on(big_labels::cleanup_big(&docker))?;
+        eprintln!("bench: removed {c} containers and {v} volumes, {big} large-label containers");
         return Ok(());
     }
 
@@ -142,6 +165,10 @@ fn run() -> Result<()> {
     }
     let out_dir = target_dir().join("bench");
     std::fs::create_dir_all(&out_dir)?;
+    if args.large_labels {
+        let n = if args.n_given { args.n } else { 300 };
+        return large_labels(&rt, &docker, &socket, &seawall, &out_dir, n, &args);
+    }
 
     let t = Instant::now();
     let fleet = rt.block_on(ensure_fleet(&docker, args.n))?;
@@ -154,7 +181,7 @@ fn run() -> Result<()> {
     drop(docker);
 
     let (engine, api) = rt.block_on(engine_version(&socket))?;
-    let daemon = daemon_pid();
+    let daemon = daemon_pid(&socket);
     let load_before = loadavg();
 
     let host = format!("unix://{socket}");
@@ -289,18 +316,32 @@ fn seawall_bin() -> PathBuf {
 }
 
 /// dockerd's pid: from its pid file, else the first process named `dockerd`.
-fn daemon_pid() -> Option<u32> {
-    if let Some(pid) = std::fs::read_to_string("/var/run/docker.pid")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-    {
-        return Some(pid);
+/// A daemon of its own (`DOCKER_HOST=unix:///var/run/sw-perf.sock`, started with `--host`
+/// on that socket) is the `dockerd` whose command line names the socket.
+fn daemon_pid(socket: &str) -> Option<u32> {
+    let dockerds: Vec<(u32, String)> = std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .filter_map(|e| {
+            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+            let comm = std::fs::read_to_string(e.path().join("comm")).ok()?;
+            let cmdline = std::fs::read(e.path().join("cmdline")).ok()?;
+            (comm.trim() == "dockerd").then(|| (pid, String::from_utf8_lossy(&cmdline).into()))
+        })
+        .collect();
+    if let Some((pid, _)) = dockerds.iter().find(|(_, c)| c.contains(socket)) {
+        return Some(*pid);
     }
-    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
-        let pid: u32 = e.file_name().to_str()?.parse().ok()?;
-        let comm = std::fs::read_to_string(e.path().join("comm")).ok()?;
-        (comm.trim() == "dockerd").then_some(pid)
-    })
+    if socket == "/var/run/docker.sock" {
+        if let Some(pid) = std::fs::read_to_string("/var/run/docker.pid")
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+        {
+            return Some(pid);
+        }
+        return dockerds.first().map(|(pid, _)| *pid);
+    }
+    None
 }
 
 /// User + system CPU time of a process (all its threads), from /proc/<pid>/stat.
@@ -717,4 +758,203 @@ impl Report {
         ));
         s
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The large-label fleet (issue 14 item 5)
+
+/// One `seawall` run under GNU time: wall time and peak RSS.
+fn timed_seawall(seawall: &Path, out_dir: &Path, args: &[&str]) -> Result<Sample> {
+    let rss_file = out_dir.join("big-maxrss.txt");
+    let _ = std::fs::remove_file(&rss_file);
+    let mut cmd = match GNU_TIME {
+        Some(time) if Path::new(time).exists() => {
+            let mut c = Command::new(time);
+            c.args(["-f", "%M", "-o"]).arg(&rss_file).arg(seawall);
+            c
+        }
+        _ => Command::new(seawall),
+    };
+    cmd.env_remove("SEAWALL_TEST_IMAGE")
+        .env_remove("SEAWALL_DOCKERD_LOG")
+        .args(args);
+    let mut s = run_child(
+        &mut cmd,
+        &out_dir.join("big-out.json"),
+        &out_dir.join("big-stderr.txt"),
+    )?;
+    if let Some(kib) = std::fs::read_to_string(&rss_file)
+        .ok()
+        .and_then(|t| t.trim().parse::<u64>().ok())
+    {
+        s.max_rss = kib * 1024;
+    }
+    Ok(s)
+}
+
+/// Time of one `GET /containers/json?all=1` of the whole daemon, body read not parsed.
+async fn list_time(socket: &str, api: &str) -> Result<(Duration, u64)> {
+    let start = Instant::now();
+    let client = raw_client(true);
+    let body = get(&client, socket, &format!("/v{api}/containers/json?all=1"))
+        .await?
+        .into_body();
+    let bytes = drain(body).await?;
+    Ok((start.elapsed(), bytes))
+}
+
+const BIG_SCAN_RSS_TARGET: u64 = 40_000_000;
+const BIG_WATCH_RSS_TARGET: u64 = 60_000_000;
+
+fn large_labels(
+    rt: &tokio::runtime::Runtime,
+    docker: &Docker,
+    socket: &str,
+    seawall: &Path,
+    out_dir: &Path,
+    n: usize,
+    args: &Args,
+) -> Result<()> {
+    let t = Instant::now();
+    let created = rt.block_on(big_labels::ensure_big_fleet(docker, n, &image()))?;
+    eprintln!(
+        "bench: large-label fleet ready in {:.1} s ({created} created now)",
+        t.elapsed().as_secs_f64()
+    );
+    let (engine, api) = rt.block_on(engine_version(socket))?;
+    let (list, list_bytes) = rt.block_on(list_time(socket, &api))?;
+    let host = format!("unix://{socket}");
+    let one = format!("{}7", big_labels::BIG_PREFIX);
+    let all_args = [
+        "-H",
+        &host,
+        "scan",
+        "--format",
+        "json",
+        "--label",
+        big_labels::BIG_LABEL,
+    ];
+    let one_args = ["-H", &host, "scan", "--format", "json", "--name", &one];
+
+    let mut all = Vec::new();
+    let mut single = Vec::new();
+    for round in 1..=args.runs {
+        eprintln!("bench: large labels, scan round {round}/{} ...", args.runs);
+        all.push(timed_seawall(seawall, out_dir, &all_args)?);
+        let reported = count_reported(&out_dir.join("big-out.json"))?;
+        if reported != n {
+            bail!("seawall reported {reported} large-label containers, the fleet has {n}");
+        }
+        single.push(timed_seawall(seawall, out_dir, &one_args)?);
+        if count_reported(&out_dir.join("big-out.json"))? != 1 {
+            bail!("--name {one} did not report exactly one container");
+        }
+    }
+    let peak = |v: &[Sample]| v.iter().map(|s| s.max_rss).max().unwrap_or(0);
+    let wall = |v: &[Sample]| median(v.iter().map(|s| s.wall).collect());
+
+    // watch: the inventory, then R list-only resyncs (back to back when a list takes > 1 s).
+    let inventory = wall(&all);
+    let per_resync = list.max(Duration::from_secs(1)) + Duration::from_millis(100);
+    let run_for = Duration::from_secs(1) + inventory + per_resync * args.resyncs as u32;
+    eprintln!(
+        "bench: seawall watch for {:.1} s ({} resyncs of ~{:.1} s) ...",
+        run_for.as_secs_f64(),
+        args.resyncs,
+        per_resync.as_secs_f64()
+    );
+    let mut child = Command::new(seawall)
+        .env_remove("SEAWALL_TEST_IMAGE")
+        .env_remove("SEAWALL_DOCKERD_LOG")
+        .env("SEAWALL_WATCH__RESYNC_SECS", "1")
+        .args(["-H", &host, "watch"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(File::create(out_dir.join("big-watch-stderr.txt"))?)
+        .spawn()
+        .context("spawning seawall watch")?;
+    let pid = child.id();
+    let start = Instant::now();
+    let mut samples: Vec<(f64, u64)> = Vec::new();
+    let mut hwm = 0;
+    while start.elapsed() < run_for {
+        std::thread::sleep(Duration::from_millis(250));
+        if let Some((rss, peak)) = procstat::mem(pid) {
+            samples.push((start.elapsed().as_secs_f64(), rss));
+            hwm = peak;
+        }
+        if child.try_wait()?.is_some() {
+            bail!("seawall watch exited early (see big-watch-stderr.txt)");
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let after_inventory = samples
+        .iter()
+        .find(|(t, _)| *t >= 1.0 + inventory.as_secs_f64())
+        .map_or(0, |s| s.1);
+    let third = samples.len() / 3;
+    let max_of = |v: &[(f64, u64)]| v.iter().map(|s| s.1).max().unwrap_or(0);
+    let first_third = max_of(&samples[..third]);
+    let last_third = max_of(&samples[samples.len() - third..]);
+    let last = samples.last().map_or(0, |s| s.1);
+
+    let mb = |b: u64| b as f64 / 1e6;
+    let mut out = String::new();
+    let mut line = |l: String| {
+        out.push_str(&l);
+        out.push('\n');
+    };
+    line(format!(
+        "## Large labels: {n} containers x {} labels of {} bytes\n",
+        big_labels::LABELS_PER_CONTAINER,
+        big_labels::LABEL_BYTES
+    ));
+    line(format!(
+        "Docker engine {engine} (API {api}); the whole daemon's list is {:.1} MB and takes {:.0} ms \
+         to read (body not parsed); load average {}; binary `{}`. Peak RSS by GNU time (max of {} runs), \
+         watch RSS from /proc every 250 ms. MB = 10^6 bytes.\n",
+        list_bytes as f64 / 1e6,
+        ms(list),
+        loadavg(),
+        seawall.display(),
+        args.runs
+    ));
+    line("| measurement | wall (median) | peak RSS | target | |".into());
+    line("|---|---:|---:|---:|:---:|".into());
+    line(format!(
+        "| `seawall scan --format json --label {}` ({n} containers) | {:.0} ms | {:.1} MB | < 40 MB | {} |",
+        big_labels::BIG_LABEL,
+        ms(wall(&all)),
+        mb(peak(&all)),
+        pass(peak(&all) < BIG_SCAN_RSS_TARGET)
+    ));
+    line(format!(
+        "| `seawall scan --format json --name {one}` (1 container, whole list) | {:.0} ms | {:.1} MB | < 40 MB | {} |",
+        ms(wall(&single)),
+        mb(peak(&single)),
+        pass(peak(&single) < BIG_SCAN_RSS_TARGET)
+    ));
+    let steady_ok = last_third < BIG_WATCH_RSS_TARGET;
+    let flat_ok = last_third <= first_third.max(after_inventory) + 5_000_000;
+    line(format!(
+        "| `seawall watch` ({} s, resync every 1 s: ~{} list-only resyncs) | – | {:.1} MB (VmHWM) | steady < 60 MB | {} |",
+        run_for.as_secs(),
+        args.resyncs,
+        mb(hwm),
+        pass(steady_ok)
+    ));
+    line(String::new());
+    line(format!(
+        "watch RSS: {:.1} MB after the inventory, max {:.1} MB in the first third of the run, \
+         max {:.1} MB in the last third, {:.1} MB at the end; not growing (last third within 5 MB \
+         of the first): {}.",
+        mb(after_inventory),
+        mb(first_third),
+        mb(last_third),
+        mb(last),
+        pass(flat_ok)
+    ));
+    print!("{out}");
+    Ok(())
 }

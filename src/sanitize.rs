@@ -234,7 +234,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
         W: ?Sized + std::io::Write,
     {
         // Fast path: printable ASCII (serde_json has already escaped C0 controls) is safe.
-        if fragment.bytes().all(|b| b < 0x7f) {
+        if below_del(fragment.as_bytes()) {
             return writer.write_all(fragment.as_bytes());
         }
         let mut start = 0;
@@ -252,6 +252,22 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeJson<F> {
     }
 }
 
+/// Are all bytes below 0x7f (ASCII without DEL)? Eight bytes at a time: a byte is 0x7f or
+/// more when its high bit is set, or becomes set by adding one (no carry can cross into
+/// the next byte unless this one already has the high bit).
+#[inline]
+fn below_del(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut acc = 0;
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+        acc |= w | w.wrapping_add(ONES);
+    }
+    acc & HIGH == 0 && words.remainder().iter().all(|&b| b < 0x7f)
+}
+
 fn to_json_with<T, F>(value: &T, formatter: F) -> serde_json::Result<String>
 where
     T: serde::Serialize + ?Sized,
@@ -262,6 +278,128 @@ where
     value.serialize(&mut ser)?;
     // The formatter writes valid UTF-8 (whole fragments and ASCII escapes).
     Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+/// serde_json's `PrettyFormatter` with its default two-space indent, byte for byte, but
+/// writing a line break and its indentation in one write (serde_json writes the indent one
+/// level at a time): a report is mostly short indented lines.
+#[derive(Debug, Clone, Default)]
+pub struct Pretty {
+    level: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    /// A line break and the indentation of the current level.
+    #[inline]
+    fn newline<W: ?Sized + std::io::Write>(&self, writer: &mut W) -> std::io::Result<()> {
+        const SPACES: &[u8; 129] = b"\n                                                                                                                                ";
+        let want = 1 + 2 * self.level;
+        if want <= SPACES.len() {
+            return writer.write_all(&SPACES[..want]);
+        }
+        writer.write_all(b"\n")?;
+        for _ in 0..self.level {
+            writer.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        c: &[u8],
+    ) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        writer.write_all(c)
+    }
+
+    #[inline]
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        c: &[u8],
+    ) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.newline(writer)?;
+        }
+        writer.write_all(c)
+    }
+
+    #[inline]
+    fn item<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            writer.write_all(b",")?;
+        }
+        self.newline(writer)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    #[inline]
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.open(writer, b"[")
+    }
+
+    #[inline]
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.close(writer, b"]")
+    }
+
+    #[inline]
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(writer, first)
+    }
+
+    #[inline]
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    #[inline]
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.open(writer, b"{")
+    }
+
+    #[inline]
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        self.close(writer, b"}")
+    }
+
+    #[inline]
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(writer, first)
+    }
+
+    #[inline]
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    #[inline]
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// `value` as one line of JSON through [`SafeJson`].
@@ -276,17 +414,14 @@ where
     W: std::io::Write,
     T: serde::Serialize + ?Sized,
 {
-    let mut ser = serde_json::Serializer::with_formatter(
-        writer,
-        SafeJson(serde_json::ser::PrettyFormatter::new()),
-    );
+    let mut ser = serde_json::Serializer::with_formatter(writer, SafeJson(Pretty::default()));
     value.serialize(&mut ser)
 }
 
 /// `value` as pretty JSON (two-space indent, like `serde_json::to_string_pretty`) through
 /// [`SafeJson`].
 pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
-    to_json_with(value, serde_json::ser::PrettyFormatter::new())
+    to_json_with(value, Pretty::default())
 }
 
 /// Display adaptor: `format!("isolated {}", Terminal(&name))` writes [`terminal_line`].
@@ -395,6 +530,47 @@ mod tests {
                 .unwrap()
                 .replace('\u{2066}', "\\u2066")
         );
+    }
+
+    #[test]
+    fn pretty_is_serde_jsons_pretty_byte_for_byte() {
+        let mut deep = serde_json::json!({"leaf": [1, "x", null, {}, []]});
+        for i in 0..80 {
+            deep = if i % 2 == 0 {
+                serde_json::json!([deep, {"k": i}, []])
+            } else {
+                serde_json::json!({"a": deep, "b": {}, "c": [true, 1.5]})
+            };
+        }
+        for v in [
+            deep,
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!("s"),
+            serde_json::json!({"a": {"b": {"c": []}}, "d": [[], [{}]]}),
+        ] {
+            assert_eq!(
+                to_json_pretty(&v).unwrap(),
+                serde_json::to_string_pretty(&v).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn below_del_agrees_with_the_byte_test() {
+        let mut cases: Vec<Vec<u8>> = vec![Vec::new(), b"plain text of some length".to_vec()];
+        for len in [1, 7, 8, 9, 16, 23] {
+            for pos in 0..len {
+                for b in [0x00, 0x1f, 0x20, 0x7e, 0x7f, 0x80, 0xc3, 0xfe, 0xff] {
+                    let mut v = vec![b'a'; len];
+                    v[pos] = b;
+                    cases.push(v);
+                }
+            }
+        }
+        for v in cases {
+            assert_eq!(below_del(&v), v.iter().all(|&b| b < 0x7f), "{v:x?}");
+        }
     }
 
     #[test]

@@ -119,3 +119,55 @@ async fn raw_get_lists_and_inspects_through_the_pool() {
     );
     assert!(dead.get_bytes("/_ping").await.is_err());
 }
+
+/// A container with 120 labels of 2 KB: the list (about 250 KB for this one container, so
+/// many chunks) is parsed as it arrives, and the facts keep the first labels only, cut to
+/// their cap, through the same port the scan and the watch task use.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_labels_are_streamed_and_capped() {
+    use seawall::docker::{DockerApi, EndpointInputs, ListFilter, connect, resolve};
+    use seawall::model::convert::wire::{LABEL_TEXT_MAX, LABELS_KEPT};
+    let Some(daemon) = TestDaemon::get() else {
+        return;
+    };
+    let mut args: Vec<String> = Vec::new();
+    for k in 0..120 {
+        args.push("--label".into());
+        args.push(format!("com.example.big-{k:03}={}", "v".repeat(2048)));
+    }
+    args.push("--label".into());
+    args.push("com.example.a-url=postgres://app:hunter2@db/x".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let big = daemon.container(Spec::created("big-labels", &args));
+
+    let endpoint = resolve(&EndpointInputs::from_env(None, None)).expect("an endpoint");
+    let docker = connect(&endpoint, std::time::Duration::from_secs(30))
+        .await
+        .expect("connect");
+    let list = docker
+        .list_containers(&ListFilter {
+            running_only: false,
+            labels: vec![daemon.run_label()],
+        })
+        .await
+        .expect("the list parses");
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0].names, std::slice::from_ref(&big.name));
+
+    let facts = docker
+        .inspect_container(&list[0].id)
+        .await
+        .expect("inspect");
+    assert_eq!(facts.name, big.name);
+    assert_eq!(facts.labels.len(), LABELS_KEPT);
+    assert!(facts.labels.contains_key("com.example.big-000"));
+    assert!(!facts.labels.contains_key("com.example.big-100"));
+    for (k, v) in &facts.labels {
+        assert!(v.len() <= LABEL_TEXT_MAX, "{k} kept {} bytes", v.len());
+    }
+    assert!(facts.labels["com.example.big-000"].ends_with('…'));
+    assert_eq!(
+        facts.labels["com.example.a-url"],
+        "postgres://app:<redacted>@db/x"
+    );
+}

@@ -69,14 +69,25 @@ impl BollardDocker {
         if (200..300).contains(&status) {
             return Ok(body);
         }
-        #[derive(serde::Deserialize)]
-        struct ApiMessage {
-            message: String,
+        Err(api_error(status, &body))
+    }
+
+    /// [`Self::raw_get`] with the body of a 2xx answer handed to `each` as it arrives.
+    async fn raw_get_chunks(
+        pool: &UnixPool,
+        version: (usize, usize),
+        path: &str,
+        each: impl FnMut(&[u8]),
+    ) -> Result<(), DockerError> {
+        let (major, minor) = version;
+        let (status, body) = pool
+            .get_chunks(&format!("/v{major}.{minor}{path}"), each)
+            .await
+            .map_err(docker_error)?;
+        if (200..300).contains(&status) {
+            return Ok(());
         }
-        let message = serde_json::from_slice::<ApiMessage>(&body)
-            .map(|m| m.message)
-            .unwrap_or_else(|_| String::from_utf8_lossy(&body).into_owned());
-        Err(DockerError::from_status(status, &message))
+        Err(api_error(status, &body))
     }
 
     /// The API version negotiated with the daemon.
@@ -100,6 +111,18 @@ impl Connector for BollardConnector {
     ) -> Result<BollardDocker, ConnectError> {
         super::connect(endpoint, timeout).await
     }
+}
+
+/// The daemon's answer `status` with its `{"message": ...}` body, in the port's terms.
+fn api_error(status: u16, body: &[u8]) -> DockerError {
+    #[derive(serde::Deserialize)]
+    struct ApiMessage {
+        message: String,
+    }
+    let message = serde_json::from_slice::<ApiMessage>(body)
+        .map(|m| m.message)
+        .unwrap_or_else(|_| String::from_utf8_lossy(body).into_owned());
+    DockerError::from_status(status, &message)
 }
 
 /// bollard's error in the port's terms.
@@ -240,8 +263,11 @@ impl DockerApi for BollardDocker {
                 path.push_str("&filters=");
                 path.push_str(&percent_encode(&json));
             }
-            let body = Self::raw_get(pool, self.api_version(), &path).await?;
-            return convert::summaries_from_slice(&body)
+            // Parsed as it arrives: the list's labels are never held whole.
+            let mut list = convert::SummaryStream::new();
+            Self::raw_get_chunks(pool, self.api_version(), &path, |chunk| list.push(chunk)).await?;
+            return list
+                .finish()
                 .map_err(|e| DockerError::Malformed(format!("the container list: {e}")));
         }
         let options = ListContainersOptions {

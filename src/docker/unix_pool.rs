@@ -114,6 +114,38 @@ impl UnixPool {
             .map_err(BollardError::from)
     }
 
+    /// `GET path_and_query` through the pool, the body of a 2xx answer handed to `each`
+    /// chunk by chunk as it arrives (never held whole: the list of a daemon whose
+    /// containers carry large labels is tens of megabytes). Returns the status, and the
+    /// whole body of an answer that is not 2xx (the daemon's `{"message": ...}`). Errors
+    /// and the timeout as [`Self::get_bytes`].
+    pub async fn get_chunks(
+        &self,
+        path_and_query: &str,
+        mut each: impl FnMut(&[u8]),
+    ) -> Result<(u16, hyper::body::Bytes), BollardError> {
+        use http_body_util::BodyExt;
+        let mut request = BollardRequest::new(Body::Left(http_body_util::Full::default()));
+        *request.uri_mut() = self.uri(path_and_query);
+        let exchange = async {
+            let response = self.client.request(request).await?;
+            let status = response.status().as_u16();
+            let mut body = response.into_body();
+            if !(200..300).contains(&status) {
+                return Ok((status, body.collect().await?.to_bytes()));
+            }
+            while let Some(frame) = body.frame().await {
+                if let Ok(data) = frame?.into_data() {
+                    each(&data);
+                }
+            }
+            Ok::<_, BollardError>((status, hyper::body::Bytes::new()))
+        };
+        tokio::time::timeout(Duration::from_secs(REQUEST_TIMEOUT_SECS), exchange)
+            .await
+            .map_err(|_| BollardError::RequestTimeoutError)?
+    }
+
     /// A bollard client that sends every request through this pool.
     pub fn docker(&self, version: &ClientVersion) -> Docker {
         let pool = self.clone();

@@ -4,18 +4,20 @@
 //! shape, this module is the only one to touch. Secrets are redacted here, on the way in.
 //!
 //! - [`wire`]: the lean parsers of the inspect and list documents (raw bytes straight into
-//!   the model); the only conversion of an inspect document into [`ContainerFacts`].
+//!   the model); the only conversion of an inspect document into [`ContainerFacts`]. The
+//!   list is parsed as it arrives ([`SummaryStream`] over [`array_stream`]).
 //! - [`container`] / [`container_owned`]: the same, for a caller that already holds
 //!   bollard's inspect type (re-encoded, then parsed by [`wire`]).
 //! - [`host`], [`volume_backing`], [`daemon_security`]: `/info`, `/version`, `/volumes`.
 
 pub mod activity;
+pub mod array_stream;
 pub mod wire;
 
 #[cfg(test)]
 mod equality_tests;
 
-pub use wire::{container_from_slice, container_state, summaries_from_slice};
+pub use wire::{SummaryStream, container_from_slice, container_state, summaries_from_slice};
 
 use super::container::*;
 use super::host::*;

@@ -11,12 +11,14 @@
 //! than failing the whole container.
 //!
 //! Secrets are redacted here, on the way in ([`crate::redact`]): environment entries,
-//! labels and the healthcheck's `Test`. `Cmd`, `Entrypoint` and `Args` are not read (no
+//! labels and the healthcheck's `Test`. Labels are capped ([`LABELS_KEPT`] per container,
+//! [`LABEL_TEXT_MAX`] bytes each), so memory is bounded by what is shown. `Cmd`, `Entrypoint` and `Args` are not read (no
 //! output shows them from the facts; the raw document is redacted by
 //! [`crate::redact::redact_json`]).
 
 use super::super::container::*;
-use crate::redact::{redact_argv, redact_env_entry, redact_labels};
+use super::array_stream::ArrayElements;
+use crate::redact::{redact_argv, redact_env_entry, redact_label};
 use crate::risk::confinement::normalize_cap;
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -84,7 +86,7 @@ struct Config<'a> {
     #[serde(borrow)]
     env: Option<Vec<Text<'a>>>,
     image: Option<String>,
-    labels: Option<BTreeMap<String, String>>,
+    labels: Option<CappedLabels>,
     user: Option<String>,
     working_dir: Option<String>,
     tty: Option<bool>,
@@ -95,6 +97,75 @@ struct Config<'a> {
 #[serde(rename_all = "PascalCase")]
 struct HealthConfig {
     test: Option<Vec<String>>,
+}
+
+/// How many labels a container keeps: the first ones by key. No rule reads labels; they
+/// are shown and filtered on, and a container with 200 labels of 1 KB each would otherwise
+/// cost 200 KB of memory for as long as it is watched.
+pub const LABELS_KEPT: usize = 64;
+/// How long a kept label key or value may be, in bytes: longer ones are cut at a character
+/// boundary and end with `…`.
+pub const LABEL_TEXT_MAX: usize = 256;
+
+/// `Config.Labels`, read without building the whole map: at most [`LABELS_KEPT`] labels
+/// (the first by key), each redacted ([`crate::redact::redact_label`], on the whole value)
+/// and then cut to [`LABEL_TEXT_MAX`] bytes. Strings of the labels left out are skipped,
+/// not allocated.
+#[derive(Default)]
+struct CappedLabels(BTreeMap<String, String>);
+
+/// `s` cut to at most [`LABEL_TEXT_MAX`] bytes (the cut marked with `…`).
+pub fn cap_label_text(s: &str) -> String {
+    if s.len() <= LABEL_TEXT_MAX {
+        return s.to_string();
+    }
+    let mut end = LABEL_TEXT_MAX - '…'.len_utf8();
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = String::with_capacity(end + '…'.len_utf8());
+    out.push_str(&s[..end]);
+    out.push('…');
+    out
+}
+
+impl<'de> Deserialize<'de> for CappedLabels {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = CappedLabels;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of labels")
+            }
+            fn visit_unit<E>(self) -> Result<CappedLabels, E> {
+                Ok(CappedLabels::default())
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CappedLabels, A::Error> {
+                let mut out: BTreeMap<String, String> = BTreeMap::new();
+                while let Some(full_key) = map.next_key::<Text<'de>>()? {
+                    let key = cap_label_text(full_key.as_str());
+                    if out.len() >= LABELS_KEPT
+                        && out.last_key_value().is_some_and(|(last, _)| key >= *last)
+                    {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        continue;
+                    }
+                    let value = map.next_value::<Option<Text<'de>>>()?;
+                    // Redacted on the whole key and value: a cut could hide what marks a secret.
+                    let shown = redact_label(full_key.as_str(), text(&value));
+                    out.insert(key, cap_label_text(&shown));
+                    if out.len() > LABELS_KEPT {
+                        out.pop_last();
+                    }
+                }
+                Ok(CappedLabels(out))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 /// `NetworkSettings.Ports` / `HostConfig.PortBindings`: container port -> bindings.
@@ -278,6 +349,17 @@ fn caps(list: Option<Vec<Text<'_>>>) -> Vec<String> {
         .collect()
 }
 
+/// Parse a body: one UTF-8 check of the whole of it (std's check runs a word at a time
+/// over ASCII) instead of one per string serde reads (a document is mostly short keys). A
+/// body with invalid UTF-8 somewhere is parsed as bytes, where only the strings seawall
+/// reads must be valid: the same answer either way.
+fn from_body<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, serde_json::Error> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    }
+}
+
 /// Parse one `GET /containers/{id}/json` body into the model. `volumes` maps volume
 /// names to what the daemon said about them (missing entries simply have no backing
 /// information).
@@ -285,30 +367,115 @@ pub fn container_from_slice(
     bytes: &[u8],
     volumes: &HashMap<String, VolumeBacking>,
 ) -> Result<ContainerFacts, serde_json::Error> {
-    let doc: Inspect<'_> = serde_json::from_slice(bytes)?;
+    let doc: Inspect<'_> = from_body(bytes)?;
     Ok(facts(doc, volumes))
 }
 
 /// Parse one `GET /containers/json` body. Names lose their leading slash; entries
 /// without an id are skipped.
 pub fn summaries_from_slice(bytes: &[u8]) -> Result<Vec<ContainerSummary>, serde_json::Error> {
-    let entries: Option<Vec<ListEntry<'_>>> = serde_json::from_slice(bytes)?;
+    let entries: Option<Vec<ListEntry<'_>>> = from_body(bytes)?;
     Ok(entries
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|e| {
-            Some(ContainerSummary {
-                id: e.id.filter(|id| !id.is_empty())?,
-                names: e
-                    .names
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|n| n.as_str().trim_start_matches('/').to_string())
-                    .collect(),
-                state: container_state(text(&e.state)),
-            })
-        })
+        .filter_map(summary)
         .collect())
+}
+
+fn summary(e: ListEntry<'_>) -> Option<ContainerSummary> {
+    Some(ContainerSummary {
+        id: e.id.filter(|id| !id.is_empty())?,
+        names: e
+            .names
+            .unwrap_or_default()
+            .iter()
+            .map(|n| n.as_str().trim_start_matches('/').to_string())
+            .collect(),
+        state: container_state(text(&e.state)),
+    })
+}
+
+/// [`summaries_from_slice`] for a body read chunk by chunk. A list up to
+/// [`SummaryStream::WHOLE_UP_TO`] bytes is kept and parsed whole (the common case: 500
+/// ordinary containers list in 400 KB); past that, each entry is parsed as soon as it is
+/// complete and its bytes dropped (labels, ports, mounts of the list are never held
+/// whole), so a 60 MB list costs one entry of memory. Same result, same errors.
+#[derive(Debug, Default)]
+pub struct SummaryStream {
+    /// The body so far, while it is small.
+    whole: Vec<u8>,
+    streaming: bool,
+    elements: ArrayElements,
+    out: Vec<ContainerSummary>,
+    error: Option<serde_json::Error>,
+}
+
+impl SummaryStream {
+    /// Bodies up to this size are parsed whole.
+    pub const WHOLE_UP_TO: usize = 1 << 20;
+
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A splitter from the first byte, whatever the size (for tests).
+    #[cfg(test)]
+    fn streaming() -> Self {
+        SummaryStream {
+            streaming: true,
+            ..Self::default()
+        }
+    }
+
+    /// The next chunk of the body.
+    pub fn push(&mut self, chunk: &[u8]) {
+        if self.streaming {
+            return self.split(chunk);
+        }
+        self.whole.extend_from_slice(chunk);
+        if self.whole.len() > Self::WHOLE_UP_TO {
+            self.streaming = true;
+            let so_far = std::mem::take(&mut self.whole);
+            self.split(&so_far);
+        }
+    }
+
+    fn split(&mut self, chunk: &[u8]) {
+        let SummaryStream {
+            elements,
+            out,
+            error,
+            ..
+        } = self;
+        elements.push(chunk, |bytes| {
+            if error.is_some() {
+                return;
+            }
+            match from_body::<ListEntry<'_>>(bytes) {
+                Ok(entry) => out.extend(summary(entry)),
+                Err(e) => *error = Some(e),
+            }
+        });
+    }
+
+    /// The end of the body: every summary, or the first error.
+    pub fn finish(self) -> Result<Vec<ContainerSummary>, serde_json::Error> {
+        if !self.streaming {
+            return summaries_from_slice(&self.whole);
+        }
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        match self.elements.finish() {
+            Ok(()) => Ok(self.out),
+            // Not an array (`null`, or broken): parsed whole, for the same answer or error.
+            Err(rest) => {
+                let mut all = summaries_from_slice(&rest)?;
+                all.splice(0..0, self.out);
+                Ok(all)
+            }
+        }
+    }
 }
 
 fn facts(doc: Inspect<'_>, volumes: &HashMap<String, VolumeBacking>) -> ContainerFacts {
@@ -434,7 +601,7 @@ fn facts(doc: Inspect<'_>, volumes: &HashMap<String, VolumeBacking>) -> Containe
             .started_at
             .filter(|t| !t.as_str().starts_with("0001-01-01"))
             .map(|t| t.0.into_owned()),
-        labels: redact_labels(cfg.labels.unwrap_or_default()),
+        labels: cfg.labels.unwrap_or_default().0,
         user: cfg.user.unwrap_or_default(),
         env,
         working_dir: cfg.working_dir.unwrap_or_default(),
@@ -540,6 +707,119 @@ mod tests {
         assert!(matches!(state.status, Some(Text(Cow::Borrowed("running")))));
         let health = state.health.unwrap().status.unwrap();
         assert!(matches!(health, Text(Cow::Owned(ref s)) if s == "healthy"));
+    }
+
+    #[test]
+    fn labels_are_capped_in_number_and_length_after_redaction() {
+        let mut labels = serde_json::Map::new();
+        for i in 0..200 {
+            labels.insert(format!("com.example.l{i:03}"), "x".repeat(1024).into());
+        }
+        let long_secret_key = format!("{}_PASSWORD", "a".repeat(300));
+        labels.insert(long_secret_key.clone(), "hunter2".into());
+        labels.insert("a.url".into(), "https://u:pw@h/x".into());
+        labels.insert("a.short".into(), "é".repeat(200).into());
+        let doc = serde_json::json!({"Id": "c1", "Config": {"Labels": labels}});
+        let c = container_from_slice(&serde_json::to_vec(&doc).unwrap(), &HashMap::new()).unwrap();
+        assert_eq!(c.labels.len(), LABELS_KEPT);
+        // The first labels by key are kept, every key and value at most LABEL_TEXT_MAX bytes.
+        let keys: Vec<&String> = c.labels.keys().collect();
+        assert_eq!(keys[0], "a.short");
+        assert_eq!(keys[1], "a.url");
+        assert!(keys[2].starts_with("aaaa") && keys[2].ends_with('…'));
+        assert_eq!(keys[3], "com.example.l000");
+        assert_eq!(
+            keys[LABELS_KEPT - 1],
+            &format!("com.example.l{:03}", LABELS_KEPT - 4)
+        );
+        for (k, v) in &c.labels {
+            assert!(
+                k.len() <= LABEL_TEXT_MAX && v.len() <= LABEL_TEXT_MAX,
+                "{k}"
+            );
+        }
+        // Redacted on the whole key and value, then cut.
+        assert_eq!(c.labels[keys[2]], crate::redact::REDACTED);
+        assert_eq!(c.labels["a.url"], "https://u:<redacted>@h/x");
+        let cut = &c.labels["a.short"];
+        assert!(cut.ends_with('…') && cut.starts_with("éé"));
+        assert_eq!(c.labels["com.example.l000"].len(), LABEL_TEXT_MAX);
+        // Nothing of the secret anywhere.
+        assert!(!serde_json::to_string(&c).unwrap().contains("hunter2"));
+        // Short labels are kept whole; no labels and `null` are empty.
+        let doc = br#"{"Config": {"Labels": {"b": "2", "a": "1"}}}"#;
+        let c = container_from_slice(doc, &HashMap::new()).unwrap();
+        assert_eq!(
+            c.labels,
+            BTreeMap::from([("a".into(), "1".into()), ("b".into(), "2".into())])
+        );
+        let c = container_from_slice(br#"{"Config": {"Labels": null}}"#, &HashMap::new()).unwrap();
+        assert!(c.labels.is_empty());
+    }
+
+    #[test]
+    fn the_list_parsed_as_it_arrives_equals_the_whole_parse() {
+        let mut list = Vec::new();
+        for i in 0..40 {
+            let state = ["running", "exited", "created"][i % 3];
+            let mut labels = serde_json::Map::new();
+            for l in 0..(i % 7) {
+                labels.insert(format!("k{l}"), format!("v]}}\"{i},{l}").into());
+            }
+            list.push(serde_json::json!({
+                "Id": if i == 5 { String::new() } else { format!("id{i}") },
+                "Names": [format!("/n\\é{i}")],
+                "State": state,
+                "Labels": labels,
+                "Ports": [{"PrivatePort": 80, "Type": "tcp"}],
+            }));
+        }
+        let body = serde_json::to_vec(&list).unwrap();
+        let whole = summaries_from_slice(&body).unwrap();
+        assert_eq!(whole.len(), 39, "the entry without an id is skipped");
+        for size in [1, 7, 100, 4096, body.len()] {
+            for mut s in [SummaryStream::new(), SummaryStream::streaming()] {
+                body.chunks(size).for_each(|c| s.push(c));
+                assert_eq!(s.finish().unwrap(), whole, "chunks of {size}");
+            }
+        }
+        // `null` is an empty list; a broken or cut body is an error, as a whole parse says.
+        let mut s = SummaryStream::streaming();
+        s.push(b"null");
+        assert!(s.finish().unwrap().is_empty());
+        let bad: [&[u8]; 4] = [&body[..body.len() - 1], b"[{\"Id\": 5}]", b"{}", b""];
+        for bad in bad {
+            for mut s in [SummaryStream::new(), SummaryStream::streaming()] {
+                s.push(bad);
+                assert!(s.finish().is_err(), "{}", String::from_utf8_lossy(bad));
+            }
+            assert!(summaries_from_slice(bad).is_err());
+        }
+        // A list larger than WHOLE_UP_TO switches to streaming on the way, same answer.
+        let mut big = Vec::new();
+        while serde_json::to_vec(&big).unwrap().len() <= SummaryStream::WHOLE_UP_TO {
+            let n = big.len();
+            big.push(
+                serde_json::json!({"Id": format!("id{n}"), "Names": [format!("/c{n}")],
+                "State": "exited", "Labels": {"k": "x".repeat(20_000)}}),
+            );
+        }
+        let body = serde_json::to_vec(&big).unwrap();
+        let mut s = SummaryStream::new();
+        body.chunks(8192).for_each(|c| s.push(c));
+        assert!(s.streaming && s.whole.is_empty());
+        let got = s.finish().unwrap();
+        assert_eq!(got, summaries_from_slice(&body).unwrap());
+        assert_eq!(got.len(), big.len());
+    }
+
+    #[test]
+    fn invalid_utf8_outside_what_is_read_is_tolerated_inside_is_an_error() {
+        let doc = b"{\"Id\": \"c1\", \"Name\": \"/web\", \"Extra\": \"\xff\xfe\"}";
+        let c = container_from_slice(doc, &HashMap::new()).unwrap();
+        assert_eq!((c.id.as_str(), c.name.as_str()), ("c1", "web"));
+        let doc = b"{\"Id\": \"c1\", \"Name\": \"/w\xffb\"}";
+        assert!(container_from_slice(doc, &HashMap::new()).is_err());
     }
 
     #[test]
