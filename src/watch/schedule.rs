@@ -3,21 +3,26 @@
 //!
 //! Every running container has a class, from what seawall knows of it:
 //!
-//! | class  | when                                                        | read every   |
-//! |--------|-------------------------------------------------------------|--------------|
-//! | hot    | started, exec'd into or copied into in the last minute      | base / 4 (≥ 1 s) |
+//! | class   | when                                                       | read every   |
+//! |---------|------------------------------------------------------------|--------------|
+//! | started | started in the last minute                                 | base / 4 (≥ 1 s) |
+//! | touched | exec'd into or copied into in the last minute              | base / 4 (≥ 1 s) |
 //! | risky  | score 50 or more (high or critical band)                    | base         |
 //! | normal | anything else that is not quiet                             | base × 3     |
 //! | quiet  | low score (under 20) and no activity for ten minutes        | base × 30    |
 //!
 //! `base` is the configured interval (`[watch] drift_secs` / `processes_secs`). Reads are
 //! spent one at a time at the pace of the poll budget (see [`super::poll::min_gap`]): at
-//! each slot the scheduler picks a container that is due, hot ones first; among the others
+//! each slot the scheduler picks a container that is due: just-started ones first, then
+//! just-touched ones (each of these two: the one read least since its start or touch first,
+//! so a new one never waits behind a crowd that was already read); among the others
 //! it is stride scheduling (each read moves a container's pass on by its class interval,
 //! the smallest pass goes next), so when the budget cannot keep up with every interval —
 //! a large host — each class still gets reads in proportion to how often it asks, and
 //! nobody starves. On a host with 500 containers a new container is read within seconds
-//! of its start while quiet ones wait minutes.
+//! of its start while quiet ones wait minutes. Starts come before execs and copies: those
+//! also get follow-up reads outside the budget (see [`super::poll::follow_up`]), and a busy
+//! host execs into its containers all the time.
 
 use super::poll::PollKind;
 use chrono::{DateTime, Utc};
@@ -40,14 +45,23 @@ pub enum Class {
     Quiet,
     Normal,
     Risky,
-    Hot,
+    /// Exec'd or copied into in the last minute.
+    Touched,
+    /// Started in the last minute.
+    Started,
+}
+
+impl Class {
+    fn is_hot(self) -> bool {
+        matches!(self, Class::Started | Class::Touched)
+    }
 }
 
 impl Class {
     /// The interval between two reads of this class for a configured interval `base`.
     pub fn interval(self, base: Duration) -> Duration {
         match self {
-            Class::Hot => (base / 4).max(Duration::from_secs(1)).min(base),
+            Class::Started | Class::Touched => (base / 4).max(Duration::from_secs(1)).min(base),
             Class::Risky => base,
             Class::Normal => base * 3,
             Class::Quiet => base * 30,
@@ -58,7 +72,10 @@ impl Class {
 #[derive(Debug, Clone)]
 struct Entry {
     score: u8,
-    hot_until: Option<Instant>,
+    started_until: Option<Instant>,
+    touched_until: Option<Instant>,
+    /// Per kind: reads since the last start or touch (the least read hot one goes first).
+    hot_reads: [u32; 2],
     last_activity: Instant,
     /// Per kind: when it was last read (`None`: never, so it is due now).
     last_read: [Option<Instant>; 2],
@@ -117,7 +134,9 @@ impl Schedule {
         let vtime = self.vtime;
         let entry = self.entries.entry(id.to_string()).or_insert_with(|| Entry {
             score,
-            hot_until: None,
+            started_until: None,
+            touched_until: None,
+            hot_reads: [0; 2],
             last_activity: now,
             last_read: [None; 2],
             pass: vtime,
@@ -131,9 +150,10 @@ impl Schedule {
             && let Some(left) = HOT_WINDOW.checked_sub(age)
         {
             let until = now + left;
-            if entry.hot_until.is_none_or(|h| h < until) {
-                entry.hot_until = Some(until);
+            if entry.started_until.is_none_or(|h| h < until) {
+                entry.started_until = Some(until);
                 entry.last_activity = now;
+                entry.hot_reads = [0; 2];
             }
         }
     }
@@ -148,12 +168,23 @@ impl Schedule {
         self.entries.retain(|id, _| running.contains(id.as_str()));
     }
 
-    /// Something happened inside the container (an exec session, a copy into it, a start):
-    /// hot for [`HOT_WINDOW`], so due again a hot interval after its last read.
+    /// The container was (re)started (a `start`, `restart` or `unpause` event): started
+    /// for [`HOT_WINDOW`].
+    pub fn started(&mut self, id: &str, now: Instant) {
+        if let Some(e) = self.entries.get_mut(id) {
+            e.started_until = Some(now + HOT_WINDOW);
+            e.last_activity = now;
+            e.hot_reads = [0; 2];
+        }
+    }
+
+    /// Something happened inside the container (an exec session, a copy into it): touched
+    /// for [`HOT_WINDOW`], so due again a hot interval after its last read.
     pub fn touched(&mut self, id: &str, now: Instant) {
         if let Some(e) = self.entries.get_mut(id) {
-            e.hot_until = Some(now + HOT_WINDOW);
+            e.touched_until = Some(now + HOT_WINDOW);
             e.last_activity = now;
+            e.hot_reads = [0; 2];
         }
     }
 
@@ -176,27 +207,35 @@ impl Schedule {
         if base.is_zero() {
             return None;
         }
-        let mut best: Option<(bool, f64, &String)> = None;
+        // The smallest key goes: started, then touched (the least read since first), then
+        // the rest by pass; ties by id (a stable order).
+        type Key<'a> = (u8, u32, f64, &'a String);
+        let mut best: Option<Key> = None;
         for (id, e) in &self.entries {
             let class = class_of(e, now);
             let due = e.last_read[k].is_none_or(|at| at + class.interval(base) <= now);
             if !due {
                 continue;
             }
-            let key = (class == Class::Hot, e.pass[k], id);
-            let better = match &best {
-                None => true,
-                // Hot first; then the smallest pass; ties by id (a stable order).
-                Some((hot, pass, bid)) => {
-                    (key.0 && !hot)
-                        || (key.0 == *hot && (key.1 < *pass || (key.1 == *pass && id < *bid)))
-                }
+            let rank = match class {
+                Class::Started => 0,
+                Class::Touched => 1,
+                _ => 2,
             };
+            let reads = if class.is_hot() { e.hot_reads[k] } else { 0 };
+            let key = (rank, reads, e.pass[k], id);
+            let better = best.is_none_or(|b| {
+                (key.0, key.1)
+                    .cmp(&(b.0, b.1))
+                    .then(key.2.total_cmp(&b.2))
+                    .then(key.3.cmp(b.3))
+                    .is_lt()
+            });
             if better {
                 best = Some(key);
             }
         }
-        let id = best?.2.clone();
+        let id = best?.3.clone();
         let e = self.entries.get_mut(&id)?;
         let class = class_of(e, now);
         // New containers and long waits start from the current pass, so nobody builds up
@@ -205,13 +244,16 @@ impl Schedule {
         self.vtime[k] = start;
         e.pass[k] = start + class.interval(base).as_secs_f64();
         e.last_read[k] = Some(now);
+        e.hot_reads[k] = e.hot_reads[k].saturating_add(1);
         Some(id)
     }
 }
 
 fn class_of(e: &Entry, now: Instant) -> Class {
-    if e.hot_until.is_some_and(|h| now < h) {
-        Class::Hot
+    if e.started_until.is_some_and(|h| now < h) {
+        Class::Started
+    } else if e.touched_until.is_some_and(|h| now < h) {
+        Class::Touched
     } else if e.score >= RISKY_SCORE {
         Class::Risky
     } else if e.score < LOW_SCORE && now.duration_since(e.last_activity) >= QUIET_AFTER {
@@ -258,7 +300,7 @@ mod tests {
         s.running("old", 0, Some("2026-01-01T10:00:00Z"), now, wall());
         s.running("risky", 60, None, now, wall());
         s.running("medium", 30, None, now, wall());
-        assert_eq!(s.class("new", now), Some(Class::Hot));
+        assert_eq!(s.class("new", now), Some(Class::Started));
         assert_eq!(s.class("old", now), Some(Class::Normal));
         assert_eq!(s.class("risky", now), Some(Class::Risky));
         assert_eq!(s.class("gone", now), None);
@@ -272,7 +314,9 @@ mod tests {
         assert_eq!(s.class("risky", quiet), Some(Class::Risky));
         // An exec makes a quiet container hot; a finding keeps it from going quiet.
         s.touched("old", quiet);
-        assert_eq!(s.class("old", quiet), Some(Class::Hot));
+        assert_eq!(s.class("old", quiet), Some(Class::Touched));
+        s.started("old", quiet);
+        assert_eq!(s.class("old", quiet), Some(Class::Started));
         s.active("new", quiet);
         assert_eq!(
             s.class("new", quiet + Duration::from_secs(300)),
@@ -280,9 +324,9 @@ mod tests {
         );
         s.stopped("old");
         assert_eq!(s.class("old", quiet), None);
-        assert_eq!(Class::Hot.interval(TEN), Duration::from_millis(2500));
+        assert_eq!(Class::Started.interval(TEN), Duration::from_millis(2500));
         assert_eq!(
-            Class::Hot.interval(Duration::from_secs(1)),
+            Class::Touched.interval(Duration::from_secs(1)),
             Duration::from_secs(1)
         );
         assert_eq!(Class::Quiet.interval(TEN), Duration::from_secs(300));
@@ -329,6 +373,49 @@ mod tests {
             s.next(PollKind::Changes, t + Duration::from_secs(60)),
             Some("c250".to_string())
         );
+    }
+
+    #[test]
+    fn a_start_is_not_crowded_out_by_execs_everywhere() {
+        // A busy host: 60 containers, an exec into one of them every 0.5 s (all of them
+        // touched, all the time); drift every second, one read every 1.33 s.
+        let now = Instant::now();
+        let second = Duration::from_secs(1);
+        let mut s = Schedule::new(second, second);
+        for i in 0..60 {
+            s.running(
+                &format!("busy{i:02}"),
+                0,
+                Some("2026-01-01T10:00:00Z"),
+                now,
+                wall(),
+            );
+        }
+        let gap = super::super::poll::min_gap(90, 2);
+        let mut t = now;
+        let mut k = 0;
+        let mut fresh_reads = Vec::new();
+        while t < now + Duration::from_secs(120) {
+            // Execs at twice the read rate.
+            for _ in 0..3 {
+                s.touched(&format!("busy{:02}", k % 60), t);
+                k += 7;
+            }
+            if t >= now + Duration::from_secs(60) && !s.contains("fresh") {
+                s.running("fresh", 0, Some("2026-01-01T12:00:00Z"), t, wall());
+            }
+            if s.next(PollKind::Changes, t).as_deref() == Some("fresh") {
+                fresh_reads.push(t - now);
+            }
+            t += gap;
+        }
+        // Its first minute: read at the next slot, and then every 1 s interval's next slot.
+        assert!(fresh_reads[0] <= Duration::from_secs(62), "{fresh_reads:?}");
+        assert!(fresh_reads.len() >= 40, "{} reads", fresh_reads.len());
+        // Touched ones still come before the untouched rest.
+        s.running("calm", 0, Some("2026-01-01T10:00:00Z"), t, wall());
+        s.touched("busy07", t);
+        assert_ne!(s.next(PollKind::Changes, t).as_deref(), Some("calm"));
     }
 
     #[test]

@@ -377,7 +377,7 @@ impl<D: DockerApi> Session<'_, D> {
                 if container.facts.state == ContainerState::Running
                     && matches!(cause.as_deref(), Some("start" | "restart" | "unpause"))
                 {
-                    schedule.touched(&container.facts.id, now);
+                    schedule.started(&container.facts.id, now);
                 }
             }
             DataEvent::Host { regraded, .. } => regraded.iter().for_each(|g| note(schedule, g)),
