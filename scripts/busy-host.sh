@@ -3,8 +3,10 @@
 # (execs into them, files written inside, create/remove churn) on the same daemon while the
 # tests run, optionally with extra CPU load.
 #
-#   scripts/busy-host.sh [--containers N] [--cpu N] [--keep] [-- cargo test args...]
-#       N containers (default 60) `sw-busy-<run>-<i>` labelled seawall.busy=<run>;
+#   scripts/busy-host.sh [--containers N] [--cpu N] [--settle S] [--keep] [-- cargo test args...]
+#       N containers (default 60) `sw-busy-<run>-<i>` labelled seawall.busy=<run>, running
+#       for S seconds (default 70) with their activity before the tests start (a host that
+#       already runs them, not one where they all just started);
 #       --cpu N adds N busy loops (a loaded machine); without test arguments the whole
 #       suite runs through scripts/test.sh (which lists the failed tests at the end).
 #   scripts/busy-host.sh --cleanup   # remove every container labelled seawall.busy
@@ -20,6 +22,7 @@ cd "$(dirname "$0")/.."
 
 N=60
 CPU=0
+SETTLE=70
 KEEP=0
 IMAGE="${SEAWALL_TEST_IMAGE:-seawall-test/busybox:latest}"
 RUN="$$-$(date +%s)"
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --containers) N="$2"; shift 2 ;;
     --cpu) CPU="$2"; shift 2 ;;
+    --settle) SETTLE="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --) shift; break ;;
     *) say "unknown option $1"; exit 2 ;;
@@ -104,7 +108,8 @@ for _ in $(seq 1 "$CPU"); do
   ( while :; do :; done ) &
   PIDS+=($!)
 done
-say "activity running (execs every 0.5 s, churn every 2 s, $CPU busy loop(s))"
+say "activity running (execs every 0.5 s, churn every 2 s, $CPU busy loop(s)); tests in $SETTLE s"
+sleep "$SETTLE"
 
 set +e
 if [ $# -gt 0 ]; then

@@ -50,11 +50,32 @@ pub enum PollResult {
     },
 }
 
-/// The least gap between two reads of one kind when `per_minute` reads are shared by
-/// `kinds` kinds of poll.
+/// The least gap between two reads of one kind when `per_minute` reads are shared evenly
+/// by `kinds` kinds of poll.
 pub fn min_gap(per_minute: u32, kinds: u32) -> Duration {
     let per_kind = per_minute.max(1) as f64 / kinds.max(1) as f64;
     Duration::from_secs_f64(60.0 / per_kind)
+}
+
+/// Share of the budget drift gets when both polls are on: a `/changes` costs the daemon
+/// about a tenth of a `/top` (it walks the upper layer; a `/top` runs `ps` and `runc ps`),
+/// and a file written under /etc is what must be seen within seconds.
+pub const DRIFT_SHARE: f64 = 0.75;
+
+/// The least gaps between two reads of drift and of processes (`None`: that poll is off)
+/// for `per_minute` reads in all: [`DRIFT_SHARE`] of them for drift when both are on.
+pub fn gaps(per_minute: u32, drift: bool, processes: bool) -> (Option<Duration>, Option<Duration>) {
+    let total = per_minute.max(1) as f64;
+    let gap = |reads: f64| Duration::from_secs_f64(60.0 / reads);
+    match (drift, processes) {
+        (true, true) => (
+            Some(gap(total * DRIFT_SHARE)),
+            Some(gap(total * (1.0 - DRIFT_SHARE))),
+        ),
+        (true, false) => (Some(gap(total)), None),
+        (false, true) => (None, Some(gap(total))),
+        (false, false) => (None, None),
+    }
 }
 
 /// The process rows of a `/top` answer.
@@ -248,5 +269,13 @@ mod tests {
         assert_eq!(min_gap(90, 2).as_millis(), 1333);
         assert_eq!(min_gap(90, 1).as_millis(), 666);
         assert_eq!(min_gap(600, 2), Duration::from_millis(200));
+        // By cost: drift gets three quarters of the reads when both are on.
+        let ms = |g: Option<Duration>| g.map(|g| g.as_millis());
+        let (d, p) = gaps(90, true, true);
+        assert_eq!((ms(d), ms(p)), (Some(888), Some(2666)));
+        let (d, p) = gaps(90, true, false);
+        assert_eq!((ms(d), ms(p)), (Some(666), None));
+        let (d, p) = gaps(90, false, true);
+        assert_eq!((ms(d), ms(p)), (None, Some(666)));
     }
 }

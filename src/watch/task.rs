@@ -312,14 +312,12 @@ impl Work {
 /// `Err` carries why the session ended (the task reconnects); `Ok` means the console is gone.
 type SessionEnd = Result<(), WatchError>;
 
-/// A poll timer ticking once per budget slot `gap`, or none when that poll is off.
-fn poll_timer(every: Duration, gap: Duration) -> Option<tokio::time::Interval> {
-    (!every.is_zero()).then(|| {
-        let gap = gap.max(Duration::from_millis(1));
-        let mut t = tokio::time::interval_at(tokio::time::Instant::now() + gap, gap);
-        t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        t
-    })
+/// A poll timer ticking once per budget slot `gap`.
+fn poll_timer(gap: Duration) -> tokio::time::Interval {
+    let gap = gap.max(Duration::from_millis(1));
+    let mut t = tokio::time::interval_at(tokio::time::Instant::now() + gap, gap);
+    t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    t
 }
 
 async fn tick(timer: &mut Option<tokio::time::Interval>) {
@@ -436,9 +434,13 @@ impl<D: DockerApi> Session<'_, D> {
         let mut resync = tokio::time::interval(self.settings.resync);
         resync.tick().await;
         // One slot of the poll budget per tick; the schedule picks who is read.
-        let gap = self.poll_floor();
-        let mut drift_timer = poll_timer(self.settings.drift, gap);
-        let mut top_timer = poll_timer(self.settings.processes, gap);
+        let (drift_gap, top_gap) = poll::gaps(
+            self.settings.poll_per_minute,
+            !self.settings.drift.is_zero(),
+            !self.settings.processes.is_zero(),
+        );
+        let mut drift_timer = drift_gap.map(poll_timer);
+        let mut top_timer = top_gap.map(poll_timer);
         let (poll_tx, mut poll_rx) = mpsc::channel::<PollResult>(256);
 
         loop {
@@ -506,17 +508,6 @@ impl<D: DockerApi> Session<'_, D> {
                 id
             });
         }
-    }
-
-    /// The least time between two reads of one kind: the per-minute budget shared by the
-    /// kinds that are on.
-    fn poll_floor(&self) -> Duration {
-        let kinds = [self.settings.drift, self.settings.processes]
-            .iter()
-            .filter(|d| !d.is_zero())
-            .count()
-            .max(1) as u32;
-        poll::min_gap(self.settings.poll_per_minute, kinds)
     }
 
     /// One slot of the poll budget: read the container most in need, if one is due and a
