@@ -14,8 +14,9 @@
 //! `base` is the configured interval (`[watch] drift_secs` / `processes_secs`). Reads are
 //! spent one at a time at the pace of the poll budget (see [`super::poll::min_gap`]): at
 //! each slot the scheduler picks a container that is due: just-started ones first, then
-//! just-touched ones (each of these two: the one read least since its start or touch first,
-//! so a new one never waits behind a crowd that was already read); among the others
+//! just-touched ones (each of these two: the one whose last read is oldest first, never
+//! read before first of all, so a new one never waits behind a crowd, and a stream of new
+//! ones cannot starve one already read); among the others
 //! it is stride scheduling (each read moves a container's pass on by its class interval,
 //! the smallest pass goes next), so when the budget cannot keep up with every interval —
 //! a large host — each class still gets reads in proportion to how often it asks, and
@@ -74,8 +75,6 @@ struct Entry {
     score: u8,
     started_until: Option<Instant>,
     touched_until: Option<Instant>,
-    /// Per kind: reads since the last start or touch (the least read hot one goes first).
-    hot_reads: [u32; 2],
     last_activity: Instant,
     /// Per kind: when it was last read (`None`: never, so it is due now).
     last_read: [Option<Instant>; 2],
@@ -136,7 +135,6 @@ impl Schedule {
             score,
             started_until: None,
             touched_until: None,
-            hot_reads: [0; 2],
             last_activity: now,
             last_read: [None; 2],
             pass: vtime,
@@ -153,7 +151,6 @@ impl Schedule {
             if entry.started_until.is_none_or(|h| h < until) {
                 entry.started_until = Some(until);
                 entry.last_activity = now;
-                entry.hot_reads = [0; 2];
             }
         }
     }
@@ -174,7 +171,6 @@ impl Schedule {
         if let Some(e) = self.entries.get_mut(id) {
             e.started_until = Some(now + HOT_WINDOW);
             e.last_activity = now;
-            e.hot_reads = [0; 2];
         }
     }
 
@@ -184,7 +180,6 @@ impl Schedule {
         if let Some(e) = self.entries.get_mut(id) {
             e.touched_until = Some(now + HOT_WINDOW);
             e.last_activity = now;
-            e.hot_reads = [0; 2];
         }
     }
 
@@ -207,9 +202,9 @@ impl Schedule {
         if base.is_zero() {
             return None;
         }
-        // The smallest key goes: started, then touched (the least read since first), then
-        // the rest by pass; ties by id (a stable order).
-        type Key<'a> = (u8, u32, f64, &'a String);
+        // The smallest key goes: started, then touched (the oldest last read first, never
+        // read before first of all), then the rest by pass; ties by id (a stable order).
+        type Key<'a> = (u8, Option<Instant>, f64, &'a String);
         let mut best: Option<Key> = None;
         for (id, e) in &self.entries {
             let class = class_of(e, now);
@@ -222,8 +217,8 @@ impl Schedule {
                 Class::Touched => 1,
                 _ => 2,
             };
-            let reads = if class.is_hot() { e.hot_reads[k] } else { 0 };
-            let key = (rank, reads, e.pass[k], id);
+            let last = if class.is_hot() { e.last_read[k] } else { None };
+            let key = (rank, last, e.pass[k], id);
             let better = best.is_none_or(|b| {
                 (key.0, key.1)
                     .cmp(&(b.0, b.1))
@@ -244,7 +239,6 @@ impl Schedule {
         self.vtime[k] = start;
         e.pass[k] = start + class.interval(base).as_secs_f64();
         e.last_read[k] = Some(now);
-        e.hot_reads[k] = e.hot_reads[k].saturating_add(1);
         Some(id)
     }
 }
@@ -416,6 +410,35 @@ mod tests {
         s.running("calm", 0, Some("2026-01-01T10:00:00Z"), t, wall());
         s.touched("busy07", t);
         assert_ne!(s.next(PollKind::Changes, t).as_deref(), Some("calm"));
+    }
+
+    #[test]
+    fn a_stream_of_new_containers_does_not_starve_one_started_before() {
+        // Churn: a new container every 2 s, gone 1 s later; processes every second with a
+        // read every 2.67 s (a quarter of 90 a minute).
+        let now = Instant::now();
+        let second = Duration::from_secs(1);
+        let mut s = Schedule::new(Duration::ZERO, second);
+        let gap = super::super::poll::gaps(90, true, true).1.unwrap();
+        s.running("ours", 0, Some("2026-01-01T12:00:00Z"), now, wall());
+        let mut reads = 0;
+        let mut t = now;
+        let mut k = 0;
+        while t < now + Duration::from_secs(30) {
+            let churn = format!("churn{}", k / 2);
+            if k % 2 == 0 {
+                s.running(&churn, 0, Some("2026-01-01T12:00:00Z"), t, wall());
+            } else {
+                s.stopped(&churn);
+            }
+            k += 1;
+            if s.next(PollKind::Processes, t).as_deref() == Some("ours") {
+                reads += 1;
+            }
+            t += gap;
+        }
+        // About every other slot.
+        assert!(reads >= 4, "{reads} reads of ours in 30 s");
     }
 
     #[test]
