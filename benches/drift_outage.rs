@@ -474,6 +474,18 @@ fn drift(d: &Daemon2, bin: &std::path::Path, args: &Args) -> Result<()> {
     ));
     let seawall_total = cpu_time(w.pid).unwrap_or_default();
     let status = w.stop();
+    // Remove the fleet before the daemon stops: a dockerd stopped with hundreds of running
+    // containers is killed after its stop timeout and leaves their shims behind.
+    eprintln!("bench: removing the fleet");
+    let ids = d2(d, &["ps", "-aq", "--filter", &format!("label={LABEL}")])?;
+    let ids: Vec<&str> = ids.lines().collect();
+    for chunk in ids.chunks(50) {
+        let mut args = vec!["rm", "-f"];
+        args.extend(chunk.iter().copied());
+        if let Err(e) = d2(d, &args) {
+            eprintln!("bench: {e}");
+        }
+    }
 
     println!("### Drift latency at {running} running containers (default settings)\n");
     println!("| sample | latency | target < 15 s |");
