@@ -410,6 +410,36 @@ fn drift_and_process_polls_see_what_happens_inside() {
     w.stop_with(libc::SIGTERM);
 }
 
+/// An executable copied in with `docker cp` outside any temporary directory (`/xmrig`) is
+/// drift after a copy (SW-ACT-DRIFT-003), read within seconds of the copy.
+#[test]
+fn a_binary_copied_anywhere_is_drift_after_docker_cp() {
+    let Some(td) = TestDaemon::get() else { return };
+    let c = td.container(Spec::running("act-cp-bin", &[]));
+    let w = Watch::start(None, &[]);
+    let tmp = std::env::temp_dir().join(format!("sw-act-xmrig-{}", td.run_id));
+    std::fs::write(&tmp, "#!/bin/sh\necho mining\n").unwrap();
+    let _left = Leftovers {
+        images: Vec::new(),
+        files: vec![tmp.clone()],
+    };
+    run(&["cp", tmp.to_str().unwrap(), &format!("{}:/xmrig", c.name)]);
+    let a = w.expect("a new executable at /xmrig after docker cp", &c.name, |a| {
+        a["container"]["name"] == c.name.as_str()
+            && a["rule"] == "SW-ACT-DRIFT-003"
+            && a["detail"].as_str().unwrap_or("").contains("A /xmrig")
+    });
+    assert_eq!(sev(&a), "high", "{a}");
+    assert!(
+        a["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("after docker cp into the container"),
+        "{a}"
+    );
+    w.stop_with(libc::SIGTERM);
+}
+
 /// `seawall watch | head -n1` ends as soon as head has its line.
 #[test]
 fn a_closed_pipe_ends_watch_promptly() {

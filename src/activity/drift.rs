@@ -1,5 +1,7 @@
 //! Filesystem drift (`GET /containers/{id}/changes`): files added or changed in system
-//! directories, and new executable-looking files in temporary directories.
+//! directories, new executable-looking files in temporary directories, and — within the
+//! copy-in window after a `docker cp` into the container — a new executable-looking file
+//! anywhere (`/xmrig`, `/app/.cache/run`).
 //!
 //! Each container has a baseline of the (path, kind) pairs already reported, so a change is
 //! reported once, never again on later polls (the engine outlives reconnects). One alert
@@ -144,6 +146,20 @@ pub fn looks_executable(path: &str) -> bool {
         || lower.contains(".so.")
 }
 
+/// How one change grades in its context: as [`grade`], and after a `docker cp` into the
+/// container any new executable-looking file it does not grade is
+/// [`COPIED_EXECUTABLE`] (what `docker cp` drops can land anywhere, not only in temporary
+/// directories).
+pub fn grade_in(change: &FileChange, ctx: DriftContext) -> Option<(&'static AlertMeta, Severity)> {
+    grade(change).or_else(|| {
+        (ctx.copied_in
+            && change.kind == ChangeKind::Added
+            && !NOISE.contains(&change.path.as_str())
+            && looks_executable(&change.path))
+        .then_some((&COPIED_EXECUTABLE, COPIED_EXECUTABLE.severity))
+    })
+}
+
 /// How one change grades: `(rule, severity, note)`, or `None` when it is not drift worth
 /// reporting.
 pub fn grade(change: &FileChange) -> Option<(&'static AlertMeta, Severity)> {
@@ -253,7 +269,7 @@ impl DriftBaselines {
             if dirs.contains(ch.path.as_str()) {
                 continue;
             }
-            let Some((meta, sev)) = grade(ch) else {
+            let Some((meta, sev)) = grade_in(ch, ctx) else {
                 continue;
             };
             let key = (ch.path.clone(), ch.kind);
@@ -464,6 +480,62 @@ mod tests {
         assert_eq!(
             a.detail,
             "1 new change: A /tmp/payload; after docker cp into the container"
+        );
+    }
+
+    #[test]
+    fn after_docker_cp_a_new_executable_anywhere_is_an_alert() {
+        let c = test_support::container("{}");
+        let mut b = DriftBaselines::default();
+        let watched = DriftContext {
+            watched_from_start: true,
+            copied_in: false,
+        };
+        // Without a copy, a new file outside system and temporary directories is not drift.
+        assert!(
+            b.on_changes(&c, &[ch(A, "/app/server")], watched, DateTime::UNIX_EPOCH)
+                .is_none()
+        );
+        let copied = DriftContext {
+            watched_from_start: true,
+            copied_in: true,
+        };
+        let a = b
+            .on_changes(
+                &c,
+                &[
+                    ch(A, "/xmrig"),
+                    ch(A, "/data/notes.txt"),
+                    ch(Mo, "/srv/tool"),
+                ],
+                copied,
+                DateTime::UNIX_EPOCH,
+            )
+            .expect("alert");
+        assert_eq!(
+            (a.rule.as_str(), a.severity, a.score_bump),
+            ("SW-ACT-DRIFT-003", H, 25)
+        );
+        assert_eq!(
+            a.detail,
+            "1 new change: A /xmrig; after docker cp into the container"
+        );
+        // Nested too, once.
+        let a = b
+            .on_changes(
+                &c,
+                &[ch(A, "/xmrig"), ch(A, "/opt/x/.cache/run")],
+                copied,
+                DateTime::UNIX_EPOCH,
+            )
+            .expect("alert");
+        assert_eq!(
+            a.detail,
+            "1 new change: A /opt/x/.cache/run; after docker cp into the container"
+        );
+        assert!(
+            b.on_changes(&c, &[ch(A, "/xmrig")], copied, DateTime::UNIX_EPOCH)
+                .is_none()
         );
     }
 

@@ -10,6 +10,7 @@ pub mod inflight;
 pub mod notice;
 pub mod pipeline;
 pub mod poll;
+pub mod schedule;
 pub mod task;
 
 pub use event::{DataEvent, HostId, LinkStatus, WatchRequest};

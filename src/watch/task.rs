@@ -8,14 +8,16 @@ use super::event::{DataEvent, HostId, LinkStatus, WatchRequest};
 use super::inflight::{InFlight, Job};
 use super::notice;
 use super::pipeline::{EventEffect, EventWork, Pipeline, exec_from_event};
-use super::poll::{self, PollKind, PollResult, PollRound};
+use super::poll::{self, PollKind, PollResult, Poller};
+use super::schedule::Schedule;
 use crate::activity::Alert;
 use crate::docker::{
     BollardConnector, ConnectError, Connector, DockerApi, DockerError, Endpoint, ListFilter,
     Transport,
 };
 use crate::inventory::{self, InventoryError, Selection};
-use crate::model::{ContainerFacts, DockerEvent, ExecFacts, VolumeBacking};
+use crate::model::{ContainerFacts, ContainerState, DockerEvent, ExecFacts, VolumeBacking};
+use crate::risk::grader::GradedContainer;
 use futures_util::stream::StreamExt;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
@@ -437,6 +439,10 @@ struct Work {
     /// Follow-up reads running (each task returns its container id).
     follow_ups: JoinSet<String>,
     follow_up_ids: HashSet<String>,
+    /// Which running container to poll next (set up when the session starts).
+    schedule: Schedule,
+    /// The drift and process reads in flight.
+    polls: Poller,
 }
 
 impl Work {
@@ -451,6 +457,8 @@ impl Work {
             follow_up_wanted: Vec::new(),
             follow_ups: JoinSet::new(),
             follow_up_ids: HashSet::new(),
+            schedule: Schedule::new(Duration::ZERO, Duration::ZERO),
+            polls: Poller::new(1),
         }
     }
 }
@@ -458,13 +466,12 @@ impl Work {
 /// `Err` carries why the session ended (the task reconnects); `Ok` means the console is gone.
 type SessionEnd = Result<(), WatchError>;
 
-/// A poll timer, or none when that poll is off.
-fn poll_timer(every: Duration) -> Option<tokio::time::Interval> {
-    (!every.is_zero()).then(|| {
-        let mut t = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-        t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        t
-    })
+/// A poll timer ticking once per budget slot `gap`.
+fn poll_timer(gap: Duration) -> tokio::time::Interval {
+    let gap = gap.max(Duration::from_millis(1));
+    let mut t = tokio::time::interval_at(tokio::time::Instant::now() + gap, gap);
+    t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    t
 }
 
 async fn tick(timer: &mut Option<tokio::time::Interval>) {
@@ -477,18 +484,73 @@ async fn tick(timer: &mut Option<tokio::time::Interval>) {
 }
 
 impl<D: DockerApi> Session<'_, D> {
-    async fn send(&self, event: DataEvent) -> SessionEnd {
+    async fn send(&mut self, event: DataEvent) -> SessionEnd {
+        self.note_for_polls(&event);
         self.tx.send(event).await.map_err(|_| WatchError::Closed)
+    }
+
+    /// Every container seawall grades passes through [`Session::send`]: the poll schedule
+    /// learns from it which containers run, their scores and when they started.
+    fn note_for_polls(&mut self, event: &DataEvent) {
+        let now = tokio::time::Instant::now();
+        let wall = chrono::Utc::now();
+        let schedule = &mut self.work.schedule;
+        let note = |schedule: &mut Schedule, g: &GradedContainer| {
+            if g.facts.state == ContainerState::Running {
+                schedule.running(
+                    &g.facts.id,
+                    g.score.value,
+                    g.facts.started_at.as_deref(),
+                    now,
+                    wall,
+                );
+            } else {
+                schedule.stopped(&g.facts.id);
+            }
+        };
+        match event {
+            DataEvent::Snapshot { containers, .. } => {
+                let running: HashSet<&str> = containers
+                    .iter()
+                    .filter(|g| g.facts.state == ContainerState::Running)
+                    .map(|g| g.facts.id.as_str())
+                    .collect();
+                schedule.retain(&running);
+                containers.iter().for_each(|g| note(schedule, g));
+            }
+            DataEvent::Upsert {
+                container,
+                regraded,
+                cause,
+                ..
+            } => {
+                note(schedule, container);
+                regraded.iter().for_each(|g| note(schedule, g));
+                if container.facts.state == ContainerState::Running
+                    && matches!(cause.as_deref(), Some("start" | "restart" | "unpause"))
+                {
+                    schedule.started(&container.facts.id, now);
+                }
+            }
+            DataEvent::Host { regraded, .. } => regraded.iter().for_each(|g| note(schedule, g)),
+            DataEvent::Removed { id, regraded, .. } => {
+                schedule.stopped(id);
+                regraded.iter().for_each(|g| note(schedule, g));
+            }
+            _ => {}
+        }
     }
 
     async fn send_alerts(&self, alerts: Vec<Alert>, received: Instant) -> SessionEnd {
         for alert in alerts {
-            self.send(DataEvent::Alert {
-                host: self.host,
-                alert: Box::new(alert),
-                received,
-            })
-            .await?;
+            self.tx
+                .send(DataEvent::Alert {
+                    host: self.host,
+                    alert: Box::new(alert),
+                    received,
+                })
+                .await
+                .map_err(|_| WatchError::Closed)?;
         }
         Ok(())
     }
@@ -532,6 +594,8 @@ impl<D: DockerApi> Session<'_, D> {
 
     async fn run(&mut self, requests: &mut mpsc::UnboundedReceiver<WatchRequest>) -> SessionEnd {
         let since = self.since();
+        self.work.schedule = Schedule::new(self.settings.drift, self.settings.processes);
+        self.work.polls = Poller::new(self.settings.poll_concurrency);
         self.count = self.full_inventory().await?;
 
         let mut events = self
@@ -548,12 +612,15 @@ impl<D: DockerApi> Session<'_, D> {
         retry_timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut resync = tokio::time::interval(self.settings.resync);
         resync.tick().await;
-        let mut drift_timer = poll_timer(self.settings.drift);
-        let mut top_timer = poll_timer(self.settings.processes);
+        // One slot of the poll budget per tick; the schedule picks who is read.
+        let (drift_gap, top_gap) = poll::gaps(
+            self.settings.poll_per_minute,
+            !self.settings.drift.is_zero(),
+            !self.settings.processes.is_zero(),
+        );
+        let mut drift_timer = drift_gap.map(poll_timer);
+        let mut top_timer = top_gap.map(poll_timer);
         let (poll_tx, mut poll_rx) = mpsc::channel::<PollResult>(256);
-        // Dropping a round (at the end of the session) stops it.
-        let mut drift_round: Option<PollRound> = None;
-        let mut top_round: Option<PollRound> = None;
 
         loop {
             tokio::select! {
@@ -579,12 +646,14 @@ impl<D: DockerApi> Session<'_, D> {
                     self.handle_answer(done).await?;
                 }
                 Some(result) = poll_rx.recv() => self.handle_poll(result).await?,
-                _ = tick(&mut drift_timer) => {
-                    self.start_round(&mut drift_round, PollKind::Changes, self.settings.drift, &poll_tx);
+                Some(done) = self.work.polls.next_done(), if !self.work.polls.is_idle() => {
+                    let running = self.work.schedule.len();
+                    if let Some(result) = self.work.polls.settle(done, running) {
+                        self.handle_poll(result).await?;
+                    }
                 }
-                _ = tick(&mut top_timer) => {
-                    self.start_round(&mut top_round, PollKind::Processes, self.settings.processes, &poll_tx);
-                }
+                _ = tick(&mut drift_timer) => self.poll_slot(PollKind::Changes),
+                _ = tick(&mut top_timer) => self.poll_slot(PollKind::Processes),
                 _ = &mut up_after, if !self.up => self.mark_up().await?,
                 _ = tick(&mut watchdog) => {
                     if !std::mem::take(&mut heard) {
@@ -622,7 +691,6 @@ impl<D: DockerApi> Session<'_, D> {
         }
     }
 
-    /// Start a poll round unless the previous one of this kind is still running.
     /// Start the follow-up reads the last batch asked for (one at a time per container).
     fn start_follow_ups(&mut self, poll_tx: &mpsc::Sender<PollResult>) {
         let changes = !self.settings.drift.is_zero();
@@ -645,50 +713,29 @@ impl<D: DockerApi> Session<'_, D> {
         }
     }
 
-    /// The least time between two reads of one kind: the per-minute budget shared by the
-    /// kinds that are on.
-    fn poll_floor(&self) -> Duration {
-        let kinds = [self.settings.drift, self.settings.processes]
-            .iter()
-            .filter(|d| !d.is_zero())
-            .count()
-            .max(1) as u32;
-        poll::min_gap(self.settings.poll_per_minute, kinds)
-    }
-
-    fn start_round(
-        &self,
-        slot: &mut Option<PollRound>,
-        kind: PollKind,
-        every: Duration,
-        tx: &mpsc::Sender<PollResult>,
-    ) {
-        if slot.as_ref().is_some_and(|r| !r.is_finished()) {
-            log::debug!(
-                "{}: previous {kind:?} poll still running",
-                self.endpoint.url
-            );
+    /// One slot of the poll budget: read the container most in need, if one is due and a
+    /// read of this kind has room.
+    fn poll_slot(&mut self, kind: PollKind) {
+        if !self.work.polls.has_room(kind) {
+            log::debug!("{}: {kind:?} reads all still running", self.endpoint.url);
             return;
         }
-        let ids = self.pipeline.running_ids();
-        *slot = (!ids.is_empty()).then(|| {
-            poll::spawn_round(
-                self.docker.clone(),
-                kind,
-                ids,
-                self.settings.poll_concurrency,
-                every,
-                self.poll_floor(),
-                tx.clone(),
-            )
-        });
+        if let Some(id) = self.work.schedule.next(kind, tokio::time::Instant::now()) {
+            self.work.polls.start(&self.docker, kind, id);
+        }
     }
 
     async fn handle_poll(&mut self, result: PollResult) -> SessionEnd {
         let received = Instant::now();
-        let alerts = match result {
-            PollResult::Changes { id, changes } => self.pipeline.on_changes(&id, &changes),
-            PollResult::Processes { id, processes } => self.pipeline.on_processes(&id, &processes),
+        let (id, alerts) = match result {
+            PollResult::Changes { id, changes } => {
+                let alerts = self.pipeline.on_changes(&id, &changes);
+                (id, alerts)
+            }
+            PollResult::Processes { id, processes } => {
+                let alerts = self.pipeline.on_processes(&id, &processes);
+                (id, alerts)
+            }
             PollResult::Failed { message, .. } => {
                 log::warn!("{}: {message}", self.endpoint.url);
                 return self
@@ -699,6 +746,9 @@ impl<D: DockerApi> Session<'_, D> {
                     .await;
             }
         };
+        if !alerts.is_empty() {
+            self.work.schedule.active(&id, tokio::time::Instant::now());
+        }
         self.send_alerts(alerts, received).await
     }
 
@@ -747,6 +797,7 @@ impl<D: DockerApi> Session<'_, D> {
             // pipeline asks for an exec inspect once per session, never for a probe.)
             if exec.is_some() || ev.action == "extract-to-dir" {
                 let id = ev.actor_id.clone();
+                self.work.schedule.touched(&id, tokio::time::Instant::now());
                 if !self.work.follow_up_wanted.contains(&id) {
                     self.work.follow_up_wanted.push(id);
                 }

@@ -276,10 +276,12 @@ async fn an_exec_or_a_copy_is_followed_by_reads_of_changes_and_processes() {
         running: true,
         exit_code: None,
     });
-    // Polls on but rare: only the follow-ups read within the test.
+    // Polls on but with a budget of one read a minute (the first slot is 2 minutes away):
+    // only the follow-ups read within the test.
     let settings = WatchSettings {
         drift: Duration::from_secs(3600),
         processes: Duration::from_secs(3600),
+        poll_per_minute: 1,
         ..quiet()
     };
     let mut w = start(&fake, settings);
@@ -331,8 +333,8 @@ async fn polls_keep_to_the_budget() {
     w.until("live").await;
     // The session began (and its poll timers) when the stream opened, before it was up.
     let live = tokio::time::Instant::now() - STREAM_UP_AFTER;
-    // The first round starts after one interval and takes 40 s: the ticks at 20, 30 and
-    // 40 s find it running and start nothing.
+    // One slot every 10 s, the first 10 s after the session began; every container is due
+    // at once, so each slot reads one (and the 10 s interval never allows more).
     tokio::time::sleep(Duration::from_secs(45)).await;
     let reads: Vec<tokio::time::Instant> = fake
         .calls()
@@ -356,8 +358,52 @@ async fn polls_keep_to_the_budget() {
         .filter(|c| c.op == Op::Changes)
         .map(|c| c.target)
         .collect();
-    assert_eq!(ids.len(), 5, "every running container read once per round");
+    assert_eq!(ids.len(), 5, "every running container read once");
     assert_eq!(fake.count(Op::Top), 0, "process polling is off");
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_container_just_started_is_read_first_and_often_on_a_large_host() {
+    let fake = FakeDocker::new();
+    for i in 0..60 {
+        let id = format!("{i:0>64}");
+        fake.add_container(FakeDocker::container(&id, &format!("c{i}"), "running", &[]));
+    }
+    let feed = fake.event_feed();
+    // Drift only, one read a second: 60 quiet-ish containers asking for one read every
+    // 30 s each keep every slot busy.
+    let settings = WatchSettings {
+        drift: Duration::from_secs(10),
+        poll_per_minute: 60,
+        ..quiet()
+    };
+    let mut w = start(&fake, settings);
+    w.until("live").await;
+    tokio::time::sleep(Duration::from_secs(40)).await;
+    let n = "ffff000000000000000000000000000000000000000000000000000000000000";
+    fake.add_container(FakeDocker::container(n, "fresh", "running", &[]));
+    feed.send(event("start", n, "fresh", 100));
+    w.until("upsert fresh start").await;
+    let started = tokio::time::Instant::now();
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    let reads: Vec<tokio::time::Instant> = fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.op == Op::Changes && c.target == n)
+        .map(|c| c.at)
+        .collect();
+    assert!(!reads.is_empty(), "the new container is read");
+    assert!(
+        reads[0] - started <= Duration::from_secs(1),
+        "at the next slot: {:?}",
+        reads[0] - started
+    );
+    // Hot: every 2.5 s (the next slot after), ~10 reads in 30 s, where an old container
+    // gets one.
+    assert!(reads.len() >= 9, "{} reads", reads.len());
+    let old = fake.count_on(Op::Changes, &format!("{:0>64}", 7));
+    assert!(old <= 3, "an old container read {old} times in 70 s");
     w.handle.task.abort();
 }
 
