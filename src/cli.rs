@@ -59,6 +59,7 @@ pub enum CliError {
     Baseline(#[from] report::baseline::BaselineError),
     #[error("no container matches {0}: nothing was checked (a typo in a filter must not pass)")]
     NoMatch(String),
+    #[error(transparent)]
     Compose(Box<crate::headless::compose_commands::ComposeCommandError>),
 }
 

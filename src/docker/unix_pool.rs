@@ -125,10 +125,9 @@ impl UnixPool {
         mut each: impl FnMut(&[u8]),
     ) -> Result<(u16, hyper::body::Bytes), BollardError> {
         use http_body_util::BodyExt;
-        let mut request = BollardRequest::new(Body::Left(http_body_util::Full::default()));
-        *request.uri_mut() = self.uri(path_and_query);
+        // Headers within the request timeout, then the body within the body bound.
+        let response = self.get(path_and_query).await?;
         let exchange = async {
-            let response = self.client.request(request).await?;
             let status = response.status().as_u16();
             let mut body = response.into_body();
             if !(200..300).contains(&status) {
@@ -141,7 +140,7 @@ impl UnixPool {
             }
             Ok::<_, BollardError>((status, hyper::body::Bytes::new()))
         };
-        tokio::time::timeout(Duration::from_secs(REQUEST_TIMEOUT_SECS), exchange)
+        tokio::time::timeout(BODY_TIMEOUT, exchange)
             .await
             .map_err(|_| BollardError::RequestTimeoutError)?
     }

@@ -604,7 +604,8 @@ impl<D: DockerApi> Session<'_, D> {
             .ready_chunks(256);
         let up_after = tokio::time::sleep(STREAM_UP_AFTER);
         tokio::pin!(up_after);
-        let mut watchdog = poll_timer(self.settings.watchdog);
+        let mut watchdog =
+            (!self.settings.watchdog.is_zero()).then(|| poll_timer(self.settings.watchdog));
         // Did the stream bring anything since the watchdog's last look?
         let mut heard = false;
         let mut silent_since = Instant::now();
