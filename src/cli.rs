@@ -36,6 +36,8 @@ pub enum CliError {
     #[error(transparent)]
     Watch(#[from] crate::headless::alert_stream::WatchCommandError),
     #[error(transparent)]
+    Serve(#[from] crate::serve::ServeError),
+    #[error(transparent)]
     Action(#[from] crate::headless::action_commands::CommandError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
@@ -116,6 +118,8 @@ pub enum Command {
     Report(crate::headless::action_commands::ReportArgs),
     /// Stream suspicious-activity alerts as NDJSON (or text) until interrupted.
     Watch(crate::headless::alert_stream::WatchArgs),
+    /// Serve live risk and alert metrics for Prometheus on /metrics (and /healthz).
+    Serve(crate::serve::ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -217,6 +221,11 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             let cfg = config::load(cli.config.as_deref())?;
             let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
             Ok(crate::headless::alert_stream::run(args, &cfg, endpoints)?)
+        }
+        Command::Serve(args) => {
+            let cfg = config::load(cli.config.as_deref())?;
+            let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
+            Ok(crate::serve::run(args, &cfg, endpoints)?)
         }
         Command::Scan(args) => {
             // A directory as the report file is told before the daemon is read.
