@@ -2,7 +2,7 @@
 //! containers (default 500).
 //!
 //! ```text
-//! cargo bench --bench serve -- [N] [--idle-secs S] [--scrape-secs P]
+//! cargo test --bench serve -- [N] [--idle-secs S] [--scrape-secs P]   # the driver in the test profile
 //! scripts/bench-serve.sh [N]   # a private dockerd, release build, table in target/bench/serve.md
 //! ```
 //!

@@ -176,8 +176,12 @@ fn a_container_appears_alerts_count_and_its_series_go_with_it() {
     assert_eq!((status, body.as_str()), (200, "ok\n"));
     assert_eq!(http_get(serve.port, "/nope").expect("GET /nope").0, 404);
     let text = serve.metrics();
+    let up: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("seawall_daemon_up{"))
+        .collect();
     assert!(
-        text.contains("seawall_daemon_up{host=\"") && text.contains("\"} 1\n"),
+        up.len() == 1 && up[0].starts_with("seawall_daemon_up{host=\"") && up[0].ends_with("\"} 1"),
         "{text}"
     );
     assert!(text.contains("seawall_build_info{version=\""), "{text}");
