@@ -494,3 +494,28 @@ fn the_example_rules_and_dashboard_use_the_served_series() {
         );
     }
 }
+
+/// A port already taken is an error before any daemon is read: exit 2, one line saying where.
+#[test]
+fn a_busy_port_is_told_and_exits_2() {
+    let taken = TcpListener::bind("127.0.0.1:0").expect("a port");
+    let addr = taken.local_addr().unwrap();
+    let out = common::run_with_timeout(
+        {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_seawall"));
+            cmd.args(["serve", "--listen", &addr.to_string()]).env(
+                "XDG_CONFIG_HOME",
+                std::env::temp_dir().join("seawall-tests-no-config"),
+            );
+            cmd
+        },
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(&format!("seawall: cannot listen on {addr}: ")) && err.lines().count() == 1,
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
