@@ -6,6 +6,7 @@
 #   start dockerd in the background and wait for its socket.
 # - Then build the local test image `seawall-test/busybox:latest` FROM scratch with a
 #   static busybox (no registry is reachable from CI).
+# - Then Prometheus and promtool for the tests of `seawall serve` (scripts/ensure-prometheus.sh).
 #
 # Safe to run repeatedly. Prints what it did; exits non-zero if no daemon could be had.
 set -euo pipefail
@@ -113,4 +114,6 @@ else
   start_dockerd
 fi
 build_test_image
+# `seawall serve` is tested against a real Prometheus (and its output linted by promtool).
+bash "$(dirname "$0")/ensure-prometheus.sh"
 say "ready: $("$DOCKER_BIN" version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}')"

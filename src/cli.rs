@@ -36,6 +36,8 @@ pub enum CliError {
     #[error(transparent)]
     Watch(#[from] crate::headless::alert_stream::WatchCommandError),
     #[error(transparent)]
+    Serve(#[from] crate::serve::ServeError),
+    #[error(transparent)]
     Action(#[from] crate::headless::action_commands::CommandError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
@@ -127,6 +129,8 @@ pub enum Command {
     /// What-if: the changes that remove a container's findings (docker run flags, compose
     /// keys) and the score it would get; `--compose FILE` patches a compose file instead.
     Fix(crate::headless::compose_commands::FixArgs),
+    /// Serve live risk and alert metrics for Prometheus on /metrics (and /healthz).
+    Serve(crate::serve::ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -270,6 +274,11 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Scan(args) if !args.compose.is_empty() => {
             crate::headless::compose_commands::scan(args)
                 .map_err(|e| CliError::Compose(Box::new(e)))
+        }
+        Command::Serve(args) => {
+            let cfg = config::load(cli.config.as_deref())?;
+            let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
+            Ok(crate::serve::run(args, &cfg, endpoints)?)
         }
         Command::Scan(args) => {
             // A directory as the report file is told before the daemon is read.

@@ -35,6 +35,7 @@ pub mod report;
 pub mod risk;
 pub mod sanitize;
 pub mod scan;
+pub mod serve;
 pub mod theme;
 pub mod ui;
 pub mod watch;
