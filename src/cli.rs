@@ -452,7 +452,8 @@ async fn scan_command(
                 crossterm::terminal::size()
                     .map_or(report::table::DEFAULT_WIDTH, |(w, _)| w as usize)
             } else {
-                report::table::DEFAULT_WIDTH
+                // A pipe or a file: whole lines, whatever their length.
+                report::table::UNLIMITED
             };
             let text = report::render_table_width(&report, color, width);
             emit(text.as_bytes(), args.output.as_deref())?;

@@ -1119,3 +1119,20 @@ fn version_names_the_git_commit_of_the_checkout() {
         }
     }
 }
+
+#[test]
+fn table_in_a_pipe_is_not_cut_at_80_columns() {
+    let Some(d) = TestDaemon::get() else { return };
+    let purpose = format!("cli-long-{}", "x".repeat(90));
+    let cs = d.containers(vec![Spec::created(&purpose, &["--privileged"])]);
+    let name = &cs[0].name;
+    // stdout is a pipe here: the table is asked for, and nothing is cut.
+    let text = d.scan_text("table", &[]);
+    let row = text
+        .lines()
+        .find(|l| l.contains(name.as_str()))
+        .unwrap_or_else(|| panic!("the whole name {name} in:\n{text}"));
+    assert!(row.chars().count() > 80, "{row}");
+    assert!(row.contains("SW-PRIV-001"), "{row}");
+    assert!(!text.contains('…'), "nothing cut:\n{text}");
+}
