@@ -10,7 +10,7 @@ use crate::config::{self, Config};
 use crate::docker::{self, Endpoint, EndpointInputs};
 use crate::inventory::Selection;
 use crate::report::{self, Format, Report};
-use crate::risk::{Severity, catalog};
+use crate::risk::Severity;
 use crate::scan::{self, ScanOptions};
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
@@ -47,6 +47,12 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot write the man pages to {}: {source}", path.display())]
+    ManPages {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot write to stdout: {0}")]
     Stdout(#[source] std::io::Error),
     #[error("no rule with id {0} (see `seawall rules`)")]
@@ -70,29 +76,39 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// Exit code for errors.
 pub const EXIT_ERROR: u8 = 2;
 
+/// `seawall --version`: the crate version, and the git commit when built from a checkout
+/// (`build.rs`).
+pub const VERSION: &str = if env!("SEAWALL_GIT_COMMIT").is_empty() {
+    env!("CARGO_PKG_VERSION")
+} else {
+    concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (git ",
+        env!("SEAWALL_GIT_COMMIT"),
+        ")"
+    )
+};
+
+/// The help heading of the options every command takes.
+const GLOBAL: &str = "Global options";
+/// The help heading of the options that choose the daemons and the config file.
+const DAEMON: &str = "Daemon options";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "seawall",
-    version,
+    version = VERSION,
     about = "Security console for Docker hosts: container escape risks, scored and explained",
     long_about = None
 )]
 pub struct Cli {
-    /// Daemon to connect to (unix://, tcp://, ssh://); repeat for several daemons.
-    /// Default: as the docker CLI (DOCKER_HOST, DOCKER_CONTEXT, the current context, the socket).
-    #[arg(short = 'H', long = "host", global = true, value_name = "URL")]
-    pub hosts: Vec<String>,
-
-    /// Docker CLI context to use; repeat for several daemons.
-    #[arg(short = 'c', long = "context", global = true, value_name = "NAME")]
-    pub contexts: Vec<String>,
-
-    /// Config file (default: ~/.config/seawall/config.toml).
-    #[arg(long, global = true, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    /// Which daemons, which config (the console's; every command that reads a daemon takes
+    /// them too, after its name: `seawall scan -H URL`).
+    #[command(flatten)]
+    pub daemon: DaemonArgs,
 
     /// More log output on stderr (-v info, -vv debug).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL)]
     pub verbose: u8,
 
     /// Console: disable every action (isolate, stop, export); the header shows READ-ONLY.
@@ -101,6 +117,70 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The daemons to read and the config file: options of the console and of every command
+/// that talks to a daemon (and only of those, so `seawall rules --help` does not list them).
+/// Given before a command (`seawall -H URL scan`) or after it (`seawall scan -H URL`);
+/// [`Cli::daemon_args`] merges the two.
+#[derive(Debug, Args, Default, Clone)]
+pub struct DaemonArgs {
+    /// Daemon to connect to (unix://, tcp://, ssh://); repeat for several daemons.
+    /// Default: as the docker CLI (DOCKER_HOST, DOCKER_CONTEXT, the current context, the socket).
+    #[arg(short = 'H', long = "host", value_name = "URL", help_heading = DAEMON)]
+    pub hosts: Vec<String>,
+
+    /// Docker CLI context to use; repeat for several daemons.
+    #[arg(short = 'c', long = "context", value_name = "NAME", help_heading = DAEMON)]
+    pub contexts: Vec<String>,
+
+    /// Config file (default: ~/.config/seawall/config.toml).
+    #[arg(long, value_name = "FILE", help_heading = DAEMON)]
+    pub config: Option<PathBuf>,
+}
+
+impl DaemonArgs {
+    /// Add what was given after the command to what was given before it.
+    fn absorb(&mut self, later: DaemonArgs) {
+        self.hosts.extend(later.hosts);
+        self.contexts.extend(later.contexts);
+        if later.config.is_some() {
+            self.config = later.config;
+        }
+    }
+}
+
+impl Cli {
+    /// Parse the command line, the daemon options of the command merged into
+    /// [`Cli::daemon`].
+    pub fn parse_merged() -> Cli {
+        let mut cli = Cli::parse();
+        cli.merge_daemon_args();
+        cli
+    }
+
+    /// Move the daemon options given after the command into [`Cli::daemon`].
+    pub fn merge_daemon_args(&mut self) {
+        if let Some(later) = self.command.as_mut().and_then(Command::daemon_args_mut) {
+            let later = std::mem::take(later);
+            self.daemon.absorb(later);
+        }
+    }
+
+    /// The daemons given with `-H`.
+    pub fn hosts(&self) -> &[String] {
+        &self.daemon.hosts
+    }
+
+    /// The contexts given with `-c`.
+    pub fn contexts(&self) -> &[String] {
+        &self.daemon.contexts
+    }
+
+    /// The config file given with `--config`.
+    pub fn config(&self) -> Option<&std::path::Path> {
+        self.daemon.config.as_deref()
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,10 +211,38 @@ pub enum Command {
     Fix(crate::headless::compose_commands::FixArgs),
     /// Serve live risk and alert metrics for Prometheus on /metrics (and /healthz).
     Serve(crate::serve::ServeArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(crate::headless::shell_docs::CompletionsArgs),
+    /// Print the man page (roff), or write one page per command with --dir.
+    Man(crate::headless::shell_docs::ManArgs),
+}
+
+impl Command {
+    /// The daemon options of a command that reads a daemon (`None` for the others).
+    fn daemon_args_mut(&mut self) -> Option<&mut DaemonArgs> {
+        match self {
+            Command::Console(a) => Some(&mut a.daemon),
+            Command::Scan(a) => Some(&mut a.daemon),
+            Command::Isolate(a) => Some(&mut a.daemon),
+            Command::Unisolate(a) => Some(&mut a.daemon),
+            Command::Isolations(a) => Some(&mut a.daemon),
+            Command::Stop(a) => Some(&mut a.daemon),
+            Command::Report(a) => Some(&mut a.daemon),
+            Command::Watch(a) => Some(&mut a.daemon),
+            Command::Fix(a) => Some(&mut a.daemon),
+            Command::Serve(a) => Some(&mut a.daemon),
+            Command::Rules(_) | Command::Contexts | Command::Completions(_) | Command::Man(_) => {
+                None
+            }
+        }
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
+    #[command(flatten)]
+    pub daemon: DaemonArgs,
+
     /// Output format: table, json, sarif, markdown, html (table on a terminal, json otherwise).
     #[arg(short, long, value_name = "FORMAT")]
     pub format: Option<Format>,
@@ -193,6 +301,9 @@ pub struct ScanArgs {
 /// `seawall console` options (also accepted without the subcommand: `seawall --read-only`).
 #[derive(Debug, Args, Default)]
 pub struct ConsoleArgs {
+    #[command(flatten)]
+    pub daemon: DaemonArgs,
+
     /// Disable every action (isolate, stop, export); the header shows READ-ONLY.
     #[arg(long)]
     pub read_only: bool,
@@ -208,15 +319,11 @@ pub struct ConsoleArgs {
     pub accept: Vec<PathBuf>,
 }
 
-#[derive(Debug, Args)]
-pub struct RulesArgs {
-    /// Show the full text of one rule.
-    pub id: Option<String>,
-}
+pub use crate::headless::rules_command::RulesArgs;
 
 /// Entry point used by `main`.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_merged();
     // The console routes the log into its own pane and file; headless commands log to stderr.
     if !matches!(cli.command, None | Some(Command::Console(_))) {
         crate::logging::init(cli.verbose);
@@ -241,14 +348,26 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     }
     // `--config` must name a file, whatever the command (the console included: a typo in
     // the option is told before the screen is taken).
-    if let Some(path) = &cli.config {
+    if let Some(path) = cli.config() {
         config::check_explicit(path)?;
     }
     let default_console = Command::Console(ConsoleArgs::default());
     match cli.command.as_ref().unwrap_or(&default_console) {
         Command::Console(args) => console(&cli, cli.read_only || args.read_only, args),
-        Command::Rules(args) => rules(args),
+        Command::Rules(args) => {
+            let text = crate::headless::rules_command::render(args)
+                .map_err(|e| CliError::UnknownRule(e.0))?;
+            emit(text.as_bytes(), None)?;
+            Ok(0)
+        }
         Command::Contexts => contexts(),
+        Command::Completions(args) => {
+            let mut out = Vec::new();
+            crate::headless::shell_docs::completions(args.shell, &mut out);
+            emit(&out, None)?;
+            Ok(0)
+        }
+        Command::Man(args) => man(args),
         Command::Isolate(args) => {
             crate::headless::action_commands::isolate(&cli, args).map_err(CliError::from)
         }
@@ -265,8 +384,8 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             crate::headless::action_commands::report(&cli, args).map_err(CliError::from)
         }
         Command::Watch(args) => {
-            let cfg = config::load(cli.config.as_deref())?;
-            let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
+            let cfg = config::load(cli.config())?;
+            let endpoints = resolve_endpoints(cli.hosts(), cli.contexts())?;
             Ok(crate::headless::alert_stream::run(args, &cfg, endpoints)?)
         }
         Command::Fix(args) => crate::headless::compose_commands::fix(&cli, args)
@@ -276,8 +395,8 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
                 .map_err(|e| CliError::Compose(Box::new(e)))
         }
         Command::Serve(args) => {
-            let cfg = config::load(cli.config.as_deref())?;
-            let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
+            let cfg = config::load(cli.config())?;
+            let endpoints = resolve_endpoints(cli.hosts(), cli.contexts())?;
             Ok(crate::serve::run(args, &cfg, endpoints)?)
         }
         Command::Scan(args) => {
@@ -290,8 +409,8 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
                     source,
                 })?;
             }
-            let cfg = config::load(cli.config.as_deref())?;
-            let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
+            let cfg = config::load(cli.config())?;
+            let endpoints = resolve_endpoints(cli.hosts(), cli.contexts())?;
             // One thread: the scan is IO-bound, and on small hosts the daemon needs the
             // other cores more than seawall does.
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -312,8 +431,8 @@ fn console(cli: &Cli, read_only: bool, args: &ConsoleArgs) -> Result<u8, CliErro
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(CliError::NeedsTerminal);
     }
-    let endpoints = resolve_endpoints(&cli.hosts, &cli.contexts)?;
-    let (mut config, mut warnings) = config::load_lenient(cli.config.as_deref());
+    let endpoints = resolve_endpoints(cli.hosts(), cli.contexts())?;
+    let (mut config, mut warnings) = config::load_lenient(cli.config());
     // Accepted risks and the baseline are told before the screen is taken.
     let verdicts = load_verdicts(
         config.file.as_deref(),
@@ -436,7 +555,8 @@ async fn scan_command(
                 crossterm::terminal::size()
                     .map_or(report::table::DEFAULT_WIDTH, |(w, _)| w as usize)
             } else {
-                report::table::DEFAULT_WIDTH
+                // A pipe or a file: whole lines, whatever their length.
+                report::table::UNLIMITED
             };
             let text = report::render_table_width(&report, color, width);
             emit(text.as_bytes(), args.output.as_deref())?;
@@ -537,67 +657,31 @@ fn emit_with(
     }
 }
 
-fn rules(args: &RulesArgs) -> Result<u8, CliError> {
-    let mut out = String::new();
-    match &args.id {
-        Some(id) if crate::activity::catalog::get(id).is_some() => {
-            // Activity rules (SW-ACT-...): what was seen, not how a container is configured.
-            if let Some(m) = crate::activity::catalog::get(id) {
-                out.push_str(&format!(
-                    "{}  [{}]  {}\nATT&CK: {}\nScope: Activity\nScore bump: +{}\n\nWhy it matters:\n  {}\n\nFirst response:\n  {}\n",
-                    m.id,
-                    m.severity,
-                    m.title,
-                    m.technique(),
-                    m.score_bump,
-                    m.why,
-                    m.response
-                ));
-            }
-        }
-        Some(id) => {
-            let meta = catalog::get(id).ok_or_else(|| CliError::UnknownRule(id.clone()))?;
-            out.push_str(&format!(
-                "{}  [{}]  {}\nCIS: {}\nScope: {:?}\n\nWhy it matters:\n  {}\n\nFix:\n  {}\n",
-                meta.id,
-                meta.severity,
-                meta.title,
-                meta.cis.unwrap_or("-"),
-                meta.scope,
-                meta.technique,
-                meta.fix
-            ));
-        }
+/// `seawall man`: the main page to stdout, or every page into `--dir`.
+fn man(args: &crate::headless::shell_docs::ManArgs) -> Result<u8, CliError> {
+    match &args.dir {
         None => {
-            out.push_str(&format!(
-                "{:<24} {:<9} {:<14} TITLE\n",
-                "ID", "SEVERITY", "CIS"
-            ));
-            for m in catalog::all() {
+            let mut out = Vec::new();
+            crate::headless::shell_docs::man(&mut out).map_err(CliError::Stdout)?;
+            emit(&out, None)?;
+        }
+        Some(dir) => {
+            let written = crate::headless::shell_docs::man_pages(dir).map_err(|source| {
+                CliError::ManPages {
+                    path: dir.clone(),
+                    source,
+                }
+            })?;
+            let mut out = String::new();
+            for path in written {
                 out.push_str(&format!(
-                    "{:<24} {:<9} {:<14} {}\n",
-                    m.id,
-                    m.severity.as_str(),
-                    m.cis.unwrap_or("-"),
-                    m.title
+                    "{}\n",
+                    crate::sanitize::Terminal(&path.display().to_string())
                 ));
             }
-            out.push_str(&format!(
-                "\n{:<24} {:<9} {:<14} TITLE\n",
-                "ACTIVITY RULE", "SEVERITY", "ATT&CK"
-            ));
-            for m in crate::activity::catalog::all() {
-                out.push_str(&format!(
-                    "{:<24} {:<9} {:<14} {}\n",
-                    m.id,
-                    m.severity.as_str(),
-                    m.technique_id,
-                    m.title
-                ));
-            }
+            emit(out.as_bytes(), None)?;
         }
     }
-    emit(out.as_bytes(), None)?;
     Ok(0)
 }
 

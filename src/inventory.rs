@@ -18,7 +18,8 @@ pub const DEFAULT_CONCURRENCY: usize = 8;
 pub struct Selection {
     /// Only running containers.
     pub running_only: bool,
-    /// Glob (`*`, `?`) or substring match on the name (without the leading slash).
+    /// Glob (`*`, `?`, `[...]`, `{a,b}`) or substring match on the name (without the
+    /// leading slash): [`NamePattern`].
     pub name: Option<String>,
     /// `KEY=VALUE` or `KEY` label filters; all must match.
     pub labels: Vec<String>,
@@ -100,21 +101,42 @@ fn api_error(endpoint: &str, what: &'static str, source: DockerError) -> Invento
     }
 }
 
-/// Does `name` match a glob with `*` and `?`; without wildcards, a substring match.
-pub fn name_matches(pattern: &str, name: &str) -> bool {
-    if !pattern.contains(['*', '?']) {
-        return name.contains(pattern);
+/// A `--name` pattern, compiled once. With a wildcard (`*`, `?`, `[...]`, `{a,b}`) it is a
+/// glob over the whole name (globset); without one, or when it is not a valid glob (an
+/// unclosed `[`), a substring of the name.
+#[derive(Debug, Clone)]
+pub enum NamePattern {
+    Glob(globset::GlobMatcher),
+    Substring(String),
+}
+
+impl NamePattern {
+    pub fn new(pattern: &str) -> NamePattern {
+        if pattern.contains(['*', '?', '[', '{']) {
+            // Container names hold no `/`, but a pattern's `*` should stop at none anyway:
+            // a name is one word, not a path.
+            if let Ok(glob) = globset::GlobBuilder::new(pattern)
+                .literal_separator(false)
+                .backslash_escape(true)
+                .build()
+            {
+                return NamePattern::Glob(glob.compile_matcher());
+            }
+        }
+        NamePattern::Substring(pattern.to_string())
     }
-    fn glob(p: &[u8], s: &[u8]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => glob(&p[1..], s) || (!s.is_empty() && glob(p, &s[1..])),
-            (Some(b'?'), Some(_)) => glob(&p[1..], &s[1..]),
-            (Some(a), Some(b)) if a == b => glob(&p[1..], &s[1..]),
-            _ => false,
+
+    pub fn matches(&self, name: &str) -> bool {
+        match self {
+            NamePattern::Glob(glob) => glob.is_match(name),
+            NamePattern::Substring(part) => name.contains(part.as_str()),
         }
     }
-    glob(pattern.as_bytes(), name.as_bytes())
+}
+
+/// Does `name` match `pattern` ([`NamePattern`])?
+pub fn name_matches(pattern: &str, name: &str) -> bool {
+    NamePattern::new(pattern).matches(name)
 }
 
 /// Read the daemon's own facts.
@@ -175,11 +197,12 @@ pub async fn containers_with<T>(
         tokio::join!(docker.list_containers(&filter), volume_backings(docker));
     let summaries = summaries.map_err(|e| api_error(endpoint, "the container list", e))?;
 
+    let pattern = selection.name.as_deref().map(NamePattern::new);
     let listed: Vec<(String, String, ContainerState)> = summaries
         .into_iter()
-        .filter(|s| match &selection.name {
+        .filter(|s| match &pattern {
             None => true,
-            Some(pattern) => s.names.iter().any(|n| name_matches(pattern, n)),
+            Some(pattern) => s.names.iter().any(|n| pattern.matches(n)),
         })
         .map(|s| {
             (
@@ -414,5 +437,13 @@ mod tests {
         assert!(name_matches("db?", "db1"));
         assert!(!name_matches("db?", "db12"));
         assert!(name_matches("*", "anything"));
+        // globset's classes and alternatives.
+        assert!(name_matches("web-[0-9]", "web-7"));
+        assert!(!name_matches("web-[0-9]", "web-x"));
+        assert!(name_matches("{web,db}-*", "db-1"));
+        assert!(!name_matches("{web,db}-*", "cache-1"));
+        // Not a valid glob: a substring, literally.
+        assert!(name_matches("a[b", "xa[by"));
+        assert!(!name_matches("a[b", "ab"));
     }
 }

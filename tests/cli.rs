@@ -941,3 +941,255 @@ fn bad_accept_entries_and_baselines_are_named() {
         "{line}"
     );
 }
+
+/// The help text of `seawall ARGS -h` (the short form: one line per option).
+fn help(args: &[&str]) -> String {
+    let out = isolated().args(args).arg("-h").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    stdout(&out)
+}
+
+/// The lines of the help section `heading` (up to the next blank line).
+fn section<'a>(text: &'a str, heading: &str) -> Vec<&'a str> {
+    text.lines()
+        .skip_while(|l| *l != heading)
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .collect()
+}
+
+#[test]
+fn subcommand_help_separates_global_options_and_lists_only_used_ones() {
+    let scan = help(&["scan"]);
+    let own = section(&scan, "Options:");
+    assert!(own.iter().any(|l| l.contains("--format")), "{scan}");
+    assert!(
+        !own.iter()
+            .any(|l| l.contains("--host") || l.contains("--verbose")),
+        "the command's own options hold no global ones:\n{scan}"
+    );
+    let daemon = section(&scan, "Daemon options:");
+    for flag in ["--host", "--context", "--config"] {
+        assert!(daemon.iter().any(|l| l.contains(flag)), "{flag}:\n{scan}");
+    }
+    let global = section(&scan, "Global options:");
+    assert!(global.iter().any(|l| l.contains("--verbose")), "{scan}");
+    // `--read-only` is the console's: not listed for scan.
+    assert!(!scan.contains("--read-only"), "{scan}");
+
+    // Commands that read no daemon do not list the daemon options they would ignore.
+    for cmd in ["rules", "completions", "man", "contexts"] {
+        let text = help(&[cmd]);
+        for flag in ["--host", "--context", "--config", "--read-only"] {
+            assert!(!text.contains(flag), "`{cmd} --help` lists {flag}:\n{text}");
+        }
+        assert!(text.contains("Global options:"), "{cmd}:\n{text}");
+    }
+    // The daemon options work before or after the command.
+    for args in [
+        &["-H", "unix:///nonexistent/seawall.sock", "scan"][..],
+        &["scan", "-H", "unix:///nonexistent/seawall.sock"][..],
+    ] {
+        let out = isolated().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            one_line(&out).contains("/nonexistent/seawall.sock"),
+            "{args:?}"
+        );
+    }
+    // watch and scan share -f/--format.
+    let watch = help(&["watch"]);
+    assert!(
+        section(&watch, "Options:")
+            .iter()
+            .any(|l| l.contains("-f, --format")),
+        "{watch}"
+    );
+    assert!(
+        section(&scan, "Options:")
+            .iter()
+            .any(|l| l.contains("-f, --format")),
+        "{scan}"
+    );
+}
+
+#[test]
+fn completions_are_generated_for_every_shell() {
+    for (shell, marker) in [
+        ("bash", "_seawall()"),
+        ("zsh", "#compdef seawall"),
+        ("fish", "complete -c seawall"),
+        ("elvish", "edit:completion:arg-completer[seawall]"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = isolated().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains(marker), "{shell}: no {marker:?}");
+        // Generated from the clap definition: commands and their options are in it.
+        for word in ["scan", "isolate", "fail-on"] {
+            assert!(text.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let out = isolated().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn completions_work_in_bash() {
+    // The bash script, sourced into a real bash, completes subcommands and options.
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(std::env::var_os("CI").is_none(), "bash is needed in CI");
+        return;
+    }
+    let out = isolated().args(["completions", "bash"]).output().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("seawall.bash");
+    std::fs::write(&script, &out.stdout).unwrap();
+    let probe = format!(
+        "source {}; COMP_WORDS=(seawall sc); COMP_CWORD=1; _seawall seawall sc seawall; \
+         echo \"${{COMPREPLY[@]}}\"; COMP_WORDS=(seawall scan --fa); COMP_CWORD=2; \
+         _seawall seawall --fa scan; echo \"${{COMPREPLY[@]}}\"",
+        script.display()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &probe])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.first(), Some(&"scan"), "{text}\n{}", stderr(&out));
+    assert_eq!(lines.get(1), Some(&"--fail-on"), "{text}\n{}", stderr(&out));
+}
+
+#[test]
+fn man_page_is_roff_from_the_clap_definition() {
+    let out = isolated().arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = stdout(&out);
+    assert!(
+        page.lines().any(|l| l.starts_with(".TH seawall 1")),
+        "{page}"
+    );
+    for part in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH SUBCOMMANDS",
+        "seawall\\-scan(1)",
+    ] {
+        assert!(page.contains(part), "man page lacks {part:?}");
+    }
+
+    // --dir: one page per command, each with its own options.
+    let dir = tempfile::tempdir().unwrap();
+    let out = isolated()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let scan = std::fs::read_to_string(dir.path().join("seawall-scan.1")).unwrap();
+    assert!(
+        scan.lines()
+            .any(|l| l.starts_with(".TH seawall-scan 1") && l.contains("seawall 0")),
+        "{scan}"
+    );
+    assert!(scan.contains("fail\\-on"), "{scan}");
+    assert!(dir.path().join("seawall.1").is_file());
+    assert!(dir.path().join("seawall-isolate.1").is_file());
+    // `man` itself reads the page (when man-db is installed).
+    if let Ok(o) = std::process::Command::new("man")
+        .arg("-l")
+        .arg(dir.path().join("seawall-scan.1"))
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "100")
+        .output()
+        && o.status.success()
+    {
+        assert!(String::from_utf8_lossy(&o.stdout).contains("--fail-on"));
+    }
+}
+
+#[test]
+fn rules_ids_are_case_insensitive_and_json_exists() {
+    let upper = isolated().args(["rules", "SW-MNT-001"]).output().unwrap();
+    let lower = isolated().args(["rules", "sw-mnt-001"]).output().unwrap();
+    assert_eq!(lower.status.code(), Some(0), "{}", stderr(&lower));
+    assert_eq!(stdout(&lower), stdout(&upper));
+    assert!(stdout(&lower).starts_with("SW-MNT-001"));
+
+    let out = isolated()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let all: Value = serde_json::from_slice(&out.stdout).expect("rules json");
+    let all = all.as_array().expect("an array of rules");
+    let ids: BTreeSet<&str> = all.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), all.len(), "ids are unique");
+    for id in ["SW-PRIV-001", "SW-MNT-001", "SW-CAP-SYS_ADMIN"] {
+        assert!(ids.contains(id), "{id}");
+    }
+    assert!(all.iter().any(|r| r["kind"] == "activity"));
+    assert!(all.iter().any(|r| r["kind"] == "host"));
+
+    let out = isolated()
+        .args(["rules", "-f", "json", "sw-priv-001"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let one: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(one["id"], "SW-PRIV-001");
+    assert_eq!(one["severity"], "critical");
+    assert_eq!(one["cis"], "5.5");
+}
+
+#[test]
+fn version_names_the_git_commit_of_the_checkout() {
+    let out = isolated().arg("--version").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(&format!("seawall {}", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    match head {
+        Ok(o) if o.status.success() => {
+            let commit = String::from_utf8_lossy(&o.stdout).trim().to_string();
+            assert!(text.contains(&format!("(git {commit})")), "{text}");
+        }
+        // Built from a tarball, or no git: the version alone.
+        _ => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI builds from a checkout"
+            );
+            assert!(!text.contains("git"), "{text}");
+        }
+    }
+}
+
+#[test]
+fn table_in_a_pipe_is_not_cut_at_80_columns() {
+    let Some(d) = TestDaemon::get() else { return };
+    let purpose = format!("cli-long-{}", "x".repeat(90));
+    let cs = d.containers(vec![Spec::created(&purpose, &["--privileged"])]);
+    let name = &cs[0].name;
+    // stdout is a pipe here: the table is asked for, and nothing is cut.
+    let text = d.scan_text("table", &[]);
+    let row = text
+        .lines()
+        .find(|l| l.contains(name.as_str()))
+        .unwrap_or_else(|| panic!("the whole name {name} in:\n{text}"));
+    assert!(row.chars().count() > 80, "{row}");
+    assert!(row.contains("SW-PRIV-001"), "{row}");
+    assert!(!text.contains('…'), "nothing cut:\n{text}");
+}

@@ -35,6 +35,9 @@ use std::time::Duration;
 /// `seawall isolate`.
 #[derive(Debug, Args)]
 pub struct IsolateArgs {
+    #[command(flatten)]
+    pub daemon: crate::cli::DaemonArgs,
+
     /// Container name or id (a unique prefix is enough).
     #[arg(value_name = "NAME|ID")]
     pub container: String,
@@ -52,6 +55,9 @@ pub struct IsolateArgs {
 /// `seawall unisolate`.
 #[derive(Debug, Args)]
 pub struct UnisolateArgs {
+    #[command(flatten)]
+    pub daemon: crate::cli::DaemonArgs,
+
     /// Container name or id (a unique prefix is enough).
     #[arg(value_name = "NAME|ID")]
     pub container: String,
@@ -67,6 +73,9 @@ pub struct UnisolateArgs {
 /// `seawall isolations`.
 #[derive(Debug, Args)]
 pub struct IsolationsArgs {
+    #[command(flatten)]
+    pub daemon: crate::cli::DaemonArgs,
+
     /// `table` (default) or `json`.
     #[arg(short, long, value_name = "FORMAT", default_value = "table")]
     pub format: ListFormat,
@@ -82,6 +91,9 @@ pub enum ListFormat {
 /// `seawall stop`.
 #[derive(Debug, Args)]
 pub struct StopArgs {
+    #[command(flatten)]
+    pub daemon: crate::cli::DaemonArgs,
+
     /// Container name or id (a unique prefix is enough).
     #[arg(value_name = "NAME|ID")]
     pub container: String,
@@ -98,6 +110,9 @@ pub struct StopArgs {
 /// `seawall report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    #[command(flatten)]
+    pub daemon: crate::cli::DaemonArgs,
+
     /// Only this container (name or id); the whole host when left out.
     #[arg(value_name = "NAME|ID")]
     pub container: Option<String>,
@@ -154,12 +169,12 @@ pub enum CommandError {
 /// `SEAWALL_*` variables refuses the action before a daemon is asked (exit 2), and the
 /// audit log (the one the config names, if that key could be read) records `refused`.
 fn action_config(cli: &Cli, kind: ActionKind, query: &str) -> Result<Config, CommandError> {
-    let (cfg, mut problems) = config::load_with_problems(cli.config.as_deref());
+    let (cfg, mut problems) = config::load_with_problems(cli.config());
     if problems.is_empty() {
         return Ok(cfg);
     }
     let problem = problems.remove(0);
-    let endpoint = crate::cli::resolve_endpoints(&cli.hosts, &cli.contexts)
+    let endpoint = crate::cli::resolve_endpoints(cli.hosts(), cli.contexts())
         .map(|eps| {
             eps.iter()
                 .map(|e| e.url.as_str())
@@ -205,7 +220,7 @@ fn unresolved_target(runner: &ActionRunner, query: &str) -> Target {
 
 /// Resolve the endpoints, build a runner and a one-thread runtime.
 fn setup(cli: &Cli, cfg: Config) -> Result<(ActionRunner, tokio::runtime::Runtime), CommandError> {
-    let endpoints: Vec<Endpoint> = crate::cli::resolve_endpoints(&cli.hosts, &cli.contexts)?;
+    let endpoints: Vec<Endpoint> = crate::cli::resolve_endpoints(cli.hosts(), cli.contexts())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -519,7 +534,7 @@ pub fn isolations_table(rows: &[IsolationRow]) -> String {
 /// `seawall isolations [--format table|json]`: the isolation records, read from the
 /// state file (no daemon needed).
 pub fn isolations(cli: &Cli, args: &IsolationsArgs) -> Result<u8, CommandError> {
-    let cfg: Config = config::load(cli.config.as_deref())?;
+    let cfg: Config = config::load(cli.config())?;
     let settings = ActionSettings::from_config(&cfg);
     let state = crate::actions::state_file::StateFile::new(&settings.state_file);
     let doc = state.load().map_err(ActionError::from)?;
@@ -576,7 +591,7 @@ pub fn report(cli: &Cli, args: &ReportArgs) -> Result<u8, CommandError> {
     let formats = parse_formats(&args.format)?;
     // A report only reads, but it writes files where `[actions]` says and audits them:
     // any config problem refuses it too (exit 2), as for `seawall scan`.
-    let (runner, runtime) = setup(cli, config::load(cli.config.as_deref())?)?;
+    let (runner, runtime) = setup(cli, config::load(cli.config())?)?;
     let target = match &args.container {
         Some(q) => runtime.block_on(runner.find_container(q))?,
         None => {

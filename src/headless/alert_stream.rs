@@ -20,13 +20,16 @@ use tokio::sync::mpsc;
 /// Options of `seawall watch`.
 #[derive(Debug, Args)]
 pub struct WatchArgs {
+    #[command(flatten)]
+    pub daemon: crate::cli::DaemonArgs,
+
     /// Only alerts at or above this severity (critical, high, medium, low, info). The default,
     /// info, includes the notices about the event stream being lost and reconnected.
     #[arg(long, value_name = "SEVERITY", default_value = "info")]
     pub min_severity: Severity,
 
     /// Output: ndjson (one JSON object per line) or text (one line per alert, for people).
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = WatchFormat::Ndjson)]
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = WatchFormat::Ndjson)]
     pub format: WatchFormat,
 }
 

@@ -64,6 +64,8 @@ pub enum FixFormat {
 /// `seawall fix` options.
 #[derive(Debug, Args)]
 pub struct FixArgs {
+    #[command(flatten)]
+    pub daemon: crate::cli::DaemonArgs,
     /// The live container to harden (name or id).
     pub name: Option<String>,
     /// A compose file to harden instead of a live container (no daemon needed).
@@ -183,8 +185,8 @@ pub fn fix(cli: &Cli, args: &FixArgs) -> Result<u8, ComposeCommandError> {
 
 /// Read one container and the daemon's facts, and plan its fix.
 pub fn fix_live(cli: &Cli, name: &str) -> Result<FixPlan, ComposeCommandError> {
-    let cfg = crate::config::load(cli.config.as_deref())?;
-    let endpoints = crate::cli::resolve_endpoints(&cli.hosts, &cli.contexts)?;
+    let cfg = crate::config::load(cli.config())?;
+    let endpoints = crate::cli::resolve_endpoints(cli.hosts(), cli.contexts())?;
     let [ep] = endpoints.as_slice() else {
         return Err(ComposeCommandError::OneDaemon);
     };

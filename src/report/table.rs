@@ -14,6 +14,9 @@ use std::fmt::Write as _;
 
 /// The width `render_table` lays out for.
 pub const DEFAULT_WIDTH: usize = 80;
+/// No width limit: nothing is cut (`seawall scan` when stdout is not a terminal, so a pipe
+/// or a file gets whole names, images and titles).
+pub const UNLIMITED: usize = usize::MAX;
 const GAP: &str = "  ";
 
 // Writing into a String cannot fail.
@@ -26,12 +29,13 @@ pub fn render_table(report: &Report, color: bool) -> String {
     render_table_width(report, color, DEFAULT_WIDTH)
 }
 
-/// Render the table for a terminal `width` columns wide (at least 40 is used).
+/// Render the table for a terminal `width` columns wide (at least 40 is used;
+/// [`UNLIMITED`] cuts nothing).
 pub fn render_table_width(report: &Report, color: bool, width: usize) -> String {
     let width = width.max(40);
     let st = Style { color };
     let rows: usize = report.hosts.iter().map(|h| h.containers.len() + 8).sum();
-    let mut out = String::with_capacity(256 + rows * (width + 16));
+    let mut out = String::with_capacity(256 + rows * (width.min(240) + 16));
     let title = format!(
         "seawall {} · report generated {}",
         report.tool_version, report.generated_at
@@ -443,6 +447,30 @@ mod tests {
         assert!(t.trim_end().ends_with(
             "findings: 1 critical, 2 high, 1 medium, 1 low, 0 info · 1 host, 3 containers"
         ));
+    }
+
+    #[test]
+    fn unlimited_width_cuts_nothing() {
+        let mut report = sample_report();
+        let long_name = format!("svc-{}", "n".repeat(150));
+        report.hosts[0].containers[0].name = long_name.clone();
+        let narrow = render_table_width(&report, false, DEFAULT_WIDTH);
+        assert!(!narrow.contains(&long_name));
+        let whole = render_table_width(&report, false, UNLIMITED);
+        assert!(!whole.contains('…'), "nothing cut:\n{whole}");
+        let row = whole
+            .lines()
+            .find(|l| l.contains(&long_name))
+            .expect("whole name");
+        // The row keeps every column, the worst finding's whole title included.
+        assert!(row.contains("SW-PRIV-001"), "{row}");
+        assert!(row.chars().count() > 200, "{row}");
+        // The long image the narrow table cuts is whole too.
+        assert!(
+            whole
+                .lines()
+                .any(|l| l.contains("image:latest") && !l.contains('…'))
+        );
     }
 
     #[test]

@@ -6,41 +6,24 @@
 //! is synced. Readers see the old file or the new one, never a torn one. A symlink at the
 //! target is replaced, not followed.
 
-use std::fs::{self, File, OpenOptions, Permissions};
+use std::fs::{self, File, Permissions};
 use std::io::{self, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use tempfile::NamedTempFile;
 
 /// The mode every report file gets.
 pub const PRIVATE_MODE: u32 = 0o600;
 
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// Create a new, unique, 0600 temp file in `dir`. The name does not depend on the target's
-/// name, so a long or non-UTF-8 target name cannot make it invalid.
-fn create_temp(dir: &Path) -> io::Result<(PathBuf, File)> {
-    let pid = std::process::id();
-    let mut last_err = None;
-    for _ in 0..16 {
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let tmp = dir.join(format!(".seawall-{pid}-{n}-{nanos:08x}.tmp"));
-        match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(PRIVATE_MODE)
-            .open(&tmp)
-        {
-            Ok(f) => return Ok((tmp, f)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_err = Some(e),
-            Err(e) => return Err(e),
-        }
-    }
-    Err(last_err.unwrap_or_else(|| io::Error::other("could not create a unique temp file")))
+/// Create a new, unique, 0600 temp file in `dir` (tempfile: `O_EXCL`, a random name that
+/// does not depend on the target's, so a long or non-UTF-8 target name cannot make it
+/// invalid; removed when dropped unless persisted).
+fn create_temp(dir: &Path) -> io::Result<NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(".seawall-")
+        .suffix(".tmp")
+        .permissions(Permissions::from_mode(PRIVATE_MODE))
+        .tempfile_in(dir)
 }
 
 /// Can `path` be written as a file? Not when it is an existing directory (with or without a
@@ -97,31 +80,29 @@ pub fn write_private_with(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let (tmp, mut file) = create_temp(&dir)?;
-    let result = (|| {
-        // The umask can only remove bits; set the exact mode anyway.
-        file.set_permissions(Permissions::from_mode(PRIVATE_MODE))?;
-        let mut buffered = io::BufWriter::new(&mut file);
-        fill(&mut buffered)?;
-        buffered.flush()?;
-        drop(buffered);
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)?;
-        // Make the rename itself durable.
-        File::open(&dir)?.sync_all()
-    })();
-    if result.is_err() {
-        // Best effort: the original error is the one worth reporting.
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    // On any error the temp file is dropped, which removes it: the target is untouched.
+    let mut tmp = create_temp(&dir)?;
+    // The umask can only remove bits; set the exact mode anyway.
+    tmp.as_file()
+        .set_permissions(Permissions::from_mode(PRIVATE_MODE))?;
+    let mut buffered = io::BufWriter::new(tmp.as_file_mut());
+    fill(&mut buffered)?;
+    buffered.flush()?;
+    drop(buffered);
+    tmp.as_file().sync_all()?;
+    // rename(2) over the target: a symlink there is replaced, not followed.
+    tmp.persist(path).map_err(|e| e.error)?;
+    // Make the rename itself durable.
+    File::open(&dir)?.sync_all()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
 
     /// A fresh directory under the system temp dir, removed on drop.
     struct TempDir(PathBuf);

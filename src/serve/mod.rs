@@ -25,6 +25,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:9807";
 /// Options of `seawall serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
+    #[command(flatten)]
+    pub daemon: crate::cli::DaemonArgs,
     /// Address and port to serve /metrics and /healthz on (0.0.0.0:9807 for every interface).
     #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
