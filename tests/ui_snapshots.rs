@@ -105,6 +105,9 @@ fn settings() -> UiSettings {
     UiSettings {
         page_size: 10,
         key_hints: key_hints(),
+        themes: vec!["dark".into(), "light".into(), "high-contrast".into()],
+        config_path: Some("/home/op/.config/seawall/config.toml".into()),
+        ..UiSettings::default()
     }
 }
 

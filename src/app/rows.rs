@@ -33,12 +33,22 @@ fn state_rank(s: ContainerState) -> u8 {
     }
 }
 
-/// A row to sort: the container and the score shown for it (configuration + activity).
-type Ranked<'a> = (u8, &'a ContainerView);
+/// A row to sort: the container, the score shown for it (configuration + activity) and its
+/// alerts in the feed.
+type Ranked<'a> = (u8, usize, &'a ContainerView);
 
-fn compare((a_score, a): Ranked<'_>, (b_score, b): Ranked<'_>, key: SortKey) -> Ordering {
+fn compare(
+    (a_score, a_alerts, a): Ranked<'_>,
+    (b_score, b_alerts, b): Ranked<'_>,
+    key: SortKey,
+) -> Ordering {
     let by_name = || a.facts.name.cmp(&b.facts.name);
     match key {
+        // Most alerts first, then the worst score.
+        SortKey::Alerts => b_alerts
+            .cmp(&a_alerts)
+            .then(b_score.cmp(&a_score))
+            .then_with(by_name),
         // Worst first, activity included.
         SortKey::Score => b_score.cmp(&a_score).then_with(by_name),
         SortKey::Name => by_name(),
@@ -72,7 +82,15 @@ pub fn rebuild(state: &mut AppState) {
         .containers
         .values()
         .filter(|c| matches_filter(c, &state.filter))
-        .map(|c| (state.shown_score(c).value, c))
+        .filter(|c| !state.running_only || c.facts.state == ContainerState::Running)
+        .filter(|c| state.host_only.is_none_or(|h| h == c.host))
+        .map(|c| {
+            let key = RowKey {
+                host: c.host,
+                id: c.facts.id.clone(),
+            };
+            (state.shown_score(c).value, state.alert_count(&key), c)
+        })
         .collect();
     rows.sort_by(|a, b| {
         let o = compare(*a, *b, state.sort);
@@ -80,7 +98,7 @@ pub fn rebuild(state: &mut AppState) {
     });
     state.rows = rows
         .into_iter()
-        .map(|(_, c)| RowKey {
+        .map(|(_, _, c)| RowKey {
             host: c.host,
             id: c.facts.id.clone(),
         })

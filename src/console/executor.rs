@@ -12,8 +12,11 @@ use crate::actions::{
     ActionKind, ActionOutcome, ActionRequest, ActionRunner, ActionSettings, AuditOutcome,
 };
 use crate::app::{Effect, Msg};
-use crate::docker::Endpoint;
+use crate::docker::{BollardDocker, DockerApi, DockerError, Endpoint, LogTail};
+use crate::theme::Theme;
 use crate::watch::{HostId, WatchHandle, WatchRequest};
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -29,6 +32,53 @@ pub struct Executor {
     watches: Vec<WatchHandle>,
     /// Where finished actions and isolation records are sent (the loop's `done` channel).
     done: UnboundedSender<Msg>,
+    /// Clients for the drilldown's reads (processes, logs), one per daemon, connected on
+    /// first use.
+    readers: Arc<Readers>,
+    /// Where user themes are (`<config dir>/themes`), and whether `NO_COLOR` is set.
+    themes: (Option<PathBuf>, bool),
+}
+
+/// The drilldown's clients: the daemons' endpoints and a client per daemon once connected.
+struct Readers {
+    endpoints: Vec<Endpoint>,
+    timeout: std::time::Duration,
+    clients: tokio::sync::Mutex<HashMap<HostId, BollardDocker>>,
+}
+
+impl Readers {
+    /// The client of `host`, connected on first use (again after a failed read).
+    async fn client(&self, host: HostId) -> Result<BollardDocker, DockerError> {
+        let mut clients = self.clients.lock().await;
+        if let Some(c) = clients.get(&host) {
+            return Ok(c.clone());
+        }
+        let ep = self
+            .endpoints
+            .get(host)
+            .ok_or_else(|| DockerError::Unreachable(format!("no daemon #{}", host + 1)))?;
+        let client = crate::docker::connect(ep, self.timeout)
+            .await
+            .map_err(|e| DockerError::Unreachable(e.to_string()))?;
+        clients.insert(host, client.clone());
+        Ok(client)
+    }
+
+    async fn forget(&self, host: HostId) {
+        self.clients.lock().await.remove(&host);
+    }
+}
+
+/// Read a container's processes through the port: the Processes tab's answer.
+pub async fn read_top<D: DockerApi>(api: &D, host: HostId, id: String) -> Msg {
+    let result = api.top(&id).await;
+    Msg::Processes { host, id, result }
+}
+
+/// Read the last `lines` log lines of a container through the port: the Logs tab's answer.
+pub async fn read_logs<D: DockerApi>(api: &D, host: HostId, id: String, lines: usize) -> Msg {
+    let tail = api.logs_tail(&id, lines).await;
+    Msg::Logs { host, id, tail }
 }
 
 impl Executor {
@@ -40,11 +90,98 @@ impl Executor {
         watches: Vec<WatchHandle>,
         done: UnboundedSender<Msg>,
     ) -> Self {
+        let readers = Arc::new(Readers {
+            endpoints: endpoints.to_vec(),
+            timeout: settings.connect_timeout,
+            clients: tokio::sync::Mutex::new(HashMap::new()),
+        });
         Executor {
             runner: Arc::new(ActionRunner::new(endpoints.to_vec(), settings)),
             watches,
             done,
+            readers,
+            themes: (None, false),
         }
+    }
+
+    /// Where `SetTheme` looks for user themes, and whether `NO_COLOR` is set.
+    pub fn with_themes(mut self, config_dir: Option<PathBuf>, no_color: bool) -> Self {
+        self.themes = (config_dir, no_color);
+        self
+    }
+
+    /// Load a theme by name (`Effect::SetTheme`): the theme to draw with and the message
+    /// for the reducer (its problems, if any). The console swaps its theme with it.
+    pub fn load_theme(&self, name: &str) -> (Theme, Msg) {
+        let (dir, no_color) = &self.themes;
+        let (theme, mut warnings) = crate::theme::load_theme(name, dir.as_deref(), *no_color);
+        if *no_color {
+            warnings.push(format!(
+                "NO_COLOR is set: theme {name} chosen, drawn without colors"
+            ));
+        }
+        let msg = Msg::ThemeLoaded {
+            name: name.to_string(),
+            warnings,
+        };
+        (theme, msg)
+    }
+
+    /// Run a drilldown read on its own task; the answer arrives on `done`.
+    fn spawn_read(&self, effect: Effect) {
+        let readers = Arc::clone(&self.readers);
+        let done = self.done.clone();
+        tokio::spawn(async move {
+            let host = match &effect {
+                Effect::ReadTop { host, .. } | Effect::ReadLogs { host, .. } => *host,
+                _ => return,
+            };
+            let api = match readers.client(host).await {
+                Ok(api) => api,
+                Err(e) => {
+                    let msg = match effect {
+                        Effect::ReadTop { host, id } => Msg::Processes {
+                            host,
+                            id,
+                            result: Err(e),
+                        },
+                        Effect::ReadLogs { host, id, .. } => Msg::Logs {
+                            host,
+                            id,
+                            tail: LogTail {
+                                bytes: Vec::new(),
+                                broken: Some(e),
+                            },
+                        },
+                        _ => return,
+                    };
+                    let _ = done.send(msg);
+                    return;
+                }
+            };
+            let msg = match effect {
+                Effect::ReadTop { host, id } => read_top(&api, host, id).await,
+                Effect::ReadLogs { host, id, lines } => read_logs(&api, host, id, lines).await,
+                _ => return,
+            };
+            let failed = matches!(
+                &msg,
+                Msg::Processes {
+                    result: Err(DockerError::Unreachable(_) | DockerError::Timeout),
+                    ..
+                } | Msg::Logs {
+                    tail: LogTail {
+                        broken: Some(DockerError::Unreachable(_) | DockerError::Timeout),
+                        ..
+                    },
+                    ..
+                }
+            );
+            if failed {
+                readers.forget(host).await;
+            }
+            let _ = done.send(msg);
+        });
     }
 
     /// Perform one effect. A message it produces at once (an audit write that failed) is
@@ -71,6 +208,11 @@ impl Executor {
                 .record_refused(&request, &reason)
                 .err()
                 .map(|e| Msg::AuditFailed(e.to_string())),
+            Effect::SetTheme(name) => Some(self.load_theme(&name).1),
+            read @ (Effect::ReadTop { .. } | Effect::ReadLogs { .. }) => {
+                self.spawn_read(read);
+                None
+            }
         }
     }
 

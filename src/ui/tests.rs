@@ -42,6 +42,7 @@ fn settings() -> UiSettings {
     UiSettings {
         page_size: 10,
         key_hints,
+        ..UiSettings::default()
     }
 }
 
@@ -241,7 +242,8 @@ fn drilldown_tabs_mark_the_active_one() {
     update(&mut s, Msg::Command(Command::Open));
     update(&mut s, Msg::Command(Command::Tab2));
     let theme = Theme::fallback_dark();
-    let buf = screen(&s, &theme, 100, 30);
+    // Wide enough for every tab's full title.
+    let buf = screen(&s, &theme, 140, 30);
     let active = find(&buf, "2 Capabilities").unwrap();
     assert!(has_style(&buf, active, theme.style(Role::TabActive)));
     let inactive = find(&buf, "1 Findings").unwrap();
