@@ -335,6 +335,66 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_drilldown_reads_go_through_the_port() {
+        use crate::docker::fake::FakeDocker;
+        let fake = FakeDocker::new();
+        fake.add_container(FakeDocker::container("c1", "web", "running", &["bridge"]));
+        fake.set_top(
+            "c1",
+            crate::docker::Top {
+                titles: vec!["PID".into(), "CMD".into()],
+                processes: vec![vec!["7".into(), "mysqld --password=hunter2".into()]],
+            },
+        );
+        fake.set_logs("c1", b"line one\n\x1b]0;owned\x07line two\n");
+        match read_top(&fake, 0, "c1".into()).await {
+            Msg::Processes { host, id, result } => {
+                assert_eq!((host, id.as_str()), (0, "c1"));
+                let top = result.expect("top");
+                assert_eq!(top.titles, ["PID", "CMD"]);
+                // Redacted by the port, like the real adapter.
+                assert!(!top.processes[0][1].contains("hunter2"), "{top:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        match read_logs(&fake, 0, "c1".into(), 10).await {
+            Msg::Logs { tail, .. } => {
+                assert_eq!(tail.bytes, b"line one\n\x1b]0;owned\x07line two\n");
+                assert_eq!(tail.broken, None);
+            }
+            other => panic!("{other:?}"),
+        }
+        // A container that is not running: top fails with the daemon's words.
+        fake.add_container(FakeDocker::container("c2", "db", "exited", &[]));
+        match read_top(&fake, 0, "c2".into()).await {
+            Msg::Processes { result: Err(e), .. } => {
+                assert!(e.to_string().contains("not running"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn set_theme_loads_the_theme_and_says_so() {
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let executor = Executor::new(&[], ActionSettings::default(), Vec::new(), tx);
+        let (theme, msg) = executor.load_theme("light");
+        assert_eq!(theme.name, "light");
+        assert!(
+            matches!(msg, Msg::ThemeLoaded { ref name, ref warnings } if name == "light" && warnings.is_empty())
+        );
+        let (theme, msg) = executor.load_theme("nope");
+        assert_eq!(theme.name, "dark", "an unknown theme falls back");
+        assert!(matches!(msg, Msg::ThemeLoaded { warnings, .. } if !warnings.is_empty()));
+        let executor = executor.with_themes(None, true);
+        let (theme, msg) = executor.load_theme("light");
+        assert!(!theme.colored);
+        assert!(
+            matches!(msg, Msg::ThemeLoaded { warnings, .. } if warnings[0].contains("NO_COLOR"))
+        );
+    }
+
+    #[tokio::test]
     async fn an_audit_write_that_fails_comes_back_as_a_message() {
         let dir = tempfile::tempdir().unwrap();
         // A directory where the audit file should be: it cannot be appended to.

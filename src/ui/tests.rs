@@ -825,3 +825,50 @@ fn an_isolated_running_container_is_marked_in_the_row_and_the_drilldown() {
         all_text(&buf)
     );
 }
+
+/// A click lands where the widgets drew: a row of the table, a tab of the drilldown, at
+/// every width the tab bar has a layout for.
+#[test]
+fn clicks_hit_the_rows_and_tabs_that_are_drawn() {
+    let mut s = two();
+    let theme = Theme::fallback_dark();
+    for (w, h) in [(80u16, 24u16), (120, 40), (160, 48)] {
+        let area = Rect::new(0, 0, w, h);
+        let buf = screen(&s, &theme, w, h);
+        for (i, key) in s.rows.iter().enumerate() {
+            let name = &s.containers[key].facts.name;
+            let pos = find(&buf, name).unwrap_or_else(|| panic!("{name} drawn"));
+            assert_eq!(
+                crate::ui::hit(&s, area, pos.0, pos.1),
+                Some(crate::ui::Hit::Row(i)),
+                "{name} at {w}x{h}"
+            );
+        }
+        // The header and the footer are not rows.
+        assert_eq!(crate::ui::hit(&s, area, 3, 0), None);
+        assert_eq!(crate::ui::hit(&s, area, 3, h - 1), None);
+    }
+    update(&mut s, Msg::Command(Command::Open));
+    for (w, h) in [(80u16, 24u16), (120, 40), (160, 48)] {
+        let area = Rect::new(0, 0, w, h);
+        let buf = screen(&s, &theme, w, h);
+        for (i, tab) in crate::app::Tab::ALL.iter().enumerate() {
+            let label = format!("{} ", (i + 1) % 10);
+            // The tab's number as drawn on the tab bar (the body's second line).
+            let y = crate::ui::HEADER_HEIGHT + 1;
+            let x = (0..w)
+                .find(|x| {
+                    let here: String = (*x..(*x + 2).min(w))
+                        .map(|x| buf[(x, y)].symbol())
+                        .collect();
+                    here == label && (*x == 0 || buf[(*x - 1, y)].symbol() == " ")
+                })
+                .unwrap_or_else(|| panic!("tab {label} at {w}x{h}"));
+            assert_eq!(
+                crate::ui::hit(&s, area, x, y),
+                Some(crate::ui::Hit::Tab(*tab)),
+                "{tab:?} at {w}x{h}"
+            );
+        }
+    }
+}

@@ -164,7 +164,7 @@ impl<'a> DrilldownView<'a> {
 
     fn tab_bar(&self, w: usize) -> Line<'a> {
         let theme = self.theme;
-        let name = tab_name(w);
+        let (name, pad) = tab_layout(w);
         let mut spans = Vec::new();
         for (i, t) in Tab::ALL.iter().enumerate() {
             if i > 0 {
@@ -180,7 +180,9 @@ impl<'a> DrilldownView<'a> {
                 format!("{} {}", (i + 1) % 10, name(*t)),
                 theme.style(role),
             ));
-            spans.push(Span::raw(" "));
+            if pad {
+                spans.push(Span::raw(" "));
+            }
         }
         fit(Line::from(spans), w)
     }
@@ -202,20 +204,36 @@ fn short_name(t: Tab) -> &'static str {
     }
 }
 
-/// The tab bar's names at width `w`: the titles when they all fit, else the short names.
-fn tab_name(w: usize) -> fn(Tab) -> &'static str {
-    let full: usize =
-        Tab::ALL.iter().map(|t| t.title().len() + 4).sum::<usize>() + Tab::ALL.len() - 1;
-    if full <= w { Tab::title } else { short_name }
+/// Width of the tab bar with `name` and a space after each tab or not.
+fn bar_width(name: fn(Tab) -> &'static str, pad: bool) -> usize {
+    let per_tab = if pad { 4 } else { 3 };
+    Tab::ALL
+        .iter()
+        .map(|t| name(*t).len() + per_tab)
+        .sum::<usize>()
+        + Tab::ALL.len()
+        - 1
+}
+
+/// The tab bar's names at width `w` and whether each tab has a space after it: the full
+/// titles when they fit, else the short names (spaced when they fit so).
+fn tab_layout(w: usize) -> (fn(Tab) -> &'static str, bool) {
+    if bar_width(Tab::title, true) <= w {
+        (Tab::title, true)
+    } else if bar_width(short_name, true) <= w {
+        (short_name, true)
+    } else {
+        (short_name, false)
+    }
 }
 
 /// The tab at column `x` (from the left of the tab bar) of a bar `w` wide.
 pub fn tab_at(w: usize, x: usize) -> Option<Tab> {
-    let name = tab_name(w);
+    let (name, pad) = tab_layout(w);
     let mut left = 0;
     for t in Tab::ALL {
-        // " N Name " and the separator after it.
-        let right = left + name(t).len() + 4;
+        // " N Name " (or " N Name") and the separator after it.
+        let right = left + name(t).len() + if pad { 4 } else { 3 };
         if x < right.min(w) {
             return Some(t);
         }

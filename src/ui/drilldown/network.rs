@@ -93,6 +93,7 @@ pub fn lines<'a>(ctx: &TabCtx<'a>, w: usize) -> (Vec<Line<'a>>, String) {
         }
         out.push(fit(Line::from(spans), w));
     }
-    let extra = format!("{} ports", c.ports.len());
+    let plural = if c.ports.len() == 1 { "" } else { "s" };
+    let extra = format!("{} published port{plural} ", c.ports.len());
     (out, extra)
 }
