@@ -1364,3 +1364,107 @@ fn clicks_select_rows_and_tabs() {
     assert_eq!(drill(&s).tab, Tab::Processes);
     assert_eq!(fx.len(), 1);
 }
+
+/// A daemon's network alert about `web2` at `secs` after `now()`.
+fn net_alert(rule: &crate::activity::meta::AlertMeta, net: &str, secs: i64) -> Alert {
+    let mut a = rule.alert(
+        now() + chrono::Duration::seconds(secs),
+        Some(ContainerRef {
+            id: "ddd0123456789abcdef".into(),
+            name: "web2".into(),
+        }),
+        format!("disconnected from {net} (driver bridge)"),
+    );
+    a.time = now() + chrono::Duration::seconds(secs);
+    a
+}
+
+#[test]
+fn seawall_own_isolate_shows_once_in_the_feed_marked_as_seawalls() {
+    use crate::activity::network_events::{CONNECT, DISCONNECT};
+    let mut s = with_networked();
+    update(&mut s, Msg::Command(Command::Isolate));
+    update(&mut s, Msg::Confirm(true));
+    // The daemon reports each disconnect (twice, as Docker 20.10 does for one of them).
+    for net in ["back", "front", "front"] {
+        send(&mut s, net_alert(&DISCONNECT, net, 1));
+    }
+    update(
+        &mut s,
+        Msg::ActionDone(ActionOutcome {
+            request: ActionRequest::new(ActionKind::Isolate, web2_target()),
+            result: Ok("isolated web2: disconnected from back, front".into()),
+            paths: vec!["/state/evidence/web2-1".into()],
+            status: AuditOutcome::Ok,
+        }),
+    );
+    // A late event of the same isolate.
+    send(&mut s, net_alert(&DISCONNECT, "back", 3));
+    let entries: Vec<(String, String)> = s
+        .feed
+        .all_newest_first()
+        .map(|e| (e.alert.rule.clone(), e.alert.title.clone()))
+        .collect();
+    assert_eq!(
+        entries,
+        [(
+            crate::app::action_state::OWN_RULE.to_string(),
+            "[seawall] isolate done".to_string()
+        )],
+        "one entry, seawall's"
+    );
+    let own = s.feed.all_newest_first().next().unwrap();
+    assert_eq!(
+        own.alert.detail,
+        "isolated web2: disconnected from back, front"
+    );
+    // Not seawall's doing: a connect long after, or another container's disconnect.
+    send(&mut s, net_alert(&CONNECT, "evil", 120));
+    let mut other = net_alert(&DISCONNECT, "back", 2);
+    other.container = Some(ContainerRef {
+        id: "aaa".into(),
+        name: "web".into(),
+    });
+    send(&mut s, other);
+    assert_eq!(s.feed.len(), 3);
+}
+
+#[test]
+fn an_export_says_where_it_went_in_one_status_line() {
+    let mut s = with_networked();
+    let dir = "/root/.local/state/seawall/reports";
+    let paths: Vec<std::path::PathBuf> = ["json", "md", "html", "sarif"]
+        .iter()
+        .map(|e| format!("{dir}/web2-20261203T024900Z.{e}").into())
+        .collect();
+    update(
+        &mut s,
+        Msg::ActionDone(ActionOutcome {
+            request: ActionRequest::new(ActionKind::Export, web2_target()),
+            result: Ok("exported the report of web2 to ...".into()),
+            paths: paths.clone(),
+            status: AuditOutcome::Ok,
+        }),
+    );
+    let text = status_text(&s);
+    assert!(text.chars().count() <= 76, "{text}");
+    assert!(
+        text == "exported web2 → …/reports/web2-20261203T024900Z.{json,md,html,sarif}",
+        "{text}"
+    );
+    // A short directory: the full path.
+    let short: Vec<std::path::PathBuf> = ["json", "md"]
+        .iter()
+        .map(|e| format!("/r/web2.{e}").into())
+        .collect();
+    update(
+        &mut s,
+        Msg::ActionDone(ActionOutcome {
+            request: ActionRequest::new(ActionKind::Export, web2_target()),
+            result: Ok("exported".into()),
+            paths: short,
+            status: AuditOutcome::Ok,
+        }),
+    );
+    assert_eq!(status_text(&s), "exported web2 → /r/web2.{json,md}");
+}

@@ -279,8 +279,17 @@ fn tick(state: &mut AppState, now: chrono::DateTime<chrono::Utc>) {
     }
 }
 
-/// An alert: into the feed, onto its container's count and activity points.
+/// An alert from a watch task: seawall's own doing (an isolate's disconnects...) is left
+/// out, seawall's own entry stands for it; anything else goes into the feed.
 fn on_alert(state: &mut AppState, host: HostId, alert: crate::activity::Alert) {
+    if super::action_state::own_doing(state, host, &alert) {
+        return;
+    }
+    push_alert(state, host, alert);
+}
+
+/// An alert into the feed, onto its container's count and activity points.
+pub(super) fn push_alert(state: &mut AppState, host: HostId, alert: crate::activity::Alert) {
     let key = alert.container.as_ref().map(|c| RowKey {
         host,
         id: c.id.clone(),
