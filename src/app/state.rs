@@ -431,6 +431,10 @@ pub struct AppState {
     pub command_line: Option<String>,
     /// The theme drawn with (its name; the console loads it).
     pub theme: String,
+    /// Alerts pushed into the feed so far, and how many of them had been when the feed
+    /// was last saved (it is saved again once a minute when they differ, and on quit).
+    pub feed_pushes: u64,
+    pub feed_saved: u64,
     pub focus: Focus,
     pub preview_scroll: usize,
     pub log_scroll: usize,
@@ -476,6 +480,8 @@ impl AppState {
             edit: Default::default(),
             command_line: None,
             theme: String::new(),
+            feed_pushes: 0,
+            feed_saved: 0,
             focus: Focus::Table,
             preview_scroll: 0,
             log_scroll: 0,

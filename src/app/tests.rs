@@ -1468,3 +1468,46 @@ fn an_export_says_where_it_went_in_one_status_line() {
     );
     assert_eq!(status_text(&s), "exported web2 → /r/web2.{json,md}");
 }
+
+#[test]
+fn the_feed_is_saved_on_quit_and_once_a_minute_and_restored_as_seen() {
+    let mut s = populated();
+    send(&mut s, alert(Some(("aaa", "web")), Severity::High, 10, 1));
+    send(&mut s, alert(None, Severity::Low, 0, 2));
+    // A minute later the tick saves it (the oldest first, with the daemon's endpoint).
+    let fx = update(&mut s, Msg::Tick(now() + chrono::Duration::seconds(61)));
+    let Some(Effect::SaveFeed(saved)) = fx.last() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(saved.len(), 2);
+    assert_eq!(saved[0].0, "unix:///var/run/docker.sock");
+    assert_eq!(saved[0].1.severity, Severity::High);
+    let saved = saved.clone();
+    // Nothing new: no save at the next minute; quit saves only when something is new.
+    assert!(
+        !update(&mut s, Msg::Tick(now() + chrono::Duration::seconds(122)))
+            .iter()
+            .any(|e| matches!(e, Effect::SaveFeed(_)))
+    );
+    send(
+        &mut s,
+        alert(Some(("bbb", "admin")), Severity::Medium, 0, 3),
+    );
+    let fx = update(&mut s, Msg::Command(Command::Quit));
+    assert!(matches!(fx.as_slice(), [Effect::SaveFeed(all), Effect::Quit] if all.len() == 3));
+
+    // The next start: restored, counted on their containers, not "new".
+    let mut next = populated();
+    let mut foreign = saved.clone();
+    foreign.push(("tcp://elsewhere:2376".into(), saved[0].1.clone()));
+    update(&mut next, Msg::FeedRestored(foreign));
+    assert_eq!(next.feed.len(), 2, "a daemon not shown drops its alerts");
+    assert_eq!(next.feed.unseen, 0);
+    assert_eq!(next.alert_count(&key("aaa")), 1);
+    assert!(
+        !update(&mut next, Msg::Command(Command::Quit))
+            .iter()
+            .any(|e| matches!(e, Effect::SaveFeed(_))),
+        "nothing new to save"
+    );
+}

@@ -24,7 +24,8 @@ pub enum Msg {
     ActionDone(ActionOutcome),
     /// seawall's isolation records, `(endpoint, container id)`, read from the state file.
     Isolations(Vec<(String, String)>),
-    /// Writing the audit log failed (from the executor); the text says what and why.
+    /// Writing the audit log (or saving the feed) failed (from the executor); the text
+    /// says what and why.
     AuditFailed(String),
     /// A frame was drawn: the events waiting for it are on screen.
     Drawn,
@@ -49,6 +50,8 @@ pub enum Msg {
     ClickRow(usize),
     /// A click on a drilldown tab.
     ClickTab(Tab),
+    /// The feed saved by the last session, `(endpoint, alert)` oldest first.
+    FeedRestored(Vec<(String, crate::activity::Alert)>),
 }
 
 /// IO for the console's executor (`console::executor`) to perform.
@@ -81,6 +84,9 @@ pub enum Effect {
         id: String,
         lines: usize,
     },
+    /// Save the feed for the next start: `(endpoint, alert)`, oldest first, the newest
+    /// [`super::feed::SAVED_FEED_MAX`].
+    SaveFeed(Vec<(String, crate::activity::Alert)>),
 }
 
 /// Apply one message.
@@ -109,8 +115,24 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Tick(now) => {
-            tick(state, now);
-            super::live_tabs::refresh_due(state)
+            let minute = tick(state, now);
+            let mut effects = super::live_tabs::refresh_due(state);
+            if minute && state.feed_pushes != state.feed_saved {
+                effects.push(save_feed(state));
+            }
+            effects
+        }
+        Msg::FeedRestored(alerts) => {
+            for (endpoint, alert) in alerts {
+                if let Some(host) = state.hosts.iter().position(|h| h.endpoint == endpoint) {
+                    push_alert(state, host, alert);
+                }
+            }
+            // Seen in the last session: not new.
+            state.feed.unseen = 0;
+            state.feed.unseen_worst = None;
+            state.feed_saved = state.feed_pushes;
+            Vec::new()
         }
         Msg::Processes { host, id, result } => {
             super::live_tabs::on_processes(state, host, &id, result);
@@ -256,12 +278,30 @@ fn data(state: &mut AppState, event: DataEvent) {
     }
 }
 
+/// The feed to save: the newest [`super::feed::SAVED_FEED_MAX`] alerts with their daemon's
+/// endpoint, oldest first.
+fn save_feed(state: &mut AppState) -> Effect {
+    state.feed_saved = state.feed_pushes;
+    let mut alerts: Vec<(String, crate::activity::Alert)> = state
+        .feed
+        .all_newest_first()
+        .take(super::feed::SAVED_FEED_MAX)
+        .filter_map(|e| {
+            let endpoint = state.hosts.get(e.host)?.endpoint.clone();
+            Some((endpoint, e.alert.clone()))
+        })
+        .collect();
+    alerts.reverse();
+    Effect::SaveFeed(alerts)
+}
+
 /// The clock moved: uptimes follow it, and once a minute the activity points decay.
-fn tick(state: &mut AppState, now: chrono::DateTime<chrono::Utc>) {
+/// Returns whether the minute's recomputation ran.
+fn tick(state: &mut AppState, now: chrono::DateTime<chrono::Utc>) -> bool {
     state.now = now;
     if (now - state.activity_at).num_seconds() < ACTIVITY_RECOMPUTE_SECS && now >= state.activity_at
     {
-        return;
+        return false;
     }
     state.activity_at = now;
     let mut moved = false;
@@ -277,6 +317,7 @@ fn tick(state: &mut AppState, now: chrono::DateTime<chrono::Utc>) {
     if moved && state.sort == SortKey::Score {
         rows::rebuild(state);
     }
+    true
 }
 
 /// An alert from a watch task: seawall's own doing (an isolate's disconnects...) is left
@@ -290,6 +331,7 @@ fn on_alert(state: &mut AppState, host: HostId, alert: crate::activity::Alert) {
 
 /// An alert into the feed, onto its container's count and activity points.
 pub(super) fn push_alert(state: &mut AppState, host: HostId, alert: crate::activity::Alert) {
+    state.feed_pushes += 1;
     let key = alert.container.as_ref().map(|c| RowKey {
         host,
         id: c.id.clone(),
@@ -656,6 +698,9 @@ fn quit(state: &mut AppState) -> Vec<Effect> {
         .map(|c| Effect::RecordDeclined(c.request))
         .into_iter()
         .collect();
+    if state.feed_pushes != state.feed_saved {
+        effects.push(save_feed(state));
+    }
     effects.push(Effect::Quit);
     effects
 }

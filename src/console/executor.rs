@@ -37,6 +37,8 @@ pub struct Executor {
     readers: Arc<Readers>,
     /// Where user themes are (`<config dir>/themes`), and whether `NO_COLOR` is set.
     themes: (Option<PathBuf>, bool),
+    /// Where the feed is saved for the next start (`console::feed_file`).
+    feed_path: PathBuf,
 }
 
 /// The drilldown's clients: the daemons' endpoints and a client per daemon once connected.
@@ -90,6 +92,7 @@ impl Executor {
         watches: Vec<WatchHandle>,
         done: UnboundedSender<Msg>,
     ) -> Self {
+        let settings_state_file = settings.state_file.clone();
         let readers = Arc::new(Readers {
             endpoints: endpoints.to_vec(),
             timeout: settings.connect_timeout,
@@ -101,6 +104,27 @@ impl Executor {
             done,
             readers,
             themes: (None, false),
+            feed_path: super::feed_file::path_beside(&settings_state_file),
+        }
+    }
+
+    /// The feed the last session saved, as a message for the reducer (`None`, logged, when
+    /// it cannot be read). Read before the loop starts, so it comes before any new alert.
+    pub fn load_feed(&self) -> Option<Msg> {
+        match super::feed_file::load(&self.feed_path) {
+            Ok(alerts) if alerts.is_empty() => None,
+            Ok(alerts) => {
+                log::info!(
+                    "{} alerts of the last session restored from {}",
+                    alerts.len(),
+                    self.feed_path.display()
+                );
+                Some(Msg::FeedRestored(alerts))
+            }
+            Err(e) => {
+                log::warn!("{e}");
+                None
+            }
         }
     }
 
@@ -209,6 +233,13 @@ impl Executor {
                 .err()
                 .map(|e| Msg::AuditFailed(e.to_string())),
             Effect::SetTheme(name) => Some(self.load_theme(&name).1),
+            Effect::SaveFeed(alerts) => {
+                if let Err(e) = super::feed_file::save(&self.feed_path, &alerts) {
+                    log::warn!("{e}");
+                    return Some(Msg::AuditFailed(e.to_string()));
+                }
+                None
+            }
             read @ (Effect::ReadTop { .. } | Effect::ReadLogs { .. }) => {
                 self.spawn_read(read);
                 None
@@ -370,6 +401,35 @@ mod tests {
             Msg::Processes { result: Err(e), .. } => {
                 assert!(e.to_string().contains("not running"), "{e}")
             }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_saved_feed_is_written_beside_the_state_file_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = ActionSettings {
+            state_file: dir.path().join("state").join("isolations.json"),
+            ..ActionSettings::default()
+        };
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let executor = Executor::new(&[], settings, Vec::new(), tx);
+        assert!(executor.load_feed().is_none(), "no file: nothing");
+        let alert = crate::activity::Alert {
+            time: chrono::Utc::now(),
+            container: None,
+            rule: "SW-ACT-NET-003".into(),
+            severity: crate::risk::Severity::Medium,
+            title: "Network on the host LAN created".into(),
+            detail: "network lan created (driver macvlan)".into(),
+            technique: String::new(),
+            score_bump: 0,
+        };
+        let saved = vec![("unix:///s".to_string(), alert)];
+        assert!(executor.run(Effect::SaveFeed(saved.clone())).is_none());
+        assert!(dir.path().join("state").join("feed.jsonl").is_file());
+        match executor.load_feed() {
+            Some(Msg::FeedRestored(back)) => assert_eq!(back, saved),
             other => panic!("{other:?}"),
         }
     }

@@ -12,6 +12,7 @@
 
 pub mod event_loop;
 pub mod executor;
+pub mod feed_file;
 pub mod input;
 pub mod terminal;
 pub mod trace;
@@ -182,6 +183,9 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), ConsoleError> {
     let executor = executor::Executor::new(&endpoints, settings.actions.clone(), watches, done_tx)
         .with_themes(config.config_dir(), no_color);
     executor.load_isolations();
+    if let Some(msg) = executor.load_feed() {
+        crate::app::update(&mut state, msg);
+    }
 
     // Signals are caught before the terminal changes mode, so none can kill seawall
     // with the terminal left raw.
