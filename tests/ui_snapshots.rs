@@ -716,6 +716,11 @@ fn fleet_with_alerts() {
     let screen = text(&draw(&s, 80, 24));
     // The counter of unseen alerts, the activity in the score, the alert count.
     assert!(screen.contains("▲6 new"), "{screen}");
+    // At 80x24 the header keeps the endpoint, the posture and the alert count.
+    let header = screen.lines().next().unwrap();
+    for part in ["unix:///var/run/docker.sock", "posture 72 HIGH", "6 alerts"] {
+        assert!(header.contains(part), "{part}: {header}");
+    }
     assert!(screen.contains("90+25 CRIT"), "{screen}");
     assert!(screen.contains("!2"), "{screen}");
 }

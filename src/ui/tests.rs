@@ -671,11 +671,29 @@ fn feed_lines_carry_time_severity_label_and_style() {
         buf[crit].modifier.contains(Modifier::REVERSED)
             || has_style(&buf, crit, theme.style(Role::Selected))
     );
-    // A long wide-character detail is cut at the border with an ellipsis.
+    // The selected alert's long wide-character detail wraps under its title, in the
+    // selection's style, inside the border.
+    let row = row_text(&buf, crit.1);
+    assert!(!row.contains("nsenter"), "{row}");
+    let next = row_text(&buf, crit.1 + 1);
+    assert!(next.contains("nsenter -t 1 -m sh"), "{next}");
+    assert!(next.ends_with('┃'), "{next}");
+    let rest = row_text(&buf, crit.1 + 2);
+    assert!(rest.contains('切') && rest.contains('す'), "{rest}");
+    assert!(has_style(
+        &buf,
+        (crit.0, crit.1 + 1),
+        theme.style(Role::Selected)
+    ));
+    // Not selected (the table focused): one line, cut at the border with an ellipsis.
     // (A wide character that does not fit leaves its column blank.)
+    update(&mut s, Msg::Command(Command::Feed));
+    // Tall enough for the feed's own pane while the table has the focus.
+    let buf = screen(&s, &theme, 80, 40);
+    let crit = find(&buf, "CRIT priv").expect(&all_text(&buf));
     let row = row_text(&buf, crit.1);
     assert!(row.contains('…'), "{row}");
-    assert!(row.ends_with('┃'), "{row}");
+    assert!(row.ends_with('│'), "{row}");
 }
 
 #[test]
@@ -871,4 +889,22 @@ fn clicks_hit_the_rows_and_tabs_that_are_drawn() {
             );
         }
     }
+}
+
+/// A long endpoint is cut, not the posture or the alert count after it.
+#[test]
+fn a_long_endpoint_leaves_room_for_posture_and_alerts_at_80_columns() {
+    let mut s = two();
+    s.hosts[0].endpoint = format!(
+        "ssh://operator@{}.example.internal:22",
+        "very-long-host".repeat(4)
+    );
+    let buf = screen(&s, &Theme::fallback_dark(), 80, 24);
+    let header = row_text(&buf, 0);
+    assert!(header.contains("ssh://operator@very-long-host"), "{header}");
+    assert!(header.contains('…'), "{header}");
+    assert!(
+        header.contains("posture") && header.contains("0 alerts"),
+        "{header}"
+    );
 }
