@@ -690,7 +690,7 @@ fn feed_lines_carry_time_severity_label_and_style() {
     update(&mut s, Msg::Command(Command::Feed));
     // Tall enough for the feed's own pane while the table has the focus.
     let buf = screen(&s, &theme, 80, 40);
-    let crit = find(&buf, "CRIT priv").expect(&all_text(&buf));
+    let crit = find(&buf, "CRIT priv").unwrap_or_else(|| panic!("{}", all_text(&buf)));
     let row = row_text(&buf, crit.1);
     assert!(row.contains('…'), "{row}");
     assert!(row.ends_with('│'), "{row}");
