@@ -302,7 +302,11 @@ pub fn admit(state: &mut AppState, spec: &CommandSpec) -> Result<Option<Target>,
 /// An action key on an admitted target: refused while another action on the same target
 /// runs, else the confirm dialog opens.
 pub fn ask(state: &mut AppState, kind: ActionKind, target: Target) -> Vec<Effect> {
-    let request = ActionRequest::new(kind, target);
+    let mut request = ActionRequest::new(kind, target);
+    if matches!(kind, ActionKind::Isolate | ActionKind::Export) {
+        let alerts = alerts_about(state, &request.target);
+        request.options.alerts = (!alerts.is_empty()).then_some(alerts);
+    }
     if let Some(busy) = state.actions.running_on(&request.target) {
         let message = format!(
             "{} is still running: wait for it before another action on {}",
@@ -484,6 +488,31 @@ pub fn outcome_message(outcome: &ActionOutcome) -> (StatusLevel, String) {
             )
         }
     }
+}
+
+/// Most alerts an export or evidence bundle carries (the newest).
+pub const ALERTS_IN_FILES: usize = 1000;
+
+/// The feed's alerts about an action's target, newest first: its container's, or every
+/// alert of its daemon for a host export.
+pub fn alerts_about(
+    state: &AppState,
+    target: &crate::actions::Target,
+) -> Vec<crate::activity::Alert> {
+    state
+        .feed
+        .all_newest_first()
+        .filter(|e| e.host == target.host)
+        .filter(|e| {
+            target
+                .container_id
+                .as_ref()
+                .is_none_or(|id| e.alert.container.as_ref().is_some_and(|c| &c.id == id))
+        })
+        .filter(|e| e.alert.rule != OWN_RULE)
+        .take(ALERTS_IN_FILES)
+        .map(|e| e.alert.clone())
+        .collect()
 }
 
 /// Longest export message that still fits an 80-column status bar with its margins.

@@ -1511,3 +1511,35 @@ fn the_feed_is_saved_on_quit_and_once_a_minute_and_restored_as_seen() {
         "nothing new to save"
     );
 }
+
+#[test]
+fn isolate_and_export_carry_the_containers_alerts_for_the_bundle_and_the_report() {
+    let mut s = with_networked();
+    let mut a = net_alert(&crate::activity::network_events::CONNECT, "evil", 5);
+    a.detail = "connected to evil (driver macvlan)".into();
+    send(&mut s, a.clone());
+    send(&mut s, alert(Some(("aaa", "web")), Severity::High, 0, 6));
+    for cmd in [Command::Isolate, Command::Export] {
+        update(&mut s, Msg::Command(cmd));
+        let request = s.confirm.take().expect("a dialog").request;
+        assert_eq!(
+            request.options.alerts,
+            Some(vec![a.clone()]),
+            "{cmd:?}: web2's only"
+        );
+    }
+    // Stop carries none; a host export carries every alert of the daemon.
+    update(&mut s, Msg::Command(Command::Stop));
+    assert_eq!(s.confirm.take().unwrap().request.options.alerts, None);
+    update(&mut s, Msg::Command(Command::ExportHost));
+    assert_eq!(
+        s.confirm
+            .take()
+            .unwrap()
+            .request
+            .options
+            .alerts
+            .map(|v| v.len()),
+        Some(2)
+    );
+}
