@@ -12,7 +12,7 @@
 //!   while focused);
 //! - [`log`]: seawall's own log (tui-logger);
 //! - [`footer`]: key hints, the filter input or the status message;
-//! - [`drilldown`]: one container, seven tabs;
+//! - [`drilldown`]: one container, ten tabs (network, processes and logs among them);
 //! - [`help`] and [`posture`]: the overlay windows;
 //! - [`confirm`]: the confirm dialog of an action, over everything;
 //! - [`small`]: the "terminal too small" message.

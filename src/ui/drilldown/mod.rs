@@ -1,7 +1,8 @@
 //! The drilldown of one container: a title line, the tab bar, and the active tab's content
 //! in a scrolled pane (`drilldown.scroll`, clamped here when drawing).
 //!
-//! One file per tab; each builds its lines for a given width, except Inspect, which builds
+//! One file per tab (`network`, `processes` and `logs` for the live ones); each builds its
+//! lines for a given width, except Inspect, which builds
 //! only the visible window of a possibly long document.
 
 pub mod activity;
