@@ -626,6 +626,7 @@ fn render_state(rows: usize) -> AppState {
     let settings = UiSettings {
         page_size: 10,
         key_hints: BTreeMap::new(),
+        ..UiSettings::default()
     };
     let mut s = AppState::new(vec![ENDPOINT.to_string()], settings, chrono::Utc::now());
     for event in DataEvent::inventory(0, host, containers) {

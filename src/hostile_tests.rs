@@ -80,6 +80,7 @@ fn settings() -> UiSettings {
     UiSettings {
         page_size: 10,
         key_hints,
+        ..UiSettings::default()
     }
 }
 

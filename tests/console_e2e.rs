@@ -674,7 +674,9 @@ fn live_row_drilldown_caps_and_mounts() {
             .any(|l| l.starts_with(&format!(" {name} │")) && l.contains("CRIT"))
     });
     assert!(
-        screen.contains("2 Capabilities") && screen.contains("3 Mounts"),
+        (screen.contains("2 Capabilities") || screen.contains("2 Caps"))
+            && screen.contains("3 Mounts")
+            && screen.contains("0 Logs"),
         "the drilldown shows its tabs:\n{screen}"
     );
 
@@ -1348,8 +1350,20 @@ fn feed_lines(screen: &str) -> Vec<String> {
         .take_while(|l| !l.starts_with(['┗', '└']))
         .map(|l| l.trim_matches(['┃', '│']).trim_start_matches('▸').trim())
         .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect()
+        // One entry per alert: the selected alert's wrapped detail lines (no `HH:MM:SS`
+        // first) are joined to the alert above them.
+        .fold(Vec::new(), |mut out: Vec<String>, l| {
+            let starts_alert =
+                l.as_bytes().get(2) == Some(&b':') && l.as_bytes().get(5) == Some(&b':');
+            match out.last_mut() {
+                Some(last) if !starts_alert => {
+                    last.push_str("  ");
+                    last.push_str(l);
+                }
+                _ => out.push(l.to_string()),
+            }
+            out
+        })
 }
 
 /// The activity pane's top border (`┏ activity 2/9 · filter: x ━━…`).

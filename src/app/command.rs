@@ -24,6 +24,8 @@ pub enum Place {
     Drilldown,
     /// The drilldown's Inspect tab only (mixed with the `Drilldown` hints by rank).
     Inspect,
+    /// The drilldown's Logs tab only (mixed with the `Drilldown` hints by rank).
+    Logs,
 }
 
 /// Which keys a footer hint shows.
@@ -168,7 +170,7 @@ impl CommandSpec {
     };
 }
 
-use Place::{Drilldown, Feed, Fleet, Inspect, Overlay};
+use Place::{Drilldown, Feed, Fleet, Inspect, Logs, Overlay};
 
 commands! {
     Up {
@@ -244,14 +246,15 @@ commands! {
             hint(Feed, 3, "filter"),
             hint(Fleet, 1, "filter"),
             hint(Inspect, 3, "search"),
+            hint(Logs, 3, "search"),
         ],
     }
     /// Next search match in the inspect tab.
     SearchNext {
         name: "search_next",
-        description: "next search match (inspect tab)",
+        description: "next search match (inspect and logs tabs)",
         keys: ["n"],
-        hints: &[hint(Inspect, 4, "next match")],
+        hints: &[hint(Inspect, 4, "next match"), hint(Logs, 13, "next match")],
     }
     /// Cycle the sort key of the fleet view.
     SortNext {
@@ -316,7 +319,7 @@ commands! {
         name: "tab_1",
         description: "drilldown: findings",
         keys: ["1"],
-        hints: &[hint(Drilldown, 0, "tab").range(Command::Tab7)],
+        hints: &[hint(Drilldown, 0, "tab").range(Command::Tab9)],
     }
     Tab2 {
         name: "tab_2",
@@ -348,6 +351,28 @@ commands! {
         description: "drilldown: activity (the container's alerts)",
         keys: ["7"],
     }
+    Tab8 {
+        name: "tab_8",
+        description: "drilldown: networks and published ports",
+        keys: ["8"],
+    }
+    Tab9 {
+        name: "tab_9",
+        description: "drilldown: processes (top, refreshed while open)",
+        keys: ["9"],
+    }
+    Tab10 {
+        name: "tab_10",
+        description: "drilldown: logs (tail, follow, search)",
+        keys: ["0"],
+    }
+    /// Logs tab: follow the newest lines, or stop to read.
+    LogFollow {
+        name: "log_follow",
+        description: "logs tab: follow new lines / stop following",
+        keys: ["f"],
+        hints: &[hint(Logs, 4, "follow")],
+    }
     /// Focus the activity feed (again: back to the table).
     Feed {
         name: "feed",
@@ -368,6 +393,31 @@ commands! {
         description: "feed: only the selected container / all",
         keys: ["c"],
         hints: &[hint(Feed, 2, "container")],
+    }
+    /// Fleet view: only running containers / every container.
+    RunningOnly {
+        name: "running_only",
+        description: "show running containers only / all containers",
+        keys: ["R"],
+        hints: &[hint(Fleet, 15, "running")],
+    }
+    /// Draw with the next theme (built-in, then the user's).
+    CycleTheme {
+        name: "cycle_theme",
+        description: "switch to the next color theme",
+        keys: ["T"],
+    }
+    /// Open the `:` command line (every command by its config name, and themes, sort,
+    /// filter, daemon, quit), with completion.
+    CommandLine {
+        name: "command_line",
+        description: "command line: type a command by name (tab completes)",
+        keys: [":"],
+        hints: &[
+            hint(Feed, 10, "cmd"),
+            hint(Fleet, 16, "cmd"),
+            hint(Drilldown, 12, "cmd"),
+        ],
     }
     /// Cut the selected container off every network (asks first; evidence is saved).
     Isolate {
@@ -509,7 +559,8 @@ mod tests {
             names.join(" "),
             "up down page_up page_down top bottom next_pane prev_pane open back filter \
              search_next sort_next sort_reverse posture toggle_log refresh help quit tab_1 \
-             tab_2 tab_3 tab_4 tab_5 tab_6 tab_7 feed feed_severity feed_container isolate \
+             tab_2 tab_3 tab_4 tab_5 tab_6 tab_7 tab_8 tab_9 tab_10 log_follow feed \
+             feed_severity feed_container running_only cycle_theme command_line isolate \
              unisolate stop export what_if export_host"
         );
     }
@@ -558,7 +609,7 @@ mod tests {
 
     #[test]
     fn footer_ranks_are_unique_per_place() {
-        for place in [Overlay, Feed, Fleet, Drilldown, Inspect] {
+        for place in [Overlay, Feed, Fleet, Drilldown, Inspect, Logs] {
             let mut ranks = BTreeSet::new();
             for spec in COMMANDS {
                 for h in spec.hints.iter().filter(|h| h.place == place) {
@@ -579,5 +630,12 @@ mod tests {
             .filter(|h| matches!(h.place, Drilldown | Inspect))
             .count();
         assert_eq!(drill.len(), count);
+        let logs: Vec<u8> = COMMANDS
+            .iter()
+            .flat_map(|s| s.hints)
+            .filter(|h| matches!(h.place, Drilldown | Logs))
+            .map(|h| h.rank)
+            .collect();
+        assert_eq!(logs.iter().collect::<BTreeSet<_>>().len(), logs.len());
     }
 }

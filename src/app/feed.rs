@@ -13,6 +13,9 @@ use crate::risk::Severity;
 use crate::watch::HostId;
 use std::collections::VecDeque;
 
+/// How many of the newest alerts are saved for the next start (`console::feed_file`).
+pub const SAVED_FEED_MAX: usize = 1000;
+
 /// How many alerts the feed keeps by default.
 pub const DEFAULT_FEED_CAPACITY: usize = 5000;
 

@@ -13,7 +13,10 @@
 
 pub mod action_state;
 pub mod command;
+pub mod command_line;
 pub mod feed;
+pub mod line_edit;
+pub mod live_tabs;
 pub mod rows;
 pub mod state;
 pub mod update;

@@ -33,17 +33,22 @@ fn state_rank(s: ContainerState) -> u8 {
     }
 }
 
-/// A row to sort: the score shown for it (configuration + activity), its activity points
-/// and the container.
-type Ranked<'a> = (u8, u8, &'a ContainerView);
+/// A row to sort: the score shown for it (configuration + activity), its activity points,
+/// its alerts in the feed and the container.
+type Ranked<'a> = (u8, u8, usize, &'a ContainerView);
 
 fn compare(
-    (a_score, a_activity, a): Ranked<'_>,
-    (b_score, b_activity, b): Ranked<'_>,
+    (a_score, a_activity, a_alerts, a): Ranked<'_>,
+    (b_score, b_activity, b_alerts, b): Ranked<'_>,
     key: SortKey,
 ) -> Ordering {
     let by_name = || a.facts.name.cmp(&b.facts.name);
     match key {
+        // Most alerts first, then the worst score.
+        SortKey::Alerts => b_alerts
+            .cmp(&a_alerts)
+            .then(b_score.cmp(&a_score))
+            .then_with(by_name),
         // Worst first, activity included; on a tie, running before stopped (a live
         // container is the nearer danger), then the more active one, then by name.
         SortKey::Score => b_score
@@ -82,12 +87,19 @@ pub fn rebuild(state: &mut AppState) {
         .containers
         .values()
         .filter(|c| matches_filter(c, &state.filter))
+        .filter(|c| !state.running_only || c.facts.state == ContainerState::Running)
+        .filter(|c| state.host_only.is_none_or(|h| h == c.host))
         .map(|c| {
             let key = RowKey {
                 host: c.host,
                 id: c.facts.id.clone(),
             };
-            (state.shown_score(c).value, state.activity_points(&key), c)
+            (
+                state.shown_score(c).value,
+                state.activity_points(&key),
+                state.alert_count(&key),
+                c,
+            )
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -96,7 +108,7 @@ pub fn rebuild(state: &mut AppState) {
     });
     state.rows = rows
         .into_iter()
-        .map(|(_, _, c)| RowKey {
+        .map(|(_, _, _, c)| RowKey {
             host: c.host,
             id: c.facts.id.clone(),
         })

@@ -91,6 +91,8 @@ pub enum SortKey {
     Image,
     State,
     Uptime,
+    /// Most alerts in the feed first.
+    Alerts,
 }
 
 impl SortKey {
@@ -100,8 +102,24 @@ impl SortKey {
             SortKey::Name => SortKey::Image,
             SortKey::Image => SortKey::State,
             SortKey::State => SortKey::Uptime,
-            SortKey::Uptime => SortKey::Score,
+            SortKey::Uptime => SortKey::Alerts,
+            SortKey::Alerts => SortKey::Score,
         }
+    }
+
+    /// Every key, in the order `sort_next` cycles through them.
+    pub const ALL: [SortKey; 6] = [
+        SortKey::Score,
+        SortKey::Name,
+        SortKey::Image,
+        SortKey::State,
+        SortKey::Uptime,
+        SortKey::Alerts,
+    ];
+
+    /// The key of a label (`:sort alerts`).
+    pub fn from_label(label: &str) -> Option<SortKey> {
+        SortKey::ALL.into_iter().find(|k| k.label() == label)
     }
 
     pub fn label(self) -> &'static str {
@@ -111,6 +129,7 @@ impl SortKey {
             SortKey::Image => "image",
             SortKey::State => "state",
             SortKey::Uptime => "uptime",
+            SortKey::Alerts => "alerts",
         }
     }
 }
@@ -140,10 +159,16 @@ pub enum Tab {
     Inspect,
     /// The container's recent alerts and activity points.
     Activity,
+    /// Networks, addresses and published ports.
+    Network,
+    /// The processes (`top`), refreshed while the tab is open.
+    Processes,
+    /// The last log lines (tail), followed while the tab is open.
+    Logs,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 10] = [
         Tab::Findings,
         Tab::Capabilities,
         Tab::Mounts,
@@ -151,6 +176,9 @@ impl Tab {
         Tab::Namespaces,
         Tab::Inspect,
         Tab::Activity,
+        Tab::Network,
+        Tab::Processes,
+        Tab::Logs,
     ];
 
     pub fn title(self) -> &'static str {
@@ -162,6 +190,9 @@ impl Tab {
             Tab::Namespaces => "Namespaces",
             Tab::Inspect => "Inspect",
             Tab::Activity => "Activity",
+            Tab::Network => "Network",
+            Tab::Processes => "Processes",
+            Tab::Logs => "Logs",
         }
     }
 
@@ -238,6 +269,37 @@ impl InspectView {
     }
 }
 
+/// The Logs tab: the last lines of the container's output, as read (escaped when drawn).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogsView {
+    /// `None` until the first read arrives.
+    pub lines: Option<Vec<String>>,
+    /// Why the last read failed or stopped early.
+    pub error: Option<String>,
+    /// Re-read the tail on every refresh and keep the view at the newest line.
+    pub follow: bool,
+    /// The search text (case-insensitive); matching lines are marked.
+    pub search: String,
+    pub searching: bool,
+    pub match_index: usize,
+}
+
+impl LogsView {
+    /// Line numbers that contain the search text (none without a search).
+    pub fn matches(&self) -> Vec<usize> {
+        let needle = self.search.to_lowercase();
+        match (&self.lines, needle.is_empty()) {
+            (Some(lines), false) => lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.to_lowercase().contains(&needle))
+                .map(|(i, _)| i)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// The drilldown of one container.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Drilldown {
@@ -246,6 +308,28 @@ pub struct Drilldown {
     /// First visible line of the tab's content.
     pub scroll: usize,
     pub inspect: InspectView,
+    /// The Processes tab: `None` until the first read arrives.
+    pub processes: Option<Result<crate::docker::Top, crate::docker::DockerError>>,
+    pub logs: LogsView,
+    /// When the open live tab (processes, followed logs) was last asked for.
+    pub refreshed: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Drilldown {
+    pub fn new(key: RowKey, tab: Tab) -> Self {
+        Drilldown {
+            key,
+            tab,
+            scroll: 0,
+            inspect: InspectView::default(),
+            processes: None,
+            logs: LogsView {
+                follow: true,
+                ..LogsView::default()
+            },
+            refreshed: None,
+        }
+    }
 }
 
 /// What fills the screen.
@@ -292,6 +376,14 @@ pub struct UiSettings {
     pub page_size: usize,
     /// Key hints for the footer and help: command -> key labels (from the keymap).
     pub key_hints: BTreeMap<Command, Vec<String>>,
+    /// The themes `cycle_theme` and `:theme` choose from (built-in, then the user's).
+    pub themes: Vec<String>,
+    /// The config file the help shows: the one read, else where seawall looks for it.
+    pub config_path: Option<String>,
+    /// Whether that file exists (was read).
+    pub config_read: bool,
+    /// Lines the Logs tab reads (the tail).
+    pub log_tail: usize,
 }
 
 impl Default for UiSettings {
@@ -299,9 +391,19 @@ impl Default for UiSettings {
         UiSettings {
             page_size: 10,
             key_hints: BTreeMap::new(),
+            themes: Vec::new(),
+            config_path: None,
+            config_read: false,
+            log_tail: DEFAULT_LOG_TAIL,
         }
     }
 }
+
+/// Lines the Logs tab reads by default.
+pub const DEFAULT_LOG_TAIL: usize = 500;
+
+/// Seconds between two reads of the open Processes tab (or of followed logs).
+pub const LIVE_TAB_REFRESH_SECS: i64 = 2;
 
 /// One container's activity: its alerts in the feed and its decaying score points. Kept by
 /// key, apart from [`ContainerView`], so it survives re-inspection and can exist before the
@@ -334,6 +436,20 @@ pub struct AppState {
     pub filter: String,
     /// Typing into the filter.
     pub filter_editing: bool,
+    /// Only running containers in the fleet view (`running_only` toggles).
+    pub running_only: bool,
+    /// Only this daemon's containers in the fleet view (`:daemon N`).
+    pub host_only: Option<HostId>,
+    /// The cursor of the text input being typed (filter, search, command line).
+    pub edit: super::line_edit::LineEdit,
+    /// The `:` command line while it is open.
+    pub command_line: Option<String>,
+    /// The theme drawn with (its name; the console loads it).
+    pub theme: String,
+    /// Alerts pushed into the feed so far, and how many of them had been when the feed
+    /// was last saved (it is saved again once a minute when they differ, and on quit).
+    pub feed_pushes: u64,
+    pub feed_saved: u64,
     pub focus: Focus,
     pub preview_scroll: usize,
     pub log_scroll: usize,
@@ -376,6 +492,13 @@ impl AppState {
             sort_reverse: false,
             filter: String::new(),
             filter_editing: false,
+            running_only: false,
+            host_only: None,
+            edit: Default::default(),
+            command_line: None,
+            theme: String::new(),
+            feed_pushes: 0,
+            feed_saved: 0,
             focus: Focus::Table,
             preview_scroll: 0,
             log_scroll: 0,
@@ -444,10 +567,10 @@ impl AppState {
 
     /// Is a text input taking the keys (filter or inspect search)?
     pub fn input_active(&self) -> bool {
-        if self.filter_editing || self.feed.editing {
+        if self.filter_editing || self.feed.editing || self.command_line.is_some() {
             return true;
         }
-        matches!(&self.view, View::Drilldown(d) if d.inspect.searching)
+        matches!(&self.view, View::Drilldown(d) if d.inspect.searching || d.logs.searching)
     }
 
     /// All containers of one daemon.

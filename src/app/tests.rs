@@ -1186,3 +1186,463 @@ fn a_container_that_cannot_be_inspected_is_named_counted_and_cleared_once_read()
     assert!(s.hosts[0].unread.is_empty(), "read at last");
     assert_eq!(s.containers.len(), 4);
 }
+
+// --- issue 13 item 5: what an operator reaches for ---
+
+fn drill(s: &AppState) -> &Drilldown {
+    match &s.view {
+        View::Drilldown(d) => d,
+        View::Fleet => panic!("not in the drilldown"),
+    }
+}
+
+fn type_text(s: &mut AppState, text: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for c in text.chars() {
+        fx.extend(update(s, Msg::Input(InputKey::Char(c))));
+    }
+    fx
+}
+
+#[test]
+fn slash_on_an_active_filter_selects_it_so_typing_replaces_it() {
+    let mut s = populated();
+    update(&mut s, Msg::Command(Command::Filter));
+    type_text(&mut s, "web");
+    update(&mut s, Msg::Input(InputKey::Enter));
+    assert_eq!(names(&s), ["web"]);
+    // `/` again: the filter is selected; the first key replaces it.
+    update(&mut s, Msg::Command(Command::Filter));
+    assert!(s.edit.selected);
+    type_text(&mut s, "adm");
+    assert_eq!(s.filter, "adm");
+    assert_eq!(names(&s), ["admin"]);
+    // ctrl-w erases the word, ctrl-u the line, home/end move the cursor.
+    type_text(&mut s, " x");
+    update(&mut s, Msg::Input(InputKey::EraseWord));
+    assert_eq!(s.filter, "adm ");
+    update(&mut s, Msg::Input(InputKey::Home));
+    type_text(&mut s, ">");
+    assert_eq!(s.filter, ">adm ");
+    update(&mut s, Msg::Input(InputKey::End));
+    update(&mut s, Msg::Input(InputKey::ClearBefore));
+    assert_eq!(s.filter, "");
+    assert_eq!(s.rows.len(), 3);
+    // The same editing in the feed's filter and the inspect search.
+    update(&mut s, Msg::Input(InputKey::Enter));
+    update(&mut s, Msg::Command(Command::Feed));
+    update(&mut s, Msg::Command(Command::Filter));
+    type_text(&mut s, "exec");
+    update(&mut s, Msg::Input(InputKey::Enter));
+    update(&mut s, Msg::Command(Command::Filter));
+    type_text(&mut s, "net");
+    assert_eq!(
+        s.feed.filter().text,
+        "net",
+        "typing replaced the selected text"
+    );
+}
+
+#[test]
+fn the_command_line_runs_commands_by_name_and_completes() {
+    let mut s = populated();
+    s.settings.themes = vec!["dark".into(), "light".into()];
+    s.theme = "dark".into();
+    update(&mut s, Msg::Command(Command::CommandLine));
+    assert!(s.input_active());
+    type_text(&mut s, "pos");
+    update(&mut s, Msg::Input(InputKey::Complete));
+    assert_eq!(s.command_line.as_deref(), Some("posture "));
+    update(&mut s, Msg::Input(InputKey::Enter));
+    assert_eq!(s.command_line, None);
+    assert_eq!(s.overlay, Some(Overlay::Posture { scroll: 0 }));
+    update(&mut s, Msg::Command(Command::Back));
+
+    // Themes: by name, and the key cycles them.
+    update(&mut s, Msg::Command(Command::CommandLine));
+    let fx = {
+        type_text(&mut s, "theme light");
+        update(&mut s, Msg::Input(InputKey::Enter))
+    };
+    assert_eq!(fx, vec![Effect::SetTheme("light".into())]);
+    update(
+        &mut s,
+        Msg::ThemeLoaded {
+            name: "light".into(),
+            warnings: Vec::new(),
+        },
+    );
+    assert_eq!(s.theme, "light");
+    assert_eq!(
+        update(&mut s, Msg::Command(Command::CycleTheme)),
+        vec![Effect::SetTheme("dark".into())],
+        "after the last theme, the first"
+    );
+
+    // Sort, filter, daemon.
+    update(&mut s, Msg::Command(Command::CommandLine));
+    type_text(&mut s, "sort name reverse");
+    update(&mut s, Msg::Input(InputKey::Enter));
+    assert_eq!((s.sort, s.sort_reverse), (SortKey::Name, true));
+    assert_eq!(names(&s), ["web", "hardened", "admin"]);
+    update(&mut s, Msg::Command(Command::CommandLine));
+    type_text(&mut s, "filter adm");
+    update(&mut s, Msg::Input(InputKey::Enter));
+    assert_eq!(names(&s), ["admin"]);
+    update(&mut s, Msg::Command(Command::CommandLine));
+    type_text(&mut s, "daemon 1");
+    update(&mut s, Msg::Input(InputKey::Enter));
+    assert_eq!(s.host_only, Some(0));
+
+    // A typo says what is wrong; esc leaves without running anything.
+    update(&mut s, Msg::Command(Command::CommandLine));
+    type_text(&mut s, "isolat");
+    update(&mut s, Msg::Input(InputKey::Enter));
+    assert!(s.confirm.is_none());
+    let text = s.status.clone().unwrap().text;
+    assert!(text.contains("unknown command `isolat`"), "{text}");
+    update(&mut s, Msg::Command(Command::CommandLine));
+    type_text(&mut s, "quit");
+    update(&mut s, Msg::Input(InputKey::Esc));
+    assert!(!s.quit && s.command_line.is_none());
+    update(&mut s, Msg::Command(Command::CommandLine));
+    type_text(&mut s, "q");
+    assert_eq!(
+        update(&mut s, Msg::Input(InputKey::Enter)),
+        vec![Effect::Quit]
+    );
+}
+
+#[test]
+fn sort_by_alerts_and_running_only() {
+    let mut s = populated();
+    send(
+        &mut s,
+        alert(Some(("ccc", "hardened")), Severity::Low, 0, 1),
+    );
+    send(
+        &mut s,
+        alert(Some(("ccc", "hardened")), Severity::Low, 0, 2),
+    );
+    send(&mut s, alert(Some(("aaa", "web")), Severity::Low, 0, 3));
+    s.sort = SortKey::Uptime;
+    while s.sort != SortKey::Alerts {
+        update(&mut s, Msg::Command(Command::SortNext));
+    }
+    assert_eq!(names(&s), ["hardened", "web", "admin"]);
+    // A new alert moves its container at once.
+    for i in 0..2 {
+        send(
+            &mut s,
+            alert(Some(("aaa", "web")), Severity::Low, 0, 10 + i),
+        );
+    }
+    assert_eq!(names(&s), ["web", "hardened", "admin"]);
+
+    // The fixture's containers were created, never started; one running container.
+    let running = facts(
+        "ddd",
+        "live-one",
+        r#"{"State":{"Status":"running","Running":true,"StartedAt":"2026-11-28T11:00:00Z"}}"#,
+    );
+    let msg = upsert(&s, running, None, Instant::now());
+    update(&mut s, msg);
+    assert_eq!(s.rows.len(), 4);
+    update(&mut s, Msg::Command(Command::RunningOnly));
+    assert_eq!(names(&s), ["live-one"]);
+    assert_eq!(s.status.clone().unwrap().text, "running containers only");
+    update(&mut s, Msg::Command(Command::RunningOnly));
+    assert_eq!(s.rows.len(), 4);
+}
+
+#[test]
+fn the_processes_tab_reads_top_and_refreshes_while_open() {
+    let mut s = populated();
+    let fx = update(&mut s, Msg::Command(Command::Tab9));
+    let id = drill(&s).key.id.clone();
+    assert_eq!(
+        fx,
+        vec![Effect::ReadTop {
+            host: 0,
+            id: id.clone()
+        }]
+    );
+    // Not again before the refresh interval.
+    assert!(update(&mut s, Msg::Tick(now() + chrono::Duration::seconds(1))).is_empty());
+    let top = crate::docker::Top {
+        titles: vec!["PID".into(), "CMD".into()],
+        processes: vec![vec!["1".into(), "sleep 1000".into()]],
+    };
+    update(
+        &mut s,
+        Msg::Processes {
+            host: 0,
+            id: id.clone(),
+            result: Ok(top.clone()),
+        },
+    );
+    assert_eq!(drill(&s).processes, Some(Ok(top)));
+    assert_eq!(
+        update(&mut s, Msg::Tick(now() + chrono::Duration::seconds(3))),
+        vec![Effect::ReadTop {
+            host: 0,
+            id: id.clone()
+        }]
+    );
+    // Another tab: no more reads.
+    update(&mut s, Msg::Command(Command::Tab1));
+    assert!(update(&mut s, Msg::Tick(now() + chrono::Duration::seconds(9))).is_empty());
+    // An answer for a container that is not open is dropped.
+    update(
+        &mut s,
+        Msg::Processes {
+            host: 0,
+            id: "other".into(),
+            result: Err(crate::docker::DockerError::Timeout),
+        },
+    );
+    assert!(drill(&s).processes.is_some());
+}
+
+#[test]
+fn the_logs_tab_tails_follows_and_searches() {
+    let mut s = populated();
+    let fx = update(&mut s, Msg::Command(Command::Tab10));
+    let id = drill(&s).key.id.clone();
+    assert_eq!(
+        fx,
+        vec![Effect::ReadLogs {
+            host: 0,
+            id: id.clone(),
+            lines: DEFAULT_LOG_TAIL
+        }]
+    );
+    let logs = |bytes: &[u8]| Msg::Logs {
+        host: 0,
+        id: id.clone(),
+        tail: crate::docker::LogTail {
+            bytes: bytes.to_vec(),
+            broken: None,
+        },
+    };
+    update(
+        &mut s,
+        logs(b"boot\nready \x1b[31mred\x1b[0m\nGET /health\r\n"),
+    );
+    let d = drill(&s);
+    assert_eq!(
+        d.logs.lines.as_deref().unwrap(),
+        ["boot", "ready \u{1b}[31mred\u{1b}[0m", "GET /health"],
+        "kept as read: escaped when drawn"
+    );
+    assert!(d.logs.follow);
+    // Followed: read again every refresh.
+    assert_eq!(
+        update(&mut s, Msg::Tick(now() + chrono::Duration::seconds(2))).len(),
+        1
+    );
+    // `f` stops following: no more reads.
+    update(&mut s, Msg::Command(Command::LogFollow));
+    assert!(!drill(&s).logs.follow);
+    assert!(update(&mut s, Msg::Tick(now() + chrono::Duration::seconds(9))).is_empty());
+    // Search: `/` then text; `n` goes to the next match.
+    update(&mut s, Msg::Command(Command::Filter));
+    assert!(s.input_active());
+    type_text(&mut s, "E");
+    update(&mut s, Msg::Input(InputKey::Enter));
+    assert_eq!(drill(&s).logs.matches(), [1, 2], "case-insensitive");
+    update(&mut s, Msg::Command(Command::SearchNext));
+    assert_eq!(drill(&s).logs.match_index, 1);
+}
+
+#[test]
+fn clicks_select_rows_and_tabs() {
+    let mut s = populated();
+    update(&mut s, Msg::ClickRow(2));
+    assert_eq!(s.selected, 2);
+    update(&mut s, Msg::ClickRow(9));
+    assert_eq!(s.selected, 2, "no such row");
+    update(&mut s, Msg::Command(Command::Open));
+    let fx = update(&mut s, Msg::ClickTab(Tab::Processes));
+    assert_eq!(drill(&s).tab, Tab::Processes);
+    assert_eq!(fx.len(), 1);
+}
+
+/// A daemon's network alert about `web2` at `secs` after `now()`.
+fn net_alert(rule: &crate::activity::meta::AlertMeta, net: &str, secs: i64) -> Alert {
+    let mut a = rule.alert(
+        now() + chrono::Duration::seconds(secs),
+        Some(ContainerRef {
+            id: "ddd0123456789abcdef".into(),
+            name: "web2".into(),
+        }),
+        format!("disconnected from {net} (driver bridge)"),
+    );
+    a.time = now() + chrono::Duration::seconds(secs);
+    a
+}
+
+#[test]
+fn seawall_own_isolate_shows_once_in_the_feed_marked_as_seawalls() {
+    use crate::activity::network_events::{CONNECT, DISCONNECT};
+    let mut s = with_networked();
+    update(&mut s, Msg::Command(Command::Isolate));
+    update(&mut s, Msg::Confirm(true));
+    // The daemon reports each disconnect (twice, as Docker 20.10 does for one of them).
+    for net in ["back", "front", "front"] {
+        send(&mut s, net_alert(&DISCONNECT, net, 1));
+    }
+    update(
+        &mut s,
+        Msg::ActionDone(ActionOutcome {
+            request: ActionRequest::new(ActionKind::Isolate, web2_target()),
+            result: Ok("isolated web2: disconnected from back, front".into()),
+            paths: vec!["/state/evidence/web2-1".into()],
+            status: AuditOutcome::Ok,
+        }),
+    );
+    // A late event of the same isolate.
+    send(&mut s, net_alert(&DISCONNECT, "back", 3));
+    let entries: Vec<(String, String)> = s
+        .feed
+        .all_newest_first()
+        .map(|e| (e.alert.rule.clone(), e.alert.title.clone()))
+        .collect();
+    assert_eq!(
+        entries,
+        [(
+            crate::app::action_state::OWN_RULE.to_string(),
+            "[seawall] isolate done".to_string()
+        )],
+        "one entry, seawall's"
+    );
+    let own = s.feed.all_newest_first().next().unwrap();
+    assert_eq!(
+        own.alert.detail,
+        "isolated web2: disconnected from back, front"
+    );
+    // Not seawall's doing: a connect long after, or another container's disconnect.
+    send(&mut s, net_alert(&CONNECT, "evil", 120));
+    let mut other = net_alert(&DISCONNECT, "back", 2);
+    other.container = Some(ContainerRef {
+        id: "aaa".into(),
+        name: "web".into(),
+    });
+    send(&mut s, other);
+    assert_eq!(s.feed.len(), 3);
+}
+
+#[test]
+fn an_export_says_where_it_went_in_one_status_line() {
+    let mut s = with_networked();
+    let dir = "/root/.local/state/seawall/reports";
+    let paths: Vec<std::path::PathBuf> = ["json", "md", "html", "sarif"]
+        .iter()
+        .map(|e| format!("{dir}/web2-20261203T024900Z.{e}").into())
+        .collect();
+    update(
+        &mut s,
+        Msg::ActionDone(ActionOutcome {
+            request: ActionRequest::new(ActionKind::Export, web2_target()),
+            result: Ok("exported the report of web2 to ...".into()),
+            paths: paths.clone(),
+            status: AuditOutcome::Ok,
+        }),
+    );
+    let text = status_text(&s);
+    assert!(text.chars().count() <= 76, "{text}");
+    assert!(
+        text == "exported web2 → …/reports/web2-20261203T024900Z.{json,md,html,sarif}",
+        "{text}"
+    );
+    // A short directory: the full path.
+    let short: Vec<std::path::PathBuf> = ["json", "md"]
+        .iter()
+        .map(|e| format!("/r/web2.{e}").into())
+        .collect();
+    update(
+        &mut s,
+        Msg::ActionDone(ActionOutcome {
+            request: ActionRequest::new(ActionKind::Export, web2_target()),
+            result: Ok("exported".into()),
+            paths: short,
+            status: AuditOutcome::Ok,
+        }),
+    );
+    assert_eq!(status_text(&s), "exported web2 → /r/web2.{json,md}");
+}
+
+#[test]
+fn the_feed_is_saved_on_quit_and_once_a_minute_and_restored_as_seen() {
+    let mut s = populated();
+    send(&mut s, alert(Some(("aaa", "web")), Severity::High, 10, 1));
+    send(&mut s, alert(None, Severity::Low, 0, 2));
+    // A minute later the tick saves it (the oldest first, with the daemon's endpoint).
+    let fx = update(&mut s, Msg::Tick(now() + chrono::Duration::seconds(61)));
+    let Some(Effect::SaveFeed(saved)) = fx.last() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(saved.len(), 2);
+    assert_eq!(saved[0].0, "unix:///var/run/docker.sock");
+    assert_eq!(saved[0].1.severity, Severity::High);
+    let saved = saved.clone();
+    // Nothing new: no save at the next minute; quit saves only when something is new.
+    assert!(
+        !update(&mut s, Msg::Tick(now() + chrono::Duration::seconds(122)))
+            .iter()
+            .any(|e| matches!(e, Effect::SaveFeed(_)))
+    );
+    send(
+        &mut s,
+        alert(Some(("bbb", "admin")), Severity::Medium, 0, 3),
+    );
+    let fx = update(&mut s, Msg::Command(Command::Quit));
+    assert!(matches!(fx.as_slice(), [Effect::SaveFeed(all), Effect::Quit] if all.len() == 3));
+
+    // The next start: restored, counted on their containers, not "new".
+    let mut next = populated();
+    let mut foreign = saved.clone();
+    foreign.push(("tcp://elsewhere:2376".into(), saved[0].1.clone()));
+    update(&mut next, Msg::FeedRestored(foreign));
+    assert_eq!(next.feed.len(), 2, "a daemon not shown drops its alerts");
+    assert_eq!(next.feed.unseen, 0);
+    assert_eq!(next.alert_count(&key("aaa")), 1);
+    assert!(
+        !update(&mut next, Msg::Command(Command::Quit))
+            .iter()
+            .any(|e| matches!(e, Effect::SaveFeed(_))),
+        "nothing new to save"
+    );
+}
+
+#[test]
+fn isolate_and_export_carry_the_containers_alerts_for_the_bundle_and_the_report() {
+    let mut s = with_networked();
+    let mut a = net_alert(&crate::activity::network_events::CONNECT, "evil", 5);
+    a.detail = "connected to evil (driver macvlan)".into();
+    send(&mut s, a.clone());
+    send(&mut s, alert(Some(("aaa", "web")), Severity::High, 0, 6));
+    for cmd in [Command::Isolate, Command::Export] {
+        update(&mut s, Msg::Command(cmd));
+        let request = s.confirm.take().expect("a dialog").request;
+        assert_eq!(
+            request.options.alerts,
+            Some(vec![a.clone()]),
+            "{cmd:?}: web2's only"
+        );
+    }
+    // Stop carries none; a host export carries every alert of the daemon.
+    update(&mut s, Msg::Command(Command::Stop));
+    assert_eq!(s.confirm.take().unwrap().request.options.alerts, None);
+    update(&mut s, Msg::Command(Command::ExportHost));
+    assert_eq!(
+        s.confirm
+            .take()
+            .unwrap()
+            .request
+            .options
+            .alerts
+            .map(|v| v.len()),
+        Some(2)
+    );
+}

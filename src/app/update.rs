@@ -2,20 +2,14 @@
 //! (time arrives in `Msg::Tick`), so every behaviour is testable without a terminal.
 
 use super::command::Command;
+use super::line_edit::LineEdit;
 use super::rows;
 use super::state::*;
 use crate::actions::{ActionOutcome, ActionRequest};
 use crate::risk::{GradedContainer, Severity};
 use crate::watch::{DataEvent, HostId, LinkStatus, WatchRequest};
 
-/// A key typed into a text input (filter, inspect search).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputKey {
-    Char(char),
-    Backspace,
-    Enter,
-    Esc,
-}
+pub use super::line_edit::InputKey;
 
 /// Everything the reducer reacts to.
 #[derive(Debug, Clone)]
@@ -30,10 +24,34 @@ pub enum Msg {
     ActionDone(ActionOutcome),
     /// seawall's isolation records, `(endpoint, container id)`, read from the state file.
     Isolations(Vec<(String, String)>),
-    /// Writing the audit log failed (from the executor); the text says what and why.
+    /// Writing the audit log (or saving the feed) failed (from the executor); the text
+    /// says what and why.
     AuditFailed(String),
     /// A frame was drawn: the events waiting for it are on screen.
     Drawn,
+    /// The processes of a container (from the executor, for the Processes tab).
+    Processes {
+        host: HostId,
+        id: String,
+        result: Result<crate::docker::Top, crate::docker::DockerError>,
+    },
+    /// The last log lines of a container (from the executor, for the Logs tab).
+    Logs {
+        host: HostId,
+        id: String,
+        tail: crate::docker::LogTail,
+    },
+    /// A theme was loaded (the console draws with it); its problems, if any.
+    ThemeLoaded {
+        name: String,
+        warnings: Vec<String>,
+    },
+    /// A click on a fleet-view row (index into `rows`).
+    ClickRow(usize),
+    /// A click on a drilldown tab.
+    ClickTab(Tab),
+    /// The feed saved by the last session, `(endpoint, alert)` oldest first.
+    FeedRestored(Vec<(String, crate::activity::Alert)>),
 }
 
 /// IO for the console's executor (`console::executor`) to perform.
@@ -56,6 +74,19 @@ pub enum Effect {
         request: ActionRequest,
         reason: String,
     },
+    /// Draw with this theme; the console answers with [`Msg::ThemeLoaded`].
+    SetTheme(String),
+    /// Read a container's processes; the answer is [`Msg::Processes`].
+    ReadTop { host: HostId, id: String },
+    /// Read the last `lines` log lines of a container; the answer is [`Msg::Logs`].
+    ReadLogs {
+        host: HostId,
+        id: String,
+        lines: usize,
+    },
+    /// Save the feed for the next start: `(endpoint, alert)`, oldest first, the newest
+    /// [`super::feed::SAVED_FEED_MAX`].
+    SaveFeed(Vec<(String, crate::activity::Alert)>),
 }
 
 /// Apply one message.
@@ -64,10 +95,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Command(cmd) => command(state, cmd),
         // The confirm dialog takes every key while it is open.
         Msg::Input(_) if state.confirm.is_some() => Vec::new(),
-        Msg::Input(key) => {
-            input(state, key);
-            Vec::new()
-        }
+        Msg::Input(key) => input(state, key),
         Msg::Confirm(yes) => super::action_state::on_answer(state, yes),
         Msg::ActionDone(outcome) => super::action_state::on_outcome(state, outcome),
         Msg::Isolations(records) => {
@@ -87,9 +115,54 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Tick(now) => {
-            tick(state, now);
+            let minute = tick(state, now);
+            let mut effects = super::live_tabs::refresh_due(state);
+            if minute && state.feed_pushes != state.feed_saved {
+                effects.push(save_feed(state));
+            }
+            effects
+        }
+        Msg::FeedRestored(alerts) => {
+            for (endpoint, alert) in alerts {
+                if let Some(host) = state.hosts.iter().position(|h| h.endpoint == endpoint) {
+                    push_alert(state, host, alert);
+                }
+            }
+            // Seen in the last session: not new.
+            state.feed.unseen = 0;
+            state.feed.unseen_worst = None;
+            state.feed_saved = state.feed_pushes;
             Vec::new()
         }
+        Msg::Processes { host, id, result } => {
+            super::live_tabs::on_processes(state, host, &id, result);
+            Vec::new()
+        }
+        Msg::Logs { host, id, tail } => {
+            super::live_tabs::on_logs(state, host, &id, tail);
+            Vec::new()
+        }
+        Msg::ThemeLoaded { name, warnings } => {
+            match warnings.first() {
+                None => set_status(state, StatusLevel::Info, format!("theme {name}")),
+                Some(w) => set_status(state, StatusLevel::Warning, w.clone()),
+            }
+            state.theme = name;
+            Vec::new()
+        }
+        Msg::ClickRow(i) if state.confirm.is_none() && state.overlay.is_none() => {
+            if i < state.rows.len() {
+                state.view = View::Fleet;
+                state.focus = Focus::Table;
+                state.selected = i;
+                state.preview_scroll = 0;
+            }
+            Vec::new()
+        }
+        Msg::ClickTab(tab) if state.confirm.is_none() && state.overlay.is_none() => {
+            switch_tab(state, tab)
+        }
+        Msg::ClickRow(_) | Msg::ClickTab(_) => Vec::new(),
     }
 }
 
@@ -115,7 +188,7 @@ fn store(state: &mut AppState, host: HostId, graded: Vec<GradedContainer>) {
     }
 }
 
-fn set_status(state: &mut AppState, level: StatusLevel, text: impl Into<String>) {
+pub(super) fn set_status(state: &mut AppState, level: StatusLevel, text: impl Into<String>) {
     state.status = Some(StatusMessage {
         text: text.into(),
         level,
@@ -241,12 +314,30 @@ fn data(state: &mut AppState, event: DataEvent) {
     }
 }
 
+/// The feed to save: the newest [`super::feed::SAVED_FEED_MAX`] alerts with their daemon's
+/// endpoint, oldest first.
+fn save_feed(state: &mut AppState) -> Effect {
+    state.feed_saved = state.feed_pushes;
+    let mut alerts: Vec<(String, crate::activity::Alert)> = state
+        .feed
+        .all_newest_first()
+        .take(super::feed::SAVED_FEED_MAX)
+        .filter_map(|e| {
+            let endpoint = state.hosts.get(e.host)?.endpoint.clone();
+            Some((endpoint, e.alert.clone()))
+        })
+        .collect();
+    alerts.reverse();
+    Effect::SaveFeed(alerts)
+}
+
 /// The clock moved: uptimes follow it, and once a minute the activity points decay.
-fn tick(state: &mut AppState, now: chrono::DateTime<chrono::Utc>) {
+/// Returns whether the minute's recomputation ran.
+fn tick(state: &mut AppState, now: chrono::DateTime<chrono::Utc>) -> bool {
     state.now = now;
     if (now - state.activity_at).num_seconds() < ACTIVITY_RECOMPUTE_SECS && now >= state.activity_at
     {
-        return;
+        return false;
     }
     state.activity_at = now;
     let mut moved = false;
@@ -262,10 +353,21 @@ fn tick(state: &mut AppState, now: chrono::DateTime<chrono::Utc>) {
     if moved && state.sort == SortKey::Score {
         rows::rebuild(state);
     }
+    true
 }
 
-/// An alert: into the feed, onto its container's count and activity points.
+/// An alert from a watch task: seawall's own doing (an isolate's disconnects...) is left
+/// out, seawall's own entry stands for it; anything else goes into the feed.
 fn on_alert(state: &mut AppState, host: HostId, alert: crate::activity::Alert) {
+    if super::action_state::own_doing(state, host, &alert) {
+        return;
+    }
+    push_alert(state, host, alert);
+}
+
+/// An alert into the feed, onto its container's count and activity points.
+pub(super) fn push_alert(state: &mut AppState, host: HostId, alert: crate::activity::Alert) {
+    state.feed_pushes += 1;
     let key = alert.container.as_ref().map(|c| RowKey {
         host,
         id: c.id.clone(),
@@ -296,8 +398,9 @@ fn on_alert(state: &mut AppState, host: HostId, alert: crate::activity::Alert) {
     if pushed.shown && !feed_in_view(state) {
         state.feed.note_unseen(severity);
     }
-    // Only a changed score can move a row; counts are read when drawing.
-    if moved && state.sort == SortKey::Score {
+    // Only a changed score (or count, sorted by alerts) can move a row; counts are read
+    // when drawing.
+    if (moved && state.sort == SortKey::Score) || state.sort == SortKey::Alerts {
         rows::rebuild(state);
     }
 }
@@ -307,58 +410,177 @@ pub fn feed_in_view(state: &AppState) -> bool {
     state.view == View::Fleet && state.focus == Focus::Feed && state.overlay.is_none()
 }
 
-fn input(state: &mut AppState, key: InputKey) {
+fn input(state: &mut AppState, key: InputKey) -> Vec<Effect> {
+    if state.command_line.is_some() {
+        return command_line_key(state, key);
+    }
+    let mut edit = state.edit;
     if state.feed.editing {
         let mut text = state.feed.filter().text.clone();
         match key {
-            InputKey::Char(c) => text.push(c),
-            InputKey::Backspace => {
-                text.pop();
-            }
             InputKey::Enter => state.feed.editing = false,
             InputKey::Esc => {
                 text.clear();
                 state.feed.editing = false;
             }
+            _ => {
+                edit.apply(&mut text, key);
+            }
         }
+        state.edit = edit;
         state.feed.set_text(text);
         state.feed.select_newest();
-        return;
+        return Vec::new();
     }
     if state.filter_editing {
         match key {
-            InputKey::Char(c) => state.filter.push(c),
-            InputKey::Backspace => {
-                state.filter.pop();
-            }
             InputKey::Enter => state.filter_editing = false,
             InputKey::Esc => {
                 state.filter.clear();
                 state.filter_editing = false;
             }
+            _ => {
+                edit.apply(&mut state.filter, key);
+            }
         }
+        state.edit = edit;
         state.selected = 0;
         rows::rebuild(state);
-        return;
+        return Vec::new();
     }
     if let View::Drilldown(d) = &mut state.view
         && d.inspect.searching
     {
         let mut search = std::mem::take(&mut d.inspect.search);
         match key {
-            InputKey::Char(c) => search.push(c),
-            InputKey::Backspace => {
-                search.pop();
-            }
             InputKey::Enter => d.inspect.searching = false,
             InputKey::Esc => {
                 search.clear();
                 d.inspect.searching = false;
             }
+            _ => {
+                edit.apply(&mut search, key);
+            }
         }
+        state.edit = edit;
         d.inspect.set_search(search);
         d.inspect.match_index = 0;
         jump_to_match(d);
+        return Vec::new();
+    }
+    if let View::Drilldown(d) = &mut state.view
+        && d.logs.searching
+    {
+        match key {
+            InputKey::Enter => d.logs.searching = false,
+            InputKey::Esc => {
+                d.logs.search.clear();
+                d.logs.searching = false;
+            }
+            _ => {
+                edit.apply(&mut d.logs.search, key);
+            }
+        }
+        state.edit = edit;
+        d.logs.match_index = 0;
+        super::live_tabs::jump_to_log_match(d);
+    }
+    Vec::new()
+}
+
+/// A key in the `:` command line: edit, complete, run or leave.
+fn command_line_key(state: &mut AppState, key: InputKey) -> Vec<Effect> {
+    let Some(mut line) = state.command_line.take() else {
+        return Vec::new();
+    };
+    match key {
+        InputKey::Esc => Vec::new(),
+        InputKey::Enter => run_command_line(state, &line),
+        InputKey::Complete => {
+            if let Some(done) = super::command_line::complete(state, &line) {
+                line = done;
+                state.edit = super::line_edit::LineEdit {
+                    cursor: line.chars().count(),
+                    selected: false,
+                };
+            }
+            state.command_line = Some(line);
+            Vec::new()
+        }
+        other => {
+            state.edit.apply(&mut line, other);
+            state.command_line = Some(line);
+            Vec::new()
+        }
+    }
+}
+
+/// Run a typed command line.
+fn run_command_line(state: &mut AppState, line: &str) -> Vec<Effect> {
+    use super::command_line::{Line, parse};
+    match parse(state, line) {
+        Err(e) => {
+            set_status(
+                state,
+                StatusLevel::Warning,
+                format!(":{} - {e}", line.trim()),
+            );
+            Vec::new()
+        }
+        Ok(Line::Empty) => Vec::new(),
+        Ok(Line::Run(cmd)) => command(state, cmd),
+        Ok(Line::Theme(name)) => set_theme(state, name),
+        Ok(Line::Sort { key, reverse }) => {
+            state.sort = key;
+            state.sort_reverse = reverse;
+            rows::rebuild(state);
+            let order = if reverse { " (reversed)" } else { "" };
+            set_status(
+                state,
+                StatusLevel::Info,
+                format!("sorted by {}{order}", key.label()),
+            );
+            Vec::new()
+        }
+        Ok(Line::Filter(text)) => {
+            state.view = View::Fleet;
+            state.filter = text;
+            state.selected = 0;
+            rows::rebuild(state);
+            Vec::new()
+        }
+        Ok(Line::Daemon(host)) => {
+            state.host_only = host;
+            state.selected = 0;
+            state.view = View::Fleet;
+            rows::rebuild(state);
+            let text = match host.and_then(|h| state.hosts.get(h)) {
+                Some(h) => format!(
+                    "only {}'s containers (:daemon all shows every one)",
+                    h.endpoint
+                ),
+                None => "every daemon's containers".to_string(),
+            };
+            set_status(state, StatusLevel::Info, text);
+            Vec::new()
+        }
+    }
+}
+
+/// Draw with `name`, or the theme after the current one.
+fn set_theme(state: &mut AppState, name: Option<String>) -> Vec<Effect> {
+    let themes = &state.settings.themes;
+    let name = name.or_else(|| {
+        let at = themes.iter().position(|t| *t == state.theme);
+        let next = at.map_or(0, |i| (i + 1) % themes.len().max(1));
+        themes.get(next).cloned()
+    });
+    match name {
+        Some(name) => vec![Effect::SetTheme(name)],
+        None => {
+            set_status(state, StatusLevel::Info, "no theme to switch to");
+            Vec::new()
+        }
     }
 }
 
@@ -385,12 +607,7 @@ fn open_drilldown(state: &mut AppState, tab: Tab) -> Vec<Effect> {
     let Some(key) = state.rows.get(state.selected).cloned() else {
         return Vec::new();
     };
-    state.view = View::Drilldown(Box::new(Drilldown {
-        key,
-        tab,
-        scroll: 0,
-        inspect: InspectView::default(),
-    }));
+    state.view = View::Drilldown(Box::new(Drilldown::new(key, tab)));
     switch_tab(state, tab)
 }
 
@@ -401,8 +618,12 @@ fn switch_tab(state: &mut AppState, tab: Tab) -> Vec<Effect> {
     };
     if d.tab != tab {
         d.scroll = 0;
+        d.refreshed = None;
     }
     d.tab = tab;
+    if matches!(tab, Tab::Processes | Tab::Logs) {
+        return super::live_tabs::refresh_due(state);
+    }
     if tab == Tab::Inspect && d.inspect.document.is_none() {
         return vec![Effect::Watch {
             host: Some(d.key.host),
@@ -423,6 +644,9 @@ fn tab_for(cmd: Command) -> Option<Tab> {
         Command::Tab5 => Some(Tab::Namespaces),
         Command::Tab6 => Some(Tab::Inspect),
         Command::Tab7 => Some(Tab::Activity),
+        Command::Tab8 => Some(Tab::Network),
+        Command::Tab9 => Some(Tab::Processes),
+        Command::Tab10 => Some(Tab::Logs),
         _ => None,
     }
 }
@@ -475,6 +699,24 @@ fn command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
                 request: WatchRequest::Resync,
             }]
         }
+        Command::CommandLine => {
+            state.command_line = Some(String::new());
+            state.edit = LineEdit::default();
+            Vec::new()
+        }
+        Command::CycleTheme => set_theme(state, None),
+        Command::RunningOnly => {
+            state.running_only = !state.running_only;
+            state.selected = 0;
+            rows::rebuild(state);
+            let text = if state.running_only {
+                "running containers only"
+            } else {
+                "every container"
+            };
+            set_status(state, StatusLevel::Info, text);
+            Vec::new()
+        }
         Command::Feed | Command::FeedSeverity | Command::FeedContainer => {
             feed_command(state, cmd);
             Vec::new()
@@ -496,6 +738,9 @@ fn quit(state: &mut AppState) -> Vec<Effect> {
         .map(|c| Effect::RecordDeclined(c.request))
         .into_iter()
         .collect();
+    if state.feed_pushes != state.feed_saved {
+        effects.push(save_feed(state));
+    }
     effects.push(Effect::Quit);
     effects
 }
@@ -561,6 +806,13 @@ fn drilldown_command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
             let t = d.tab.prev();
             return switch_tab(state, t);
         }
+        Command::Up | Command::PageUp if d.tab == Tab::Logs && d.logs.follow => {
+            // Scrolling back to read stops following.
+            d.logs.follow = false;
+            let lines = d.logs.lines.as_ref().map_or(0, Vec::len);
+            let step = if cmd == Command::Up { 1 } else { page as usize };
+            d.scroll = d.scroll.min(lines).saturating_sub(step);
+        }
         Command::Up => d.scroll = scroll_by(d.scroll, -1),
         Command::Down => d.scroll = scroll_by(d.scroll, 1),
         Command::PageUp => d.scroll = scroll_by(d.scroll, -page),
@@ -569,11 +821,28 @@ fn drilldown_command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
         Command::Bottom => d.scroll = usize::MAX / 2,
         Command::Filter if d.tab == Tab::Inspect => {
             d.inspect.searching = true;
-            d.inspect.search.clear();
+            state.edit = LineEdit::begin(&d.inspect.search);
         }
         Command::SearchNext if d.tab == Tab::Inspect => {
             d.inspect.match_index += 1;
             jump_to_match(d);
+        }
+        Command::Filter if d.tab == Tab::Logs => {
+            d.logs.searching = true;
+            state.edit = LineEdit::begin(&d.logs.search);
+        }
+        Command::SearchNext if d.tab == Tab::Logs => {
+            d.logs.match_index += 1;
+            d.logs.follow = false;
+            super::live_tabs::jump_to_log_match(d);
+        }
+        Command::LogFollow if d.tab == Tab::Logs => {
+            d.logs.follow = !d.logs.follow;
+            if d.logs.follow {
+                d.scroll = usize::MAX / 2;
+                d.refreshed = None;
+                return super::live_tabs::refresh_due(state);
+            }
         }
         other => {
             if let Some(tab) = tab_for(other) {
@@ -623,6 +892,7 @@ fn fleet_command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
         }
         (Command::Filter, _) => {
             state.filter_editing = true;
+            state.edit = LineEdit::begin(&state.filter);
             state.focus = Focus::Table;
         }
         (Command::SortNext, _) => {
@@ -726,7 +996,10 @@ fn feed_keys(state: &mut AppState, cmd: Command) -> Vec<Effect> {
         Command::Bottom => feed.select_oldest(),
         Command::NextPane => state.focus = next_focus(state),
         Command::PrevPane => state.focus = prev_focus(state),
-        Command::Filter => feed.editing = true,
+        Command::Filter => {
+            feed.editing = true;
+            state.edit = LineEdit::begin(&feed.filter().text);
+        }
         // The text and container filters go first; the severity stays (`v` cycles it).
         Command::Back => {
             if !feed.filter().text.is_empty() || feed.filter().container.is_some() {
@@ -798,11 +1071,6 @@ fn open_alert(state: &mut AppState) -> Vec<Effect> {
     if let Some(i) = state.rows.iter().position(|k| *k == key) {
         state.selected = i;
     }
-    state.view = View::Drilldown(Box::new(Drilldown {
-        key,
-        tab: Tab::Activity,
-        scroll: 0,
-        inspect: InspectView::default(),
-    }));
+    state.view = View::Drilldown(Box::new(Drilldown::new(key, Tab::Activity)));
     Vec::new()
 }

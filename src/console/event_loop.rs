@@ -89,6 +89,8 @@ pub struct Console {
     pub executor: Executor,
     pub frames: Frames,
     pub trace: Trace,
+    /// The terminal's size at the last frame (where a click lands).
+    pub screen: ratatui::layout::Rect,
 }
 
 impl Console {
@@ -126,7 +128,11 @@ impl Console {
     fn handle(&mut self, input: Input) -> Result<Flow, ConsoleError> {
         match input {
             Input::Terminal(event) => {
-                let msg = event_to_msg(&self.state, &self.keymap, &event);
+                let screen = self.screen;
+                let msg = event_to_msg(&self.state, &self.keymap, &event, screen);
+                if let Event::Resize(w, h) = event {
+                    self.screen = ratatui::layout::Rect::new(0, 0, w, h);
+                }
                 // Any key redraws (as does a resize); the mouse only when it scrolled.
                 if msg.is_some() || matches!(event, Event::Key(_) | Event::Resize(..)) {
                     self.frames.changed();
@@ -175,6 +181,14 @@ impl Console {
         let mut queue = VecDeque::from([msg]);
         while let Some(msg) = queue.pop_front() {
             for effect in app::update(&mut self.state, msg) {
+                if let app::Effect::SetTheme(name) = &effect {
+                    // The theme is the console's, not the state's: swapped here.
+                    let (theme, answer) = self.executor.load_theme(name);
+                    self.theme = theme;
+                    self.frames.changed();
+                    queue.push_back(answer);
+                    continue;
+                }
                 if let Some(answer) = self.executor.run(effect) {
                     self.frames.changed();
                     queue.push_back(answer);
@@ -186,8 +200,10 @@ impl Console {
     /// Draw one frame, and tell the reducer (and the trace) what reached the screen.
     fn draw(&mut self, term: &mut Term) -> Result<(), ConsoleError> {
         let t0 = std::time::Instant::now();
-        term.draw(|f| crate::ui::view(&self.state, &self.theme, f))
+        let completed = term
+            .draw(|f| crate::ui::view(&self.state, &self.theme, f))
             .map_err(ConsoleError::Draw)?;
+        self.screen = completed.area;
         let drawn = std::time::Instant::now();
         self.frames.drawn(Instant::from_std(drawn));
         if self.trace.enabled() {

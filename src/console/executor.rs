@@ -12,8 +12,11 @@ use crate::actions::{
     ActionKind, ActionOutcome, ActionRequest, ActionRunner, ActionSettings, AuditOutcome,
 };
 use crate::app::{Effect, Msg};
-use crate::docker::Endpoint;
+use crate::docker::{BollardDocker, DockerApi, DockerError, Endpoint, LogTail};
+use crate::theme::Theme;
 use crate::watch::{HostId, WatchHandle, WatchRequest};
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -29,6 +32,55 @@ pub struct Executor {
     watches: Vec<WatchHandle>,
     /// Where finished actions and isolation records are sent (the loop's `done` channel).
     done: UnboundedSender<Msg>,
+    /// Clients for the drilldown's reads (processes, logs), one per daemon, connected on
+    /// first use.
+    readers: Arc<Readers>,
+    /// Where user themes are (`<config dir>/themes`), and whether `NO_COLOR` is set.
+    themes: (Option<PathBuf>, bool),
+    /// Where the feed is saved for the next start (`console::feed_file`).
+    feed_path: PathBuf,
+}
+
+/// The drilldown's clients: the daemons' endpoints and a client per daemon once connected.
+struct Readers {
+    endpoints: Vec<Endpoint>,
+    timeout: std::time::Duration,
+    clients: tokio::sync::Mutex<HashMap<HostId, BollardDocker>>,
+}
+
+impl Readers {
+    /// The client of `host`, connected on first use (again after a failed read).
+    async fn client(&self, host: HostId) -> Result<BollardDocker, DockerError> {
+        let mut clients = self.clients.lock().await;
+        if let Some(c) = clients.get(&host) {
+            return Ok(c.clone());
+        }
+        let ep = self
+            .endpoints
+            .get(host)
+            .ok_or_else(|| DockerError::Unreachable(format!("no daemon #{}", host + 1)))?;
+        let client = crate::docker::connect(ep, self.timeout)
+            .await
+            .map_err(|e| DockerError::Unreachable(e.to_string()))?;
+        clients.insert(host, client.clone());
+        Ok(client)
+    }
+
+    async fn forget(&self, host: HostId) {
+        self.clients.lock().await.remove(&host);
+    }
+}
+
+/// Read a container's processes through the port: the Processes tab's answer.
+pub async fn read_top<D: DockerApi>(api: &D, host: HostId, id: String) -> Msg {
+    let result = api.top(&id).await;
+    Msg::Processes { host, id, result }
+}
+
+/// Read the last `lines` log lines of a container through the port: the Logs tab's answer.
+pub async fn read_logs<D: DockerApi>(api: &D, host: HostId, id: String, lines: usize) -> Msg {
+    let tail = api.logs_tail(&id, lines).await;
+    Msg::Logs { host, id, tail }
 }
 
 impl Executor {
@@ -40,11 +92,120 @@ impl Executor {
         watches: Vec<WatchHandle>,
         done: UnboundedSender<Msg>,
     ) -> Self {
+        let settings_state_file = settings.state_file.clone();
+        let readers = Arc::new(Readers {
+            endpoints: endpoints.to_vec(),
+            timeout: settings.connect_timeout,
+            clients: tokio::sync::Mutex::new(HashMap::new()),
+        });
         Executor {
             runner: Arc::new(ActionRunner::new(endpoints.to_vec(), settings)),
             watches,
             done,
+            readers,
+            themes: (None, false),
+            feed_path: super::feed_file::path_beside(&settings_state_file),
         }
+    }
+
+    /// The feed the last session saved, as a message for the reducer (`None`, logged, when
+    /// it cannot be read). Read before the loop starts, so it comes before any new alert.
+    pub fn load_feed(&self) -> Option<Msg> {
+        match super::feed_file::load(&self.feed_path) {
+            Ok(alerts) if alerts.is_empty() => None,
+            Ok(alerts) => {
+                log::info!(
+                    "{} alerts of the last session restored from {}",
+                    alerts.len(),
+                    self.feed_path.display()
+                );
+                Some(Msg::FeedRestored(alerts))
+            }
+            Err(e) => {
+                log::warn!("{e}");
+                None
+            }
+        }
+    }
+
+    /// Where `SetTheme` looks for user themes, and whether `NO_COLOR` is set.
+    pub fn with_themes(mut self, config_dir: Option<PathBuf>, no_color: bool) -> Self {
+        self.themes = (config_dir, no_color);
+        self
+    }
+
+    /// Load a theme by name (`Effect::SetTheme`): the theme to draw with and the message
+    /// for the reducer (its problems, if any). The console swaps its theme with it.
+    pub fn load_theme(&self, name: &str) -> (Theme, Msg) {
+        let (dir, no_color) = &self.themes;
+        let (theme, mut warnings) = crate::theme::load_theme(name, dir.as_deref(), *no_color);
+        if *no_color {
+            warnings.push(format!(
+                "NO_COLOR is set: theme {name} chosen, drawn without colors"
+            ));
+        }
+        let msg = Msg::ThemeLoaded {
+            name: name.to_string(),
+            warnings,
+        };
+        (theme, msg)
+    }
+
+    /// Run a drilldown read on its own task; the answer arrives on `done`.
+    fn spawn_read(&self, effect: Effect) {
+        let readers = Arc::clone(&self.readers);
+        let done = self.done.clone();
+        tokio::spawn(async move {
+            let host = match &effect {
+                Effect::ReadTop { host, .. } | Effect::ReadLogs { host, .. } => *host,
+                _ => return,
+            };
+            let api = match readers.client(host).await {
+                Ok(api) => api,
+                Err(e) => {
+                    let msg = match effect {
+                        Effect::ReadTop { host, id } => Msg::Processes {
+                            host,
+                            id,
+                            result: Err(e),
+                        },
+                        Effect::ReadLogs { host, id, .. } => Msg::Logs {
+                            host,
+                            id,
+                            tail: LogTail {
+                                bytes: Vec::new(),
+                                broken: Some(e),
+                            },
+                        },
+                        _ => return,
+                    };
+                    let _ = done.send(msg);
+                    return;
+                }
+            };
+            let msg = match effect {
+                Effect::ReadTop { host, id } => read_top(&api, host, id).await,
+                Effect::ReadLogs { host, id, lines } => read_logs(&api, host, id, lines).await,
+                _ => return,
+            };
+            let failed = matches!(
+                &msg,
+                Msg::Processes {
+                    result: Err(DockerError::Unreachable(_) | DockerError::Timeout),
+                    ..
+                } | Msg::Logs {
+                    tail: LogTail {
+                        broken: Some(DockerError::Unreachable(_) | DockerError::Timeout),
+                        ..
+                    },
+                    ..
+                }
+            );
+            if failed {
+                readers.forget(host).await;
+            }
+            let _ = done.send(msg);
+        });
     }
 
     /// Perform one effect. A message it produces at once (an audit write that failed) is
@@ -71,6 +232,18 @@ impl Executor {
                 .record_refused(&request, &reason)
                 .err()
                 .map(|e| Msg::AuditFailed(e.to_string())),
+            Effect::SetTheme(name) => Some(self.load_theme(&name).1),
+            Effect::SaveFeed(alerts) => {
+                if let Err(e) = super::feed_file::save(&self.feed_path, &alerts) {
+                    log::warn!("{e}");
+                    return Some(Msg::AuditFailed(e.to_string()));
+                }
+                None
+            }
+            read @ (Effect::ReadTop { .. } | Effect::ReadLogs { .. }) => {
+                self.spawn_read(read);
+                None
+            }
         }
     }
 
@@ -190,6 +363,95 @@ mod tests {
                 name: "web".into(),
             },
         )
+    }
+
+    #[tokio::test]
+    async fn the_drilldown_reads_go_through_the_port() {
+        use crate::docker::fake::FakeDocker;
+        let fake = FakeDocker::new();
+        fake.add_container(FakeDocker::container("c1", "web", "running", &["bridge"]));
+        fake.set_top(
+            "c1",
+            crate::docker::Top {
+                titles: vec!["PID".into(), "CMD".into()],
+                processes: vec![vec!["7".into(), "mysqld --password=hunter2".into()]],
+            },
+        );
+        fake.set_logs("c1", b"line one\n\x1b]0;owned\x07line two\n");
+        match read_top(&fake, 0, "c1".into()).await {
+            Msg::Processes { host, id, result } => {
+                assert_eq!((host, id.as_str()), (0, "c1"));
+                let top = result.expect("top");
+                assert_eq!(top.titles, ["PID", "CMD"]);
+                // Redacted by the port, like the real adapter.
+                assert!(!top.processes[0][1].contains("hunter2"), "{top:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        match read_logs(&fake, 0, "c1".into(), 10).await {
+            Msg::Logs { tail, .. } => {
+                assert_eq!(tail.bytes, b"line one\n\x1b]0;owned\x07line two\n");
+                assert_eq!(tail.broken, None);
+            }
+            other => panic!("{other:?}"),
+        }
+        // A container that is not running: top fails with the daemon's words.
+        fake.add_container(FakeDocker::container("c2", "db", "exited", &[]));
+        match read_top(&fake, 0, "c2".into()).await {
+            Msg::Processes { result: Err(e), .. } => {
+                assert!(e.to_string().contains("not running"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_saved_feed_is_written_beside_the_state_file_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = ActionSettings {
+            state_file: dir.path().join("state").join("isolations.json"),
+            ..ActionSettings::default()
+        };
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let executor = Executor::new(&[], settings, Vec::new(), tx);
+        assert!(executor.load_feed().is_none(), "no file: nothing");
+        let alert = crate::activity::Alert {
+            time: chrono::Utc::now(),
+            container: None,
+            rule: "SW-ACT-NET-003".into(),
+            severity: crate::risk::Severity::Medium,
+            title: "Network on the host LAN created".into(),
+            detail: "network lan created (driver macvlan)".into(),
+            technique: String::new(),
+            score_bump: 0,
+        };
+        let saved = vec![("unix:///s".to_string(), alert)];
+        assert!(executor.run(Effect::SaveFeed(saved.clone())).is_none());
+        assert!(dir.path().join("state").join("feed.jsonl").is_file());
+        match executor.load_feed() {
+            Some(Msg::FeedRestored(back)) => assert_eq!(back, saved),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn set_theme_loads_the_theme_and_says_so() {
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let executor = Executor::new(&[], ActionSettings::default(), Vec::new(), tx);
+        let (theme, msg) = executor.load_theme("light");
+        assert_eq!(theme.name, "light");
+        assert!(
+            matches!(msg, Msg::ThemeLoaded { ref name, ref warnings } if name == "light" && warnings.is_empty())
+        );
+        let (theme, msg) = executor.load_theme("nope");
+        assert_eq!(theme.name, "dark", "an unknown theme falls back");
+        assert!(matches!(msg, Msg::ThemeLoaded { warnings, .. } if !warnings.is_empty()));
+        let executor = executor.with_themes(None, true);
+        let (theme, msg) = executor.load_theme("light");
+        assert!(!theme.colored);
+        assert!(
+            matches!(msg, Msg::ThemeLoaded { warnings, .. } if warnings[0].contains("NO_COLOR"))
+        );
     }
 
     #[tokio::test]

@@ -127,17 +127,55 @@ impl Inputs {
 }
 
 /// Turn a terminal event into a message: keys through [`key_to_msg`], the mouse wheel
-/// scrolls (not while the confirm dialog is open).
-pub fn event_to_msg(state: &AppState, keymap: &KeyMap, event: &Event) -> Option<Msg> {
+/// scrolls and a left click selects the row or the tab under it ([`crate::ui::hit`], on a
+/// `screen` of the terminal's size); not while the confirm dialog is open.
+pub fn event_to_msg(
+    state: &AppState,
+    keymap: &KeyMap,
+    event: &Event,
+    screen: ratatui::layout::Rect,
+) -> Option<Msg> {
     match event {
         Event::Key(key) => key_to_msg(state, keymap, key),
         Event::Mouse(m) if state.confirm.is_none() => match m.kind {
             MouseEventKind::ScrollUp => Some(Msg::Command(Command::Up)),
             MouseEventKind::ScrollDown => Some(Msg::Command(Command::Down)),
+            MouseEventKind::Down(crossterm::event::MouseButton::Left) => {
+                match crate::ui::hit(state, screen, m.column, m.row)? {
+                    crate::ui::Hit::Row(i) => Some(Msg::ClickRow(i)),
+                    crate::ui::Hit::Tab(t) => Some(Msg::ClickTab(t)),
+                }
+            }
             _ => None,
         },
         _ => None,
     }
+}
+
+/// A key in a text input: characters, the editing keys of a shell line (`ctrl-u`,
+/// `ctrl-w`, `ctrl-a`/`home`, `ctrl-e`/`end`, the arrows, `backspace`, `delete`), `tab`
+/// (completion), `enter` and `esc`.
+pub fn input_key(key: &KeyEvent) -> Option<InputKey> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Char('u') if ctrl => InputKey::ClearBefore,
+        KeyCode::Char('w') if ctrl => InputKey::EraseWord,
+        KeyCode::Char('h') if ctrl => InputKey::Backspace,
+        KeyCode::Char('a') if ctrl => InputKey::Home,
+        KeyCode::Char('e') if ctrl => InputKey::End,
+        KeyCode::Char(_) if ctrl || key.modifiers.contains(KeyModifiers::ALT) => return None,
+        KeyCode::Char(c) => InputKey::Char(c),
+        KeyCode::Backspace => InputKey::Backspace,
+        KeyCode::Delete => InputKey::Delete,
+        KeyCode::Left => InputKey::Left,
+        KeyCode::Right => InputKey::Right,
+        KeyCode::Home => InputKey::Home,
+        KeyCode::End => InputKey::End,
+        KeyCode::Tab => InputKey::Complete,
+        KeyCode::Enter => InputKey::Enter,
+        KeyCode::Esc => InputKey::Esc,
+        _ => return None,
+    })
 }
 
 /// Turn a key press into a message: text inputs take plain keys, everything else goes
@@ -158,15 +196,7 @@ pub fn key_to_msg(state: &AppState, keymap: &KeyMap, key: &KeyEvent) -> Option<M
         return Some(Msg::Confirm(yes));
     }
     if state.input_active() {
-        return match key.code {
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                Some(Msg::Input(InputKey::Char(c)))
-            }
-            KeyCode::Backspace => Some(Msg::Input(InputKey::Backspace)),
-            KeyCode::Enter => Some(Msg::Input(InputKey::Enter)),
-            KeyCode::Esc => Some(Msg::Input(InputKey::Esc)),
-            _ => None,
-        };
+        return input_key(key).map(Msg::Input);
     }
     keymap.resolve(key).map(Msg::Command)
 }

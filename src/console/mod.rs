@@ -12,6 +12,7 @@
 
 pub mod event_loop;
 pub mod executor;
+pub mod feed_file;
 pub mod input;
 pub mod terminal;
 pub mod trace;
@@ -97,6 +98,14 @@ impl ConsoleSettings {
             ui: UiSettings {
                 page_size: config.page_size,
                 key_hints: config.keymap.hints(),
+                themes: theme_names(config.config_dir().as_deref()),
+                config_path: config
+                    .file
+                    .clone()
+                    .or_else(crate::config::default_path)
+                    .map(|p| p.display().to_string()),
+                config_read: config.file.is_some(),
+                log_tail: crate::app::DEFAULT_LOG_TAIL,
             },
             read_only: config.read_only || config.read_only_reason.is_some(),
             read_only_reason: config.read_only_reason.clone(),
@@ -104,6 +113,29 @@ impl ConsoleSettings {
             mouse: config.mouse,
         }
     }
+}
+
+/// The themes to cycle through: the built-in ones, then the user's `<config dir>/themes/
+/// *.toml` (sorted; a user file named like a built-in replaces it, so it is listed once).
+pub fn theme_names(config_dir: Option<&Path>) -> Vec<String> {
+    let mut names: Vec<String> = crate::theme::builtin_names()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let mut user: Vec<String> = config_dir
+        .and_then(|d| std::fs::read_dir(d.join("themes")).ok())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".toml").map(str::to_string)
+        })
+        .filter(|n| !names.contains(n))
+        .collect();
+    user.sort();
+    names.append(&mut user);
+    names
 }
 
 /// Run the console until the user quits (or a signal arrives).
@@ -141,6 +173,7 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), ConsoleError> {
     }
     let mut state = initial_state(&endpoints, &settings, &warnings);
     state.verdicts = verdicts;
+    state.theme = theme.name.clone();
 
     let (done_tx, done_rx) = mpsc::unbounded_channel::<Msg>();
     let (data_tx, data_rx) = mpsc::channel::<DataEvent>(4096);
@@ -150,8 +183,13 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), ConsoleError> {
         .map(|(i, ep)| watch::spawn(i, ep.clone(), settings.watch.clone(), data_tx.clone()))
         .collect();
     drop(data_tx);
-    let executor = executor::Executor::new(&endpoints, settings.actions.clone(), watches, done_tx);
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let executor = executor::Executor::new(&endpoints, settings.actions.clone(), watches, done_tx)
+        .with_themes(config.config_dir(), no_color);
     executor.load_isolations();
+    if let Some(msg) = executor.load_feed() {
+        crate::app::update(&mut state, msg);
+    }
 
     // Signals are caught before the terminal changes mode, so none can kill seawall
     // with the terminal left raw.
@@ -176,6 +214,7 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), ConsoleError> {
         theme,
         executor,
         trace: trace::Trace::from_env(start),
+        screen: ratatui::layout::Rect::default(),
     };
     let result = console.run(&mut inputs, &mut term).await;
     console.executor.stop_watching();

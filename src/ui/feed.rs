@@ -141,6 +141,50 @@ pub fn alert_line<'e>(
     Line::from(spans)
 }
 
+/// Most rows the selected alert's wrapped detail takes.
+pub const MAX_DETAIL_ROWS: usize = 6;
+
+/// An alert's line without its detail (the selected alert's detail wraps below it).
+fn alert_line_without_detail<'e>(
+    state: &AppState,
+    theme: &Theme,
+    e: &'e FeedEntry,
+    name_w: usize,
+) -> Line<'e> {
+    let mut line = alert_line(state, theme, e, name_w);
+    if !e.alert.detail.is_empty() {
+        line.spans.truncate(line.spans.len() - 2);
+    }
+    line
+}
+
+/// The selected alert's detail wrapped under its title, when the one-line form does not
+/// fit `w` columns (the marker included); empty when it fits.
+fn wrapped_detail<'e>(
+    state: &AppState,
+    theme: &Theme,
+    e: &'e FeedEntry,
+    name_w: usize,
+    w: usize,
+) -> Vec<Line<'e>> {
+    let full = alert_line(state, theme, e, name_w).width() + 1;
+    if full <= w || e.alert.detail.is_empty() {
+        return Vec::new();
+    }
+    // Under the title: marker, time, severity and name columns.
+    let indent = 1 + 8 + 1 + 4 + 1 + name_w + 1;
+    let room = w.saturating_sub(indent).max(10);
+    super::text::wrap(&e.alert.detail, room)
+        .into_iter()
+        .map(|part| {
+            Line::from(vec![
+                Span::raw(" ".repeat(indent.min(w.saturating_sub(10)))),
+                Span::styled(part, theme.style(Role::Muted)),
+            ])
+        })
+        .collect()
+}
+
 impl Widget for FeedPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let area = area.intersection(buf.area);
@@ -171,29 +215,59 @@ impl Widget for FeedPane<'_> {
             return;
         }
         let height = inner.height as usize;
-        let start = window_start(selected, n, height);
-        let visible: Vec<&FeedEntry> = feed.shown_from(start).take(height).collect();
         let w = inner.width as usize;
+        // The window first at one row per alert, for the name column's width.
+        let start = window_start(selected, n, height);
         let name_cap = if w < 70 { 12 } else { 20 };
-        let name_w = visible
-            .iter()
+        let name_w = feed
+            .shown_from(start)
+            .take(height)
             .map(|e| width(&subject(state, e).0))
             .max()
             .unwrap_or(6)
             .clamp(6, name_cap);
-        for (i, e) in visible.iter().enumerate() {
-            let row = Rect::new(inner.x, inner.y + i as u16, inner.width, 1);
-            let is_selected = start + i == selected;
-            let mark = if is_selected && self.focused {
-                MARKER
-            } else {
-                " "
-            };
+        // The selected alert (feed focused) shows its whole detail, wrapped under its
+        // title: it takes more rows, so the window is placed for them.
+        let extra = if self.focused {
+            feed.shown_from(selected)
+                .next()
+                .map(|e| wrapped_detail(state, theme, e, name_w, w))
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let extra = &extra[..extra
+            .len()
+            .min(height.saturating_sub(1))
+            .min(MAX_DETAIL_ROWS)];
+        let start = window_start(selected, n, height - extra.len());
+        let mut y = inner.y;
+        for (i, e) in feed.shown_from(start).enumerate() {
+            if y >= inner.bottom() {
+                break;
+            }
+            let row = Rect::new(inner.x, y, inner.width, 1);
+            let is_selected = start + i == selected && self.focused;
+            let mark = if is_selected { MARKER } else { " " };
             let mut spans = vec![Span::raw(mark)];
-            spans.extend(alert_line(state, theme, e, name_w).spans);
+            if is_selected && !extra.is_empty() {
+                spans.extend(alert_line_without_detail(state, theme, e, name_w).spans);
+            } else {
+                spans.extend(alert_line(state, theme, e, name_w).spans);
+            }
             fit(Line::from(spans), w).render(row, buf);
-            if is_selected && self.focused {
-                buf.set_style(row, theme.style(Role::Selected));
+            y += 1;
+            if is_selected {
+                for line in extra.iter().cloned() {
+                    if y >= inner.bottom() {
+                        break;
+                    }
+                    let row_x = Rect::new(inner.x, y, inner.width, 1);
+                    fit(line, w).render(row_x, buf);
+                    y += 1;
+                }
+                let rows = Rect::new(inner.x, row.y, inner.width, y - row.y);
+                buf.set_style(rows, theme.style(Role::Selected));
             }
         }
     }

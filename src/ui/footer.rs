@@ -39,6 +39,7 @@ impl<'a> Footer<'a> {
             View::Fleet if state.focus == Focus::Feed => &[Place::Feed],
             View::Fleet => &[Place::Fleet],
             View::Drilldown(d) if d.tab == Tab::Inspect => &[Place::Drilldown, Place::Inspect],
+            View::Drilldown(d) if d.tab == Tab::Logs => &[Place::Drilldown, Place::Logs],
             View::Drilldown(_) => &[Place::Drilldown],
         };
         let mut shown: Vec<(u8, String, &'static str)> = COMMANDS
@@ -72,6 +73,17 @@ fn hint_keys(state: &AppState, command: Command, keys: HintKeys) -> String {
     }
 }
 
+/// The text of the active input with the cursor where it is; a selected text (typing
+/// replaces it) is drawn in the selection style.
+fn edited<'a>(state: &AppState, theme: &Theme, text: &'a str) -> Vec<Span<'a>> {
+    let cursor = Span::styled(CURSOR, theme.style(Role::Key));
+    if state.edit.selected {
+        return vec![Span::styled(text, theme.style(Role::Selected)), cursor];
+    }
+    let (before, after) = state.edit.split(text);
+    vec![Span::raw(before), cursor, Span::raw(after)]
+}
+
 /// An input line's spans and the hints shown after it.
 type InputLine<'a> = (Vec<Span<'a>>, Vec<(String, String)>);
 
@@ -97,13 +109,11 @@ impl Widget for Footer<'_> {
         // Typing: the input line.
         let input: Option<InputLine> = if state.feed.editing {
             Some((
-                vec![
-                    key("/".to_string()),
-                    Span::raw(" "),
-                    Span::raw(state.feed.filter().text.as_str()),
-                    key(CURSOR.to_string()),
-                    muted(format!("  {} alerts shown", state.feed.shown_len())),
-                ],
+                vec![key("/".to_string()), Span::raw(" ")]
+                    .into_iter()
+                    .chain(edited(state, theme, &state.feed.filter().text))
+                    .chain([muted(format!("  {} alerts shown", state.feed.shown_len()))])
+                    .collect::<Vec<_>>(),
                 vec![
                     ("enter".to_string(), "apply".to_string()),
                     ("esc".to_string(), "clear".to_string()),
@@ -111,13 +121,11 @@ impl Widget for Footer<'_> {
             ))
         } else if state.filter_editing {
             Some((
-                vec![
-                    key("/".to_string()),
-                    Span::raw(" "),
-                    Span::raw(state.filter.as_str()),
-                    key(CURSOR.to_string()),
-                    muted(format!("  {} shown", state.rows.len())),
-                ],
+                vec![key("/".to_string()), Span::raw(" ")]
+                    .into_iter()
+                    .chain(edited(state, theme, &state.filter))
+                    .chain([muted(format!("  {} shown", state.rows.len()))])
+                    .collect::<Vec<_>>(),
                 vec![
                     ("enter".to_string(), "apply".to_string()),
                     ("esc".to_string(), "clear".to_string()),
@@ -128,12 +136,23 @@ impl Widget for Footer<'_> {
                 View::Drilldown(d) if d.inspect.searching => {
                     let n = d.inspect.matches().len();
                     Some((
+                        std::iter::once(key("/".to_string()))
+                            .chain(edited(state, theme, &d.inspect.search))
+                            .chain([muted(format!("  {n} matching lines"))])
+                            .collect(),
                         vec![
-                            key("/".to_string()),
-                            Span::raw(d.inspect.search.as_str()),
-                            key(CURSOR.to_string()),
-                            muted(format!("  {n} matching lines")),
+                            ("enter".to_string(), "done".to_string()),
+                            ("esc".to_string(), "clear".to_string()),
                         ],
+                    ))
+                }
+                View::Drilldown(d) if d.logs.searching => {
+                    let n = d.logs.matches().len();
+                    Some((
+                        std::iter::once(key("/".to_string()))
+                            .chain(edited(state, theme, &d.logs.search))
+                            .chain([muted(format!("  {n} matching lines"))])
+                            .collect(),
                         vec![
                             ("enter".to_string(), "done".to_string()),
                             ("esc".to_string(), "clear".to_string()),
@@ -142,6 +161,29 @@ impl Widget for Footer<'_> {
                 }
                 _ => None,
             }
+        };
+        // The command line: what is typed, then what tab would complete to.
+        let input = match &state.command_line {
+            Some(line) => {
+                let found = crate::app::command_line::candidates(state, line);
+                let mut spans: Vec<Span> = std::iter::once(key(":".to_string()))
+                    .chain(edited(state, theme, line))
+                    .collect();
+                if !found.is_empty() && found.len() <= 40 {
+                    spans.push(muted(format!("  {}", found.join(" "))));
+                } else if found.len() > 40 {
+                    spans.push(muted(format!("  {} commands (tab)", found.len())));
+                }
+                Some((
+                    spans,
+                    vec![
+                        ("tab".to_string(), "complete".to_string()),
+                        ("enter".to_string(), "run".to_string()),
+                        ("esc".to_string(), "cancel".to_string()),
+                    ],
+                ))
+            }
+            None => input,
         };
 
         let (mut spans, hints): (Vec<Span>, Vec<(String, String)>) = match input {

@@ -65,7 +65,12 @@ pub fn link_label(status: &LinkStatus) -> (String, Role) {
     }
 }
 
-fn host_spans<'a>(theme: &Theme, index: Option<usize>, host: &'a HostView) -> Vec<Span<'a>> {
+fn host_spans<'a>(
+    theme: &Theme,
+    index: Option<usize>,
+    host: &'a HostView,
+    endpoint_w: usize,
+) -> Vec<Span<'a>> {
     let mut spans = Vec::new();
     if let Some(i) = index {
         spans.push(Span::styled(
@@ -73,7 +78,9 @@ fn host_spans<'a>(theme: &Theme, index: Option<usize>, host: &'a HostView) -> Ve
             theme.style(Role::Key),
         ));
     }
-    spans.push(Span::raw(host.endpoint.as_str()));
+    spans.push(Span::raw(
+        super::text::truncate(&host.endpoint, endpoint_w).into_owned(),
+    ));
     spans.push(Span::raw(" "));
     let (label, role) = link_label(&host.status);
     spans.push(Span::styled(label, theme.style(role)));
@@ -129,12 +136,28 @@ impl<'a> Widget for HeaderBar<'a> {
                 theme.style(Role::Muted),
             ));
         }
-        for (i, host) in state.hosts.iter().enumerate() {
-            if i > 0 {
-                left.push(Span::raw(" │ "));
+        // The alert count stays whatever the width (with the endpoint and the posture).
+        let alerts = state.feed.len();
+        let alerts_span = Span::styled(
+            format!(" │ {alerts} alert{}", if alerts == 1 { "" } else { "s" }),
+            theme.style(if alerts == 0 { Role::Muted } else { Role::Text }),
+        );
+        // Endpoints get what the rest leaves, shared; each is cut (`…`) when too long.
+        let hosts_of = |endpoint_w: usize| -> Vec<Span> {
+            let mut spans = Vec::new();
+            for (i, host) in state.hosts.iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::raw(" │ "));
+                }
+                spans.extend(host_spans(theme, multi.then_some(i), host, endpoint_w));
             }
-            left.extend(host_spans(theme, multi.then_some(i), host));
-        }
+            spans.into_iter().map(safe_span).collect()
+        };
+        let width_of = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+        let fixed = width_of(&left) + width_of(&hosts_of(0)) + alerts_span.width();
+        let endpoint_w = (w.saturating_sub(fixed) / state.hosts.len().max(1)).max(8);
+        left.extend(hosts_of(endpoint_w));
+        left.push(alerts_span);
         // Endpoints are shown escaped, and measured as drawn.
         let mut left: Vec<Span> = left.into_iter().map(safe_span).collect();
         let count = Span::raw(format!(" │ {} containers", state.containers.len()));
@@ -184,6 +207,18 @@ impl<'a> Widget for HeaderBar<'a> {
             let x = area.x + (w - rw) as u16;
             right.render(Rect::new(x, area.y, rw as u16, 1), buf);
         } else {
+            // No room for the hints: new alerts still show, next to the count.
+            let mut left = left;
+            let unseen = state.feed.unseen;
+            if unseen > 0 && !crate::app::update::feed_in_view(state) {
+                let role = state
+                    .feed
+                    .unseen_worst
+                    .map(Role::Severity)
+                    .unwrap_or(Role::Title);
+                left.spans
+                    .push(Span::styled(format!(" ▲{unseen} new"), theme.style(role)));
+            }
             fit(left, w).render(line1_area, buf);
         }
 

@@ -48,7 +48,42 @@ impl<'a> HelpOverlay<'a> {
             .map(|spec| spec.name.len())
             .max()
             .unwrap_or(0);
-        let mut lines = Vec::with_capacity(COMMANDS.len() + 3);
+        let mut lines = Vec::with_capacity(COMMANDS.len() + 8);
+        // Where the keys below can be changed, first: visible without scrolling.
+        let settings = &state.settings;
+        let (path, how) = match (&settings.config_path, settings.config_read) {
+            (Some(p), true) => (p.as_str(), "(read at start)"),
+            (Some(p), false) => (p.as_str(), "(not there: defaults in use)"),
+            (None, _) => ("none", "(no config directory on this system)"),
+        };
+        lines.extend(labelled(
+            vec![Span::styled("config file  ", theme.style(Role::Muted))],
+            13,
+            &format!("{path} {how}"),
+            theme.style(Role::Text),
+            w,
+        ));
+        if !state.theme.is_empty() {
+            let cycle = state.key_for(Command::CycleTheme);
+            let mut spans = vec![
+                Span::styled("theme        ", theme.style(Role::Muted)),
+                Span::raw(state.theme.clone()),
+            ];
+            if !cycle.is_empty() {
+                spans.push(Span::raw("  ("));
+                spans.push(Span::styled(cycle.to_string(), theme.style(Role::Key)));
+                spans.push(Span::raw(" next, :theme NAME)"));
+            }
+            lines.push(fit(Line::from(spans), w));
+        }
+        lines.push(fit(
+            Line::from(vec![
+                Span::styled("command line ", theme.style(Role::Muted)),
+                Span::raw(":COMMAND (tab completes); also :theme, :sort, :filter, :daemon, :q"),
+            ]),
+            w,
+        ));
+        lines.push(Line::raw(""));
         lines.push(fit(
             Line::from(vec![
                 Span::styled(pad("KEYS", key_w), theme.style(Role::Header)),

@@ -12,7 +12,7 @@
 //!   while focused);
 //! - [`log`]: seawall's own log (tui-logger);
 //! - [`footer`]: key hints, the filter input or the status message;
-//! - [`drilldown`]: one container, seven tabs;
+//! - [`drilldown`]: one container, ten tabs (network, processes and logs among them);
 //! - [`help`] and [`posture`]: the overlay windows;
 //! - [`confirm`]: the confirm dialog of an action, over everything;
 //! - [`small`]: the "terminal too small" message.
@@ -166,6 +166,57 @@ pub fn guard(area: Rect, buf: &mut Buffer) {
             {
                 cell.set_symbol("\u{FFFD}");
             }
+        }
+    }
+}
+
+/// What a click landed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    /// A container row of the fleet view (index into `rows`).
+    Row(usize),
+    /// A drilldown tab.
+    Tab(crate::app::Tab),
+}
+
+/// What is drawn at column `x`, row `y` of a `screen` (the same layout as [`render`]):
+/// a container row or a drilldown tab; `None` for anything else or under a window.
+pub fn hit(state: &AppState, screen: Rect, x: u16, y: u16) -> Option<Hit> {
+    if screen.width < MIN_WIDTH || screen.height < MIN_HEIGHT || state.overlay.is_some() {
+        return None;
+    }
+    let [_, body, _] = Layout::vertical([
+        Constraint::Length(HEADER_HEIGHT),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(screen);
+    let inside = |r: Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
+    match &state.view {
+        View::Drilldown(_) => {
+            // The tab bar is the body's second line.
+            (y == body.y + 1 && inside(body))
+                .then(|| drilldown::tab_at(body.width as usize, (x - body.x) as usize))
+                .flatten()
+                .map(Hit::Tab)
+        }
+        View::Fleet => {
+            let panes = fleet_layout(
+                body,
+                state.show_log,
+                state.rows.len(),
+                state.focus == Focus::Feed,
+            );
+            let t = panes.table;
+            // Inside the border, below the column header.
+            if !inside(t) || state.rows.is_empty() || y < t.y + 2 || y + 1 >= t.bottom() {
+                return None;
+            }
+            let height = t.height.saturating_sub(3) as usize;
+            let len = state.rows.len();
+            let start = table::window_start(state.selected.min(len - 1), len, height);
+            let i = start + (y - t.y - 2) as usize;
+            (i < len).then_some(Hit::Row(i))
         }
     }
 }

@@ -42,6 +42,7 @@ fn settings() -> UiSettings {
     UiSettings {
         page_size: 10,
         key_hints,
+        ..UiSettings::default()
     }
 }
 
@@ -241,7 +242,8 @@ fn drilldown_tabs_mark_the_active_one() {
     update(&mut s, Msg::Command(Command::Open));
     update(&mut s, Msg::Command(Command::Tab2));
     let theme = Theme::fallback_dark();
-    let buf = screen(&s, &theme, 100, 30);
+    // Wide enough for every tab's full title.
+    let buf = screen(&s, &theme, 140, 30);
     let active = find(&buf, "2 Capabilities").unwrap();
     assert!(has_style(&buf, active, theme.style(Role::TabActive)));
     let inactive = find(&buf, "1 Findings").unwrap();
@@ -669,11 +671,29 @@ fn feed_lines_carry_time_severity_label_and_style() {
         buf[crit].modifier.contains(Modifier::REVERSED)
             || has_style(&buf, crit, theme.style(Role::Selected))
     );
-    // A long wide-character detail is cut at the border with an ellipsis.
+    // The selected alert's long wide-character detail wraps under its title, in the
+    // selection's style, inside the border.
+    let row = row_text(&buf, crit.1);
+    assert!(!row.contains("nsenter"), "{row}");
+    let next = row_text(&buf, crit.1 + 1);
+    assert!(next.contains("nsenter -t 1 -m sh"), "{next}");
+    assert!(next.ends_with('┃'), "{next}");
+    let rest = row_text(&buf, crit.1 + 2);
+    assert!(rest.contains('切') && rest.contains('す'), "{rest}");
+    assert!(has_style(
+        &buf,
+        (crit.0, crit.1 + 1),
+        theme.style(Role::Selected)
+    ));
+    // Not selected (the table focused): one line, cut at the border with an ellipsis.
     // (A wide character that does not fit leaves its column blank.)
+    update(&mut s, Msg::Command(Command::Feed));
+    // Tall enough for the feed's own pane while the table has the focus.
+    let buf = screen(&s, &theme, 80, 40);
+    let crit = find(&buf, "CRIT priv").unwrap_or_else(|| panic!("{}", all_text(&buf)));
     let row = row_text(&buf, crit.1);
     assert!(row.contains('…'), "{row}");
-    assert!(row.ends_with('┃'), "{row}");
+    assert!(row.ends_with('│'), "{row}");
 }
 
 #[test]
@@ -850,4 +870,69 @@ fn the_what_if_window_shows_what_goes_away_the_predicted_score_and_the_flags() {
     // The same key closes it.
     update(&mut s, Msg::Command(Command::WhatIf));
     assert_eq!(s.overlay, None);
+}
+
+/// A click lands where the widgets drew: a row of the table, a tab of the drilldown, at
+/// every width the tab bar has a layout for.
+#[test]
+fn clicks_hit_the_rows_and_tabs_that_are_drawn() {
+    let mut s = two();
+    let theme = Theme::fallback_dark();
+    for (w, h) in [(80u16, 24u16), (120, 40), (160, 48)] {
+        let area = Rect::new(0, 0, w, h);
+        let buf = screen(&s, &theme, w, h);
+        for (i, key) in s.rows.iter().enumerate() {
+            let name = &s.containers[key].facts.name;
+            let pos = find(&buf, name).unwrap_or_else(|| panic!("{name} drawn"));
+            assert_eq!(
+                crate::ui::hit(&s, area, pos.0, pos.1),
+                Some(crate::ui::Hit::Row(i)),
+                "{name} at {w}x{h}"
+            );
+        }
+        // The header and the footer are not rows.
+        assert_eq!(crate::ui::hit(&s, area, 3, 0), None);
+        assert_eq!(crate::ui::hit(&s, area, 3, h - 1), None);
+    }
+    update(&mut s, Msg::Command(Command::Open));
+    for (w, h) in [(80u16, 24u16), (120, 40), (160, 48)] {
+        let area = Rect::new(0, 0, w, h);
+        let buf = screen(&s, &theme, w, h);
+        for (i, tab) in crate::app::Tab::ALL.iter().enumerate() {
+            let label = format!("{} ", (i + 1) % 10);
+            // The tab's number as drawn on the tab bar (the body's second line).
+            let y = crate::ui::HEADER_HEIGHT + 1;
+            let x = (0..w)
+                .find(|x| {
+                    let here: String = (*x..(*x + 2).min(w))
+                        .map(|x| buf[(x, y)].symbol())
+                        .collect();
+                    here == label && (*x == 0 || buf[(*x - 1, y)].symbol() == " ")
+                })
+                .unwrap_or_else(|| panic!("tab {label} at {w}x{h}"));
+            assert_eq!(
+                crate::ui::hit(&s, area, x, y),
+                Some(crate::ui::Hit::Tab(*tab)),
+                "{tab:?} at {w}x{h}"
+            );
+        }
+    }
+}
+
+/// A long endpoint is cut, not the posture or the alert count after it.
+#[test]
+fn a_long_endpoint_leaves_room_for_posture_and_alerts_at_80_columns() {
+    let mut s = two();
+    s.hosts[0].endpoint = format!(
+        "ssh://operator@{}.example.internal:22",
+        "very-long-host".repeat(4)
+    );
+    let buf = screen(&s, &Theme::fallback_dark(), 80, 24);
+    let header = row_text(&buf, 0);
+    assert!(header.contains("ssh://operator@very-long-host"), "{header}");
+    assert!(header.contains('…'), "{header}");
+    assert!(
+        header.contains("posture") && header.contains("0 alerts"),
+        "{header}"
+    );
 }

@@ -81,11 +81,20 @@ pub fn lines<'a>(ctx: &TabCtx<'a>, w: usize) -> (Vec<Line<'a>>, String) {
     let mut out = labelled(
         vec![Span::styled("activity  ", ctx.style(Role::Muted))],
         10,
-        &format!(
-            "+{points} points: score {} = {} from the configuration + {points} from \
-             activity (halves every {HALF_LIFE_HOURS} h, at most {ACTIVITY_CAP})",
-            shown.value, c.score.value
-        ),
+        &if c.score.value as u32 + points as u32 > 100 {
+            format!(
+                "+{points} points: score {} (capped at 100; {} from the configuration + \
+                 {points} from activity, halves every {HALF_LIFE_HOURS} h, at most \
+                 {ACTIVITY_CAP})",
+                shown.value, c.score.value
+            )
+        } else {
+            format!(
+                "+{points} points: score {} = {} from the configuration + {points} from \
+                 activity (halves every {HALF_LIFE_HOURS} h, at most {ACTIVITY_CAP})",
+                shown.value, c.score.value
+            )
+        },
         ctx.style(Role::Text),
         w,
     );

@@ -1,15 +1,19 @@
 //! The drilldown of one container: a title line, the tab bar, and the active tab's content
 //! in a scrolled pane (`drilldown.scroll`, clamped here when drawing).
 //!
-//! One file per tab; each builds its lines for a given width, except Inspect, which builds
+//! One file per tab (`network`, `processes` and `logs` for the live ones); each builds its
+//! lines for a given width, except Inspect, which builds
 //! only the visible window of a possibly long document.
 
 pub mod activity;
 pub mod capabilities;
 pub mod findings;
 pub mod inspect;
+pub mod logs;
 pub mod mounts;
 pub mod namespaces;
+pub mod network;
+pub mod processes;
 pub mod security;
 
 use super::text::{band_short, fit, wrap_hanging};
@@ -125,8 +129,14 @@ impl<'a> DrilldownView<'a> {
         let score = if points == 0 {
             format!("{} {}", c.score.value, band_short(c.score.band))
         } else {
+            // The sum is shown at most 100: say so when it was cut.
+            let capped = if c.score.value as u32 + points as u32 > 100 {
+                ", capped at 100"
+            } else {
+                ""
+            };
             format!(
-                "{} {} ({}+{points} activity)",
+                "{} {} ({}+{points} activity{capped})",
                 shown.value,
                 band_short(shown.band),
                 c.score.value,
@@ -155,42 +165,85 @@ impl<'a> DrilldownView<'a> {
 
     fn tab_bar(&self, w: usize) -> Line<'a> {
         let theme = self.theme;
-        let short = |t: Tab| match t {
-            Tab::Findings => "Find",
-            Tab::Capabilities => "Caps",
-            Tab::Mounts => "Mounts",
-            Tab::Security => "Sec",
-            Tab::Namespaces => "NS",
-            Tab::Inspect => "Inspect",
-            Tab::Activity => "Act",
-        };
-        let build = |name: &dyn Fn(Tab) -> &'static str| {
-            let mut spans = Vec::new();
-            for (i, t) in Tab::ALL.iter().enumerate() {
-                if i > 0 {
-                    spans.push(Span::styled("│", theme.style(Role::Muted)));
-                }
-                let role = if *t == self.d.tab {
-                    Role::TabActive
-                } else {
-                    Role::TabInactive
-                };
-                spans.push(Span::raw(" "));
-                spans.push(Span::styled(
-                    format!("{} {}", i + 1, name(*t)),
-                    theme.style(role),
-                ));
+        let (name, pad) = tab_layout(w);
+        let mut spans = Vec::new();
+        for (i, t) in Tab::ALL.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled("│", theme.style(Role::Muted)));
+            }
+            let role = if *t == self.d.tab {
+                Role::TabActive
+            } else {
+                Role::TabInactive
+            };
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(
+                format!("{} {}", (i + 1) % 10, name(*t)),
+                theme.style(role),
+            ));
+            if pad {
                 spans.push(Span::raw(" "));
             }
-            Line::from(spans)
-        };
-        let full = build(&|t: Tab| t.title());
-        if full.width() <= w {
-            full
-        } else {
-            fit(build(&short), w)
+        }
+        fit(Line::from(spans), w)
+    }
+}
+
+/// A tab's short name, for narrow screens.
+fn short_name(t: Tab) -> &'static str {
+    match t {
+        Tab::Findings => "Find",
+        Tab::Capabilities => "Caps",
+        Tab::Mounts => "Mounts",
+        Tab::Security => "Sec",
+        Tab::Namespaces => "NS",
+        Tab::Inspect => "Inspect",
+        Tab::Activity => "Act",
+        Tab::Network => "Net",
+        Tab::Processes => "Ps",
+        Tab::Logs => "Logs",
+    }
+}
+
+/// Width of the tab bar with `name` and a space after each tab or not.
+fn bar_width(name: fn(Tab) -> &'static str, pad: bool) -> usize {
+    let per_tab = if pad { 4 } else { 3 };
+    Tab::ALL
+        .iter()
+        .map(|t| name(*t).len() + per_tab)
+        .sum::<usize>()
+        + Tab::ALL.len()
+        - 1
+}
+
+/// The tab bar's names at width `w` and whether each tab has a space after it: the full
+/// titles when they fit, else the short names (spaced when they fit so).
+fn tab_layout(w: usize) -> (fn(Tab) -> &'static str, bool) {
+    if bar_width(Tab::title, true) <= w {
+        (Tab::title, true)
+    } else if bar_width(short_name, true) <= w {
+        (short_name, true)
+    } else {
+        (short_name, false)
+    }
+}
+
+/// The tab at column `x` (from the left of the tab bar) of a bar `w` wide.
+pub fn tab_at(w: usize, x: usize) -> Option<Tab> {
+    let (name, pad) = tab_layout(w);
+    let mut left = 0;
+    for t in Tab::ALL {
+        // " N Name " (or " N Name") and the separator after it.
+        let right = left + name(t).len() + if pad { 4 } else { 3 };
+        if x < right.min(w) {
+            return Some(t);
+        }
+        left = right + 1;
+        if x < left {
+            return None;
         }
     }
+    None
 }
 
 impl Widget for DrilldownView<'_> {
@@ -261,6 +314,9 @@ impl Widget for DrilldownView<'_> {
             Tab::Security => (security::lines(&ctx, inner_w), String::new()),
             Tab::Namespaces => (namespaces::lines(&ctx, inner_w), String::new()),
             Tab::Activity => activity::lines(&ctx, inner_w),
+            Tab::Network => network::lines(&ctx, inner_w),
+            Tab::Processes => processes::lines(&ctx, d, inner_w),
+            Tab::Logs => logs::lines(&ctx, d, inner_w),
             Tab::Inspect => unreachable!("drawn above"),
         };
         if !extra.is_empty() {
