@@ -473,7 +473,7 @@ commands! {
         name: "what_if",
         description: "what-if: the container's hardened flags and predicted score",
         keys: ["w"],
-        hints: &[hint(Fleet, 15, "what-if"), hint(Drilldown, 12, "what-if")],
+        hints: &[hint(Fleet, 17, "what-if"), hint(Drilldown, 14, "what-if")],
         subject: Subject::Container,
     }
     /// Export a report of the whole host of the selected row in every format (asks first).

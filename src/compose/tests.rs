@@ -54,7 +54,7 @@ fn every_risky_key_is_found_at_its_line() {
     assert_eq!(line_of(admin, "SW-DEV-001"), Some(35));
     // Implied by privileged: pointed at privileged, not at security_opt.
     assert_eq!(line_of(admin, "SW-SEC-002"), Some(23));
-    assert_eq!(admin.score.value, 95);
+    assert_eq!(admin.score.value, 100);
 
     let web = service(&g, "web");
     assert_eq!(line_of(web, "SW-MNT-001"), Some(17), "the socket entry");
