@@ -111,7 +111,7 @@ fn fix_compose_prints_the_patched_document_its_diff_or_json() {
     assert!(!out.contains("docker.sock"));
     // Only web changes: admin keeps its keys.
     assert!(out.contains("    privileged: true   # needed for the old agent"));
-    assert!(err.contains("service web: score 90 -> "), "{err}");
+    assert!(err.contains("service web: score 91 -> "), "{err}");
 
     let (code, out, _) = run(&["fix", "--compose", RISKY, "--diff"]);
     assert_eq!(code, Some(0));
@@ -122,7 +122,7 @@ fn fix_compose_prints_the_patched_document_its_diff_or_json() {
     assert_eq!(code, Some(0));
     let plan: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(plan["container"], "web");
-    assert_eq!(plan["score"], 90);
+    assert_eq!(plan["score"], 91);
     assert!(plan["predicted_score"].as_u64().unwrap() < 90);
     assert!(
         plan["changes"]
