@@ -55,11 +55,14 @@ pub fn on_processes(
 
 /// Split a log tail into lines (invalid UTF-8 shown as U+FFFD; every other byte is kept
 /// and escaped when drawn).
+/// The Logs tab's lines: split, `\r` dropped, secrets redacted.
 pub fn log_lines(bytes: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(bytes);
     let mut lines: Vec<String> = text
         .split('\n')
-        .map(|l| l.trim_end_matches('\r').to_string())
+        // Secrets a container prints (`DB_PASSWORD=...`, a URL's password, a token) are
+        // redacted before the lines are kept; the bytes are escaped when drawn.
+        .map(|l| crate::redact::redact_command_line(l.trim_end_matches('\r')))
         .collect();
     if lines.last().is_some_and(String::is_empty) {
         lines.pop();
@@ -88,4 +91,20 @@ pub fn jump_to_log_match(d: &mut Drilldown) {
     d.logs.follow = false;
     d.logs.match_index %= matches.len();
     d.scroll = matches[d.logs.match_index].saturating_sub(2);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn log_lines_are_split_and_their_secrets_redacted() {
+        let lines = super::log_lines(
+            b"starting\r\nDB_PASSWORD=hunter2 connecting to postgres://app:s3cret@db/app\nready\n",
+        );
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0], "starting");
+        assert!(!lines[1].contains("hunter2"), "{}", lines[1]);
+        assert!(!lines[1].contains("s3cret"), "{}", lines[1]);
+        assert!(lines[1].contains("DB_PASSWORD="), "{}", lines[1]);
+        assert_eq!(lines[2], "ready");
+    }
 }
