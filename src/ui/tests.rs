@@ -936,3 +936,64 @@ fn a_long_endpoint_leaves_room_for_posture_and_alerts_at_80_columns() {
         "{header}"
     );
 }
+
+#[test]
+fn the_drilldown_score_line_says_when_activity_is_cut_at_100() {
+    let mut s = two();
+    let key = |s: &AppState, name: &str| {
+        let c = s
+            .containers
+            .values()
+            .find(|c| c.facts.name == name)
+            .unwrap();
+        RowKey {
+            host: c.host,
+            id: c.facts.id.clone(),
+        }
+    };
+    for name in ["priv", "plain"] {
+        let k = key(&s, name);
+        s.activity.insert(
+            k,
+            crate::app::ContainerActivity {
+                points: 8,
+                ..Default::default()
+            },
+        );
+    }
+    let config_score = |s: &AppState, name: &str| {
+        s.containers
+            .values()
+            .find(|c| c.facts.name == name)
+            .unwrap()
+            .score
+            .value
+    };
+    let (priv_score, plain_score) = (config_score(&s, "priv"), config_score(&s, "plain"));
+    assert!(
+        priv_score > 92 && plain_score < 92,
+        "{priv_score} {plain_score}"
+    );
+    let theme = Theme::fallback_dark();
+
+    // The privileged container (worst, first row): its sum passes 100 and is cut.
+    update(&mut s, Msg::Command(Command::Open));
+    let text = all_text(&screen(&s, &theme, 120, 30));
+    assert!(
+        text.contains(&format!(
+            "100 CRIT ({priv_score}+8 activity, capped at 100)"
+        )),
+        "{text}"
+    );
+
+    // The default container: the sum fits, and nothing says capped.
+    update(&mut s, Msg::Command(Command::Back));
+    update(&mut s, Msg::Command(Command::Down));
+    update(&mut s, Msg::Command(Command::Open));
+    let text = all_text(&screen(&s, &theme, 120, 30));
+    assert!(
+        text.contains(&format!("({plain_score}+8 activity)")),
+        "{text}"
+    );
+    assert!(!text.contains("capped at 100"), "{text}");
+}
