@@ -997,3 +997,55 @@ fn the_drilldown_score_line_says_when_activity_is_cut_at_100() {
     );
     assert!(!text.contains("capped at 100"), "{text}");
 }
+
+#[test]
+fn clicks_on_feed_alerts_select_them_wherever_the_feed_is_drawn() {
+    let theme = Theme::fallback_dark();
+    // 80x24: the feed shows (in the preview's place) only while focused; 120x40: its own
+    // pane below the preview, focused or not.
+    for (w, h, focus_first) in [(80u16, 24u16, true), (120, 40, false), (120, 40, true)] {
+        let mut s = alerting();
+        if focus_first {
+            update(&mut s, Msg::Command(Command::Feed));
+        }
+        let area = Rect::new(0, 0, w, h);
+        let buf = screen(&s, &theme, w, h);
+        let text = all_text(&buf);
+        for (i, title) in [
+            "Escape tool run",
+            "Event stream reconnected",
+            "Image pulled",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let pos = find(&buf, title).unwrap_or_else(|| panic!("{title} at {w}x{h}:\n{text}"));
+            assert_eq!(
+                crate::ui::hit(&s, area, pos.0, pos.1),
+                Some(crate::ui::Hit::Feed(i)),
+                "{title} at {w}x{h}"
+            );
+            assert_eq!(s.feed.shown_at(i).unwrap().alert.title, *title);
+        }
+        // The wrapped detail of the selected (focused) alert belongs to it.
+        if focus_first {
+            let detail = find(&buf, "nsenter -t 1").unwrap();
+            assert_eq!(
+                crate::ui::hit(&s, area, detail.0, detail.1),
+                Some(crate::ui::Hit::Feed(0))
+            );
+        }
+        // A click selects the alert and gives the feed the focus.
+        let oldest = find(&buf, "Image pulled").unwrap();
+        let Some(crate::ui::Hit::Feed(i)) = crate::ui::hit(&s, area, oldest.0, oldest.1) else {
+            panic!("a feed hit");
+        };
+        update(&mut s, Msg::ClickAlert(i));
+        assert_eq!(s.focus, crate::app::Focus::Feed);
+        assert_eq!(s.feed.selected().unwrap().alert.title, "Image pulled");
+        let buf = screen(&s, &theme, w, h);
+        let pos = find(&buf, "Image pulled").unwrap();
+        let row = row_text(&buf, pos.1);
+        assert!(row.contains("▸"), "{row}");
+    }
+}
