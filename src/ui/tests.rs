@@ -1049,3 +1049,46 @@ fn clicks_on_feed_alerts_select_them_wherever_the_feed_is_drawn() {
         assert!(row.contains("▸"), "{row}");
     }
 }
+
+#[test]
+fn a_container_that_cannot_be_inspected_has_a_line_in_the_table_until_read() {
+    let mut s = two();
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Unread {
+            host: 0,
+            id: format!("{:064x}", 3),
+            line: "db\u{202e}evil (000000000000): inspect failed: HTTP 500: boom; retrying in 4 s"
+                .into(),
+        }),
+    );
+    let theme = Theme::fallback_dark();
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let buf = screen(&s, &theme, w, h);
+        let text = all_text(&buf);
+        let pos = find(&buf, "? not graded: db").unwrap_or_else(|| panic!("{w}x{h}:\n{text}"));
+        // Below the graded rows, as a warning; the bidi override shown escaped.
+        let plain = find(&buf, "plain").unwrap();
+        assert!(pos.1 > plain.1, "{text}");
+        assert!(has_style(&buf, pos, theme.style(Role::StatusWarning)));
+        let row = row_text(&buf, pos.1);
+        assert!(!row.contains('\u{202e}'), "{row}");
+        assert!(row.contains("inspect failed"), "{row}");
+    }
+    // Read at last: the line goes.
+    let again = vec![
+        facts(
+            1,
+            "priv",
+            serde_json::json!({"HostConfig": {"Privileged": true}}),
+        ),
+        facts(2, "plain", serde_json::json!({})),
+        facts(3, "db", serde_json::json!({})),
+    ];
+    for event in DataEvent::inventory(0, test_support::default_host(), again) {
+        update(&mut s, Msg::Data(event));
+    }
+    assert!(s.containers.values().any(|c| c.facts.name == "db"));
+    let text = all_text(&screen(&s, &theme, 120, 40));
+    assert!(!text.contains("not graded"), "{text}");
+}
