@@ -1950,3 +1950,52 @@ fn the_feed_survives_a_restart_and_goes_into_exports() {
     second.send_keys(&["q"]);
     assert_restored(&second, "q after the restored feed");
 }
+
+/// A container the daemon lists but will not let seawall inspect (HTTP 500 on its
+/// `/containers/{id}/json`, through a fault-injecting proxy in front of the real daemon) is
+/// not hidden: the table has a warning line naming it with why, while the others are graded
+/// and live; once the daemon answers again, the retry reads it and the line goes.
+#[test]
+fn a_container_that_cannot_be_inspected_is_shown_until_it_is_read() {
+    if !tmux_available() {
+        return;
+    }
+    let Some(td) = TestDaemon::get() else { return };
+    let proxy = common::fault_proxy::FaultProxy::start("e2e-unread");
+    let bad = td.container(Spec::created("unread", &[]));
+    proxy.set(
+        &format!("/containers/{}/json", bad.id),
+        common::fault_proxy::Fault::Status(500),
+    );
+    // The pane's command line is built once per test: a leaked string is fine here.
+    let prefix: &'static str =
+        Box::leak(format!("env DOCKER_HOST={} ", proxy.url()).into_boxed_str());
+    let console = Console::start_full(120, 40, default_config, prefix);
+    console.wait_live();
+    console.send_keys(&["/"]);
+    console.type_text(&bad.name);
+    console.send_keys(&["Enter"]);
+    let line = format!("? not graded: {}", bad.name);
+    let (screen, _) = console.wait_for(
+        "the warning line of the unreadable container",
+        STARTUP,
+        |s| {
+            s.lines()
+                .any(|l| l.contains(&line) && l.contains("inspect failed") && l.contains("500"))
+        },
+    );
+    assert!(
+        screen.contains("not inspected"),
+        "the header counts it:\n{screen}"
+    );
+
+    proxy.clear();
+    let (screen, _) = console.wait_for(
+        "the container read and graded at last",
+        Duration::from_secs(40),
+        |s| !s.contains(&line) && fleet_row(s, &bad.name).is_some(),
+    );
+    assert!(!screen.contains("not inspected"), "{screen}");
+    console.send_keys(&["q"]);
+    assert_restored(&console, "q after the unreadable container");
+}

@@ -500,14 +500,17 @@ impl Widget for ContainerTable<'_> {
 }
 
 /// The containers listed but not inspected (yet) of the daemons in view, one line each:
-/// `name (id12): inspect failed: why; retrying in N s`, as the watch task sent it.
+/// `name (id12): inspect failed: why; retrying in N s`, as the watch task sent it; with a
+/// filter, the lines that contain it (their state is unknown: `running only` keeps them).
 fn unread_lines(state: &AppState) -> Vec<&str> {
+    let needle = state.filter.trim().to_lowercase();
     state
         .hosts
         .iter()
         .enumerate()
         .filter(|(i, _)| state.host_only.is_none_or(|only| only == *i))
         .flat_map(|(_, h)| h.unread.values().map(String::as_str))
+        .filter(|line| needle.is_empty() || line.to_lowercase().contains(&needle))
         .collect()
 }
 
