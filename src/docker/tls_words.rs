@@ -301,7 +301,6 @@ pub fn rustls_words(err: &rustls::Error, peer: &Peer) -> String {
 mod tests {
     use super::*;
     use rustls::pki_types::ServerName;
-    use std::path::PathBuf;
     use std::time::Duration;
 
     fn at(secs: u64) -> UnixTime {
@@ -316,7 +315,7 @@ mod tests {
         Peer {
             host: Some("daemon.example"),
             ca: Some(files.ca.as_path()),
-            client_cert: offered.then(|| files.cert.as_deref()).flatten(),
+            client_cert: offered.then_some(files.cert.as_deref()).flatten(),
         }
     }
 
@@ -486,7 +485,6 @@ mod tests {
         let files = files();
         assert_eq!(Peer::new("[::1]:2376", &files).host, Some("::1"));
         assert_eq!(Peer::new("d.example:2376", &files).host, Some("d.example"));
-        let _ = PathBuf::new();
     }
 
     #[test]
