@@ -357,15 +357,6 @@ fn diagnose(err: &BollardError, transport: &Transport) -> Diagnosis {
     if io_kinds.contains(&io::ErrorKind::TimedOut) {
         return Cause::Timeout.into();
     }
-    if let Transport::Tcp {
-        addr,
-        tls: Some(files),
-    } = transport
-        && let Some(tls_err) = super::tls_words::find_rustls(&chain)
-    {
-        let peer = super::tls_words::Peer::new(addr, files);
-        return Diagnosis::with_detail(Cause::Tls, super::tls_words::rustls_words(tls_err, &peer));
-    }
     if matches!(transport, Transport::Ssh { .. }) {
         return match innermost {
             Some(message) => Diagnosis::with_detail(Cause::Ssh, message),
@@ -380,6 +371,15 @@ fn diagnose(err: &BollardError, transport: &Transport) -> Diagnosis {
     }
     if io_kinds.contains(&io::ErrorKind::NotFound) && matches!(transport, Transport::Unix { .. }) {
         return Cause::NoSocket.into();
+    }
+    if let Transport::Tcp {
+        addr,
+        tls: Some(files),
+    } = transport
+        && let Some(tls_err) = super::tls_words::find_rustls(&chain)
+    {
+        let peer = super::tls_words::Peer::new(addr, files);
+        return Diagnosis::with_detail(Cause::Tls, super::tls_words::rustls_words(tls_err, &peer));
     }
     if matches!(transport, Transport::Tcp { tls: Some(_), .. }) && looks_like_tls(&chain) {
         return match innermost {
@@ -855,6 +855,41 @@ mod tests {
         assert_eq!(err.cause, Cause::Tls, "{err}");
         assert!(err.to_string().contains("did not answer in TLS"), "{err}");
         task.abort();
+    }
+
+    #[test]
+    fn rustls_errors_inside_bollard_errors_are_put_in_words() {
+        let files = TlsFiles::in_dir(Path::new("/certs"));
+        let transport = Transport::Tcp {
+            addr: "daemon.example:2376".into(),
+            tls: Some(files.clone()),
+        };
+        let ep = tcp("daemon.example:2376", Some(files));
+        let cases = [
+            (
+                rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
+                "the daemon's certificate is not signed by the CA in /certs/ca.pem (unknown \
+                 issuer)",
+            ),
+            (
+                rustls::Error::AlertReceived(rustls::AlertDescription::CertificateRequired),
+                "the daemon requires a client certificate (alert certificate_required)",
+            ),
+        ];
+        for (tls_err, words) in cases {
+            let err = BollardError::from(io::Error::new(io::ErrorKind::InvalidData, tls_err));
+            let text = ConnectError::new(&ep, SHORT, diagnose(&err, &transport)).to_string();
+            assert!(
+                text.starts_with(&format!(
+                    "cannot reach the Docker daemon at tcp://daemon.example:2376 (from \
+                     DOCKER_HOST): {words}"
+                )),
+                "{text}"
+            );
+            for dump in ["InvalidCertificate", "AlertReceived", "Other("] {
+                assert!(!text.contains(dump), "{text}");
+            }
+        }
     }
 
     #[test]

@@ -944,6 +944,14 @@ mod tests {
             ep.transport,
             tcp("10.0.0.5:2376", Some(TlsFiles::in_dir(&tls_dir)))
         );
+        // Only a CA: server-verified TLS, no client certificate.
+        let Transport::Tcp {
+            tls: Some(files), ..
+        } = &ep.transport
+        else {
+            panic!("tls")
+        };
+        assert_eq!(files.client_pair(), Ok(None));
     }
 
     #[test]
