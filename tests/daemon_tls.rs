@@ -519,3 +519,58 @@ fn an_expired_daemon_certificate_is_refused_with_its_date() {
         "{line}"
     );
 }
+
+#[test]
+fn a_tls_scan_reuses_its_connections() {
+    let Some(bin) = stunnel_binary() else { return };
+    let Some(d) = TestDaemon::get() else { return };
+    const CONTAINERS: usize = 30;
+    let specs = (0..CONTAINERS)
+        .map(|i| Spec::created(&format!("tls-keepalive-{i}"), &[]))
+        .collect();
+    let created = d.containers(specs);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    let pki = Pki::new("keepalive");
+    let tunnel = Stunnel::start(
+        bin,
+        root,
+        "keepalive",
+        &pki.server(&["127.0.0.1"]),
+        Some(&pki.ca),
+    );
+    let host = tunnel.host();
+    let certs = cert_dir(root, "certs", &pki.ca, Some(&pki.client()));
+    let out = isolated(root)
+        .env("DOCKER_TLS_VERIFY", "1")
+        .env("DOCKER_CERT_PATH", &certs)
+        .args([
+            "-H",
+            &host,
+            "scan",
+            "--label",
+            &d.run_label(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("seawall runs");
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let report = Report::parse(&out.stdout);
+    for ctr in &created {
+        assert!(
+            report.contains(&ctr.name),
+            "{} in {:?}",
+            ctr.name,
+            report.names()
+        );
+    }
+    // One TLS handshake per request would be 32 connections (version, list, 30 inspects);
+    // with keep-alive it is about the inspect concurrency (8) plus the first requests.
+    let log = std::fs::read_to_string(&tunnel.log).expect("stunnel log");
+    let accepted = log.matches("accepted connection").count();
+    assert!(
+        (1..=14).contains(&accepted),
+        "{accepted} TLS connections for {CONTAINERS} containers:\n{log}"
+    );
+}
