@@ -97,7 +97,13 @@ pub fn dates_words(err: &CertificateError) -> String {
     }
 }
 
-/// A name webpki shows as `DnsName("x")` or `IpAddress(1.2.3.4)`, as `x` / `1.2.3.4`.
+/// How many of a certificate's names a message lists.
+const MAX_NAMES_SHOWN: usize = 8;
+/// The longest name a message shows (in characters).
+const MAX_NAME_CHARS: usize = 80;
+
+/// A name webpki shows as `DnsName("x")` or `IpAddress(1.2.3.4)`, as `x` / `1.2.3.4`, cut to
+/// [`MAX_NAME_CHARS`].
 fn presented_name(raw: &str) -> String {
     let plain = raw
         .strip_prefix("DnsName(\"")
@@ -107,7 +113,11 @@ fn presented_name(raw: &str) -> String {
                 .and_then(|rest| rest.strip_suffix(')'))
         })
         .unwrap_or(raw);
-    terminal_line(plain).into_owned()
+    let mut shown: String = terminal_line(plain).chars().take(MAX_NAME_CHARS).collect();
+    if shown.chars().count() == MAX_NAME_CHARS {
+        shown.push('…');
+    }
+    shown
 }
 
 /// What is wrong with the daemon's certificate.
@@ -128,7 +138,15 @@ fn certificate_words(err: &CertificateError, peer: &Peer) -> String {
             presented,
         } => {
             let asked = terminal_line(&expected.to_str()).into_owned();
-            let names: Vec<String> = presented.iter().map(|n| presented_name(n)).collect();
+            // The daemon chose these names: a bounded number of bounded names.
+            let mut names: Vec<String> = presented
+                .iter()
+                .take(MAX_NAMES_SHOWN)
+                .map(|n| presented_name(n))
+                .collect();
+            if presented.len() > MAX_NAMES_SHOWN {
+                names.push(format!("and {} more", presented.len() - MAX_NAMES_SHOWN));
+            }
             let names = if names.is_empty() {
                 "no names (no subjectAltName)".to_string()
             } else {
@@ -390,6 +408,19 @@ mod tests {
             presented: vec![],
         };
         assert!(words(none.into(), true).ends_with("valid for: no names (no subjectAltName)"));
+        let many = CertificateError::NotValidForNameContext {
+            expected: ServerName::try_from("d.example").expect("name"),
+            presented: (0..1000)
+                .map(|i| format!("DnsName(\"{}{i}.example\")", "x".repeat(200)))
+                .collect(),
+        };
+        let text = words(many.into(), true);
+        assert!(text.ends_with(", and 992 more"), "{text}");
+        assert!(
+            text.chars().count() < 1000,
+            "bounded: {} chars",
+            text.chars().count()
+        );
     }
 
     #[test]
