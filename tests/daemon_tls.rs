@@ -482,6 +482,19 @@ fn a_self_signed_daemon_certificate_given_as_its_own_ca_is_accepted() {
     let tunnel = Stunnel::start(bin, root, "self-signed", &own, None);
     let host = tunnel.host();
     let certs = cert_dir(root, "own", &own.cert, None);
+    // The docker CLI accepts it (the parity this is about) ...
+    let cli = Command::new("docker")
+        .env("DOCKER_CONFIG", root)
+        .env_remove("DOCKER_HOST")
+        .env_remove("DOCKER_CONTEXT")
+        .arg("--tlsverify")
+        .arg("--tlscacert")
+        .arg(certs.join("ca.pem"))
+        .args(["-H", &host, "version", "--format", "{{.Server.APIVersion}}"])
+        .output()
+        .expect("docker runs");
+    assert!(cli.status.success(), "docker CLI: {}", stderr(&cli));
+    // ... and so does seawall.
     assert_scanned(
         &scan_tls(&d, root, &host, &certs, &ctr.name),
         &host,
