@@ -687,7 +687,7 @@ mod tests {
     /// Real CA, client certificate and key in `dir` (the daemon's certificate is not needed
     /// for failures before or at the first byte), without the file named `skip`.
     fn write_pem_files(dir: &Path, skip: &str) -> TlsFiles {
-        use crate::docker::tls::test_certs::Pki;
+        use crate::docker::tls_test_certs::Pki;
         let pki = Pki::new("connect");
         let client = pki.client();
         let files = TlsFiles::in_dir(dir);

@@ -8,7 +8,8 @@
 //!   version and turning failures into one human line ([`ConnectError`]).
 //! - [`tls`]: verified TLS like the docker CLI (CA only or mutual, a self-signed daemon
 //!   certificate given as its own CA), the keep-alive HTTPS client handed to bollard;
-//!   [`tls_words`] puts TLS failures in words (which certificate, which file, what is wrong).
+//!   [`tls_words`] puts TLS failures in words (which certificate, which file, what is wrong);
+//!   [`tls_validity`] reads a certificate's dates.
 //! - [`port`]: the [`DockerApi`] trait (the operations seawall uses, in model types) and
 //!   [`Connector`]; [`DockerError`] ([`error`]) is its one error.
 //! - [`bollard_api`]: the adapter over bollard ([`BollardDocker`], [`BollardConnector`]);
@@ -26,6 +27,9 @@ pub mod event_lines;
 pub mod fake;
 pub mod port;
 pub mod tls;
+#[cfg(test)]
+pub(crate) mod tls_test_certs;
+pub mod tls_validity;
 pub mod tls_words;
 pub mod unix_pool;
 
