@@ -116,4 +116,6 @@ fi
 build_test_image
 # `seawall serve` is tested against a real Prometheus (and its output linted by promtool).
 bash "$(dirname "$0")/ensure-prometheus.sh"
+# The TLS tests put stunnel in front of the daemon socket.
+bash "$(dirname "$0")/ensure-stunnel.sh"
 say "ready: $("$DOCKER_BIN" version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}')"
