@@ -57,11 +57,21 @@ pub fn reading(host: &HostFacts, component: Component) -> Option<Reading> {
             } else {
                 host.default_runtime.as_str()
             };
+            (component_field(host, name), &host.engine.runc)
+        }
+        Component::Crun => {
+            if host.engine.oci_runtime != "crun" {
+                return None;
+            }
             (
-                format!("/version Components[{name}].Version"),
-                &host.engine.runc,
+                component_field(host, "crun"),
+                &host.engine.oci_runtime_version,
             )
         }
+        // Podman has no containerd, and Docker Engine (moby) advisories are about moby's
+        // code: neither ever applies to Podman, whatever its version number says.
+        Component::Containerd if host.is_podman() => return None,
+        Component::Engine if host.is_podman() => return None,
         Component::Containerd => (
             "/version Components[containerd].Version".to_string(),
             &host.engine.containerd,
@@ -75,6 +85,16 @@ pub fn reading(host: &HostFacts, component: Component) -> Option<Reading> {
         raw: raw.trim().to_string(),
         version,
     })
+}
+
+/// The `/version` field a runtime's version was read from (Podman names its runtime
+/// component `OCI Runtime (<name>)`).
+fn component_field(host: &HostFacts, name: &str) -> String {
+    if host.is_podman() {
+        format!("/version Components[OCI Runtime ({name})].Version")
+    } else {
+        format!("/version Components[{name}].Version")
+    }
 }
 
 /// Does this advisory's version range cover the daemon's component?

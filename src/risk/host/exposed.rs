@@ -192,8 +192,13 @@ fn release_agent(ctx: &Ctx<'_>) -> Option<String> {
 /// The container really runs under the runc whose version `/version` reports.
 fn uses_reported_runc(ctx: &Ctx<'_>) -> bool {
     let rt = ctx.c.runtime.as_str();
+    // Podman's compatible inspect says `oci` for the engine's default runtime.
+    let podman_default = ctx.host.is_podman() && rt == "oci";
     cves::default_runtime_is_runc(ctx.host)
-        && (rt.is_empty() || rt == ctx.host.default_runtime || cves::is_runc_name(rt))
+        && (rt.is_empty()
+            || podman_default
+            || rt == ctx.host.default_runtime
+            || cves::is_runc_name(rt))
 }
 
 fn finding(ctx: &Ctx<'_>, rule: &Exposure, m: &Match, condition: String) -> Finding {
