@@ -116,4 +116,6 @@ fi
 build_test_image
 # `seawall serve` is tested against a real Prometheus (and its output linted by promtool).
 bash "$(dirname "$0")/ensure-prometheus.sh"
+# Podman's Docker-compatible API is tested against a real `podman system service`.
+bash "$(dirname "$0")/ensure-podman.sh"
 say "ready: $("$DOCKER_BIN" version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}')"
