@@ -936,3 +936,47 @@ fn a_long_endpoint_leaves_room_for_posture_and_alerts_at_80_columns() {
         "{header}"
     );
 }
+
+#[test]
+fn header_names_podman_its_runtime_and_mode_instead_of_containerd() {
+    let mut s = AppState::new(
+        vec!["unix:///run/podman/podman.sock".into()],
+        settings(),
+        now(),
+    );
+    let mut host = test_support::default_host();
+    host.engine.product = crate::model::Engine::Podman;
+    host.engine.version = "4.3.1".into();
+    host.engine.runc = String::new();
+    host.engine.containerd = String::new();
+    host.engine.oci_runtime = "crun".into();
+    host.engine.oci_runtime_version = "1.8.1".into();
+    host.engine.cgroup_driver = "cgroupfs".into();
+    host.engine.rootless = Some(true);
+    for event in DataEvent::inventory(0, host, vec![]) {
+        update(&mut s, Msg::Data(event));
+    }
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Status {
+            host: 0,
+            status: LinkStatus::Live,
+        }),
+    );
+    let buf = screen(&s, &Theme::fallback_dark(), 140, 20);
+    let line = row_text(&buf, 1);
+    assert!(
+        line.contains(
+            "engine Podman 4.3.1 · runtime crun 1.8.1 · rootless · cgroups cgroupfs · kernel"
+        ),
+        "{line}"
+    );
+    assert!(!line.contains("containerd"), "{line}");
+
+    // Docker keeps its line as it was.
+    let docker = two();
+    let buf = screen(&docker, &Theme::fallback_dark(), 140, 20);
+    let line = row_text(&buf, 1);
+    assert!(line.contains("containerd "), "{line}");
+    assert!(!line.contains("Podman"), "{line}");
+}
