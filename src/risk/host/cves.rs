@@ -204,9 +204,26 @@ pub fn daemon_findings(host: &HostFacts) -> Vec<Finding> {
         if advisory.escape && host.remaps_root() {
             f = f.mitigate();
         }
+        if host.is_podman() && advisory.component == Component::Runc {
+            f.fix = podman_runtime_fix(&f.fix).into();
+        }
         out.push(f);
     }
     out
+}
+
+/// The runc rows' fixes speak of dockerd; Podman runs the runtime binary itself for each
+/// container, so there is no daemon to restart.
+fn podman_runtime_fix(fix: &str) -> String {
+    let fix = fix
+        .replace(", then restart dockerd", "")
+        .replace(" and restart dockerd", "")
+        .replace("restart dockerd", "recreate the containers");
+    format!(
+        "{fix} On Podman: upgrade the distribution's runc package (or set runtime = \"crun\" \
+         in containers.conf); Podman runs the runtime itself for each container, there is no \
+         daemon to restart."
+    )
 }
 
 #[cfg(test)]

@@ -606,6 +606,23 @@ mod tests {
     }
 
     #[test]
+    fn podman_containers_on_its_default_runc_are_exposed() {
+        // Podman's compatible inspect says `HostConfig.Runtime: "oci"` for the default.
+        let mut h = host_with("1.0.0-rc6", "", "");
+        h.engine.product = crate::model::Engine::Podman;
+        let c = container(r#"{"Config":{"User":""},"HostConfig":{"Runtime":"oci"}}"#);
+        assert!(get(&run(&c, &h), "SW-CVE-2019-5736").is_some());
+        // With crun as Podman's default, runc's bugs do not apply.
+        h.default_runtime = "crun".into();
+        h.engine.runc = String::new();
+        assert!(get(&run(&c, &h), "SW-CVE-2019-5736").is_none());
+        // `oci` means nothing special on Docker.
+        let mut d = host_with("1.0.0-rc6", "", "");
+        d.default_runtime = "runc".into();
+        assert!(get(&run(&c, &d), "SW-CVE-2019-5736").is_none());
+    }
+
+    #[test]
     fn patched_stack_is_quiet() {
         let mut h = host_with("1.5.0", "2.1.5", "6.12.0");
         h.cgroup_version = "1".into();

@@ -278,6 +278,8 @@ mod tests {
             "distribution build: {}",
             leaky.title
         );
+        assert!(!leaky.fix.contains("dockerd"), "{}", leaky.fix);
+        assert!(leaky.fix.contains("On Podman"), "{}", leaky.fix);
         // crun advisories do not apply to runc.
         assert!(!found.iter().any(|f| f.id == "SW-HOST-CVE-2022-27650"));
     }
