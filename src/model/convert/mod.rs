@@ -118,10 +118,20 @@ pub fn host(
     };
     let product = engine_of(version);
     let default_runtime = s(&info.default_runtime);
-    let runtime_name = if default_runtime.is_empty() {
-        "runc".to_string()
-    } else {
-        default_runtime.clone()
+    // Podman names its runtime component `OCI Runtime (<name>)`: the name when /info
+    // does not say which runtime is the default.
+    let podman_runtime = || {
+        version.components.iter().flatten().find_map(|c| {
+            c.name
+                .strip_prefix("OCI Runtime (")
+                .and_then(|n| n.strip_suffix(')'))
+                .map(str::to_string)
+        })
+    };
+    let runtime_name = match (default_runtime.is_empty(), product) {
+        (false, _) => default_runtime.clone(),
+        (true, Engine::Podman) => podman_runtime().unwrap_or_else(|| "runc".to_string()),
+        (true, Engine::Docker) => "runc".to_string(),
     };
     let (runc, oci_runtime_version) = match product {
         Engine::Docker => {
@@ -495,6 +505,16 @@ mod tests {
         );
         assert_eq!(runtime_version_of("1.2.3", "crun"), "1.2.3");
         assert_eq!(runtime_version_of("", "crun"), "");
+    }
+
+    #[test]
+    fn podman_without_a_default_runtime_names_it_from_its_component() {
+        let mut info: SystemInfo = fixture("podman_info_4.3.1.json");
+        let version: SystemVersion = fixture("podman_version_4.3.1.json");
+        info.default_runtime = None;
+        let h = host("unix:///x", false, &info, &version, None);
+        assert_eq!(h.engine.runtime_line(), "crun 1.8.1");
+        assert_eq!(h.engine.runc, "");
     }
 
     #[test]

@@ -77,6 +77,33 @@ pub const LIMITS_IGNORED: RuleMeta = meta(
 /// Every Podman posture rule.
 pub const META: &[RuleMeta] = &[ROOTLESS, ROOTFUL, CGROUPFS, LIMITS_IGNORED];
 
+/// The fix of a Docker posture rule as it reads on a Podman host (whose settings live in
+/// containers.conf and registries.conf, not daemon.json), when it differs.
+pub fn fix_for(id: &str) -> Option<&'static str> {
+    Some(match id {
+        "SW-HOST-009" => {
+            "Enable AppArmor (Debian/Ubuntu: the apparmor package; Podman applies its \
+             containers-default profile) or SELinux in enforcing mode (RHEL/Fedora; Podman \
+             labels containers when SELinux is on, label = true in containers.conf)."
+        }
+        "SW-HOST-011" => {
+            "Remove insecure = true from the [[registry]] entries of \
+             /etc/containers/registries.conf (and ~/.config/containers/registries.conf for \
+             rootless users) and give the registries proper TLS certificates \
+             (/etc/containers/certs.d/<host>/ca.crt)."
+        }
+        "SW-HOST-013" => {
+            "Run podman system service without --log-level=debug (log_level in the [engine] \
+             table of containers.conf)."
+        }
+        "SW-HOST-018" => {
+            "Boot the host with cgroup v2 (systemd.unified_cgroup_hierarchy=1 on the kernel \
+             command line, the default on current distributions); Podman uses it at once."
+        }
+        _ => return None,
+    })
+}
+
 /// The Podman rules for `host` (nothing for a Docker Engine).
 pub fn check(host: &HostFacts, out: &mut Vec<Finding>) {
     if !host.is_podman() {
@@ -230,8 +257,16 @@ mod tests {
         ] {
             assert!(!found.iter().any(|f| f == dockerd_only), "{dockerd_only}");
         }
-        // Still true on Podman: seccomp and cgroup v1 are read as on Docker.
+        // Still true on Podman: seccomp and cgroup v1 are read as on Docker, with Podman's fix.
         assert!(found.iter().any(|f| f == "SW-HOST-018"));
+        for f in crate::risk::host::posture(&captured()) {
+            assert!(
+                !f.fix.contains("daemon.json") && !f.fix.contains("dockerd"),
+                "{}: {}",
+                f.id,
+                f.fix
+            );
+        }
         // No LSM listed by a Podman that cannot list SELinux: lowered, and it says why.
         let lsm = crate::risk::host::posture(&captured())
             .into_iter()

@@ -252,6 +252,13 @@ pub fn check(host: &HostFacts) -> Vec<Finding> {
     security_options(host, &mut out);
     settings(host, &mut out);
     super::podman::check(host, &mut out);
+    if host.is_podman() {
+        for f in &mut out {
+            if let Some(fix) = super::podman::fix_for(&f.id) {
+                f.fix = fix.into();
+            }
+        }
+    }
     out
 }
 
