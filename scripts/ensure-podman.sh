@@ -3,7 +3,9 @@
 # (tests/daemon_podman.rs starts its own `podman system service` on a private socket, with
 # its own storage and containers.conf). Installs Debian's `podman` package, with `crun`
 # (its default OCI runtime) and `uidmap` (newuidmap/newgidmap, for rootless use), when any
-# is missing. No Podman service is started or enabled here: the tests run their own.
+# is missing, and creates the unprivileged system user `seawall-podman` (with subordinate
+# uid/gid ranges) that the rootless test runs Podman as. No Podman service is started or
+# enabled here: the tests run their own.
 #
 # Safe to run repeatedly. Called by scripts/ensure-docker.sh.
 set -euo pipefail
@@ -26,6 +28,21 @@ else
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     podman crun uidmap >/dev/null
+fi
+# The rootless test (tests/daemon_podman.rs) runs Podman as this unprivileged user, which
+# needs subordinate uid and gid ranges for its user namespace.
+ROOTLESS_USER=seawall-podman
+SUBID_RANGE=2000000-2065535
+if ! id "$ROOTLESS_USER" >/dev/null 2>&1; then
+  say "creating the unprivileged user $ROOTLESS_USER (rootless Podman tests)"
+  as_root useradd --system --create-home --home-dir "/var/lib/$ROOTLESS_USER" \
+    --shell /usr/sbin/nologin "$ROOTLESS_USER"
+fi
+if ! grep -q "^$ROOTLESS_USER:" /etc/subuid 2>/dev/null; then
+  as_root usermod --add-subuids "$SUBID_RANGE" "$ROOTLESS_USER"
+fi
+if ! grep -q "^$ROOTLESS_USER:" /etc/subgid 2>/dev/null; then
+  as_root usermod --add-subgids "$SUBID_RANGE" "$ROOTLESS_USER"
 fi
 # The package may enable its socket where an init system runs: the tests need none.
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then

@@ -10,6 +10,9 @@
 //!   Markdown formats say Podman too.
 //! - `podman_console_header_shows_podman`: the console (in a detached tmux) shows
 //!   `engine Podman <version>` and the runtime in its header.
+//! - `podman_rootless_is_shown_as_a_strength`: the service runs rootless as the user
+//!   `seawall-podman`: engine rootless, `SW-HOST-PODMAN-001` (and `-004`: cgroupfs cannot
+//!   limit), no rootful finding, and a privileged container's finding is mitigated.
 //!
 //! Without podman (or tmux, or the test image in Docker) the tests print a loud SKIPPED line
 //! and pass, except in CI (`CI` set), where they fail: `scripts/ensure-podman.sh`
@@ -53,17 +56,49 @@ fn missing(what: &str, test: &str) {
     );
 }
 
+/// The unprivileged user the rootless test runs Podman as (created with its subordinate
+/// uid and gid ranges by `scripts/ensure-podman.sh`).
+const ROOTLESS_USER: &str = "seawall-podman";
+
+/// `(uid, gid)` of `user`, when it exists.
+fn user_ids(user: &str) -> Option<(u32, u32)> {
+    let id = |flag: &str| -> Option<u32> {
+        let out = Command::new("id").args([flag, user]).output().ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+    };
+    Some((id("-u")?, id("-g")?))
+}
+
 /// A private `podman system service` with its own storage, stopped and removed on drop.
 struct PodmanService {
     dir: PathBuf,
     socket: PathBuf,
     child: Option<Child>,
     run_label: String,
+    /// Rootless: the user Podman runs as.
+    user: Option<(u32, u32)>,
 }
 
 impl PodmanService {
-    /// Start the service, or `None` (after printing why) when podman is not installed.
+    /// Start the service as root, or `None` (after printing why) when podman is not
+    /// installed.
     fn start(test: &str) -> Option<PodmanService> {
+        Self::start_as(test, None)
+    }
+
+    /// Start the service as [`ROOTLESS_USER`] (rootless Podman).
+    fn start_rootless(test: &str) -> Option<PodmanService> {
+        let Some(ids) = user_ids(ROOTLESS_USER) else {
+            missing(&format!("the user {ROOTLESS_USER} does not exist"), test);
+            return None;
+        };
+        Self::start_as(test, Some(ids))
+    }
+
+    fn start_as(test: &str, user: Option<(u32, u32)>) -> Option<PodmanService> {
         if !podman_installed() {
             missing("podman is not installed", test);
             return None;
@@ -75,7 +110,15 @@ impl PodmanService {
         let id = format!("{}-{nanos:x}", std::process::id());
         // Short: a unix socket path must stay under 108 bytes.
         let dir = PathBuf::from(format!("/tmp/sw-pm-{id}"));
-        std::fs::create_dir_all(&dir).expect("create the service directory");
+        std::fs::create_dir_all(dir.join("xdg")).expect("create the service directory");
+        if let Some((uid, gid)) = user {
+            for d in [dir.clone(), dir.join("xdg")] {
+                std::os::unix::fs::chown(&d, Some(uid), Some(gid)).expect("chown");
+            }
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.join("xdg"), std::fs::Permissions::from_mode(0o700))
+                .expect("chmod the runtime directory");
+        }
         std::fs::write(
             dir.join("containers.conf"),
             format!(
@@ -91,6 +134,7 @@ impl PodmanService {
             child: None,
             run_label: format!("seawall.test.run=pm-{id}"),
             dir,
+            user,
         };
         let log = std::fs::File::create(service.dir.join("service.log")).expect("service log");
         let child = service
@@ -116,9 +160,18 @@ impl PodmanService {
         Some(service)
     }
 
-    /// `podman` with this service's storage, run directory and containers.conf.
+    /// `podman` with this service's storage, run directory and containers.conf (as the
+    /// rootless user, with its own runtime directory, when there is one).
     fn podman(&self) -> Command {
         let mut cmd = Command::new("podman");
+        if let Some((uid, gid)) = self.user {
+            use std::os::unix::process::CommandExt;
+            cmd.uid(uid)
+                .gid(gid)
+                .current_dir(&self.dir)
+                .env("HOME", &self.dir)
+                .env("XDG_RUNTIME_DIR", self.dir.join("xdg"));
+        }
         cmd.env("CONTAINERS_CONF", self.dir.join("containers.conf"))
             .arg("--root")
             .arg(self.dir.join("root"))
@@ -180,6 +233,10 @@ impl PodmanService {
             );
             return false;
         }
+        if self.user.is_some() {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&archive, std::fs::Permissions::from_mode(0o644));
+        }
         self.podman_ok(&["load", "-q", "-i", &archive.to_string_lossy()]);
         true
     }
@@ -214,8 +271,29 @@ impl Drop for PodmanService {
             .arg(format!("label={}", self.run_label));
         let _ = run_with_timeout(rm, CMD_TIMEOUT);
         if let Some(mut child) = self.child.take() {
+            // SIGTERM first: a rootless podman forwards it to its re-executed child in the
+            // user namespace (SIGKILL would leave that one behind).
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(5) {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
             let _ = child.kill();
             let _ = child.wait();
+        }
+        // Rootless Podman keeps a pause process holding its user namespace: ours, by its
+        // pid file in our runtime directory.
+        let pause = self.dir.join("xdg/libpod/tmp/pause.pid");
+        if let Ok(pid) = std::fs::read_to_string(&pause) {
+            let pid = pid.trim();
+            if !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit()) {
+                let _ = Command::new("kill").args(["-KILL", pid]).status();
+            }
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
@@ -489,4 +567,53 @@ fn podman_console_header_shows_podman() {
     assert!(header.contains("rootful"), "{header}");
     assert!(!header.contains("containerd"), "{header}");
     let _ = tmux.cmd(&["send-keys", "-t", "sw:0.0", "q"]);
+}
+
+#[test]
+fn podman_rootless_is_shown_as_a_strength() {
+    let test = "podman_rootless_is_shown_as_a_strength";
+    let Some(service) = PodmanService::start_rootless(test) else {
+        return;
+    };
+    if !service.load_test_image(test) {
+        return;
+    }
+    let privileged = service.create("rl-priv", &["--privileged"]);
+    let report: Value =
+        serde_json::from_str(&seawall_scan(&service.endpoint(), "json")).expect("JSON report");
+    let host = &report["hosts"][0];
+    assert_eq!(host["engine"]["product"], "podman", "{}", host["engine"]);
+    assert_eq!(host["engine"]["rootless"], true, "{}", host["engine"]);
+    let posture = ids(&host["posture"]["findings"]);
+    assert!(
+        posture.iter().any(|i| i == "SW-HOST-PODMAN-001"),
+        "rootless is shown: {posture:?}"
+    );
+    assert!(
+        !posture.iter().any(|i| i == "SW-HOST-PODMAN-002"),
+        "{posture:?}"
+    );
+    // cgroupfs and rootless: Podman cannot enforce limits here.
+    assert!(
+        posture.iter().any(|i| i == "SW-HOST-PODMAN-004"),
+        "{posture:?}"
+    );
+    // A privileged container of a rootless Podman is not host root: its finding is
+    // there, lowered.
+    let c = host["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == privileged.as_str())
+        .expect("the privileged container");
+    let f = c["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "SW-PRIV-001")
+        .expect("SW-PRIV-001");
+    assert_eq!(f["mitigated"], true, "{f}");
+    assert_ne!(c["band"], "critical", "{c}");
+    let table = seawall_scan(&service.endpoint(), "table");
+    assert!(table.contains("mode rootless"), "{table}");
 }
