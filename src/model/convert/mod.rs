@@ -477,6 +477,32 @@ mod tests {
     }
 
     #[test]
+    fn a_real_rootless_podman_says_so_only_in_its_own_field() {
+        let info: SystemInfo = fixture("podman_info_4.3.1_rootless.json");
+        let version: SystemVersion = fixture("podman_version_4.3.1.json");
+        // Podman 4.3 lists no name=rootless (captured from a service run by an
+        // unprivileged user): bollard's type alone cannot tell.
+        assert!(
+            !info
+                .security_options
+                .iter()
+                .flatten()
+                .any(|o| o.contains("rootless"))
+        );
+        let mut h = host("unix:///x", false, &info, &version, None);
+        assert_eq!(h.engine.rootless, None);
+        let raw = std::fs::read(format!(
+            "{}/tests/fixtures/podman_info_4.3.1_rootless.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        apply_info_extras(&mut h, &info_extras(&raw));
+        assert_eq!(h.engine.rootless, Some(true));
+        assert_eq!(h.engine.rootless_from, "/info Rootless = true");
+        assert!(h.security.rootless && h.remaps_root());
+    }
+
+    #[test]
     fn podman_without_the_raw_info_falls_back_on_its_storage_path() {
         let mut info: SystemInfo = fixture("podman_info_4.3.1.json");
         let version: SystemVersion = fixture("podman_version_4.3.1.json");
