@@ -118,4 +118,6 @@ build_test_image
 bash "$(dirname "$0")/ensure-prometheus.sh"
 # The TLS tests put stunnel in front of the daemon socket.
 bash "$(dirname "$0")/ensure-stunnel.sh"
+# Podman's Docker-compatible API is tested against a real `podman system service`.
+bash "$(dirname "$0")/ensure-podman.sh"
 say "ready: $("$DOCKER_BIN" version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}')"

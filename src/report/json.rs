@@ -33,6 +33,7 @@ mod tests {
         Arr,
         Obj,
         StrOrNull,
+        BoolOrNull,
     }
 
     fn check_type(v: &Value, ty: Ty, at: &str) {
@@ -42,6 +43,7 @@ mod tests {
             Ty::Arr => v.is_array(),
             Ty::Obj => v.is_object(),
             Ty::StrOrNull => v.is_string() || v.is_null(),
+            Ty::BoolOrNull => v.is_boolean() || v.is_null(),
         };
         assert!(ok, "{at}: expected {ty:?}, got {v}");
     }
@@ -116,12 +118,17 @@ mod tests {
             exact(
                 &host["engine"],
                 &[
+                    ("product", Ty::Str),
                     ("version", Ty::Str),
                     ("api_version", Ty::Str),
                     ("os", Ty::Str),
                     ("kernel", Ty::Str),
                     ("runc", Ty::Str),
                     ("containerd", Ty::Str),
+                    ("oci_runtime", Ty::Str),
+                    ("oci_runtime_version", Ty::Str),
+                    ("cgroup_driver", Ty::Str),
+                    ("rootless", Ty::BoolOrNull),
                 ],
                 &format!("{at}.engine"),
             );

@@ -1092,3 +1092,47 @@ fn a_container_that_cannot_be_inspected_has_a_line_in_the_table_until_read() {
     let text = all_text(&screen(&s, &theme, 120, 40));
     assert!(!text.contains("not graded"), "{text}");
 }
+
+#[test]
+fn header_names_podman_its_runtime_and_mode_instead_of_containerd() {
+    let mut s = AppState::new(
+        vec!["unix:///run/podman/podman.sock".into()],
+        settings(),
+        now(),
+    );
+    let mut host = test_support::default_host();
+    host.engine.product = crate::model::Engine::Podman;
+    host.engine.version = "4.3.1".into();
+    host.engine.runc = String::new();
+    host.engine.containerd = String::new();
+    host.engine.oci_runtime = "crun".into();
+    host.engine.oci_runtime_version = "1.8.1".into();
+    host.engine.cgroup_driver = "cgroupfs".into();
+    host.engine.rootless = Some(true);
+    for event in DataEvent::inventory(0, host, vec![]) {
+        update(&mut s, Msg::Data(event));
+    }
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Status {
+            host: 0,
+            status: LinkStatus::Live,
+        }),
+    );
+    let buf = screen(&s, &Theme::fallback_dark(), 140, 20);
+    let line = row_text(&buf, 1);
+    assert!(
+        line.contains(
+            "engine Podman 4.3.1 · runtime crun 1.8.1 · rootless · cgroups cgroupfs · kernel"
+        ),
+        "{line}"
+    );
+    assert!(!line.contains("containerd"), "{line}");
+
+    // Docker keeps its line as it was.
+    let docker = two();
+    let buf = screen(&docker, &Theme::fallback_dark(), 140, 20);
+    let line = row_text(&buf, 1);
+    assert!(line.contains("containerd "), "{line}");
+    assert!(!line.contains("Podman"), "{line}");
+}
