@@ -195,6 +195,7 @@ pub fn report(hosts: Vec<HostReport>) -> Report {
         hosts,
         baseline: None,
         acceptances: Vec::new(),
+        unreachable: Vec::new(),
     }
 }
 

@@ -23,6 +23,17 @@ pub struct Report {
     /// Every `[[accept]]` entry and what became of it (active, expired, stale).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub acceptances: Vec<AcceptanceStatus>,
+    /// Daemons given but not read (down, not answering within the timeouts, refused):
+    /// the others' hosts are still reported; `seawall scan` then exits 2.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreachable: Vec<UnreachableHost>,
+}
+
+/// A daemon the scan could not read at all, and why (one line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnreachableHost {
+    pub endpoint: String,
+    pub error: String,
 }
 
 /// What one `[[accept]]` entry did in this scan.
