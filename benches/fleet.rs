@@ -208,7 +208,10 @@ fn run() -> Result<()> {
     let args = parse_args()?;
     let bin = release_seawall_bin();
     if !bin.exists() {
-        bail!("{} is missing (scripts/bench-fleet.sh builds it)", bin.display());
+        bail!(
+            "{} is missing (scripts/bench-fleet.sh builds it)",
+            bin.display()
+        );
     }
     let work = tempfile::Builder::new().prefix("sw-fleet-").tempdir()?;
 
@@ -216,9 +219,7 @@ fn run() -> Result<()> {
     eprintln!("bench: starting {} private dockerds", args.real);
     let t = Instant::now();
     let started: Vec<Result<Daemon2, String>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..args.real)
-            .map(|_| s.spawn(Daemon2::start))
-            .collect();
+        let handles: Vec<_> = (0..args.real).map(|_| s.spawn(Daemon2::start)).collect();
         handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|_| Err("panicked".into())))
@@ -283,7 +284,8 @@ fn measure(
             })
             .collect();
         for h in handles {
-            h.join().map_err(|_| anyhow!("a provisioning thread panicked"))??;
+            h.join()
+                .map_err(|_| anyhow!("a provisioning thread panicked"))??;
         }
         Ok(())
     })?;
@@ -341,7 +343,9 @@ fn measure(
             } else {
                 format!("{run}/{}", args.runs)
             };
-            eprintln!("bench: {name}, run {label}: {ms:.1} ms to {expect_hosts} daemons' rows ({r} rows)");
+            eprintln!(
+                "bench: {name}, run {label}: {ms:.1} ms to {expect_hosts} daemons' rows ({r} rows)"
+            );
             if run > 0 {
                 frames.push(ms);
                 rows = r;
@@ -477,7 +481,9 @@ struct Console {
 
 impl Console {
     fn start(bin: &Path, work: &Path, endpoints: &[String], run: usize) -> Result<Console> {
-        let dir = tempfile::Builder::new().prefix("console-").tempdir_in(work)?;
+        let dir = tempfile::Builder::new()
+            .prefix("console-")
+            .tempdir_in(work)?;
         let config = dir.path().join("seawall.toml");
         let log = dir.path().join("seawall.log");
         std::fs::write(
@@ -639,7 +645,10 @@ fn report(
     cases: &[Case],
 ) {
     let forwarded = args.daemons - args.real;
-    println!("## Fleet: {} daemons x {} containers\n", args.daemons, args.containers);
+    println!(
+        "## Fleet: {} daemons x {} containers\n",
+        args.daemons, args.containers
+    );
     println!(
         "{} private dockerds (engine {engine}, each under `unshare --net`, started in {:.1} s){}; \
          {} containers each ({} running), made in {:.1} s. Load average before: {load}. \
@@ -648,9 +657,7 @@ fn report(
         args.real,
         started_in.as_secs_f64(),
         if forwarded > 0 {
-            format!(
-                ", {forwarded} more endpoints as unix-socket forwarders in front of them"
-            )
+            format!(", {forwarded} more endpoints as unix-socket forwarders in front of them")
         } else {
             String::new()
         },
@@ -659,7 +666,9 @@ fn report(
         provisioned_in.as_secs_f64(),
         args.runs,
     );
-    println!("| case | daemons with rows | first frame with their rows (median) | runs (ms) | rows | RSS | peak RSS |");
+    println!(
+        "| case | daemons with rows | first frame with their rows (median) | runs (ms) | rows | RSS | peak RSS |"
+    );
     println!("|---|---|---|---|---|---|---|");
     for c in cases {
         let runs: Vec<String> = c.runs.iter().map(|v| format!("{v:.0}")).collect();

@@ -220,3 +220,111 @@ fn watch_beside_a_blackhole_streams_the_live_daemons_alert_promptly() {
         "all of it before the blackhole's connect timeout"
     );
 }
+
+/// The console with a blackhole listed FIRST: the first frame with the live daemon's rows
+/// (the trace's `hosts_shown`, `SEAWALL_TRACE`) comes well before the blackhole's connect
+/// timeout (60 s here). The frame is what the console drew; which view it opens on with
+/// several daemons is the fleet view's business, so the test does not read the screen.
+#[test]
+fn console_beside_a_blackhole_shows_the_live_daemons_rows_at_once() {
+    const ROWS_BOUND: Duration = Duration::from_secs(30);
+    let Some(td) = TestDaemon::get() else { return };
+    let tmux_ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !tmux_ok {
+        assert!(
+            !common::in_ci(),
+            "CI is set: tmux must be installed (scripts/ensure-docker.sh)"
+        );
+        eprintln!("SKIPPED: tmux is not installed");
+        return;
+    }
+    // At least one row on the live daemon, whatever else it holds.
+    let _c = td.container(Spec::created("fleet-console", &[]));
+    let hole = Blackhole::new();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let trace = dir.path().join("trace.jsonl");
+    let conf = dir.path().join("tmux.conf");
+    std::fs::write(&conf, "set -g status off\n").expect("tmux config");
+    let socket = format!("sw-fleet-{}", td.run_id);
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("tmux runs")
+    };
+    /// Kills the tmux server (and the console) however the test ends.
+    struct Server<'a>(&'a dyn Fn(&[&str]) -> std::process::Output);
+    impl Drop for Server<'_> {
+        fn drop(&mut self) {
+            let _ = (self.0)(&["kill-server"]);
+        }
+    }
+    let out = Command::new("tmux")
+        .args(["-L", &socket, "-f"])
+        .arg(&conf)
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            "sw",
+            "-x",
+            "200",
+            "-y",
+            "50",
+            "--",
+        ])
+        .arg(env!("CARGO_BIN_EXE_seawall"))
+        .args(["-H", &hole.url, "-H", LIVE, "--read-only"])
+        .env("SEAWALL_TRACE", &trace)
+        .env("SEAWALL_SCAN__CONNECT_TIMEOUT_SECS", "60")
+        .env("SEAWALL_SCAN__REQUEST_TIMEOUT_SECS", "60")
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("TERM", "xterm-256color")
+        .env_remove("TMUX")
+        .stdin(Stdio::null())
+        .output()
+        .expect("tmux runs");
+    assert!(
+        out.status.success(),
+        "tmux new-session: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _server = Server(&tmux);
+
+    let start = Instant::now();
+    let shown = loop {
+        let text = std::fs::read_to_string(&trace).unwrap_or_default();
+        let hit = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .find(|v| v["kind"] == "hosts_shown");
+        if let Some(v) = hit {
+            break v;
+        }
+        if start.elapsed() > ROWS_BOUND {
+            let screen = tmux(&["capture-pane", "-p", "-t", "sw"]);
+            panic!(
+                "no frame with the live daemon's rows within {ROWS_BOUND:?} beside a \
+                 blackhole; screen:\n{}",
+                String::from_utf8_lossy(&screen.stdout)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(shown["hosts"], 1, "{shown}");
+    assert!(shown["rows"].as_u64().unwrap_or(0) >= 1, "{shown}");
+    let ms = shown["ms"].as_f64().unwrap_or(f64::MAX);
+    assert!(ms < ROWS_BOUND.as_secs_f64() * 1000.0, "{shown}");
+
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "all of it before the blackhole's connect timeout"
+    );
+}
