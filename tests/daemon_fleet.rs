@@ -328,3 +328,80 @@ fn console_beside_a_blackhole_shows_the_live_daemons_rows_at_once() {
         "all of it before the blackhole's connect timeout"
     );
 }
+
+/// `GET path` over HTTP/1.0 on the loopback: the body of a 200, else an error.
+fn http_get(port: u16, path: &str) -> Result<String, String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .map_err(|e| e.to_string())?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).map_err(|e| e.to_string())?;
+    let (head, body) = raw.split_once("\r\n\r\n").ok_or("no header end")?;
+    if !head.starts_with("HTTP/1.1 200") && !head.starts_with("HTTP/1.0 200") {
+        return Err(head.to_string());
+    }
+    Ok(body.to_string())
+}
+
+/// `seawall serve` with a blackhole listed FIRST: the live daemon's containers are in
+/// `/metrics` and it is up, while the blackhole is not, well before the blackhole's
+/// connect timeout (60 s here).
+#[test]
+fn serve_beside_a_blackhole_exports_the_live_daemon_at_once() {
+    const READY_BOUND: Duration = Duration::from_secs(30);
+    let Some(td) = TestDaemon::get() else { return };
+    let c = td.container(Spec::created("fleet-serve", &[]));
+    let hole = Blackhole::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_seawall"))
+        .args(["-v", "-H", &hole.url, "-H", LIVE, "serve", "--listen"])
+        .arg(format!("127.0.0.1:{port}"))
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("seawall-tests-no-config"),
+        )
+        .env("SEAWALL_SCAN__CONNECT_TIMEOUT_SECS", "60")
+        .env("SEAWALL_SCAN__REQUEST_TIMEOUT_SECS", "60")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("seawall serve starts");
+    let stderr = collect_lines(child.stderr.take().expect("piped"));
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _child = Kill(child);
+
+    let start = Instant::now();
+    let needle = format!("container=\"{}\"", c.name);
+    let metrics = loop {
+        if let Ok(text) = http_get(port, "/metrics")
+            && text.contains(&needle)
+            && text.contains(&format!("seawall_daemon_up{{host=\"{LIVE}\"}} 1"))
+        {
+            break text;
+        }
+        assert!(
+            start.elapsed() < READY_BOUND,
+            "the live daemon was not in /metrics within {READY_BOUND:?} beside a blackhole; \
+             stderr:\n{}",
+            stderr.lock().unwrap().join("\n")
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        !metrics.contains(&format!("seawall_daemon_up{{host=\"{}\"}} 1", hole.url)),
+        "the blackhole is not up:\n{metrics}"
+    );
+    assert!(start.elapsed() < Duration::from_secs(60));
+}
