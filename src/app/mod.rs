@@ -15,6 +15,7 @@ pub mod action_state;
 pub mod command;
 pub mod command_line;
 pub mod feed;
+pub mod hosts;
 pub mod line_edit;
 pub mod live_tabs;
 pub mod rows;
