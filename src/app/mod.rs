@@ -30,4 +30,6 @@ pub use state::*;
 pub use update::{Effect, InputKey, Msg, update};
 
 #[cfg(test)]
+mod hosts_tests;
+#[cfg(test)]
 mod tests;
