@@ -47,9 +47,11 @@ fn columns(w: usize) -> Columns {
     let base = MARK_W + LINK_W + 1 + POSTURE_W + 1 + ALERTS_W + 1;
     let wide = base + ENGINE_W + 1 + 4 * (BAND_W + 1);
     if w >= wide + NAME_MIN {
+        // Past a 40-column name, the engine version gets up to 12 more.
+        let extra = (w - wide).saturating_sub(40).min(12);
         return Columns {
-            name: w - wide,
-            engine: Some(ENGINE_W),
+            name: w - wide - extra,
+            engine: Some(ENGINE_W + extra),
             bands_merged: false,
         };
     }
@@ -127,7 +129,10 @@ impl<'a> HostOverview<'a> {
             let (link, link_role) = link_cell(state, h);
             let mut spans = vec![
                 Span::styled(if selected { "▶ " } else { "  " }, base),
-                Span::styled(pad(&truncate(&h.name, cols.name), cols.name), base),
+                Span::styled(
+                    pad(&truncate(&h.name, cols.name.saturating_sub(1)), cols.name),
+                    base,
+                ),
                 Span::styled(pad(&link, LINK_W + 1), styled(link_role)),
             ];
             if let Some(ew) = cols.engine {
