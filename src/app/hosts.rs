@@ -139,8 +139,8 @@ pub struct DaemonPicker {
     pub contexts: Vec<ContextInfo>,
 }
 
-/// The window's lines: the session's daemons, then the dropped ones, then the contexts
-/// that are not in the session (by name or endpoint).
+/// The window's lines: the session's daemons, then the dropped ones (not listed when their
+/// endpoint is in the session again), then the contexts not in the session (by name).
 pub fn choices(state: &AppState, contexts: &[ContextInfo]) -> Vec<DaemonChoice> {
     let mut out: Vec<DaemonChoice> = state
         .session_hosts()
@@ -163,9 +163,11 @@ pub fn choices(state: &AppState, contexts: &[ContextInfo]) -> Vec<DaemonChoice> 
             });
         }
     }
+    // A context is in the session when a daemon carries its name; one that points at the
+    // endpoint of a `-H` daemon is still listed (the user may want it by name).
     for c in contexts {
         let url = c.host.clone().unwrap_or_default();
-        if !present(&out, &c.name, &url) {
+        if !out.iter().any(|o| o.label == c.name) {
             out.push(DaemonChoice {
                 label: c.name.clone(),
                 url,

@@ -208,9 +208,11 @@ fn d_lists_the_session_and_the_contexts_and_enter_adds_a_context_under_a_new_id(
     );
     let p = s.picker.clone().unwrap();
     let kinds: Vec<&ChoiceKind> = p.choices.iter().map(|c| &c.kind).collect();
-    // The four daemons, then `prod`; `same` points at a daemon of the session.
-    assert_eq!(kinds.len(), 5, "{kinds:?}");
+    // The four daemons, then `prod` and `same` (by name: it points at a daemon of the
+    // session, but under a name of its own).
+    assert_eq!(kinds.len(), 6, "{kinds:?}");
     assert_eq!(kinds[4], &ChoiceKind::Context("prod".into()));
+    assert_eq!(kinds[5], &ChoiceKind::Context("same".into()));
     // Keys go to the window while it is open.
     for _ in 0..4 {
         update(&mut s, Msg::Command(Command::Down));
@@ -259,7 +261,9 @@ fn a_context_that_cannot_be_resolved_leaves_the_session_and_says_why() {
         },
     );
     update(&mut s, Msg::Command(Command::Bottom));
+    update(&mut s, Msg::Command(Command::Up));
     update(&mut s, Msg::Command(Command::Open));
+    assert_eq!(s.hosts[4].name, "prod");
     update(
         &mut s,
         Msg::DaemonAddFailed {
