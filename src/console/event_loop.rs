@@ -211,6 +211,7 @@ impl Console {
                 .state
                 .hosts
                 .iter()
+                .filter(|h| !h.dropped)
                 .all(|h| h.status == LinkStatus::Live);
             self.trace.frame(
                 drawn,

@@ -562,6 +562,65 @@ mod tests {
         }
     }
 
+    /// `AddDaemon` resolves the daemon, starts its watch task under the new id (its data
+    /// arrives on the console's channel with that id) and lets actions reach it;
+    /// `DropDaemon` stops the task.
+    #[tokio::test]
+    async fn a_daemon_added_live_gets_a_watch_task_under_its_id_and_dropping_stops_it() {
+        let dead = crate::docker::Endpoint {
+            url: "unix:///nonexistent.sock".into(),
+            transport: crate::docker::Transport::Unix {
+                path: "/nonexistent.sock".into(),
+            },
+            source: crate::docker::EndpointSource::HostFlag,
+        };
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let (data_tx, mut data_rx) = tokio::sync::mpsc::channel(64);
+        let mut executor = Executor::new(
+            std::slice::from_ref(&dead),
+            ActionSettings::default(),
+            Vec::new(),
+            tx,
+        );
+        // Without a spawner (tests, headless): refused with a reason.
+        match executor.run(Effect::AddDaemon {
+            host: 1,
+            source: DaemonSource::Host(0),
+        }) {
+            Some(Msg::DaemonAddFailed { host: 1, reason }) => {
+                assert!(reason.contains("cannot add"), "{reason}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let mut executor = executor.with_spawner(data_tx, WatchSettings::default());
+        match executor.run(Effect::AddDaemon {
+            host: 1,
+            source: DaemonSource::Host(0),
+        }) {
+            Some(Msg::DaemonAdded { host: 1, endpoint }) => {
+                assert_eq!(endpoint, "unix:///nonexistent.sock")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(executor.runner.endpoints().len(), 2, "actions reach id 1");
+        let first = tokio::time::timeout(std::time::Duration::from_secs(10), data_rx.recv())
+            .await
+            .expect("the new task reports")
+            .expect("an event");
+        assert_eq!(first.host(), 1);
+        // A context that does not exist: a reason, and the id stays taken.
+        match executor.run(Effect::AddDaemon {
+            host: 2,
+            source: DaemonSource::Context("sw-no-such-context-\u{1}".into()),
+        }) {
+            Some(Msg::DaemonAddFailed { host: 2, reason }) => assert!(!reason.is_empty()),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(executor.endpoints.len(), 3);
+        assert!(executor.run(Effect::DropDaemon { host: 1 }).is_none());
+        assert!(!executor.watches.contains_key(&1));
+    }
+
     #[test]
     fn the_saved_feed_is_written_beside_the_state_file_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
