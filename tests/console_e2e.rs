@@ -1987,6 +1987,15 @@ fn fleet_overview_with_a_dead_daemon_and_a_context_added_live() {
     });
     measured("context added -> up", took);
     assert!(host_row(&screen, "nonexistent").is_some(), "{screen}");
+    // The cursor is on the daemon just added: `x` drops it from the session again.
+    assert!(
+        host_row(&screen, &context).is_some_and(|r| r.starts_with("┃▶")),
+        "{screen}"
+    );
+    console.send_keys(&["x"]);
+    console.wait_for("the context dropped", KEY, |s| {
+        s.contains("hosts · 2 daemons") && host_row(s, &context).is_none()
+    });
     console.send_keys(&["q"]);
     let (code, _) = console.wait_exit("q");
     assert_eq!(code, 0);

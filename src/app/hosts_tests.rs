@@ -127,6 +127,8 @@ fn the_overview_puts_the_worst_daemon_first_down_connecting_then_by_critical_con
 #[test]
 fn a_down_daemon_counts_its_retry_down_from_when_its_status_arrived() {
     let mut s = fleet();
+    // Its row says it: the footer keeps the overview's key hints.
+    assert_eq!(s.status, None);
     let h = &s.hosts[3];
     assert_eq!(hosts::retry_left(&s, h), Some(8));
     update(&mut s, Msg::Tick(now() + chrono::Duration::seconds(5)));

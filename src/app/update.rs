@@ -250,6 +250,9 @@ fn data(state: &mut AppState, event: DataEvent) {
             if let Some(h) = state.hosts.get_mut(host) {
                 let endpoint = h.endpoint.clone();
                 match &status {
+                    // The overview shows a down daemon's reason and retry in its row; the
+                    // footer keeps its key hints.
+                    LinkStatus::Down { .. } if state.view == View::Hosts => {}
                     LinkStatus::Down {
                         message,
                         retry_in_secs,
