@@ -287,6 +287,7 @@ fn a_context_that_cannot_be_resolved_leaves_the_session_and_says_why() {
 #[test]
 fn x_drops_a_daemon_its_rows_go_its_id_stays_and_its_late_messages_are_ignored() {
     let mut s = fleet();
+    alert_on(&mut s, 1, "b1");
     s.host_cursor = 1;
     update(&mut s, Msg::Command(Command::AllHosts));
     assert_eq!(s.rows.len(), 3);
@@ -298,6 +299,9 @@ fn x_drops_a_daemon_its_rows_go_its_id_stays_and_its_late_messages_are_ignored()
     assert!(s.containers.keys().all(|k| k.host != 1));
     assert!(!overview_order(&s).contains(&1));
     assert_ne!(s.host_cursor, 1);
+    // Its alerts stay in the feed as history, marked.
+    let entry = s.feed.all_newest_first().next().expect("the alert stays");
+    assert_eq!(crate::ui::feed::subject(&s, entry).0, "[2 dropped] b1");
     // A message the task sent before it stopped changes nothing.
     live(&mut s, 1, vec![facts("b9", "late", PRIVILEGED)]);
     assert!(s.containers.keys().all(|k| k.host != 1));
