@@ -343,3 +343,23 @@ fn the_last_daemon_of_the_session_cannot_be_dropped() {
     assert!(!s.hosts[0].dropped);
     assert!(s.status.unwrap().text.contains("cannot be dropped"));
 }
+
+#[test]
+fn a_click_on_an_overview_row_selects_that_daemon_and_a_second_one_opens_it() {
+    let mut s = fleet();
+    s.host_cursor = 0;
+    let screen = ratatui::layout::Rect::new(0, 0, 80, 24);
+    // Rows: header bar (2), border (1), column header (1), then the daemons worst first:
+    // d (down: two lines), c, b, a.
+    let at = |s: &AppState, y: u16| crate::ui::hit(s, screen, 10, y);
+    assert_eq!(at(&s, 3), None, "the column header");
+    assert_eq!(at(&s, 4), Some(crate::ui::Hit::Host(3)));
+    assert_eq!(at(&s, 5), Some(crate::ui::Hit::Host(3)), "its reason line");
+    assert_eq!(at(&s, 6), Some(crate::ui::Hit::Host(2)));
+    assert_eq!(at(&s, 7), Some(crate::ui::Hit::Host(1)));
+    assert_eq!(at(&s, 12), None, "below the rows");
+    update(&mut s, Msg::ClickHost(1));
+    assert_eq!((s.host_cursor, &s.view), (1, &View::Hosts));
+    update(&mut s, Msg::ClickHost(1));
+    assert_eq!((&s.view, s.host_only), (&View::Fleet, Some(1)));
+}

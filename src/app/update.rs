@@ -50,6 +50,9 @@ pub enum Msg {
     ClickRow(usize),
     /// A click on a drilldown tab.
     ClickTab(Tab),
+    /// A click on a daemon's row of the host overview: the cursor goes there (on the
+    /// daemon under the cursor already: its containers open).
+    ClickHost(HostId),
     /// The feed saved by the last session, `(endpoint, alert)` oldest first.
     FeedRestored(Vec<(String, crate::activity::Alert)>),
     /// The docker CLI contexts for the daemons window (from the executor), and why they
@@ -195,7 +198,17 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         {
             switch_tab(state, tab)
         }
-        Msg::ClickRow(_) | Msg::ClickTab(_) => Vec::new(),
+        Msg::ClickHost(host)
+            if state.confirm.is_none() && state.overlay.is_none() && state.picker.is_none() =>
+        {
+            if state.host_cursor == host {
+                super::hosts::open_host(state, host);
+            } else {
+                state.host_cursor = host;
+            }
+            Vec::new()
+        }
+        Msg::ClickRow(_) | Msg::ClickTab(_) | Msg::ClickHost(_) => Vec::new(),
         Msg::Contexts { contexts, problem } => {
             super::hosts::on_contexts(state, contexts, problem);
             Vec::new()

@@ -247,18 +247,7 @@ impl Widget for HostOverview<'_> {
         let w = inner.width as usize;
         let lines = self.lines(w);
         let height = inner.height.saturating_sub(1) as usize;
-        // Keep the selected daemon in view: the header stays, the rows scroll.
-        let selected_line = lines
-            .iter()
-            .position(|l| l.spans.first().is_some_and(|s| s.content == "▶ "))
-            .unwrap_or(0);
-        let body = lines.len().saturating_sub(1);
-        let rows_h = height.saturating_sub(1);
-        let start = if selected_line > rows_h {
-            (selected_line - rows_h).min(body.saturating_sub(rows_h))
-        } else {
-            0
-        };
+        let start = scroll_start(state, height);
         let mut y = inner.y;
         for (i, line) in lines.into_iter().enumerate() {
             if i > 0 && i <= start {
@@ -275,6 +264,56 @@ impl Widget for HostOverview<'_> {
                 .render(Rect::new(inner.x, inner.bottom() - 1, inner.width, 1), buf);
         }
     }
+}
+
+/// The daemon of each line of [`HostOverview::lines`] (the column header is line 0; a
+/// down daemon has a second line).
+fn line_hosts(state: &AppState) -> Vec<Option<crate::watch::HostId>> {
+    let mut out = vec![None];
+    for id in overview_order(state) {
+        out.push(Some(id));
+        if matches!(
+            state.hosts.get(id).map(|h| &h.status),
+            Some(LinkStatus::Down { .. })
+        ) {
+            out.push(Some(id));
+        }
+    }
+    out
+}
+
+/// The first row line drawn (after the column header) in `height` lines, so that the
+/// selected daemon stays in view.
+fn scroll_start(state: &AppState, height: usize) -> usize {
+    let lines = line_hosts(state);
+    let selected_line = lines
+        .iter()
+        .position(|h| *h == Some(state.host_cursor))
+        .unwrap_or(0);
+    let body = lines.len().saturating_sub(1);
+    let rows_h = height.saturating_sub(1);
+    if selected_line > rows_h {
+        (selected_line - rows_h).min(body.saturating_sub(rows_h))
+    } else {
+        0
+    }
+}
+
+/// The daemon drawn at row `y` of the overview drawn in `body` (for a mouse click).
+pub fn host_at(state: &AppState, body: Rect, x: u16, y: u16) -> Option<crate::watch::HostId> {
+    let inner = Rect::new(
+        body.x + 1,
+        body.y + 1,
+        body.width.saturating_sub(2),
+        body.height.saturating_sub(2),
+    );
+    let height = inner.height.saturating_sub(1) as usize;
+    if x < inner.x || x >= inner.right() || y <= inner.y || y >= inner.y + height as u16 {
+        return None;
+    }
+    let start = scroll_start(state, height);
+    let line = start + (y - inner.y) as usize;
+    line_hosts(state).get(line).copied().flatten()
 }
 
 /// The daemons window: the session's daemons, the dropped ones and the docker CLI

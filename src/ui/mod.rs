@@ -183,6 +183,8 @@ pub enum Hit {
     Row(usize),
     /// A drilldown tab.
     Tab(crate::app::Tab),
+    /// A daemon's row of the host overview.
+    Host(HostId),
 }
 
 /// What is drawn at column `x`, row `y` of a `screen` (the same layout as [`render`]):
@@ -203,7 +205,7 @@ pub fn hit(state: &AppState, screen: Rect, x: u16, y: u16) -> Option<Hit> {
     .areas(screen);
     let inside = |r: Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
     match &state.view {
-        View::Hosts => None,
+        View::Hosts => hosts::host_at(state, body, x, y).map(Hit::Host),
         View::Drilldown(_) => {
             // The tab bar is the body's second line.
             (y == body.y + 1 && inside(body))
