@@ -363,3 +363,46 @@ fn a_click_on_an_overview_row_selects_that_daemon_and_a_second_one_opens_it() {
     update(&mut s, Msg::ClickHost(1));
     assert_eq!((&s.view, s.host_only), (&View::Fleet, Some(1)));
 }
+
+#[test]
+fn a_long_overview_scrolls_to_keep_the_selected_daemon_in_view_at_80x24() {
+    let endpoints: Vec<String> = (0..30).map(|i| format!("tcp://host-{i:02}:2376")).collect();
+    let mut s = AppState::new(endpoints, UiSettings::default(), now());
+    s.overview = true;
+    s.view = View::Hosts;
+    for h in 0..30 {
+        live(&mut s, h, Vec::new());
+    }
+    let area = ratatui::layout::Rect::new(0, 0, 80, 24);
+    let theme = crate::theme::Theme::monochrome();
+    let draw = |s: &AppState| {
+        let mut buf = ratatui::buffer::Buffer::empty(area);
+        crate::ui::render(s, &theme, area, &mut buf);
+        (0..area.height)
+            .map(|y| {
+                (0..area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+    };
+    update(&mut s, Msg::Command(Command::Bottom));
+    let last = *overview_order(&s).last().unwrap();
+    assert_eq!(s.host_cursor, last);
+    let screen = draw(&s);
+    let name = &s.hosts[last].name;
+    let row = screen
+        .iter()
+        .position(|l| l.contains(name.as_str()) && l.contains('▶'))
+        .unwrap_or_else(|| panic!("{name} not drawn:\n{}", screen.join("\n")));
+    assert_eq!(
+        crate::ui::hit(&s, area, 10, row as u16),
+        Some(crate::ui::Hit::Host(last))
+    );
+    // The column header stays on top.
+    assert!(
+        screen[3].contains("HOST") && screen[3].contains("ALERTS"),
+        "{}",
+        screen[3]
+    );
+}
