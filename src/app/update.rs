@@ -53,6 +53,9 @@ pub enum Msg {
     /// A click on a daemon's row of the host overview: the cursor goes there (on the
     /// daemon under the cursor already: its containers open).
     ClickHost(HostId),
+    /// A click on an alert of the activity feed (its index among the shown alerts, newest
+    /// first): the feed takes the focus and selects it.
+    ClickAlert(usize),
     /// The feed saved by the last session, `(endpoint, alert)` oldest first.
     FeedRestored(Vec<(String, crate::activity::Alert)>),
     /// The docker CLI contexts for the daemons window (from the executor), and why they
@@ -208,7 +211,18 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::ClickRow(_) | Msg::ClickTab(_) | Msg::ClickHost(_) => Vec::new(),
+        Msg::ClickAlert(i)
+            if state.confirm.is_none() && state.overlay.is_none() && state.picker.is_none() =>
+        {
+            if i < state.feed.shown_len() {
+                state.view = View::Fleet;
+                state.focus = Focus::Feed;
+                state.feed.select_index(i);
+                state.feed.mark_seen();
+            }
+            Vec::new()
+        }
+        Msg::ClickRow(_) | Msg::ClickTab(_) | Msg::ClickHost(_) | Msg::ClickAlert(_) => Vec::new(),
         Msg::Contexts { contexts, problem } => {
             super::hosts::on_contexts(state, contexts, problem);
             Vec::new()

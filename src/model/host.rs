@@ -2,15 +2,23 @@
 
 use serde::Serialize;
 
-/// Versions of the engine and its runtime pieces, as `/version` reports them.
+/// Versions of the engine and its runtime pieces as `/version` reports them. A value the
+/// daemon does not report is the empty string.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "engine"))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct EngineFacts {
+    /// Engine version, e.g. 27.3.1.
     pub version: String,
+    /// Engine API version, e.g. 1.47.
     pub api_version: String,
+    /// Daemon operating system, e.g. linux.
     pub os: String,
+    /// Host kernel version.
     pub kernel: String,
-    /// Version of the default runtime (normally runc), empty when not reported.
+    /// Version of the default runtime (normally runc).
     pub runc: String,
+    /// containerd version.
     pub containerd: String,
 }
 
