@@ -211,6 +211,7 @@ impl Console {
                 .state
                 .hosts
                 .iter()
+                .filter(|h| !h.dropped)
                 .all(|h| h.status == LinkStatus::Live);
             let hosts: std::collections::BTreeSet<_> =
                 self.state.containers.keys().map(|k| k.host).collect();
