@@ -36,7 +36,7 @@ struct Columns {
 
 const MARK_W: usize = 2;
 const LINK_W: usize = 10;
-const ENGINE_W: usize = 10;
+const ENGINE_W: usize = 12;
 const POSTURE_W: usize = 7;
 const BAND_W: usize = 4;
 const MERGED_W: usize = 11;
@@ -47,7 +47,7 @@ fn columns(w: usize) -> Columns {
     let base = MARK_W + LINK_W + 1 + POSTURE_W + 1 + ALERTS_W + 1;
     let wide = base + ENGINE_W + 1 + 4 * (BAND_W + 1);
     if w >= wide + NAME_MIN {
-        // Past a 40-column name, the engine version gets up to 12 more.
+        // Past a 40-column name, the engine label gets up to 12 more.
         let extra = (w - wide).saturating_sub(40).min(12);
         return Columns {
             name: w - wide - extra,
@@ -136,13 +136,14 @@ impl<'a> HostOverview<'a> {
                 Span::styled(pad(&link, LINK_W + 1), styled(link_role)),
             ];
             if let Some(ew) = cols.engine {
+                // `27.3.1` for Docker (as the header shows it), `Podman 4.3.1`.
                 let v = h
                     .facts
                     .as_ref()
-                    .map(|f| f.engine.version.as_str())
+                    .map(|f| f.engine.shown_version())
                     .filter(|v| !v.is_empty())
-                    .unwrap_or("-");
-                spans.push(Span::styled(pad(&truncate(v, ew), ew + 1), base));
+                    .unwrap_or_else(|| "-".to_string());
+                spans.push(Span::styled(pad(&truncate(&v, ew), ew + 1), base));
             }
             let posture = if h.facts.is_some() {
                 let s = h.posture_score;
@@ -219,7 +220,7 @@ impl<'a> HostOverview<'a> {
         ];
         if let Some(f) = &h.facts {
             spans.push(Span::styled(" · engine ", theme.style(Role::Muted)));
-            spans.push(Span::raw(f.engine.version.clone()));
+            spans.push(Span::raw(f.engine.label()));
         }
         fit(Line::from(spans), w)
     }
