@@ -366,7 +366,7 @@ fn a_click_on_an_overview_row_selects_that_daemon_and_a_second_one_opens_it() {
 
 #[test]
 fn a_long_overview_scrolls_to_keep_the_selected_daemon_in_view_at_80x24() {
-    let endpoints: Vec<String> = (0..30).map(|i| format!("tcp://host-{i:02}:2376")).collect();
+    let endpoints: Vec<String> = (0..30).map(|i| format!("tcp://h-{i:02}:2376")).collect();
     let mut s = AppState::new(endpoints, UiSettings::default(), now());
     s.overview = true;
     s.view = View::Hosts;
