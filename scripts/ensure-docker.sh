@@ -116,4 +116,6 @@ fi
 build_test_image
 # `seawall serve` is tested against a real Prometheus (and its output linted by promtool).
 bash "$(dirname "$0")/ensure-prometheus.sh"
+# The SSH transport is tested against a real sshd (Debian's openssh-server).
+bash "$(dirname "$0")/ensure-ssh.sh"
 say "ready: $("$DOCKER_BIN" version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}')"
