@@ -33,6 +33,8 @@ pub const MAX_SESSIONS: usize = 4;
 pub const MAX_STARTING: usize = 2;
 /// The most stderr kept from one session.
 const STDERR_CAP: u64 = 16 * 1024;
+/// How long a dropped connection's child may take to exit by itself before it is killed.
+const EXIT_GRACE: Duration = Duration::from_millis(300);
 /// How long a failed session explains later transport errors.
 const FAILURE_MEMORY: Duration = Duration::from_secs(30);
 
@@ -192,7 +194,11 @@ impl SshConnector {
                     tokio::select! {
                         () = &mut release_starting, if starting.is_some() => { starting = None; }
                         status = &mut ended => break Some(status),
-                        _ = &mut killed => break None,
+                        // The connection was dropped; a child that failed on its own (the
+                        // usual reason) has its exit and stderr ready within the grace.
+                        _ = &mut killed => {
+                            break tokio::time::timeout(EXIT_GRACE, &mut ended).await.ok();
+                        }
                     }
                 }
             };
