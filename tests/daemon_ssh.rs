@@ -272,11 +272,51 @@ fn a_scan_of_many_containers_over_ssh_uses_a_few_sessions() {
         "sshd dropped connections:\n{log}"
     );
     let sessions = sshd.sessions();
+    eprintln!("{sessions} ssh sessions for {} containers", made.len());
     assert!(
         (1..=MAX_SESSIONS).contains(&sessions),
         "{sessions} ssh sessions for {} containers:\n{log}",
         made.len()
     );
+}
+
+/// A context made by `docker context create` with an ssh host (and a non-22 port).
+#[test]
+fn a_docker_context_with_an_ssh_host_is_scanned() {
+    if !ssh_ready() {
+        return;
+    }
+    let Some(td) = TestDaemon::get() else { return };
+    let made = td.container(Spec::created("ssh-context", &[]));
+    let sshd = Sshd::start(&[], false);
+    let docker_config = sshd.path("docker-config");
+    std::fs::create_dir_all(&docker_config).expect("docker config dir");
+    run_ok(
+        Command::new("docker")
+            .args(["context", "create", "sw-ssh-ctx", "--docker"])
+            .arg(format!("host={}", sshd.url()))
+            .env("DOCKER_CONFIG", &docker_config),
+    );
+    let out = sshd
+        .seawall()
+        .env("DOCKER_CONFIG", &docker_config)
+        .env_remove("DOCKER_HOST")
+        .args([
+            "--context",
+            "sw-ssh-ctx",
+            "scan",
+            "--format",
+            "json",
+            "--label",
+        ])
+        .arg(td.run_label())
+        .output()
+        .expect("seawall runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{stderr}");
+    let report = common::Report::parse(&out.stdout);
+    assert!(report.contains(&made.name), "{} missing", made.name);
+    assert!(sshd.sessions() >= 1, "the scan went through sshd");
 }
 
 #[test]
