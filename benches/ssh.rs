@@ -98,7 +98,9 @@ fn run() -> Result<()> {
             );
         }
         let report: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-        let n = report["containers"].as_array().map_or(0, Vec::len);
+        let n = report["hosts"][0]["containers"]
+            .as_array()
+            .map_or(0, Vec::len);
         Ok((took, n))
     };
 

@@ -4,8 +4,9 @@
 //!
 //! Sessions are bounded: at most [`MAX_SESSIONS`] live at once (each connection holds a
 //! permit until its child is gone), and at most [`MAX_STARTING`] are being set up at once (a
-//! session counts as starting until its first answer byte arrives), so a scan of 500
-//! containers opens a handful of sessions and never trips sshd's `MaxStartups`. Children are
+//! session counts as starting until it answered a `HEAD /_ping`; only then is it handed to
+//! the pool, so requests never queue behind an ssh login), so a scan of 500 containers
+//! opens a handful of sessions and never trips sshd's `MaxStartups`. Children are
 //! killed when their connection is dropped. A session that fails leaves its classified
 //! stderr ([`SshFailure`]) for the request that saw the connection close.
 
@@ -35,6 +36,12 @@ pub const MAX_STARTING: usize = 2;
 const STDERR_CAP: u64 = 16 * 1024;
 /// How long a dropped connection's child may take to exit by itself before it is killed.
 const EXIT_GRACE: Duration = Duration::from_millis(300);
+/// Added to ssh's connect timeout for the login and the first answer.
+const SETUP_SLACK: Duration = Duration::from_secs(10);
+/// How long a failed connect waits for the child's exit and stderr.
+const FAILURE_WAIT: Duration = Duration::from_secs(2);
+/// The longest answer headers to the probe.
+const PROBE_CAP: usize = 16 * 1024;
 /// How long a failed session explains later transport errors.
 const FAILURE_MEMORY: Duration = Duration::from_secs(30);
 
@@ -171,17 +178,10 @@ impl SshConnector {
         };
 
         let (kill, killed) = oneshot::channel::<()>();
-        let (answered, first_byte) = oneshot::channel::<()>();
         let watcher = self.clone();
-        let setup_bound = shared.options.connect_timeout + Duration::from_secs(5);
         tokio::spawn(async move {
-            // Setting up ends with the first answer byte, the child's end or a time bound.
-            let mut starting = Some(starting);
             let mut stderr_text = Vec::new();
             let status = {
-                let release_starting = async {
-                    let _ = tokio::time::timeout(setup_bound, first_byte).await;
-                };
                 let ended = async {
                     let _ = (&mut stderr)
                         .take(STDERR_CAP)
@@ -189,20 +189,14 @@ impl SshConnector {
                         .await;
                     child.wait().await
                 };
-                tokio::pin!(ended, release_starting, killed);
-                loop {
-                    tokio::select! {
-                        () = &mut release_starting, if starting.is_some() => { starting = None; }
-                        status = &mut ended => break Some(status),
-                        // The connection was dropped; a child that failed on its own (the
-                        // usual reason) has its exit and stderr ready within the grace.
-                        _ = &mut killed => {
-                            break tokio::time::timeout(EXIT_GRACE, &mut ended).await.ok();
-                        }
-                    }
+                tokio::pin!(ended);
+                tokio::select! {
+                    status = &mut ended => Some(status),
+                    // The connection was dropped; a child that failed on its own (the usual
+                    // reason) has its exit and stderr ready within the grace.
+                    _ = killed => tokio::time::timeout(EXIT_GRACE, &mut ended).await.ok(),
                 }
             };
-            drop(starting);
             if let Some(Ok(status)) = status
                 && !status.success()
             {
@@ -219,11 +213,67 @@ impl SshConnector {
             drop(session);
         });
 
+        // The session is handed to the pool only once it answers: until then requests
+        // keep using the sessions that are up (and a failed login is this connect's error).
+        let mut stdout = stdout;
+        let mut stdin = stdin;
+        let setup_bound = shared.options.connect_timeout + SETUP_SLACK;
+        match tokio::time::timeout(setup_bound, probe(&mut stdin, &mut stdout)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => {
+                drop(kill);
+                return Err(match self.failure(FAILURE_WAIT).await {
+                    Some(failure) => io_error((*failure).clone()),
+                    None => err,
+                });
+            }
+            Err(_) => {
+                drop(kill);
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "the SSH session to {} did not answer within {}s",
+                        shared.target.shown(),
+                        setup_bound.as_secs()
+                    ),
+                ));
+            }
+        }
+        drop(starting);
         Ok(SshStream {
             io: TokioIo::new(tokio::io::join(stdout, stdin)),
             _kill: kill,
-            answered: Some(answered),
         })
+    }
+}
+
+/// `HEAD /_ping` over a new session, its answer's headers read to their end (a HEAD answer
+/// has no body, whatever its status): the login worked and `dial-stdio` reaches a daemon.
+async fn probe(stdin: &mut ChildStdin, stdout: &mut ChildStdout) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    stdin
+        .write_all(b"HEAD /_ping HTTP/1.1\r\nHost: docker\r\n\r\n")
+        .await?;
+    stdin.flush().await?;
+    let mut seen: Vec<u8> = Vec::with_capacity(512);
+    let mut buf = [0u8; 512];
+    loop {
+        let n = stdout.read(&mut buf).await?;
+        if n == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the SSH session closed before the daemon answered",
+            ));
+        }
+        seen.extend_from_slice(&buf[..n]);
+        if seen.windows(4).any(|w| w == b"\r\n\r\n") {
+            return Ok(());
+        }
+        if seen.len() > PROBE_CAP {
+            return Err(std::io::Error::other(
+                "the answer to HEAD /_ping over SSH is not HTTP",
+            ));
+        }
     }
 }
 
@@ -251,8 +301,6 @@ pub struct SshStream {
     io: TokioIo<Join<ChildStdout, ChildStdin>>,
     /// Dropped with the connection: the session's watcher kills the child.
     _kill: oneshot::Sender<()>,
-    /// Fired on the first bytes read: the session is set up.
-    answered: Option<oneshot::Sender<()>>,
 }
 
 impl hyper::rt::Read for SshStream {
@@ -261,14 +309,7 @@ impl hyper::rt::Read for SshStream {
         cx: &mut Context<'_>,
         buf: hyper::rt::ReadBufCursor<'_>,
     ) -> Poll<Result<(), std::io::Error>> {
-        let this = &mut *self;
-        let result = Pin::new(&mut this.io).poll_read(cx, buf);
-        if matches!(result, Poll::Ready(Ok(())))
-            && let Some(answered) = this.answered.take()
-        {
-            let _ = answered.send(());
-        }
-        result
+        Pin::new(&mut self.io).poll_read(cx, buf)
     }
 }
 

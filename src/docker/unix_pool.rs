@@ -101,11 +101,16 @@ impl UnixPool {
                 message: format!("/_ping answered {status}"),
             });
         }
-        Ok(response
+        let version = response
             .headers()
             .get("api-version")
             .and_then(|v| v.to_str().ok())
-            .and_then(parse_api_version))
+            .and_then(parse_api_version);
+        // Read the body ("OK") to its end: only then does the connection go back to the
+        // pool (over ssh, an unread body would cost the session and a new ssh handshake).
+        use http_body_util::BodyExt;
+        let _ = tokio::time::timeout(self.request_timeout, response.into_body().collect()).await;
+        Ok(version)
     }
 
     /// `GET path_and_query` through the pool: the status and the whole body, whatever the
