@@ -116,6 +116,10 @@ fi
 build_test_image
 # `seawall serve` is tested against a real Prometheus (and its output linted by promtool).
 bash "$(dirname "$0")/ensure-prometheus.sh"
+# The TLS tests put stunnel in front of the daemon socket.
+bash "$(dirname "$0")/ensure-stunnel.sh"
+# Podman's Docker-compatible API is tested against a real `podman system service`.
+bash "$(dirname "$0")/ensure-podman.sh"
 # The SSH transport is tested against a real sshd (Debian's openssh-server).
 bash "$(dirname "$0")/ensure-ssh.sh"
 say "ready: $("$DOCKER_BIN" version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}')"

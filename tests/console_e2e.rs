@@ -1865,3 +1865,137 @@ fn baseline_and_accepted_risks_are_marked_in_the_console() {
     console.send_keys(&["q"]);
     assert_restored(&console, "q after the verdicts");
 }
+
+/// The activity feed outlives the console, and goes into exports (issue 13): an exec
+/// alert seen by one console is exported with the container's report
+/// (`<report>.alerts.json`, private), and a second console reading the same state
+/// directory shows it in its feed before anything new happens.
+#[test]
+fn the_feed_survives_a_restart_and_goes_into_exports() {
+    if !tmux_available() {
+        return;
+    }
+    let Some(td) = TestDaemon::get() else { return };
+    let name = td.unique_name("fr");
+    td.container_named(Spec::running("fr", &[]), &name);
+    let first = Console::start_with(120, 40, actions_config);
+    first.wait_live();
+    first.show_only(&name);
+    let exec_at = Instant::now();
+    exec_in(&[&name, "sh", "-c", "id"]);
+    first.wait_for(&format!("!1 on the row of {name}"), ALERT, |s| {
+        fleet_row(s, &name).and_then(row_alerts) == Some("!1")
+    });
+
+    // `e` `y`: the container's report in every format, and its alerts beside it.
+    first.send_keys(&["e"]);
+    first.wait_for("the export dialog", KEY, |s| {
+        dialog_open(s, "export", &name)
+    });
+    first.send_keys(&["y"]);
+    first.wait_audit(&name, "export", "ok");
+    let reports = first.dir.path().join("xdg-state/seawall/reports");
+    let alerts_file = std::fs::read_dir(&reports)
+        .unwrap_or_else(|e| panic!("{}: {e}", reports.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with(".alerts.json"))
+        .unwrap_or_else(|| panic!("no .alerts.json in {}", reports.display()));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&alerts_file)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600, "{}", alerts_file.display());
+    let alerts: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&alerts_file).unwrap()).unwrap();
+    let alerts = alerts
+        .as_array()
+        .or_else(|| alerts["alerts"].as_array())
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.to_string().contains("SW-ACT-EXEC") && a.to_string().contains(&name)),
+        "the exec alert about {name} in {}: {alerts:#?}",
+        alerts_file.display()
+    );
+    first.send_keys(&["q"]);
+    assert_restored(&first, "q after the export");
+
+    // A second console on the same state directory: the alert is in its feed at once. (A
+    // new console reads the daemon's events from 2-3 s before it starts: wait past that,
+    // so only the saved feed can bring the alert back.)
+    std::thread::sleep(Duration::from_secs(4).saturating_sub(exec_at.elapsed()));
+    let state_file = first.dir.path().join("xdg-state/seawall/isolations.json");
+    let second = Console::start_with(120, 40, |dir| {
+        format!(
+            "{}\nstate_file = {}\n",
+            actions_config(dir),
+            toml_string(&state_file.to_string_lossy())
+        )
+    });
+    second.wait_live();
+    second.send_keys(&["a"]);
+    let (screen, _) = second.wait_for("the restored alert in the feed", STARTUP, |s| {
+        feed_focused(s) && feed_position(&feed_lines(s), "LOW", &name).is_some()
+    });
+    let line = feed_lines(&screen)
+        .into_iter()
+        .find(|l| feed_entry(l).is_some_and(|(sev, who, _)| sev == "LOW" && who == name))
+        .unwrap_or_default();
+    assert!(line.contains("Shell command run in container"), "{line}");
+    second.send_keys(&["q"]);
+    assert_restored(&second, "q after the restored feed");
+}
+
+/// A container the daemon lists but will not let seawall inspect (HTTP 500 on its
+/// `/containers/{id}/json`, through a fault-injecting proxy in front of the real daemon) is
+/// not hidden: the table has a warning line naming it with why, while the others are graded
+/// and live; once the daemon answers again, the retry reads it and the line goes.
+#[test]
+fn a_container_that_cannot_be_inspected_is_shown_until_it_is_read() {
+    if !tmux_available() {
+        return;
+    }
+    let Some(td) = TestDaemon::get() else { return };
+    let proxy = common::fault_proxy::FaultProxy::start("e2e-unread");
+    let bad = td.container(Spec::created("unread", &[]));
+    proxy.set(
+        &format!("/containers/{}/json", bad.id),
+        common::fault_proxy::Fault::Status(500),
+    );
+    // The pane's command line is built once per test: a leaked string is fine here.
+    let prefix: &'static str =
+        Box::leak(format!("env DOCKER_HOST={} ", proxy.url()).into_boxed_str());
+    let console = Console::start_full(120, 40, default_config, prefix);
+    console.wait_live();
+    console.send_keys(&["/"]);
+    console.type_text(&bad.name);
+    console.send_keys(&["Enter"]);
+    let line = format!("? not graded: {}", bad.name);
+    let (screen, _) = console.wait_for(
+        "the warning line of the unreadable container",
+        STARTUP,
+        |s| {
+            s.lines()
+                .any(|l| l.contains(&line) && l.contains("inspect failed") && l.contains("500"))
+        },
+    );
+    assert!(
+        screen.contains("not inspected"),
+        "the header counts it:\n{screen}"
+    );
+
+    proxy.clear();
+    let (screen, _) = console.wait_for(
+        "the container read and graded at last",
+        Duration::from_secs(40),
+        |s| !s.contains(&line) && fleet_row(s, &bad.name).is_some(),
+    );
+    assert!(!screen.contains("not inspected"), "{screen}");
+    console.send_keys(&["q"]);
+    assert_restored(&console, "q after the unreadable container");
+}

@@ -353,3 +353,40 @@ fn watch_skips_an_unreadable_event_and_keeps_the_stream() {
     );
     assert_eq!(proxy.count("/events"), 1, "one stream, no reconnect");
 }
+
+/// An action whose request gets an answer that is not HTTP says so: "refused" is kept for
+/// the daemon's own error answers (issue 14). Through the proxy, `seawall stop` of a real
+/// container: the stop request is answered with garbage, the container keeps running.
+#[test]
+fn an_action_without_a_usable_answer_is_not_called_refused() {
+    let Some(td) = TestDaemon::get() else { return };
+    let proxy = FaultProxy::start("stop-nothttp");
+    let c = td.container(Spec::running("stopfault", &[]));
+    proxy.set(&format!("/containers/{}/stop", c.id), Fault::NotHttp);
+    let state = std::env::temp_dir().join(format!(
+        "seawall-faults-{}-{}-state",
+        std::process::id(),
+        td.run_id
+    ));
+    let out = common::seawall()
+        .env(
+            "XDG_CONFIG_HOME",
+            config_home(&td.run_id, "[scan]\nrequest_timeout_secs = 3\n"),
+        )
+        .env("XDG_STATE_HOME", &state)
+        .args(["-H", &proxy.url(), "stop", "--yes", "--time", "1", &c.name])
+        .output()
+        .expect("seawall runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!("could not stop {}", c.name))
+            && stderr.contains("not a Docker daemon's"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("refused"), "{stderr}");
+    assert!(proxy.count("/stop") >= 1, "the stop went through the proxy");
+    let running = docker(&["inspect", "-f", "{{.State.Running}}", &c.id]);
+    assert_eq!(running.trim(), "true");
+    let _ = std::fs::remove_dir_all(&state);
+}

@@ -315,6 +315,43 @@ async fn a_denied_stop_names_the_permission_problem() {
 }
 
 #[tokio::test]
+async fn refused_is_said_only_when_the_daemon_answered_with_an_error() {
+    let s = Setup::new();
+    s.fake.fail(
+        Op::Stop,
+        None,
+        DockerError::from_status(500, "cannot stop container: permission denied"),
+    );
+    let e = s.run(ActionKind::Stop).await.result.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("refused to stop web: HTTP 500: cannot stop container"),
+        "{e}"
+    );
+    for (failure, words) in [
+        (DockerError::Timeout, "the request timed out"),
+        (
+            DockerError::Malformed("expected value at line 1".into()),
+            "was not the JSON seawall expects",
+        ),
+    ] {
+        let s = Setup::new();
+        s.fake.fail(Op::Stop, None, failure);
+        let text = s
+            .run(ActionKind::Stop)
+            .await
+            .result
+            .unwrap_err()
+            .to_string();
+        assert!(!text.contains("refused"), "{text}");
+        assert!(
+            text.starts_with("could not stop web: the daemon at ") && text.contains(words),
+            "{text}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn an_unreachable_daemon_changes_nothing() {
     let s = Setup::new();
     s.fake.fail(

@@ -239,11 +239,9 @@ pub enum ActionError {
         .0.endpoint, .0.what, .0.name, .0.source
     )]
     Denied(Box<DaemonRefusal>),
-    /// The daemon refused a request.
-    #[error(
-        "the daemon at {} refused to {} {}: {}",
-        .0.endpoint, .0.what, .0.name, .0.source
-    )]
+    /// A request failed: the daemon refused it (an error status), or gave no usable
+    /// answer (a timeout, a broken connection, malformed JSON), said as such.
+    #[error("{}", .0.sentence())]
     Docker(Box<DaemonRefusal>),
     /// The daemon could not be reached.
     #[error(transparent)]
@@ -273,6 +271,21 @@ pub struct DaemonRefusal {
     pub what: &'static str,
     pub name: String,
     pub source: DockerError,
+}
+
+impl DaemonRefusal {
+    /// "refused" only when the daemon answered with an error status; a request that got no
+    /// usable answer says what happened instead.
+    fn sentence(&self) -> String {
+        let (endpoint, what, name, source) = (&self.endpoint, self.what, &self.name, &self.source);
+        if source.status().is_some() {
+            format!("the daemon at {endpoint} refused to {what} {name}: {source}")
+        } else {
+            format!(
+                "could not {what} {name}: the daemon at {endpoint} gave no usable answer: {source}"
+            )
+        }
+    }
 }
 
 impl ActionError {
@@ -763,8 +776,13 @@ impl<C: Connector> ActionRunner<C> {
             let list = match docker.list_containers(&ListFilter::default()).await {
                 Ok(l) => l,
                 Err(e) => {
+                    let verb = if e.status().is_some() {
+                        "refused"
+                    } else {
+                        "gave no usable answer to"
+                    };
                     errors.push(format!(
-                        "the daemon at {} refused the container list: {e}",
+                        "the daemon at {} {verb} the container list: {e}",
                         ep.url
                     ));
                     continue;

@@ -323,7 +323,8 @@ impl Feed {
         self.select_index(n.saturating_sub(1));
     }
 
-    fn select_index(&mut self, i: usize) {
+    /// Select the `i`-th shown entry from the newest (0: the newest, and follow new alerts).
+    pub fn select_index(&mut self, i: usize) {
         let n = self.shown.len();
         self.cursor = if i == 0 || n == 0 {
             None

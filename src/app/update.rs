@@ -50,6 +50,9 @@ pub enum Msg {
     ClickRow(usize),
     /// A click on a drilldown tab.
     ClickTab(Tab),
+    /// A click on an alert of the activity feed (its index among the shown alerts, newest
+    /// first): the feed takes the focus and selects it.
+    ClickAlert(usize),
     /// The feed saved by the last session, `(endpoint, alert)` oldest first.
     FeedRestored(Vec<(String, crate::activity::Alert)>),
 }
@@ -162,7 +165,16 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::ClickTab(tab) if state.confirm.is_none() && state.overlay.is_none() => {
             switch_tab(state, tab)
         }
-        Msg::ClickRow(_) | Msg::ClickTab(_) => Vec::new(),
+        Msg::ClickAlert(i) if state.confirm.is_none() && state.overlay.is_none() => {
+            if i < state.feed.shown_len() {
+                state.view = View::Fleet;
+                state.focus = Focus::Feed;
+                state.feed.select_index(i);
+                state.feed.mark_seen();
+            }
+            Vec::new()
+        }
+        Msg::ClickRow(_) | Msg::ClickTab(_) | Msg::ClickAlert(_) => Vec::new(),
     }
 }
 

@@ -127,7 +127,7 @@ impl Inputs {
 }
 
 /// Turn a terminal event into a message: keys through [`key_to_msg`], the mouse wheel
-/// scrolls and a left click selects the row or the tab under it ([`crate::ui::hit`], on a
+/// scrolls and a left click selects the row, the tab or the feed alert under it ([`crate::ui::hit`], on a
 /// `screen` of the terminal's size); not while the confirm dialog is open.
 pub fn event_to_msg(
     state: &AppState,
@@ -144,6 +144,7 @@ pub fn event_to_msg(
                 match crate::ui::hit(state, screen, m.column, m.row)? {
                     crate::ui::Hit::Row(i) => Some(Msg::ClickRow(i)),
                     crate::ui::Hit::Tab(t) => Some(Msg::ClickTab(t)),
+                    crate::ui::Hit::Feed(i) => Some(Msg::ClickAlert(i)),
                 }
             }
             _ => None,

@@ -90,6 +90,21 @@ impl BollardDocker {
         Err(api_error(status, &body))
     }
 
+    /// `/info`, and on a local socket also the fields bollard's type drops (Podman's
+    /// `Rootless`, `BuildahVersion`), read from the same raw body.
+    async fn info_with_extras(
+        &self,
+    ) -> Result<(bollard::models::SystemInfo, convert::InfoExtras), DockerError> {
+        if let Some(pool) = &self.raw {
+            let body = Self::raw_get(pool, self.api_version(), "/info").await?;
+            let info = serde_json::from_slice(&body)
+                .map_err(|e| DockerError::Malformed(format!("/info: {e}")))?;
+            return Ok((info, convert::info_extras(&body)));
+        }
+        let info = self.docker.info().await.map_err(docker_error)?;
+        Ok((info, convert::InfoExtras::default()))
+    }
+
     /// The API version negotiated with the daemon.
     pub fn api_version(&self) -> (usize, usize) {
         let v = self.docker.client_version();
@@ -228,12 +243,12 @@ impl DockerApi for BollardDocker {
 
     async fn host_facts(&self, endpoint: &str, plain_tcp: bool) -> Result<HostFacts, DockerError> {
         let (info, version, bridge) = tokio::join!(
-            self.docker.info(),
+            self.info_with_extras(),
             self.docker.version(),
             self.docker
                 .inspect_network("bridge", None::<InspectNetworkOptions>)
         );
-        let info = info.map_err(docker_error)?;
+        let (info, extras) = info?;
         let version = version.map_err(docker_error)?;
         // The default bridge may not exist (e.g. `"bridge": "none"` in daemon.json).
         let icc = bridge.ok().and_then(|n| {
@@ -241,7 +256,9 @@ impl DockerApi for BollardDocker {
                 .get("com.docker.network.bridge.enable_icc")
                 .map(|v| v != "false")
         });
-        Ok(convert::host(endpoint, plain_tcp, &info, &version, icc))
+        let mut facts = convert::host(endpoint, plain_tcp, &info, &version, icc);
+        convert::apply_info_extras(&mut facts, &extras);
+        Ok(facts)
     }
 
     async fn list_containers(

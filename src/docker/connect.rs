@@ -12,7 +12,7 @@ use bollard::{API_DEFAULT_VERSION, ClientVersion, Docker};
 use serde::Serialize;
 
 use super::bollard_api::BollardDocker;
-use super::endpoint::{Endpoint, EndpointSource, TlsFiles, Transport};
+use super::endpoint::{Endpoint, EndpointSource, Transport};
 use super::ssh_command::{SshFailure, SshOptions, SshTarget};
 use super::ssh_connector::SshConnector;
 
@@ -304,8 +304,8 @@ fn client(
             addr,
             tls: Some(files),
         } => {
-            check_tls_files(files)?;
-            Docker::connect_with_ssl(addr, &files.key, &files.cert, &files.ca, secs, version)
+            return super::tls::docker(addr, files, request_timeout, version)
+                .map_err(|err| Diagnosis::with_detail(Cause::Tls, err.to_string()));
         }
         Transport::Ssh { addr } => {
             Ok(ssh_pool(addr, request_timeout, request_timeout)?.docker(version))
@@ -332,41 +332,6 @@ fn ssh_pool(
         connector,
         request_timeout,
     ))
-}
-
-/// Every TLS file must exist and be readable, and the certificate and key must be PEM: bollard
-/// reads the client certificate lazily and silently drops it when it cannot, which would turn
-/// a local mistake into an opaque handshake failure.
-fn check_tls_files(files: &TlsFiles) -> Result<(), Diagnosis> {
-    for (role, path) in files.paths() {
-        let shown = path.display();
-        let text = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                return Err(Diagnosis::with_detail(
-                    Cause::Tls,
-                    format!("the {role} file {shown} does not exist"),
-                ));
-            }
-            Err(err) => {
-                return Err(Diagnosis::with_detail(
-                    Cause::Tls,
-                    format!("cannot read the {role} file {shown}: {}", io_words(&err)),
-                ));
-            }
-        };
-        if !contains(&text, b"-----BEGIN ") {
-            return Err(Diagnosis::with_detail(
-                Cause::Tls,
-                format!("the {role} file {shown} is not a PEM file"),
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Parse "... Maximum supported API version is 1.41" from a daemon's "too new" answer.
@@ -448,6 +413,15 @@ fn diagnose(err: &BollardError, transport: &Transport) -> Diagnosis {
     if io_kinds.contains(&io::ErrorKind::NotFound) && matches!(transport, Transport::Unix { .. }) {
         return Cause::NoSocket.into();
     }
+    if let Transport::Tcp {
+        addr,
+        tls: Some(files),
+    } = transport
+        && let Some(tls_err) = super::tls_words::find_rustls(&chain)
+    {
+        let peer = super::tls_words::Peer::new(addr, files);
+        return Diagnosis::with_detail(Cause::Tls, super::tls_words::rustls_words(tls_err, &peer));
+    }
     if matches!(transport, Transport::Tcp { tls: Some(_), .. }) && looks_like_tls(&chain) {
         return match innermost {
             Some(message) => Diagnosis::with_detail(Cause::Tls, message),
@@ -527,13 +501,6 @@ fn looks_like_tls(chain: &[&(dyn StdError + 'static)]) -> bool {
     })
 }
 
-fn io_words(err: &io::Error) -> String {
-    match err.kind() {
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => one_line(&err.to_string()),
-    }
-}
-
 /// Collapse whitespace and newlines and cap the length.
 fn one_line(text: &str) -> String {
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -574,11 +541,16 @@ impl fmt::Display for Cause {
 mod tests {
     use super::*;
     use crate::docker::context_store::tests::TempDir;
+    use crate::docker::endpoint::TlsFiles;
     use std::path::PathBuf;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpListener;
 
     const SHORT: Duration = Duration::from_millis(300);
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
 
     fn endpoint(transport: Transport, url: &str) -> Endpoint {
         Endpoint {
@@ -753,19 +725,20 @@ mod tests {
         holder.abort();
     }
 
+    /// Real CA, client certificate and key in `dir` (the daemon's certificate is not needed
+    /// for failures before or at the first byte), without the file named `skip`.
     fn write_pem_files(dir: &Path, skip: &str) -> TlsFiles {
+        use crate::docker::tls_test_certs::Pki;
+        let pki = Pki::new("connect");
+        let client = pki.client();
         let files = TlsFiles::in_dir(dir);
-        for (name, path) in [
-            ("ca", &files.ca),
-            ("cert", &files.cert),
-            ("key", &files.key),
+        for (name, path, pem) in [
+            ("ca", files.ca.clone(), pki.ca_pem.clone()),
+            ("cert", files.cert.clone().expect("cert"), client.cert_pem),
+            ("key", files.key.clone().expect("key"), client.key_pem),
         ] {
             if name != skip {
-                std::fs::write(
-                    path,
-                    "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n",
-                )
-                .expect("write pem");
+                std::fs::write(path, pem).expect("write pem");
             }
         }
         files
@@ -775,13 +748,13 @@ mod tests {
     async fn missing_tls_file_is_named() {
         let dir = TempDir::new("tls-missing");
         let files = write_pem_files(dir.path(), "cert");
-        let cert = files.cert.clone();
+        let cert = files.cert.clone().expect("cert");
         let err = connect_err(&tcp("127.0.0.1:9", Some(files)), SHORT).await;
         assert_eq!(err.cause, Cause::Tls);
         let text = assert_one_line(&err);
         assert!(
             text.contains(&format!(
-                "the client certificate file {} does not exist",
+                "but the client certificate file {} does not; give both or neither",
                 cert.display()
             )),
             "{text}"
@@ -790,13 +763,24 @@ mod tests {
             text.ends_with("check the CA and client certificate in DOCKER_CERT_PATH / the context"),
             "{text}"
         );
+        let dir = TempDir::new("tls-missing-ca");
+        let files = write_pem_files(dir.path(), "ca");
+        let ca = files.ca.clone();
+        let err = connect_err(&tcp("127.0.0.1:9", Some(files)), SHORT).await;
+        assert!(
+            err.to_string().contains(&format!(
+                "the CA certificate file {} does not exist",
+                ca.display()
+            )),
+            "{err}"
+        );
     }
 
     #[tokio::test]
     async fn non_pem_tls_file_is_named_without_its_content() {
         let dir = TempDir::new("tls-notpem");
         let files = write_pem_files(dir.path(), "key");
-        std::fs::write(&files.key, "hunter2-private").expect("write key");
+        std::fs::write(files.key.as_ref().expect("key"), "hunter2-private").expect("write key");
         let err = connect_err(&tcp("127.0.0.1:9", Some(files)), SHORT).await;
         assert_eq!(err.cause, Cause::Tls);
         let text = err.to_string();
@@ -910,7 +894,43 @@ mod tests {
         });
         let err = connect_err(&tcp(&addr, Some(files)), Duration::from_secs(5)).await;
         assert_eq!(err.cause, Cause::Tls, "{err}");
+        assert!(err.to_string().contains("did not answer in TLS"), "{err}");
         task.abort();
+    }
+
+    #[test]
+    fn rustls_errors_inside_bollard_errors_are_put_in_words() {
+        let files = TlsFiles::in_dir(Path::new("/certs"));
+        let transport = Transport::Tcp {
+            addr: "daemon.example:2376".into(),
+            tls: Some(files.clone()),
+        };
+        let ep = tcp("daemon.example:2376", Some(files));
+        let cases = [
+            (
+                rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
+                "the daemon's certificate is not signed by the CA in /certs/ca.pem (unknown \
+                 issuer)",
+            ),
+            (
+                rustls::Error::AlertReceived(rustls::AlertDescription::CertificateRequired),
+                "the daemon requires a client certificate (alert certificate_required)",
+            ),
+        ];
+        for (tls_err, words) in cases {
+            let err = BollardError::from(io::Error::new(io::ErrorKind::InvalidData, tls_err));
+            let text = ConnectError::new(&ep, SHORT, diagnose(&err, &transport)).to_string();
+            assert!(
+                text.starts_with(&format!(
+                    "cannot reach the Docker daemon at tcp://daemon.example:2376 (from \
+                     DOCKER_HOST): {words}"
+                )),
+                "{text}"
+            );
+            for dump in ["InvalidCertificate", "AlertReceived", "Other("] {
+                assert!(!text.contains(dump), "{text}");
+            }
+        }
     }
 
     #[tokio::test]

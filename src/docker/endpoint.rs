@@ -116,38 +116,84 @@ pub enum Transport {
 }
 
 /// Paths of the TLS files for a TCP endpoint. The files may not exist yet: connecting checks.
+///
+/// The client certificate and key are optional, as with `docker --tlsverify --tlscacert`:
+/// server-verified TLS needs only the CA. When both client files are absent (not configured,
+/// or not on disk) no client certificate is sent; one without the other is an error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TlsFiles {
-    /// CA certificate the daemon's certificate must chain to.
+    /// CA certificate the daemon's certificate must chain to (or be).
     pub ca: PathBuf,
     /// Client certificate.
-    pub cert: PathBuf,
+    pub cert: Option<PathBuf>,
     /// Client private key.
-    pub key: PathBuf,
+    pub key: Option<PathBuf>,
 }
 
 impl TlsFiles {
-    /// `ca.pem`, `cert.pem` and `key.pem` inside `dir`.
+    /// `ca.pem`, `cert.pem` and `key.pem` inside `dir` (the client pair used when present).
     pub fn in_dir(dir: &Path) -> Self {
         Self {
             ca: dir.join("ca.pem"),
-            cert: dir.join("cert.pem"),
-            key: dir.join("key.pem"),
+            cert: Some(dir.join("cert.pem")),
+            key: Some(dir.join("key.pem")),
         }
     }
 
-    /// The three paths with their roles, in the order they are checked.
-    pub fn paths(&self) -> [(&'static str, &Path); 3] {
-        [
-            ("CA certificate", self.ca.as_path()),
-            ("client certificate", self.cert.as_path()),
-            ("client key", self.key.as_path()),
-        ]
+    /// Only a CA: server-verified TLS without a client certificate.
+    pub fn ca_only(ca: &Path) -> Self {
+        Self {
+            ca: ca.to_path_buf(),
+            cert: None,
+            key: None,
+        }
     }
 
-    /// Does at least one of the three files exist?
+    /// The configured paths with their roles, in the order they are checked.
+    pub fn paths(&self) -> Vec<(&'static str, &Path)> {
+        let mut out = vec![("CA certificate", self.ca.as_path())];
+        if let Some(cert) = &self.cert {
+            out.push(("client certificate", cert.as_path()));
+        }
+        if let Some(key) = &self.key {
+            out.push(("client key", key.as_path()));
+        }
+        out
+    }
+
+    /// Does at least one of the files exist?
     pub fn any_exists(&self) -> bool {
         self.paths().iter().any(|(_, path)| path.is_file())
+    }
+
+    /// The client certificate and key to send: `None` when neither is configured or neither
+    /// exists; an error when only one of them does.
+    pub fn client_pair(&self) -> Result<Option<(&Path, &Path)>, super::tls::TlsFileError> {
+        use super::tls::{Role, TlsFileError};
+        let cert = self.cert.as_deref().filter(|p| p.exists());
+        let key = self.key.as_deref().filter(|p| p.exists());
+        match (cert, key) {
+            (Some(cert), Some(key)) => Ok(Some((cert, key))),
+            (None, None) => Ok(None),
+            (Some(cert), None) => Err(TlsFileError::HalfPair {
+                present_role: Role::ClientCert,
+                present: cert.to_path_buf(),
+                missing_role: Role::ClientKey,
+                missing: self
+                    .key
+                    .clone()
+                    .unwrap_or_else(|| cert.with_file_name("key.pem")),
+            }),
+            (None, Some(key)) => Err(TlsFileError::HalfPair {
+                present_role: Role::ClientKey,
+                present: key.to_path_buf(),
+                missing_role: Role::ClientCert,
+                missing: self
+                    .cert
+                    .clone()
+                    .unwrap_or_else(|| key.with_file_name("cert.pem")),
+            }),
+        }
     }
 }
 
@@ -905,6 +951,14 @@ mod tests {
             ep.transport,
             tcp("10.0.0.5:2376", Some(TlsFiles::in_dir(&tls_dir)))
         );
+        // Only a CA: server-verified TLS, no client certificate.
+        let Transport::Tcp {
+            tls: Some(files), ..
+        } = &ep.transport
+        else {
+            panic!("tls")
+        };
+        assert_eq!(files.client_pair(), Ok(None));
     }
 
     #[test]
@@ -975,8 +1029,8 @@ mod tests {
         assert_eq!(ep.url, "tcp://10.0.0.5:2376");
         let files = TlsFiles {
             ca: PathBuf::from("/certs/ca.pem"),
-            cert: PathBuf::from("/certs/cert.pem"),
-            key: PathBuf::from("/certs/key.pem"),
+            cert: Some(PathBuf::from("/certs/cert.pem")),
+            key: Some(PathBuf::from("/certs/key.pem")),
         };
         assert_eq!(ep.transport, tcp("10.0.0.5:2376", Some(files)));
     }

@@ -6,6 +6,10 @@
 //! - [`context_store`]: reading the docker CLI's context store (`contexts/meta`, `contexts/tls`).
 //! - [`connect`](mod@connect): building the bollard client for an endpoint, negotiating the API
 //!   version and turning failures into one human line ([`ConnectError`]).
+//! - [`tls`]: verified TLS like the docker CLI (CA only or mutual, a self-signed daemon
+//!   certificate given as its own CA), the keep-alive HTTPS client handed to bollard;
+//!   [`tls_words`] puts TLS failures in words (which certificate, which file, what is wrong);
+//!   [`tls_validity`] reads a certificate's dates.
 //! - [`port`]: the [`DockerApi`] trait (the operations seawall uses, in model types) and
 //!   [`Connector`]; [`DockerError`] ([`error`]) is its one error.
 //! - [`bollard_api`]: the adapter over bollard ([`BollardDocker`], [`BollardConnector`]);
@@ -29,6 +33,11 @@ pub mod fake;
 pub mod port;
 pub mod ssh_command;
 pub mod ssh_connector;
+pub mod tls;
+#[cfg(test)]
+pub(crate) mod tls_test_certs;
+pub mod tls_validity;
+pub mod tls_words;
 pub mod unix_pool;
 
 pub use crate::model::ContainerSummary;

@@ -2,16 +2,96 @@
 
 use serde::Serialize;
 
-/// Versions of the engine and its runtime pieces, as `/version` reports them.
+/// Which engine answers the Docker API: Docker Engine (moby) or Podman's Docker-compatible
+/// service (`podman system service`). Docker Engine advisories never apply to Podman.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "engine_product"))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    #[default]
+    Docker,
+    Podman,
+}
+
+impl Engine {
+    /// `"Docker"` or `"Podman"`, as a person names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Docker => "Docker",
+            Engine::Podman => "Podman",
+        }
+    }
+}
+
+/// Versions of the engine and its runtime pieces as `/version` and `/info` report them. A
+/// value the daemon does not report is the empty string.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "engine"))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct EngineFacts {
+    /// Docker Engine or Podman (`/version Components[].Name`, `Platform.Name`).
+    pub product: Engine,
+    /// Engine version, e.g. 27.3.1 (Podman's own version on Podman).
     pub version: String,
+    /// Engine API version, e.g. 1.47.
     pub api_version: String,
+    /// Daemon operating system, e.g. linux.
     pub os: String,
+    /// Host kernel version.
     pub kernel: String,
-    /// Version of the default runtime (normally runc), empty when not reported.
+    /// Version of the default runtime when it is runc, empty when not reported.
     pub runc: String,
+    /// Docker's containerd; Podman has none (always empty there).
     pub containerd: String,
+    /// Name of the default OCI runtime (`runc`, `crun`, `runsc`...), empty when unknown.
+    pub oci_runtime: String,
+    /// Its version (`1.8.1`), empty when not reported.
+    pub oci_runtime_version: String,
+    /// `/info CgroupDriver`: `systemd` or `cgroupfs` (Podman's cgroup manager).
+    pub cgroup_driver: String,
+    /// The engine runs rootless: `Some` when the daemon said so either way.
+    pub rootless: Option<bool>,
+    /// Where `rootless` was read (evidence for the findings), e.g. `/info Rootless = false`.
+    #[serde(skip)]
+    pub rootless_from: String,
+}
+
+impl EngineFacts {
+    /// A short label for a list of hosts: `Docker 20.10.24`, `Podman 4.3.1`
+    /// (`Docker ?` while the version is unknown).
+    pub fn label(&self) -> String {
+        let version = self.version.trim();
+        let version = if version.is_empty() { "?" } else { version };
+        format!("{} {version}", self.product.name())
+    }
+
+    /// The engine as shown in the header and the reports: the bare version for Docker
+    /// (as it always was), `Podman <version>` for Podman.
+    pub fn shown_version(&self) -> String {
+        match self.product {
+            Engine::Docker => self.version.clone(),
+            Engine::Podman => self.label(),
+        }
+    }
+
+    /// `crun 1.8.1`, `runc 1.1.5`, `crun` (version unknown) or empty.
+    pub fn runtime_line(&self) -> String {
+        match (self.oci_runtime.trim(), self.oci_runtime_version.trim()) {
+            ("", _) => String::new(),
+            (name, "") => name.to_string(),
+            (name, v) => format!("{name} {v}"),
+        }
+    }
+
+    /// `rootless`, `rootful` or `unknown`.
+    pub fn mode(&self) -> &'static str {
+        match self.rootless {
+            Some(true) => "rootless",
+            Some(false) => "rootful",
+            None => "unknown",
+        }
+    }
 }
 
 /// The daemon's security configuration, parsed from `/info`.
@@ -60,6 +140,15 @@ pub struct HostFacts {
 }
 
 impl HostFacts {
+    /// A short engine label for the fleet view: `Docker 20.10.24`, `Podman 4.3.1`.
+    pub fn engine_label(&self) -> String {
+        self.engine.label()
+    }
+
+    pub fn is_podman(&self) -> bool {
+        self.engine.product == Engine::Podman
+    }
+
     /// Container root maps to an unprivileged host uid (rootless daemon or userns-remap).
     pub fn remaps_root(&self) -> bool {
         self.security.rootless || self.security.userns_remap

@@ -7,7 +7,7 @@
 
 use super::summary::{
     band_counts, containers_worst_first, engine_line, findings_worst_first, host_label,
-    host_severity_counts, or_unknown, worst_finding,
+    host_severity_counts, or_unknown, runtime_facts, worst_finding,
 };
 use super::{ContainerReport, HostReport, Report, verdict_rows};
 use crate::risk::{Band, Finding, Severity};
@@ -189,12 +189,9 @@ fn write_summary(out: &mut String, h: &HostReport) {
     );
     let eng = &h.engine;
     w!(out, "<dt>Engine</dt><dd>{}</dd>\n", e(&engine_line(eng)));
-    w!(out, "<dt>runc</dt><dd>{}</dd>\n", e(or_unknown(&eng.runc)));
-    w!(
-        out,
-        "<dt>containerd</dt><dd>{}</dd>\n",
-        e(or_unknown(&eng.containerd))
-    );
+    for (label, value) in runtime_facts(eng) {
+        w!(out, "<dt>{label}</dt><dd>{}</dd>\n", e(&value));
+    }
     w!(
         out,
         "<dt>Kernel</dt><dd>{}</dd>\n",

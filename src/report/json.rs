@@ -33,6 +33,7 @@ mod tests {
         Arr,
         Obj,
         StrOrNull,
+        BoolOrNull,
     }
 
     fn check_type(v: &Value, ty: Ty, at: &str) {
@@ -42,6 +43,7 @@ mod tests {
             Ty::Arr => v.is_array(),
             Ty::Obj => v.is_object(),
             Ty::StrOrNull => v.is_string() || v.is_null(),
+            Ty::BoolOrNull => v.is_boolean() || v.is_null(),
         };
         assert!(ok, "{at}: expected {ty:?}, got {v}");
     }
@@ -116,12 +118,17 @@ mod tests {
             exact(
                 &host["engine"],
                 &[
+                    ("product", Ty::Str),
                     ("version", Ty::Str),
                     ("api_version", Ty::Str),
                     ("os", Ty::Str),
                     ("kernel", Ty::Str),
                     ("runc", Ty::Str),
                     ("containerd", Ty::Str),
+                    ("oci_runtime", Ty::Str),
+                    ("oci_runtime_version", Ty::Str),
+                    ("cgroup_driver", Ty::Str),
+                    ("rootless", Ty::BoolOrNull),
                 ],
                 &format!("{at}.engine"),
             );
@@ -185,6 +192,23 @@ mod tests {
         if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
             let name = r.strip_prefix("#/$defs/").expect("only local $defs refs");
             validate(root, &root["$defs"][name], v, at, errs);
+        }
+        // `anyOf` / `oneOf` (Option<T> and documented enum variants): how many branches
+        // accept the value.
+        for (keyword, exactly_one) in [("anyOf", false), ("oneOf", true)] {
+            if let Some(branches) = schema.get(keyword).and_then(Value::as_array) {
+                let fits = branches
+                    .iter()
+                    .filter(|b| {
+                        let mut e = Vec::new();
+                        validate(root, b, v, at, &mut e);
+                        e.is_empty()
+                    })
+                    .count();
+                if fits == 0 || (exactly_one && fits > 1) {
+                    errs.push(format!("{at}: {keyword} matched {fits} branches, got {v}"));
+                }
+            }
         }
         if let Some(t) = schema.get("type") {
             let types: Vec<&str> = match t {
@@ -251,6 +275,59 @@ mod tests {
                 validate(root, items, x, &format!("{at}[{i}]"), errs);
             }
         }
+    }
+
+    /// docs/report.schema.json as generated from the report types: schemars reads the types,
+    /// their serde attributes (as serialized: a field skipped when empty is optional) and
+    /// their doc comments; what a Rust type cannot say (the schema's identity, the constant
+    /// version, string formats) is added here.
+    fn generated_schema() -> Value {
+        let generator = schemars::generate::SchemaSettings::draft2020_12()
+            .for_serialize()
+            .into_generator();
+        let mut s = serde_json::to_value(generator.into_root_schema_for::<Report>()).unwrap();
+        s["$id"] = "https://github.com/seawall/seawall/blob/main/docs/report.schema.json".into();
+        s["title"] = "seawall report (seawall.report/v1)".into();
+        s["properties"]["schema"]["const"] = crate::report::SCHEMA.into();
+        s["properties"]["generated_at"]["format"] = "date-time".into();
+        for def in ["acceptance", "acceptance_status"] {
+            s["$defs"][def]["properties"]["expires"]["format"] = "date".into();
+        }
+        unwrap_descriptions(&mut s);
+        s
+    }
+
+    /// Doc comments are wrapped at 100 columns; a description is one paragraph.
+    fn unwrap_descriptions(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                for (k, x) in map.iter_mut() {
+                    match x {
+                        Value::String(text) if k == "description" => {
+                            *text = text.replace('\n', " ")
+                        }
+                        _ => unwrap_descriptions(x),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(unwrap_descriptions),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn schema_file_is_generated_from_the_report_types() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/report.schema.json");
+        let text = serde_json::to_string_pretty(&generated_schema()).unwrap() + "\n";
+        if std::env::var_os("SEAWALL_UPDATE_SCHEMA").is_some() {
+            std::fs::write(path, &text).unwrap();
+        }
+        let file = std::fs::read_to_string(path).unwrap();
+        assert!(
+            file == text,
+            "docs/report.schema.json is not what the report types say: regenerate it with \
+             SEAWALL_UPDATE_SCHEMA=1 cargo test --lib report::json and review the diff"
+        );
     }
 
     fn schema_errors(v: &Value) -> Vec<String> {

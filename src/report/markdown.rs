@@ -7,7 +7,7 @@
 
 use super::summary::{
     band_counts, containers_worst_first, engine_line, findings_worst_first, host_label,
-    host_severity_counts, or_unknown, worst_finding,
+    host_severity_counts, or_unknown, runtime_facts, worst_finding,
 };
 use super::{ContainerReport, HostReport, Report, verdict_rows};
 use crate::risk::Finding;
@@ -305,12 +305,9 @@ fn write_summary(out: &mut String, h: &HostReport) {
         .join(", ");
     wl!(out, "| Item | Value |\n|---|---|");
     wl!(out, "| Engine | {} |", escape_md_cell(&engine_line(e)));
-    wl!(out, "| runc | {} |", escape_md_cell(or_unknown(&e.runc)));
-    wl!(
-        out,
-        "| containerd | {} |",
-        escape_md_cell(or_unknown(&e.containerd))
-    );
+    for (label, value) in runtime_facts(e) {
+        wl!(out, "| {label} | {} |", escape_md_cell(&value));
+    }
     wl!(
         out,
         "| Kernel | {} |",

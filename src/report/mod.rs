@@ -20,6 +20,8 @@ pub mod sarif;
 pub mod table;
 pub mod write;
 
+#[cfg(test)]
+mod podman_tests;
 mod summary;
 #[cfg(test)]
 pub(crate) mod test_support;

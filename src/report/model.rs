@@ -8,41 +8,54 @@ use serde::Serialize;
 /// The schema identifier written into every JSON report.
 pub const SCHEMA: &str = "seawall.report/v1";
 
-/// A whole report: one or more daemons.
+/// The JSON report written by `seawall scan --format json`. Within v1 fields may be added
+/// but are never removed or renamed; consumers must ignore keys they do not know. See
+/// docs/report-schema.md.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// Schema identifier. A breaking change bumps it to seawall.report/v2.
     pub schema: &'static str,
-    /// RFC 3339, UTC.
+    /// When the report was generated: RFC 3339, UTC.
     pub generated_at: String,
-    /// seawall's own version.
+    /// The version of seawall that wrote the report.
     pub tool_version: &'static str,
+    /// One entry per Docker daemon scanned, in the order the endpoints were given.
     pub hosts: Vec<HostReport>,
     /// With `--baseline FILE`: the file the findings were compared with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<String>,
-    /// Every `[[accept]]` entry and what became of it (active, expired, stale).
+    /// Every `[[accept]]` entry that was read, with what became of it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub acceptances: Vec<AcceptanceStatus>,
 }
 
-/// What one `[[accept]]` entry did in this scan.
+/// One `[[accept]]` entry and what it did in this scan.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "acceptance_status"))]
 #[derive(Debug, Clone, Serialize)]
 pub struct AcceptanceStatus {
     /// `<file> entry <n>`.
     pub source: String,
+    /// The rule id it accepts.
     pub rule: String,
     /// `container=...`, `image=...`, `label=k=v`, comma-separated.
     pub selector: String,
+    /// Who accepted the risk.
     pub owner: String,
+    /// Why.
     pub reason: String,
+    /// ISO date (`YYYY-MM-DD`); the acceptance holds through that day (UTC).
     pub expires: String,
     pub status: AcceptanceState,
-    /// Findings it matched.
+    /// How many findings it matched.
     pub matched: usize,
 }
 
 /// `active`: matched and in force; `expired`: its date has passed (the findings count
-/// again); `stale`: it matched nothing (fixed, renamed, or a typo).
+/// again); `stale`: it matched no finding (fixed, renamed, or a typo).
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "acceptance_state"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AcceptanceState {
@@ -61,27 +74,37 @@ impl AcceptanceState {
     }
 }
 
-/// A baseline finding that is gone.
+/// A baseline finding that is gone (matched by host, container name and rule id).
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "resolved"))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Resolved {
     /// The container's name; empty for a host posture finding.
     pub container: String,
+    /// Rule id.
     pub rule: String,
+    /// Severity in the baseline.
     pub severity: String,
+    /// Title in the baseline.
     pub title: String,
 }
 
-/// One daemon.
+/// One Docker daemon.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "host"))]
 #[derive(Debug, Clone, Serialize)]
 pub struct HostReport {
+    /// How seawall reached the daemon, e.g. unix:///var/run/docker.sock or
+    /// tcp://10.0.0.5:2376 (credentials redacted).
     pub endpoint: String,
-    /// Daemon name (`/info Name`).
+    /// The daemon's name (`docker info` Name); may be empty.
     pub name: String,
     pub engine: EngineFacts,
     pub posture: Posture,
-    /// Worst first.
+    /// Every container on the daemon, worst first (score descending; on a tie running
+    /// containers first, then by name).
     pub containers: Vec<ContainerReport>,
-    /// With `--baseline`: findings of the baseline on this host that are gone.
+    /// With `--baseline`: the baseline's findings on this host that are gone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved: Option<Vec<Resolved>>,
     /// Listed containers whose inspect failed: not graded, named with why (absent when
@@ -91,12 +114,17 @@ pub struct HostReport {
 }
 
 /// A container the daemon listed but seawall could not inspect.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "unread_container"))]
 #[derive(Debug, Clone, Serialize)]
 pub struct UnreadContainer {
+    /// Full container id.
     pub id: String,
+    /// Container name without the leading slash.
     pub name: String,
+    /// Docker state as the list gave it.
     pub state: String,
-    /// Why, one line.
+    /// Why it could not be read, one line.
     pub error: String,
 }
 
@@ -108,25 +136,37 @@ impl UnreadContainer {
     }
 }
 
-/// The daemon's own posture.
+/// The daemon's own configuration, graded.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "posture"))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Posture {
+    /// Risk score, 0 (nothing found) to 100 (host takeover). See docs/scoring.md.
+    #[cfg_attr(test, schemars(range(max = 100)))]
     pub score: u8,
     pub band: Band,
+    /// Daemon-level findings, worst first.
     pub findings: Vec<Finding>,
 }
 
 /// One container.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "container"))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ContainerReport {
+    /// Full 64-hex container id.
     pub id: String,
-    /// Without the leading slash.
+    /// Container name without the leading slash.
     pub name: String,
+    /// Image reference as the container was created from.
     pub image: String,
+    /// Docker state: created, running, paused, restarting, removing, exited or dead.
     pub state: String,
+    /// Risk score, 0 (nothing found) to 100 (host takeover). See docs/scoring.md.
+    #[cfg_attr(test, schemars(range(max = 100)))]
     pub score: u8,
     pub band: Band,
-    /// Worst first.
+    /// The container's findings, worst first.
     pub findings: Vec<Finding>,
     /// For `[[accept]]` label selectors; not written (labels are in the inspect data).
     #[serde(skip)]

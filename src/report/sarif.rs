@@ -389,6 +389,11 @@ fn result<'a>(
         ),
     };
     let mut message = format!("{}: {} ({kind} {name}", f.title, f.evidence);
+    if kind == "daemon" && !h.engine.version.is_empty() {
+        // Which engine the daemon finding is about: `Docker 27.3.1`, `Podman 4.3.1`.
+        message.push_str(", ");
+        message.push_str(&h.engine.label());
+    }
     if !h.endpoint.is_empty() {
         message.push_str(" on ");
         message.push_str(&h.endpoint);

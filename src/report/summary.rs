@@ -1,7 +1,7 @@
 //! Orderings and counts shared by the human formats (table, Markdown, HTML).
 
 use super::{ContainerReport, HostReport};
-use crate::model::EngineFacts;
+use crate::model::{Engine, EngineFacts};
 use crate::risk::{Band, Finding, Severity};
 
 /// Bands, worst first.
@@ -65,9 +65,12 @@ pub(crate) fn or_unknown(s: &str) -> &str {
     if s.trim().is_empty() { "unknown" } else { s }
 }
 
-/// `"27.3.1 (API 1.47, linux)"`.
+/// `"27.3.1 (API 1.47, linux)"`; a Podman service: `"Podman 4.3.1 (API 1.41, debian)"`.
 pub(crate) fn engine_line(e: &EngineFacts) -> String {
-    let mut s = String::from(or_unknown(&e.version));
+    let mut s = match e.product {
+        Engine::Docker => String::from(or_unknown(&e.version)),
+        Engine::Podman => e.label(),
+    };
     let mut extra = Vec::new();
     if !e.api_version.is_empty() {
         extra.push(format!("API {}", e.api_version));
@@ -81,6 +84,23 @@ pub(crate) fn engine_line(e: &EngineFacts) -> String {
         s.push(')');
     }
     s
+}
+
+/// The runtime rows of a host section, label and value: `runc` and `containerd` for
+/// Docker (as they always were); the OCI runtime, the mode (rootless or rootful) and the
+/// cgroup manager for Podman, which has no containerd.
+pub(crate) fn runtime_facts(e: &EngineFacts) -> Vec<(&'static str, String)> {
+    match e.product {
+        Engine::Docker => vec![
+            ("runc", or_unknown(&e.runc).to_string()),
+            ("containerd", or_unknown(&e.containerd).to_string()),
+        ],
+        Engine::Podman => vec![
+            ("OCI runtime", or_unknown(&e.runtime_line()).to_string()),
+            ("mode", e.mode().to_string()),
+            ("cgroup manager", or_unknown(&e.cgroup_driver).to_string()),
+        ],
+    }
 }
 
 /// A host's display name: its daemon name, or its endpoint when the name is unknown.

@@ -7,7 +7,9 @@
 //! invisible characters in the data never reach the terminal: they are shown escaped
 //! (`crate::sanitize::terminal_line`).
 
-use super::summary::{containers_worst_first, engine_line, host_label, or_unknown, worst_finding};
+use super::summary::{
+    containers_worst_first, engine_line, host_label, or_unknown, runtime_facts, worst_finding,
+};
 use super::{HostReport, Report};
 use crate::risk::{Band, Severity};
 use std::fmt::Write as _;
@@ -270,13 +272,15 @@ fn write_host(out: &mut String, h: &HostReport, st: Style, width: usize) {
     let e = &h.engine;
     let head = format!("host {} · {}", host_label(h), h.endpoint);
     st.line(out, Sgr::Bold, &fit(&clean(&head), width));
-    let parts = [
-        format!("engine {}", engine_line(e)),
-        format!("runc {}", or_unknown(&e.runc)),
-        format!("containerd {}", or_unknown(&e.containerd)),
-        format!("kernel {}", or_unknown(&e.kernel)),
-    ];
-    for line in wrap_parts(&parts.map(|p| clean(&p)), width) {
+    let mut parts = vec![format!("engine {}", engine_line(e))];
+    parts.extend(
+        runtime_facts(e)
+            .into_iter()
+            .map(|(label, value)| format!("{label} {value}")),
+    );
+    parts.push(format!("kernel {}", or_unknown(&e.kernel)));
+    let parts: Vec<String> = parts.iter().map(|p| clean(p)).collect();
+    for line in wrap_parts(&parts, width) {
         out.push_str(&line);
         out.push('\n');
     }

@@ -57,6 +57,7 @@ fn engine() -> EngineFacts {
         kernel: "6.8.0-45-generic".into(),
         runc: "1.1.14".into(),
         containerd: "1.7.22".into(),
+        ..Default::default()
     }
 }
 

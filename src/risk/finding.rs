@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 /// How bad a finding is. Ordered: `Info < Low < Medium < High < Critical`.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "severity"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -75,7 +77,9 @@ impl std::str::FromStr for Severity {
     }
 }
 
-/// How a finding counts towards the score (see `risk::score`).
+/// How a finding counts towards the score (see docs/scoring.md).
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "weighting"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Weighting {
@@ -97,24 +101,30 @@ pub type RuleText = std::borrow::Cow<'static, str>;
 
 /// One thing a rule found. The same value is shown in the console and written by
 /// `seawall scan`; its JSON form is part of the `seawall.report/v1` contract.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "finding"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    /// Stable rule id, e.g. `SW-PRIV-001` or `SW-CAP-SYS_ADMIN`.
+    /// Stable rule id, e.g. `SW-PRIV-001` or `SW-CAP-SYS_ADMIN`. Never reused for another
+    /// meaning.
     pub id: RuleText,
     pub severity: Severity,
+    /// One-line summary.
     pub title: RuleText,
-    /// CIS Docker Benchmark number (v1.6.0 numbering), when one applies.
+    /// CIS Docker Benchmark recommendation number (v1.6.0 numbering), or null when none
+    /// applies.
     pub cis: Option<RuleText>,
     /// Why it matters: the escape or attack technique it enables.
     pub technique: RuleText,
-    /// The exact field and value that triggered it.
+    /// The exact field and value that triggered it (secrets redacted).
     pub evidence: String,
-    /// How to fix it: the `docker run` flag and the compose key.
+    /// How to fix it: the `docker run` flag and the compose key, or the daemon setting.
     pub fix: RuleText,
-    /// How it counts in the score.
+    /// How it counts in the score; written only when not `normal`.
     #[serde(default, skip_serializing_if = "is_normal")]
     pub weighting: Weighting,
-    /// Set when the score is lowered by user namespaces or rootless mode.
+    /// Written (true) only when the severity was lowered by user namespaces or a rootless
+    /// daemon.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub mitigated: bool,
     /// The `[[accept]]` entry that accepts this risk (still shown, still scored).

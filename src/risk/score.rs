@@ -19,7 +19,9 @@
 use super::finding::{Finding, Severity, Weighting};
 use serde::Serialize;
 
-/// Score bands: 0-19 low, 20-49 medium, 50-79 high, 80-100 critical.
+/// Score band: 0-19 low, 20-49 medium, 50-79 high, 80-100 critical.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "band"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Band {

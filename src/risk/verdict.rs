@@ -5,21 +5,28 @@
 
 use serde::{Deserialize, Serialize};
 
-/// An `[[accept]]` entry that matched a finding.
+/// The `[[accept]]` entry that accepts a finding. The finding stays in the report and in the
+/// score.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "acceptance"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Acceptance {
+    /// Who accepted the risk.
     pub owner: String,
+    /// Why.
     pub reason: String,
     /// ISO date (`YYYY-MM-DD`); the acceptance holds through that day (UTC).
     pub expires: String,
-    /// `true` once the date has passed: the finding counts again.
+    /// `true` once the date has passed: the finding counts toward `--fail-on` again.
     #[serde(default)]
     pub expired: bool,
     /// Where the entry is: `<file> entry <n>`.
     pub source: String,
 }
 
-/// A finding compared with a baseline report.
+/// With `--baseline`: the finding compared with the baseline report.
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "baseline_mark"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BaselineMark {

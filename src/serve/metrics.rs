@@ -9,6 +9,7 @@
 //! | `seawall_host_posture_score` | gauge, 0-100 | host |
 //! | `seawall_alerts_total` | counter | host, rule, severity |
 //! | `seawall_daemon_up` | gauge, 1 while the event stream is followed | host |
+//! | `seawall_host_info` | gauge, always 1 (one series per daemon) | host, engine (`docker`/`podman`), version, runtime, mode (`rootless`/`rootful`/`unknown`) |
 //! | `seawall_build_info` | gauge, always 1 | version |
 //!
 //! A removed container's series are dropped (an event, or missing from a resync), and so
@@ -44,6 +45,16 @@ struct FindingLabels {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct HostLabels {
     host: String,
+}
+
+/// What a daemon is: `seawall_host_info`'s labels.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct HostInfoLabels {
+    host: String,
+    engine: String,
+    version: String,
+    runtime: String,
+    mode: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -87,6 +98,9 @@ pub struct FleetMetrics {
     posture: Family<HostLabels, Gauge>,
     alerts: Family<AlertLabels, Counter>,
     up: Family<HostLabels, Gauge>,
+    info: Family<HostInfoLabels, Gauge>,
+    /// The current `seawall_host_info` series of each daemon (to drop it when it changes).
+    info_series: Vec<Option<HostInfoLabels>>,
     /// The `host` label of each daemon, by [`HostId`].
     hosts: Vec<String>,
     /// Per daemon: the risk series of each container, by id (to drop them).
@@ -105,6 +119,8 @@ impl FleetMetrics {
             posture: Family::default(),
             alerts: Family::default(),
             up: Family::default(),
+            info: Family::default(),
+            info_series: vec![None; hosts.len()],
             hosts: hosts.iter().map(|h| label(h)).collect(),
             series: vec![HashMap::new(); hosts.len()],
         };
@@ -132,6 +148,11 @@ impl FleetMetrics {
             "daemon_up",
             "1 while seawall follows the daemon's event stream, 0 while it is unreachable",
             metrics.up.clone(),
+        );
+        registry.register(
+            "host_info",
+            "The daemon's engine (docker or podman), its version, OCI runtime and mode (always 1)",
+            metrics.info.clone(),
         );
         let build: Family<BuildLabels, Gauge> = Family::default();
         build
@@ -168,6 +189,20 @@ impl FleetMetrics {
                     self.posture
                         .get_or_create(&host_labels(h))
                         .set(i64::from(posture.score.value));
+                    let e = &posture.facts.engine;
+                    let info = HostInfoLabels {
+                        host: h.clone(),
+                        engine: e.product.name().to_ascii_lowercase(),
+                        version: label(&e.version),
+                        runtime: label(&e.runtime_line()),
+                        mode: e.mode().to_string(),
+                    };
+                    if let Some(old) = self.info_series[*host].replace(info.clone())
+                        && old != info
+                    {
+                        self.info.remove(&old);
+                    }
+                    self.info.get_or_create(&info).set(1);
                 }
                 for c in regraded {
                     self.upsert(*host, c);

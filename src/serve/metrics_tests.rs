@@ -240,3 +240,31 @@ fn a_daemon_is_down_until_live_and_when_lost() {
     });
     assert!(up(&e)[0].ends_with(" 0"));
 }
+
+#[test]
+fn host_info_names_the_engine_and_follows_an_upgrade() {
+    let (mut m, e) = FleetMetrics::new(&[HOST.to_string()]);
+    let mut host = default_host();
+    host.engine.product = crate::model::Engine::Podman;
+    host.engine.version = "4.3.1".into();
+    host.engine.oci_runtime = "crun".into();
+    host.engine.oci_runtime_version = "1.8.1".into();
+    host.engine.rootless = Some(true);
+    for event in DataEvent::inventory(0, host.clone(), vec![]) {
+        m.apply(&event);
+    }
+    let info = samples(&e, "seawall_host_info{");
+    assert_eq!(
+        info,
+        [format!(
+            "seawall_host_info{{host=\"{HOST}\",engine=\"podman\",version=\"4.3.1\",runtime=\"crun 1.8.1\",mode=\"rootless\"}} 1"
+        )]
+    );
+    host.engine.version = "5.0.0".into();
+    for event in DataEvent::inventory(0, host, vec![]) {
+        m.apply(&event);
+    }
+    let info = samples(&e, "seawall_host_info{");
+    assert_eq!(info.len(), 1, "{info:?}");
+    assert!(info[0].contains("version=\"5.0.0\""), "{}", info[0]);
+}

@@ -214,33 +214,12 @@ impl Widget for FeedPane<'_> {
             .render(inner, buf);
             return;
         }
-        let height = inner.height as usize;
         let w = inner.width as usize;
-        // The window first at one row per alert, for the name column's width.
-        let start = window_start(selected, n, height);
-        let name_cap = if w < 70 { 12 } else { 20 };
-        let name_w = feed
-            .shown_from(start)
-            .take(height)
-            .map(|e| width(&subject(state, e).0))
-            .max()
-            .unwrap_or(6)
-            .clamp(6, name_cap);
-        // The selected alert (feed focused) shows its whole detail, wrapped under its
-        // title: it takes more rows, so the window is placed for them.
-        let extra = if self.focused {
-            feed.shown_from(selected)
-                .next()
-                .map(|e| wrapped_detail(state, theme, e, name_w, w))
-                .unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        let extra = &extra[..extra
-            .len()
-            .min(height.saturating_sub(1))
-            .min(MAX_DETAIL_ROWS)];
-        let start = window_start(selected, n, height - extra.len());
+        let FeedWindow {
+            start,
+            name_w,
+            extra,
+        } = feed_window(state, theme, inner, self.focused);
         let mut y = inner.y;
         for (i, e) in feed.shown_from(start).enumerate() {
             if y >= inner.bottom() {
@@ -271,4 +250,77 @@ impl Widget for FeedPane<'_> {
             }
         }
     }
+}
+
+/// Which alerts a feed pane shows: from the `start`-th shown alert (newest first), the name
+/// column `name_w` wide, and the selected alert's wrapped detail (`extra` rows under it).
+struct FeedWindow<'e> {
+    start: usize,
+    name_w: usize,
+    extra: Vec<Line<'e>>,
+}
+
+/// The window of a feed pane whose inside is `inner` (the same for drawing and clicking).
+fn feed_window<'e>(
+    state: &'e AppState,
+    theme: &Theme,
+    inner: Rect,
+    focused: bool,
+) -> FeedWindow<'e> {
+    let feed = &state.feed;
+    let (n, selected) = (feed.shown_len(), feed.selected_index());
+    let height = inner.height as usize;
+    let w = inner.width as usize;
+    // The window first at one row per alert, for the name column's width.
+    let start = window_start(selected, n, height);
+    let name_cap = if w < 70 { 12 } else { 20 };
+    let name_w = feed
+        .shown_from(start)
+        .take(height)
+        .map(|e| width(&subject(state, e).0))
+        .max()
+        .unwrap_or(6)
+        .clamp(6, name_cap);
+    // The selected alert (feed focused) shows its whole detail, wrapped under its
+    // title: it takes more rows, so the window is placed for them.
+    let mut extra = if focused {
+        feed.shown_from(selected)
+            .next()
+            .map(|e| wrapped_detail(state, theme, e, name_w, w))
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    extra.truncate(height.saturating_sub(1).min(MAX_DETAIL_ROWS));
+    let start = window_start(selected, n, height - extra.len());
+    FeedWindow {
+        start,
+        name_w,
+        extra,
+    }
+}
+
+/// The shown alert (its index from the newest) drawn on screen row `y` of a feed pane in
+/// `area`; the rows of the selected alert's wrapped detail belong to it. `None` on the
+/// border or below the last alert.
+pub fn alert_at(state: &AppState, area: Rect, focused: bool, y: u16) -> Option<usize> {
+    // Styles do not move anything: any theme lays the pane out the same way.
+    let theme = Theme::fallback_dark();
+    let inner = super::pane(&theme, "", focused).inner(area);
+    if y < inner.y || y >= inner.bottom() || state.feed.shown_len() == 0 {
+        return None;
+    }
+    let window = feed_window(state, &theme, inner, focused);
+    let selected = state.feed.selected_index();
+    let mut row = (y - inner.y) as usize;
+    let mut i = window.start;
+    // Rows above the selected alert's detail are one alert each; its detail rows are its.
+    if focused && selected >= window.start {
+        let selected_row = selected - window.start;
+        if row > selected_row {
+            row = row.saturating_sub(window.extra.len()).max(selected_row);
+        }
+    }
+    i += row;
+    (i < state.feed.shown_len()).then_some(i)
 }

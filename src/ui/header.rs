@@ -3,6 +3,7 @@
 
 use super::text::{band_short, fit, safe_span};
 use crate::app::{AppState, Command, HostView};
+use crate::model::Engine;
 use crate::theme::{Role, Theme};
 use crate::watch::LinkStatus;
 use ratatui::buffer::Buffer;
@@ -238,18 +239,29 @@ impl<'a> Widget for HeaderBar<'a> {
             match (&host.facts, &host.status) {
                 (Some(f), _) => {
                     let e = &f.engine;
-                    let or_q = |s: &'a str| if s.is_empty() { "?" } else { s };
-                    let mut push = |label: &'static str, value: &'a str, last: bool| {
+                    let or_q = |s: String| if s.is_empty() { "?".to_string() } else { s };
+                    let mut push = |label: &'static str, value: String, last: bool| {
                         spans.push(Span::styled(label, theme.style(Role::Muted)));
                         spans.push(Span::raw(or_q(value)));
                         if !last {
                             spans.push(Span::styled(" · ", theme.style(Role::Muted)));
                         }
                     };
-                    push("engine ", &e.version, false);
-                    push("runc ", &e.runc, false);
-                    push("containerd ", &e.containerd, false);
-                    push("kernel ", &e.kernel, true);
+                    match e.product {
+                        Engine::Docker => {
+                            push("engine ", e.version.clone(), false);
+                            push("runc ", e.runc.clone(), false);
+                            push("containerd ", e.containerd.clone(), false);
+                        }
+                        // Podman has no containerd: its runtime, mode and cgroup manager.
+                        Engine::Podman => {
+                            push("engine ", e.label(), false);
+                            push("runtime ", e.runtime_line(), false);
+                            push("", e.mode().to_string(), false);
+                            push("cgroups ", e.cgroup_driver.clone(), false);
+                        }
+                    }
+                    push("kernel ", e.kernel.clone(), true);
                     if let LinkStatus::Down { message, .. } = &host.status {
                         spans.push(Span::raw("  "));
                         spans.push(Span::styled(

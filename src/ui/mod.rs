@@ -177,6 +177,8 @@ pub enum Hit {
     Row(usize),
     /// A drilldown tab.
     Tab(crate::app::Tab),
+    /// An alert of the activity feed (its index among the shown alerts, newest first).
+    Feed(usize),
 }
 
 /// What is drawn at column `x`, row `y` of a `screen` (the same layout as [`render`]):
@@ -207,6 +209,9 @@ pub fn hit(state: &AppState, screen: Rect, x: u16, y: u16) -> Option<Hit> {
                 state.rows.len(),
                 state.focus == Focus::Feed,
             );
+            if let Some(feed) = panes.feed.filter(|f| inside(*f)) {
+                return feed::alert_at(state, feed, state.focus == Focus::Feed, y).map(Hit::Feed);
+            }
             let t = panes.table;
             // Inside the border, below the column header.
             if !inside(t) || state.rows.is_empty() || y < t.y + 2 || y + 1 >= t.bottom() {

@@ -47,7 +47,7 @@ impl<'a> PostureOverlay<'a> {
         let mut head = vec![
             Span::styled(host.endpoint.as_str(), theme.style(Role::Title)),
             Span::raw("  engine "),
-            Span::raw(facts.engine.version.as_str()),
+            Span::raw(facts.engine.shown_version()),
             Span::raw("  posture "),
             Span::styled(
                 format!("{} {}", s.value, band_short(s.band)),

@@ -347,6 +347,11 @@ impl Widget for ContainerTable<'_> {
         }
 
         if state.rows.is_empty() {
+            let unread = unread_lines(state);
+            if !unread.is_empty() {
+                render_unread(theme, &unread, inner, buf);
+                return;
+            }
             let (msg, role) = self.empty_message();
             Paragraph::new(super::text::safe_line(Line::styled(msg, theme.style(role))))
                 .wrap(Wrap { trim: true })
@@ -485,6 +490,64 @@ impl Widget for ContainerTable<'_> {
             .highlight_spacing(HighlightSpacing::Always);
         let mut table_state = TableState::default().with_selected(Some(selected - start));
         StatefulWidget::render(table, inner, buf, &mut table_state);
+        // Below the last row, when it is in view: the containers that could not be read.
+        let used = 1 + (end - start) as u16;
+        if end == len && used < inner.height {
+            let below = Rect::new(inner.x, inner.y + used, inner.width, inner.height - used);
+            render_unread(theme, &unread_lines(state), below, buf);
+        }
+    }
+}
+
+/// The containers listed but not inspected (yet) of the daemons in view, one line each:
+/// `name (id12): inspect failed: why; retrying in N s`, as the watch task sent it; with a
+/// filter, the lines that contain it (their state is unknown: `running only` keeps them).
+fn unread_lines(state: &AppState) -> Vec<&str> {
+    let needle = state.filter.trim().to_lowercase();
+    state
+        .hosts
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| state.host_only.is_none_or(|only| only == *i))
+        .flat_map(|(_, h)| h.unread.values().map(String::as_str))
+        .filter(|line| needle.is_empty() || line.to_lowercase().contains(&needle))
+        .collect()
+}
+
+/// Draw `lines` (untrusted: escaped and cut) as warnings, one per row, as many as fit; the
+/// last row counts the rest.
+fn render_unread(theme: &Theme, lines: &[&str], area: Rect, buf: &mut Buffer) {
+    let rows = area.height as usize;
+    if rows == 0 || lines.is_empty() {
+        return;
+    }
+    let w = area.width as usize;
+    let shown = if lines.len() > rows {
+        rows - 1
+    } else {
+        lines.len()
+    };
+    for (i, line) in lines.iter().take(shown).enumerate() {
+        let text = format!("{}? not graded: {line}", " ".repeat(width(MARKER)));
+        let row = Rect::new(area.x, area.y + i as u16, area.width, 1);
+        Line::styled(
+            truncate(&text, w).into_owned(),
+            theme.style(Role::StatusWarning),
+        )
+        .render(row, buf);
+    }
+    if shown < lines.len() {
+        let more = format!(
+            "{}… {} more not graded",
+            " ".repeat(width(MARKER)),
+            lines.len() - shown
+        );
+        let row = Rect::new(area.x, area.y + shown as u16, area.width, 1);
+        Line::styled(
+            truncate(&more, w).into_owned(),
+            theme.style(Role::StatusWarning),
+        )
+        .render(row, buf);
     }
 }
 

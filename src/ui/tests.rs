@@ -936,3 +936,203 @@ fn a_long_endpoint_leaves_room_for_posture_and_alerts_at_80_columns() {
         "{header}"
     );
 }
+
+#[test]
+fn the_drilldown_score_line_says_when_activity_is_cut_at_100() {
+    let mut s = two();
+    let key = |s: &AppState, name: &str| {
+        let c = s
+            .containers
+            .values()
+            .find(|c| c.facts.name == name)
+            .unwrap();
+        RowKey {
+            host: c.host,
+            id: c.facts.id.clone(),
+        }
+    };
+    for name in ["priv", "plain"] {
+        let k = key(&s, name);
+        s.activity.insert(
+            k,
+            crate::app::ContainerActivity {
+                points: 8,
+                ..Default::default()
+            },
+        );
+    }
+    let config_score = |s: &AppState, name: &str| {
+        s.containers
+            .values()
+            .find(|c| c.facts.name == name)
+            .unwrap()
+            .score
+            .value
+    };
+    let (priv_score, plain_score) = (config_score(&s, "priv"), config_score(&s, "plain"));
+    assert!(
+        priv_score > 92 && plain_score < 92,
+        "{priv_score} {plain_score}"
+    );
+    let theme = Theme::fallback_dark();
+
+    // The privileged container (worst, first row): its sum passes 100 and is cut.
+    update(&mut s, Msg::Command(Command::Open));
+    let text = all_text(&screen(&s, &theme, 120, 30));
+    assert!(
+        text.contains(&format!(
+            "100 CRIT ({priv_score}+8 activity, capped at 100)"
+        )),
+        "{text}"
+    );
+
+    // The default container: the sum fits, and nothing says capped.
+    update(&mut s, Msg::Command(Command::Back));
+    update(&mut s, Msg::Command(Command::Down));
+    update(&mut s, Msg::Command(Command::Open));
+    let text = all_text(&screen(&s, &theme, 120, 30));
+    assert!(
+        text.contains(&format!("({plain_score}+8 activity)")),
+        "{text}"
+    );
+    assert!(!text.contains("capped at 100"), "{text}");
+}
+
+#[test]
+fn clicks_on_feed_alerts_select_them_wherever_the_feed_is_drawn() {
+    let theme = Theme::fallback_dark();
+    // 80x24: the feed shows (in the preview's place) only while focused; 120x40: its own
+    // pane below the preview, focused or not.
+    for (w, h, focus_first) in [(80u16, 24u16, true), (120, 40, false), (120, 40, true)] {
+        let mut s = alerting();
+        if focus_first {
+            update(&mut s, Msg::Command(Command::Feed));
+        }
+        let area = Rect::new(0, 0, w, h);
+        let buf = screen(&s, &theme, w, h);
+        let text = all_text(&buf);
+        for (i, title) in [
+            "Escape tool run",
+            "Event stream reconnected",
+            "Image pulled",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let pos = find(&buf, title).unwrap_or_else(|| panic!("{title} at {w}x{h}:\n{text}"));
+            assert_eq!(
+                crate::ui::hit(&s, area, pos.0, pos.1),
+                Some(crate::ui::Hit::Feed(i)),
+                "{title} at {w}x{h}"
+            );
+            assert_eq!(s.feed.shown_at(i).unwrap().alert.title, *title);
+        }
+        // The wrapped detail of the selected (focused) alert belongs to it.
+        if focus_first {
+            let detail = find(&buf, "nsenter -t 1").unwrap();
+            assert_eq!(
+                crate::ui::hit(&s, area, detail.0, detail.1),
+                Some(crate::ui::Hit::Feed(0))
+            );
+        }
+        // A click selects the alert and gives the feed the focus.
+        let oldest = find(&buf, "Image pulled").unwrap();
+        let Some(crate::ui::Hit::Feed(i)) = crate::ui::hit(&s, area, oldest.0, oldest.1) else {
+            panic!("a feed hit");
+        };
+        update(&mut s, Msg::ClickAlert(i));
+        assert_eq!(s.focus, crate::app::Focus::Feed);
+        assert_eq!(s.feed.selected().unwrap().alert.title, "Image pulled");
+        let buf = screen(&s, &theme, w, h);
+        let pos = find(&buf, "Image pulled").unwrap();
+        let row = row_text(&buf, pos.1);
+        assert!(row.contains("▸"), "{row}");
+    }
+}
+
+#[test]
+fn a_container_that_cannot_be_inspected_has_a_line_in_the_table_until_read() {
+    let mut s = two();
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Unread {
+            host: 0,
+            id: format!("{:064x}", 3),
+            line: "db\u{202e}evil (000000000000): inspect failed: HTTP 500: boom; retrying in 4 s"
+                .into(),
+        }),
+    );
+    let theme = Theme::fallback_dark();
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let buf = screen(&s, &theme, w, h);
+        let text = all_text(&buf);
+        let pos = find(&buf, "? not graded: db").unwrap_or_else(|| panic!("{w}x{h}:\n{text}"));
+        // Below the graded rows, as a warning; the bidi override shown escaped.
+        let plain = find(&buf, "plain").unwrap();
+        assert!(pos.1 > plain.1, "{text}");
+        assert!(has_style(&buf, pos, theme.style(Role::StatusWarning)));
+        let row = row_text(&buf, pos.1);
+        assert!(!row.contains('\u{202e}'), "{row}");
+        assert!(row.contains("inspect failed"), "{row}");
+    }
+    // Read at last: the line goes.
+    let again = vec![
+        facts(
+            1,
+            "priv",
+            serde_json::json!({"HostConfig": {"Privileged": true}}),
+        ),
+        facts(2, "plain", serde_json::json!({})),
+        facts(3, "db", serde_json::json!({})),
+    ];
+    for event in DataEvent::inventory(0, test_support::default_host(), again) {
+        update(&mut s, Msg::Data(event));
+    }
+    assert!(s.containers.values().any(|c| c.facts.name == "db"));
+    let text = all_text(&screen(&s, &theme, 120, 40));
+    assert!(!text.contains("not graded"), "{text}");
+}
+
+#[test]
+fn header_names_podman_its_runtime_and_mode_instead_of_containerd() {
+    let mut s = AppState::new(
+        vec!["unix:///run/podman/podman.sock".into()],
+        settings(),
+        now(),
+    );
+    let mut host = test_support::default_host();
+    host.engine.product = crate::model::Engine::Podman;
+    host.engine.version = "4.3.1".into();
+    host.engine.runc = String::new();
+    host.engine.containerd = String::new();
+    host.engine.oci_runtime = "crun".into();
+    host.engine.oci_runtime_version = "1.8.1".into();
+    host.engine.cgroup_driver = "cgroupfs".into();
+    host.engine.rootless = Some(true);
+    for event in DataEvent::inventory(0, host, vec![]) {
+        update(&mut s, Msg::Data(event));
+    }
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Status {
+            host: 0,
+            status: LinkStatus::Live,
+        }),
+    );
+    let buf = screen(&s, &Theme::fallback_dark(), 140, 20);
+    let line = row_text(&buf, 1);
+    assert!(
+        line.contains(
+            "engine Podman 4.3.1 · runtime crun 1.8.1 · rootless · cgroups cgroupfs · kernel"
+        ),
+        "{line}"
+    );
+    assert!(!line.contains("containerd"), "{line}");
+
+    // Docker keeps its line as it was.
+    let docker = two();
+    let buf = screen(&docker, &Theme::fallback_dark(), 140, 20);
+    let line = row_text(&buf, 1);
+    assert!(line.contains("containerd "), "{line}");
+    assert!(!line.contains("Podman"), "{line}");
+}

@@ -95,6 +95,11 @@ pub fn daemon_security(options: &[String]) -> DaemonSecurity {
 const BUILTIN_INSECURE: [&str; 2] = ["127.0.0.0/8", "::1/128"];
 
 /// Convert `/info` and `/version` (and the default bridge's ICC option) into host facts.
+///
+/// A Podman service (`podman system service`) is recognised here (see [`engine_of`]); its
+/// OCI runtime comes from the `OCI Runtime (<name>)` component and its mode (rootless or
+/// not) from `/info`. Fields only Podman sends (`Rootless`) are not in bollard's type: a
+/// caller holding the raw `/info` body adds them with [`apply_info_extras`].
 pub fn host(
     endpoint: &str,
     endpoint_plain_tcp: bool,
@@ -111,15 +116,49 @@ pub fn host(
             .find(|c| c.name.eq_ignore_ascii_case(name))
             .map(|c| c.version.clone())
     };
+    let product = engine_of(version);
     let default_runtime = s(&info.default_runtime);
-    let runtime_name = if default_runtime.is_empty() {
-        "runc".to_string()
-    } else {
-        default_runtime.clone()
+    // Podman names its runtime component `OCI Runtime (<name>)`: the name when /info
+    // does not say which runtime is the default.
+    let podman_runtime = || {
+        version.components.iter().flatten().find_map(|c| {
+            c.name
+                .strip_prefix("OCI Runtime (")
+                .and_then(|n| n.strip_suffix(')'))
+                .map(str::to_string)
+        })
     };
-    let runc = component(&runtime_name)
-        .or_else(|| component("runc"))
-        .unwrap_or_default();
+    let runtime_name = match (default_runtime.is_empty(), product) {
+        (false, _) => default_runtime.clone(),
+        (true, Engine::Podman) => podman_runtime().unwrap_or_else(|| "runc".to_string()),
+        (true, Engine::Docker) => "runc".to_string(),
+    };
+    let (runc, oci_runtime_version) = match product {
+        Engine::Docker => {
+            let runc = component(&runtime_name)
+                .or_else(|| component("runc"))
+                .unwrap_or_default();
+            let runtime = component(&runtime_name).unwrap_or_else(|| {
+                if is_runc(&runtime_name) {
+                    runc.clone()
+                } else {
+                    String::new()
+                }
+            });
+            (runc, runtime)
+        }
+        Engine::Podman => {
+            let runtime = component(&format!("OCI Runtime ({runtime_name})"))
+                .map(|text| runtime_version_of(&text, &runtime_name))
+                .unwrap_or_default();
+            let runc = if is_runc(&runtime_name) {
+                runtime.clone()
+            } else {
+                String::new()
+            };
+            (runc, runtime)
+        }
+    };
 
     let mut insecure: Vec<String> = info
         .registry_config
@@ -149,13 +188,24 @@ pub fn host(
         .unwrap_or_default();
     runtimes.sort();
 
-    HostFacts {
+    let security = daemon_security(&security_options);
+    let engine_version = s(&version.version);
+    let (rootless, rootless_from) = rootless_of(
+        product,
+        &engine_version,
+        &security_options,
+        &security,
+        info.docker_root_dir.as_deref().unwrap_or(""),
+    );
+
+    let mut facts = HostFacts {
         endpoint: endpoint.to_string(),
         endpoint_plain_tcp,
         name: s(&info.name),
         id: s(&info.id),
         engine: EngineFacts {
-            version: s(&version.version),
+            product,
+            version: engine_version,
             api_version: s(&version.api_version),
             os: info
                 .operating_system
@@ -168,9 +218,21 @@ pub fn host(
                 .or_else(|| version.kernel_version.clone())
                 .unwrap_or_default(),
             runc,
-            containerd: component("containerd").unwrap_or_default(),
+            containerd: match product {
+                Engine::Docker => component("containerd").unwrap_or_default(),
+                Engine::Podman => String::new(),
+            },
+            oci_runtime: runtime_name,
+            oci_runtime_version,
+            cgroup_driver: info
+                .cgroup_driver
+                .map(|d| d.to_string())
+                .filter(|d| !d.is_empty())
+                .unwrap_or_default(),
+            rootless: None,
+            rootless_from: String::new(),
         },
-        security: daemon_security(&security_options),
+        security,
         security_options,
         cgroup_version: info
             .cgroup_version
@@ -202,6 +264,137 @@ pub fn host(
             .as_ref()
             .and_then(|f| f.driver.clone()),
         containers_total: info.containers.unwrap_or(0),
+    };
+    set_rootless(&mut facts, rootless, rootless_from);
+    facts
+}
+
+fn is_runc(name: &str) -> bool {
+    name == "runc" || name.starts_with("io.containerd.runc")
+}
+
+/// Docker Engine or Podman, from `/version`: Podman names its first component
+/// `Podman Engine` (Docker: `Engine`); newer Podman builds also say so in `Platform.Name`.
+pub fn engine_of(version: &SystemVersion) -> Engine {
+    let podman = |text: &str| text.to_ascii_lowercase().contains("podman");
+    let by_component = version.components.iter().flatten().any(|c| podman(&c.name));
+    let by_platform = version.platform.as_ref().is_some_and(|p| podman(&p.name));
+    if by_component || by_platform {
+        Engine::Podman
+    } else {
+        Engine::Docker
+    }
+}
+
+/// The version in Podman's runtime component text: `crun version 1.8.1\ncommit: ...`
+/// gives `1.8.1`, `runc version 1.1.5+ds1\n...` gives `1.1.5+ds1`; a bare version is kept.
+fn runtime_version_of(text: &str, name: &str) -> String {
+    let first = text.lines().next().unwrap_or("").trim();
+    let rest = first
+        .strip_prefix(name)
+        .map(str::trim_start)
+        .unwrap_or(first);
+    let rest = rest.strip_prefix("version").map(str::trim).unwrap_or(rest);
+    rest.split_whitespace().next().unwrap_or("").to_string()
+}
+
+/// Rootless or not, and where that was read. Docker has listed `name=rootless` in
+/// `SecurityOptions` since 20.10; Podman only since 4.6 (before, only its own `/info
+/// Rootless`, see [`apply_info_extras`]), so an older Podman falls back to where its
+/// storage lives: a user's `~/.local/share/containers` is rootless, `/var/lib/containers`
+/// is the system's.
+fn rootless_of(
+    product: Engine,
+    engine_version: &str,
+    options: &[String],
+    security: &DaemonSecurity,
+    root_dir: &str,
+) -> (Option<bool>, String) {
+    if security.rootless {
+        return (
+            Some(true),
+            "/info SecurityOptions has name=rootless".to_string(),
+        );
+    }
+    let reports_rootless = match product {
+        Engine::Docker => !options.is_empty(),
+        Engine::Podman => {
+            !options.is_empty() && major_minor(engine_version).is_some_and(|v| v >= (4, 6))
+        }
+    };
+    if reports_rootless {
+        return (
+            Some(false),
+            "/info SecurityOptions has no name=rootless".to_string(),
+        );
+    }
+    if product == Engine::Podman {
+        if root_dir.contains("/.local/share/containers") {
+            return (
+                Some(true),
+                format!("/info DockerRootDir = {root_dir} (a user's storage)"),
+            );
+        }
+        if root_dir.starts_with("/var/lib/containers") {
+            return (
+                Some(false),
+                format!("/info DockerRootDir = {root_dir} (the system's storage)"),
+            );
+        }
+    }
+    (None, String::new())
+}
+
+/// `(4, 3)` for `4.3.1`; `None` when the text does not start with `<n>.<n>`.
+fn major_minor(version: &str) -> Option<(u64, u64)> {
+    let mut parts = version.trim().split(|c: char| !c.is_ascii_digit());
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
+fn set_rootless(facts: &mut HostFacts, rootless: Option<bool>, from: String) {
+    facts.engine.rootless = rootless;
+    facts.engine.rootless_from = from;
+    if rootless == Some(true) {
+        facts.security.rootless = true;
+    }
+}
+
+/// `/info` fields bollard's type does not carry: Podman's own `Rootless` and
+/// `BuildahVersion` (only Podman sends it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct InfoExtras {
+    #[serde(rename = "Rootless")]
+    pub rootless: Option<bool>,
+    #[serde(rename = "BuildahVersion")]
+    pub buildah_version: Option<String>,
+}
+
+/// [`InfoExtras`] from a raw `/info` body; an unreadable body gives none.
+pub fn info_extras(body: &[u8]) -> InfoExtras {
+    serde_json::from_slice(body).unwrap_or_default()
+}
+
+/// Complete host facts with what only the raw `/info` carries: a `BuildahVersion` marks
+/// Podman, and Podman's `Rootless` is the authority on its mode.
+pub fn apply_info_extras(facts: &mut HostFacts, extras: &InfoExtras) {
+    if extras.buildah_version.is_some() {
+        facts.engine.product = Engine::Podman;
+        facts.engine.containerd.clear();
+    }
+    if facts.engine.product != Engine::Podman {
+        return;
+    }
+    if let Some(rootless) = extras.rootless {
+        set_rootless(
+            facts,
+            Some(rootless),
+            format!("/info Rootless = {rootless}"),
+        );
+        if !rootless {
+            facts.security.rootless = false;
+        }
     }
 }
 
@@ -243,6 +436,146 @@ mod tests {
         assert!(!h.engine.containerd.is_empty());
         assert!(h.security.seccomp_profile.is_some());
         assert_eq!(h.cgroup_version, "1");
+    }
+
+    fn podman_host() -> HostFacts {
+        let info: SystemInfo = fixture("podman_info_4.3.1.json");
+        let version: SystemVersion = fixture("podman_version_4.3.1.json");
+        let mut h = host(
+            "unix:///run/podman/podman.sock",
+            false,
+            &info,
+            &version,
+            None,
+        );
+        let raw = std::fs::read(format!(
+            "{}/tests/fixtures/podman_info_4.3.1.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        apply_info_extras(&mut h, &info_extras(&raw));
+        h
+    }
+
+    #[test]
+    fn a_real_podman_service_is_recognised_with_its_runtime_and_mode() {
+        let h = podman_host();
+        assert_eq!(h.engine.product, Engine::Podman);
+        assert_eq!(h.engine_label(), "Podman 4.3.1");
+        assert_eq!(h.engine.oci_runtime, "crun");
+        assert_eq!(h.engine.oci_runtime_version, "1.8.1");
+        assert_eq!(h.engine.runtime_line(), "crun 1.8.1");
+        // crun is not runc, and Podman has no containerd.
+        assert_eq!(h.engine.runc, "");
+        assert_eq!(h.engine.containerd, "");
+        assert_eq!(h.engine.cgroup_driver, "cgroupfs");
+        // Podman 4.3 lists no name=rootless: its own `Rootless` field says rootful.
+        assert_eq!(h.engine.rootless, Some(false));
+        assert_eq!(h.engine.rootless_from, "/info Rootless = false");
+        assert_eq!(h.engine.mode(), "rootful");
+        assert!(!h.security.rootless);
+    }
+
+    #[test]
+    fn a_real_rootless_podman_says_so_only_in_its_own_field() {
+        let info: SystemInfo = fixture("podman_info_4.3.1_rootless.json");
+        let version: SystemVersion = fixture("podman_version_4.3.1.json");
+        // Podman 4.3 lists no name=rootless (captured from a service run by an
+        // unprivileged user): bollard's type alone cannot tell.
+        assert!(
+            !info
+                .security_options
+                .iter()
+                .flatten()
+                .any(|o| o.contains("rootless"))
+        );
+        let mut h = host("unix:///x", false, &info, &version, None);
+        assert_eq!(h.engine.rootless, None);
+        let raw = std::fs::read(format!(
+            "{}/tests/fixtures/podman_info_4.3.1_rootless.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        apply_info_extras(&mut h, &info_extras(&raw));
+        assert_eq!(h.engine.rootless, Some(true));
+        assert_eq!(h.engine.rootless_from, "/info Rootless = true");
+        assert!(h.security.rootless && h.remaps_root());
+    }
+
+    #[test]
+    fn podman_without_the_raw_info_falls_back_on_its_storage_path() {
+        let mut info: SystemInfo = fixture("podman_info_4.3.1.json");
+        let version: SystemVersion = fixture("podman_version_4.3.1.json");
+        let h = host("ssh://box", false, &info, &version, None);
+        assert_eq!(h.engine.product, Engine::Podman);
+        // Storage under /tmp says nothing: the mode stays unknown rather than guessed.
+        assert_eq!(h.engine.rootless, None);
+        info.docker_root_dir = Some("/home/ops/.local/share/containers/storage".into());
+        let h = host("ssh://box", false, &info, &version, None);
+        assert_eq!(h.engine.rootless, Some(true));
+        assert!(h.security.rootless && h.remaps_root());
+        info.docker_root_dir = Some("/var/lib/containers/storage".into());
+        let h = host("ssh://box", false, &info, &version, None);
+        assert_eq!(h.engine.rootless, Some(false));
+    }
+
+    #[test]
+    fn podman_runtime_versions_are_read_from_the_component_text() {
+        assert_eq!(
+            runtime_version_of("crun version 1.8.1\ncommit: f8a0\nspec: 1.0.0", "crun"),
+            "1.8.1"
+        );
+        assert_eq!(
+            runtime_version_of("runc version 1.1.5+ds1\ncommit: 1.1.5+ds1-1", "runc"),
+            "1.1.5+ds1"
+        );
+        assert_eq!(runtime_version_of("1.2.3", "crun"), "1.2.3");
+        assert_eq!(runtime_version_of("", "crun"), "");
+    }
+
+    #[test]
+    fn podman_without_a_default_runtime_names_it_from_its_component() {
+        let mut info: SystemInfo = fixture("podman_info_4.3.1.json");
+        let version: SystemVersion = fixture("podman_version_4.3.1.json");
+        info.default_runtime = None;
+        let h = host("unix:///x", false, &info, &version, None);
+        assert_eq!(h.engine.runtime_line(), "crun 1.8.1");
+        assert_eq!(h.engine.runc, "");
+    }
+
+    #[test]
+    fn podman_with_runc_fills_the_runc_version() {
+        let mut info: SystemInfo = fixture("podman_info_4.3.1.json");
+        let mut version: SystemVersion = fixture("podman_version_4.3.1.json");
+        info.default_runtime = Some("runc".into());
+        for c in version.components.iter_mut().flatten() {
+            if c.name.starts_with("OCI Runtime") {
+                c.name = "OCI Runtime (runc)".into();
+                c.version = "runc version 1.1.5+ds1\ncommit: 1.1.5+ds1-1\nspec: 1.0.2-dev".into();
+            }
+        }
+        let h = host("unix:///x", false, &info, &version, None);
+        assert_eq!(h.engine.runc, "1.1.5+ds1");
+        assert_eq!(h.engine.runtime_line(), "runc 1.1.5+ds1");
+    }
+
+    #[test]
+    fn docker_stays_docker() {
+        let info: SystemInfo = fixture("info_20.10.json");
+        let version: SystemVersion = fixture("version_20.10.json");
+        let mut h = host("unix:///var/run/docker.sock", false, &info, &version, None);
+        let raw = std::fs::read(format!(
+            "{}/tests/fixtures/info_20.10.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        apply_info_extras(&mut h, &info_extras(&raw));
+        assert_eq!(h.engine.product, Engine::Docker);
+        assert!(h.engine_label().starts_with("Docker 20.10"));
+        assert_eq!(h.engine.shown_version(), h.engine.version);
+        assert_eq!(h.engine.oci_runtime, "runc");
+        assert_eq!(h.engine.oci_runtime_version, h.engine.runc);
+        assert!(!h.engine.containerd.is_empty());
     }
 
     #[test]

@@ -15,6 +15,9 @@ use super::version::Range;
 pub enum Component {
     /// The default OCI runtime (`/version Components[<default runtime>]`), when it is runc.
     Runc,
+    /// The default OCI runtime when it is crun (Podman's usual runtime:
+    /// `/version Components[OCI Runtime (crun)]`).
+    Crun,
     /// `/version Components[containerd]`.
     Containerd,
     /// `/version Version` (moby).
@@ -92,7 +95,7 @@ const fn row(
     }
 }
 
-use Component::{Containerd, Engine, Kernel, Runc};
+use Component::{Containerd, Crun, Engine, Kernel, Runc};
 use Gate::{Always, AuthzPlugins, CgroupV1, Rootless, SwarmActive};
 use Severity::{Critical, High, Low, Medium};
 
@@ -448,6 +451,24 @@ pub const TABLE: &[Advisory] = &[
         "A time-of-check/time-of-use race while unpacking layers lets a crafted image write \
          outside the snapshot directory on the host when it is pulled.",
         "Upgrade containerd to 2.1.1 or later; pull only trusted images meanwhile.",
+    ),
+    // ---------------------------------------------------------------- crun
+    // Only crun advisories whose affected range and fix release are certain are listed:
+    // CVE-2022-27650 (fixed in crun 1.4.4, the crun counterpart of runc's CVE-2022-29162).
+    row(
+        "CVE-2022-27650",
+        Crun,
+        &[Range::below("1.4.4")],
+        "1.4.4",
+        Always,
+        false,
+        "SW-HOST-CVE-2022-27650",
+        Low,
+        "crun vulnerable to CVE-2022-27650 (containers start with inheritable capabilities)",
+        "crun started container processes with non-empty inheritable capabilities, so a \
+         binary in the image with inheritable file capabilities gains them as permitted \
+         capabilities on execve, beyond what the container was given.",
+        "Upgrade crun to 1.4.4 or later (Debian 12 ships 1.8.1).",
     ),
     // ---------------------------------------------------------------- Docker Engine
     row(

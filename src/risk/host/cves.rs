@@ -57,11 +57,21 @@ pub fn reading(host: &HostFacts, component: Component) -> Option<Reading> {
             } else {
                 host.default_runtime.as_str()
             };
+            (component_field(host, name), &host.engine.runc)
+        }
+        Component::Crun => {
+            if host.engine.oci_runtime != "crun" {
+                return None;
+            }
             (
-                format!("/version Components[{name}].Version"),
-                &host.engine.runc,
+                component_field(host, "crun"),
+                &host.engine.oci_runtime_version,
             )
         }
+        // Podman has no containerd, and Docker Engine (moby) advisories are about moby's
+        // code: neither ever applies to Podman, whatever its version number says.
+        Component::Containerd if host.is_podman() => return None,
+        Component::Engine if host.is_podman() => return None,
         Component::Containerd => (
             "/version Components[containerd].Version".to_string(),
             &host.engine.containerd,
@@ -75,6 +85,16 @@ pub fn reading(host: &HostFacts, component: Component) -> Option<Reading> {
         raw: raw.trim().to_string(),
         version,
     })
+}
+
+/// The `/version` field a runtime's version was read from (Podman names its runtime
+/// component `OCI Runtime (<name>)`).
+fn component_field(host: &HostFacts, name: &str) -> String {
+    if host.is_podman() {
+        format!("/version Components[OCI Runtime ({name})].Version")
+    } else {
+        format!("/version Components[{name}].Version")
+    }
 }
 
 /// Does this advisory's version range cover the daemon's component?
@@ -184,9 +204,26 @@ pub fn daemon_findings(host: &HostFacts) -> Vec<Finding> {
         if advisory.escape && host.remaps_root() {
             f = f.mitigate();
         }
+        if host.is_podman() && advisory.component == Component::Runc {
+            f.fix = podman_runtime_fix(&f.fix).into();
+        }
         out.push(f);
     }
     out
+}
+
+/// The runc rows' fixes speak of dockerd; Podman runs the runtime binary itself for each
+/// container, so there is no daemon to restart.
+fn podman_runtime_fix(fix: &str) -> String {
+    let fix = fix
+        .replace(", then restart dockerd", "")
+        .replace(" and restart dockerd", "")
+        .replace("restart dockerd", "recreate the containers");
+    format!(
+        "{fix} On Podman: upgrade the distribution's runc package (or set runtime = \"crun\" \
+         in containers.conf); Podman runs the runtime itself for each container, there is no \
+         daemon to restart."
+    )
 }
 
 #[cfg(test)]

@@ -192,8 +192,13 @@ fn release_agent(ctx: &Ctx<'_>) -> Option<String> {
 /// The container really runs under the runc whose version `/version` reports.
 fn uses_reported_runc(ctx: &Ctx<'_>) -> bool {
     let rt = ctx.c.runtime.as_str();
+    // Podman's compatible inspect says `oci` for the engine's default runtime.
+    let podman_default = ctx.host.is_podman() && rt == "oci";
     cves::default_runtime_is_runc(ctx.host)
-        && (rt.is_empty() || rt == ctx.host.default_runtime || cves::is_runc_name(rt))
+        && (rt.is_empty()
+            || podman_default
+            || rt == ctx.host.default_runtime
+            || cves::is_runc_name(rt))
 }
 
 fn finding(ctx: &Ctx<'_>, rule: &Exposure, m: &Match, condition: String) -> Finding {
@@ -598,6 +603,23 @@ mod tests {
         assert!(get(&run(&c, &h), "SW-CVE-2019-5736").is_none());
         let c = container(r#"{"Config":{"User":""},"HostConfig":{"Runtime":"runc"}}"#);
         assert!(get(&run(&c, &h), "SW-CVE-2019-5736").is_some());
+    }
+
+    #[test]
+    fn podman_containers_on_its_default_runc_are_exposed() {
+        // Podman's compatible inspect says `HostConfig.Runtime: "oci"` for the default.
+        let mut h = host_with("1.0.0-rc6", "", "");
+        h.engine.product = crate::model::Engine::Podman;
+        let c = container(r#"{"Config":{"User":""},"HostConfig":{"Runtime":"oci"}}"#);
+        assert!(get(&run(&c, &h), "SW-CVE-2019-5736").is_some());
+        // With crun as Podman's default, runc's bugs do not apply.
+        h.default_runtime = "crun".into();
+        h.engine.runc = String::new();
+        assert!(get(&run(&c, &h), "SW-CVE-2019-5736").is_none());
+        // `oci` means nothing special on Docker.
+        let mut d = host_with("1.0.0-rc6", "", "");
+        d.default_runtime = "runc".into();
+        assert!(get(&run(&c, &d), "SW-CVE-2019-5736").is_none());
     }
 
     #[test]

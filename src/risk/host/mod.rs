@@ -1,7 +1,10 @@
 //! Daemon posture rules and version-based CVE matching.
 //!
 //! - `posture`: daemon configuration rules (`SW-HOST-001`...), CIS section 2 and 5.1;
-//! - `advisories`: the version table (runc, containerd, engine, kernel), data only;
+//! - `podman`: what matters on a Podman host instead of dockerd's settings (rootless or
+//!   rootful, cgroup manager: `SW-HOST-PODMAN-...`);
+//! - `advisories`: the version table (runc, crun, containerd, Docker Engine, kernel), data
+//!   only; Docker Engine and containerd rows never match a Podman host;
 //! - `cves`: matching the daemon's versions against the table (`SW-HOST-CVE-...`);
 //! - `exposed`: per-container rules where a vulnerable version meets the container's
 //!   configuration (`SW-CVE-...`, `SW-IOC-...`);
@@ -13,6 +16,7 @@
 mod advisories;
 mod cves;
 mod exposed;
+mod podman;
 mod posture;
 pub mod version;
 
@@ -34,6 +38,7 @@ pub fn container_cves(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 /// Metadata of every host rule (for the catalog).
 pub fn metas() -> Vec<RuleMeta> {
     let mut all: Vec<RuleMeta> = posture::META.to_vec();
+    all.extend_from_slice(podman::META);
     all.extend(advisories::TABLE.iter().map(|a| a.meta));
     all.extend(exposed::metas());
     all

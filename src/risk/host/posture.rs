@@ -251,6 +251,14 @@ pub fn check(host: &HostFacts) -> Vec<Finding> {
     api(host, &mut out);
     security_options(host, &mut out);
     settings(host, &mut out);
+    super::podman::check(host, &mut out);
+    if host.is_podman() {
+        for f in &mut out {
+            if let Some(fix) = super::podman::fix_for(&f.id) {
+                f.fix = fix.into();
+            }
+        }
+    }
     out
 }
 
@@ -294,9 +302,11 @@ fn security_options(host: &HostFacts, out: &mut Vec<Finding>) {
     );
     let sec = &host.security;
 
-    if sec.rootless {
+    // Podman: rootless or rootful is said by `podman::check`, with Podman's own fix.
+    let docker = !host.is_podman();
+    if docker && sec.rootless {
         out.push(ROOTLESS.finding("/info SecurityOptions has name=rootless"));
-    } else if !sec.userns_remap {
+    } else if docker && !sec.userns_remap {
         out.push(NO_USERNS.finding(format!("{listed}: no name=userns and no name=rootless")));
     }
 
@@ -308,7 +318,8 @@ fn security_options(host: &HostFacts, out: &mut Vec<Finding>) {
         None => out.push(SECCOMP_UNSUPPORTED.finding(format!("{listed}: no name=seccomp entry"))),
     }
 
-    if !sec.no_new_privileges {
+    // Podman's `/info` never reports no-new-privileges (it is a containers.conf setting).
+    if !sec.no_new_privileges && docker {
         let mut evidence = format!("{listed}: no name=no-new-privileges");
         // The option shows up in /info only from Docker 24.0.
         if Version::parse(&host.engine.version).is_some_and(|v| v.major() < 24) {
@@ -321,14 +332,42 @@ fn security_options(host: &HostFacts, out: &mut Vec<Finding>) {
     }
 
     if !sec.apparmor && !sec.selinux {
-        out.push(NO_LSM.finding(format!("{listed}: neither name=apparmor nor name=selinux")));
+        let f = NO_LSM.finding(format!("{listed}: neither name=apparmor nor name=selinux"));
+        // Podman lists SELinux only from 4.6: before, SELinux may be enforcing unseen.
+        let old_podman = host.is_podman()
+            && Version::parse(&host.engine.version)
+                .is_some_and(|v| v.cmp_numbers(&Version::parse("4.6").expect("4.6")).is_lt());
+        out.push(if old_podman {
+            let evidence = format!(
+                "{}; Podman {} predates 4.6, the first to report SELinux, so SELinux may be \
+                 enforcing",
+                f.evidence, host.engine.version
+            );
+            let severity = f.severity.lowered();
+            NO_LSM
+                .finding(evidence)
+                .with_title(possibly_title())
+                .with_severity(severity)
+        } else {
+            f
+        });
     }
 }
 
+/// NO_LSM's title when the engine may not report SELinux.
+fn possibly_title() -> &'static str {
+    "Neither AppArmor nor SELinux reported (Podman before 4.6 does not report SELinux)"
+}
+
 /// Rules on single `/info` fields and the default bridge.
+///
+/// Podman's compatible `/info` hard-codes `LiveRestoreEnabled: false` and
+/// `ExperimentalBuild: true`, and Podman has no authorization plugins: those three rules
+/// are about dockerd and skip a Podman host.
 fn settings(host: &HostFacts, out: &mut Vec<Finding>) {
     let swarm = host.swarm_state.as_str();
-    if !host.live_restore && swarm != "active" {
+    let docker = !host.is_podman();
+    if docker && !host.live_restore && swarm != "active" {
         out.push(
             LIVE_RESTORE_OFF
                 .finding("/info LiveRestoreEnabled = false")
@@ -355,7 +394,7 @@ fn settings(host: &HostFacts, out: &mut Vec<Finding>) {
         out.push(DEBUG.finding("/info Debug = true").hygiene());
     }
 
-    if host.experimental {
+    if docker && host.experimental {
         out.push(
             EXPERIMENTAL
                 .finding("/info ExperimentalBuild = true")
@@ -385,7 +424,7 @@ fn settings(host: &HostFacts, out: &mut Vec<Finding>) {
         );
     }
 
-    if host.authz_plugins.is_empty() {
+    if docker && host.authz_plugins.is_empty() {
         out.push(NO_AUTHZ.finding("/info Plugins.Authorization is empty"));
     }
 
