@@ -500,8 +500,9 @@ async fn scan_command(
     let verdicts = load_verdicts(cfg.file.as_deref(), &args.accept, args.baseline.as_deref())?;
     let results = scan::scan_all(endpoints, &opts).await;
     let mut hosts = Vec::new();
+    let mut unreachable = Vec::new();
     let mut failed = false;
-    for (_ep, result) in results {
+    for (ep, result) in results {
         match result {
             Ok(h) => {
                 // Named on stderr too; the exit code is 2 once the report is written.
@@ -517,6 +518,10 @@ async fn scan_command(
             }
             Err(e) => {
                 eprintln!("seawall: {}", crate::sanitize::Terminal(&e.to_string()));
+                unreachable.push(report::UnreachableHost {
+                    endpoint: ep.url,
+                    error: e.to_string(),
+                });
                 failed = true;
             }
         }
@@ -531,6 +536,7 @@ async fn scan_command(
         return Err(CliError::NoMatch(describe_filter(&opts.selection)));
     }
     let mut report = scan::report(hosts);
+    report.unreachable = unreachable;
     report::acceptance::apply(
         &mut report,
         &verdicts.accept,

@@ -195,6 +195,7 @@ pub fn report(hosts: Vec<HostReport>) -> Report {
         hosts,
         baseline: None,
         acceptances: Vec::new(),
+        unreachable: Vec::new(),
     }
 }
 
@@ -223,4 +224,62 @@ pub async fn scan_all(
         (ep.clone(), result)
     });
     futures_util::future::join_all(futures).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::docker::EndpointSource;
+    use std::time::Instant;
+
+    fn unix(path: &std::path::Path) -> Endpoint {
+        Endpoint {
+            url: format!("unix://{}", path.display()),
+            transport: Transport::Unix {
+                path: path.to_path_buf(),
+            },
+            source: EndpointSource::Default,
+        }
+    }
+
+    /// Daemons are scanned side by side: two that accept and never answer and one that
+    /// refuses cost one connect timeout together, not one each, and each says why.
+    #[tokio::test]
+    async fn unanswering_daemons_cost_one_timeout_together() {
+        let dir = tempfile::tempdir().unwrap();
+        // A bound, listening socket that nobody accepts on: the kernel completes the
+        // connection, and no answer ever comes (a blackhole).
+        let holes: Vec<_> = (0..2)
+            .map(|i| {
+                let path = dir.path().join(format!("hole{i}.sock"));
+                (std::os::unix::net::UnixListener::bind(&path).unwrap(), path)
+            })
+            .collect();
+        // A socket file nobody listens on: refused at once.
+        let refused = dir.path().join("refused.sock");
+        drop(std::os::unix::net::UnixListener::bind(&refused).unwrap());
+        let mut endpoints: Vec<Endpoint> = holes.iter().map(|(_, p)| unix(p)).collect();
+        endpoints.push(unix(&refused));
+        let opts = ScanOptions {
+            connect_timeout: Duration::from_secs(1),
+            request_timeout: Duration::from_secs(1),
+            ..ScanOptions::default()
+        };
+        let t = Instant::now();
+        let results = scan_all(&endpoints, &opts).await;
+        let took = t.elapsed();
+        assert!(
+            took >= Duration::from_millis(900) && took < Duration::from_millis(1800),
+            "{took:?}"
+        );
+        let errors: Vec<String> = results
+            .iter()
+            .map(|(_, r)| r.as_ref().unwrap_err().to_string())
+            .collect();
+        assert!(errors[0].contains("hole0.sock"), "{errors:?}");
+        assert!(errors[0].contains("did not answer within 1s"), "{errors:?}");
+        assert!(errors[1].contains("hole1.sock"), "{errors:?}");
+        assert!(errors[2].contains("refused.sock"), "{errors:?}");
+        assert!(!errors[2].contains("did not answer"), "{errors:?}");
+    }
 }

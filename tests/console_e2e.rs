@@ -26,6 +26,11 @@
 //!   container; `v` hides the LOW one, `/` and `c` filter by the container, `enter` opens
 //!   the drilldown on the Activity tab. The feed's filters are used before any order is
 //!   checked: other tests' alerts share the daemon.
+//! - `fleet_overview_with_a_dead_daemon_and_a_context_added_live`: `-H` the real daemon and
+//!   `-H unix:///nonexistent.sock`: the console opens on the host overview, the dead one
+//!   down with its reason (first: worst first) and the live one up; `enter` shows the live
+//!   daemon's containers (the header names it), `esc` comes back; `D` lists a context made
+//!   by `docker context create` in a private `DOCKER_CONFIG`, `enter` adds it live.
 //!
 //! The pane runs `seawall --config <file>; echo SEAWALL-EXITED-$?; stty -a; echo ...; sleep 30`
 //! through `sh -c`, built only from paths this file controls (single-quoted), so the
@@ -1998,4 +2003,134 @@ fn a_container_that_cannot_be_inspected_is_shown_until_it_is_read() {
     assert!(!screen.contains("not inspected"), "{screen}");
     console.send_keys(&["q"]);
     assert_restored(&console, "q after the unreadable container");
+}
+
+// --- issue 10 items 5 and 6: the host overview, and a daemon added live ---
+
+/// The overview row (`┃▶ name …` or `┃  name …`) that shows `needle`.
+fn host_row<'a>(screen: &'a str, needle: &str) -> Option<&'a str> {
+    screen
+        .lines()
+        .find(|l| (l.starts_with("┃▶ ") || l.starts_with("┃  ")) && l.contains(needle))
+}
+
+/// Two endpoints, the real daemon and a dead socket: the console opens on the host
+/// overview with the dead one down (with its reason) and the live one up; `enter` shows
+/// the live daemon's containers (the header names it), `esc` comes back; `D` lists a
+/// context made by `docker context create` in a private DOCKER_CONFIG, and `enter` adds it
+/// to the session without a restart: it comes up beside the others.
+#[test]
+fn fleet_overview_with_a_dead_daemon_and_a_context_added_live() {
+    if !tmux_available() {
+        return;
+    }
+    let Some(td) = TestDaemon::get() else { return };
+    let name = td.unique_name("e2e-fleet");
+    td.container_named(Spec::created("e2e-fleet", &[]), &name);
+    let live = std::env::var("DOCKER_HOST")
+        .ok()
+        .filter(|h| !h.trim().is_empty())
+        .unwrap_or_else(|| "unix:///var/run/docker.sock".to_string());
+    let dead = "unix:///nonexistent.sock";
+
+    // A context in a docker config of our own, pointing at the real daemon.
+    let docker_config = tempfile::Builder::new()
+        .prefix("sw-e2e-dockercfg-")
+        .tempdir()
+        .expect("a temporary directory");
+    let context = td.unique_name("ctx");
+    let mut create = Command::new("docker");
+    create
+        .env("DOCKER_CONFIG", docker_config.path())
+        .args(["context", "create", &context, "--docker"])
+        .arg(format!("host={live}"));
+    let out = run_with_timeout(create, TMUX_TIMEOUT);
+    assert!(
+        out.status.success(),
+        "docker context create: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let prefix: &'static str = Box::leak(
+        format!(
+            "env DOCKER_CONFIG={} ",
+            sh_quote(&docker_config.path().to_string_lossy())
+        )
+        .into_boxed_str(),
+    );
+    let args: &'static str =
+        Box::leak(format!("-H {} -H {}", sh_quote(&live), sh_quote(dead)).into_boxed_str());
+    let t0 = Instant::now();
+    let console = Console::start_args(100, 30, default_config, prefix, args);
+    let (screen, _) = console.wait_for(
+        "the host overview: the dead daemon down with a reason, the live one up",
+        STARTUP,
+        |s| {
+            s.contains("hosts · 2 daemons")
+                && host_row(s, "nonexistent").is_some_and(|r| r.contains("down"))
+                && s.contains("↳ down:")
+                && host_row(s, &live).is_some_and(|r| r.contains(" up "))
+        },
+    );
+    measured("start -> overview with both daemons settled", t0.elapsed());
+    // Worst first: the dead daemon above the live one.
+    let line_of = |needle: &str| {
+        screen
+            .lines()
+            .position(|l| host_row(l, needle).is_some())
+            .unwrap_or_else(|| panic!("no overview row with {needle}:\n{screen}"))
+    };
+    assert!(line_of("nonexistent") < line_of(&live), "{screen}");
+
+    // The live one (second row), then enter: its containers, the header says which.
+    console.send_keys(&["g", "j"]);
+    console.wait_for("the cursor on the live daemon", KEY, |s| {
+        host_row(s, &live).is_some_and(|r| r.starts_with("┃▶"))
+    });
+    console.send_keys(&["Enter"]);
+    console.wait_for("the live daemon's containers", KEY, |s| {
+        s.contains("containers") && s.lines().nth(1).is_some_and(|l| l.contains(live.as_str()))
+    });
+    console.send_keys(&["/"]);
+    console.type_text(&name);
+    console.send_keys(&["Enter"]);
+    console.wait_for("our container in the table", LIVE, |s| {
+        s.contains(&format!("findings · {name}"))
+    });
+    // esc clears the filter, esc again goes back to the overview.
+    // (One key at a time: two escapes in one write may read as alt-escape.)
+    console.send_keys(&["Escape"]);
+    console.wait_for("the filter cleared", KEY, |s| {
+        s.contains("┏ containers") && !s.contains("filter: ")
+    });
+    console.send_keys(&["Escape"]);
+    console.wait_for("the overview again", KEY, |s| {
+        s.contains("hosts · 2 daemons")
+    });
+
+    // D: the daemons window lists the context; enter adds it live.
+    console.send_keys(&["D"]);
+    console.wait_for("the context in the daemons window", KEY, |s| {
+        s.contains("daemons · contexts")
+            && s.lines()
+                .any(|l| l.contains(&context) && l.contains("context"))
+    });
+    console.send_keys(&["G", "Enter"]);
+    let (screen, took) = console.wait_for("the added context up in the overview", STARTUP, |s| {
+        s.contains("hosts · 3 daemons") && host_row(s, &context).is_some_and(|r| r.contains(" up "))
+    });
+    measured("context added -> up", took);
+    assert!(host_row(&screen, "nonexistent").is_some(), "{screen}");
+    // The cursor is on the daemon just added: `x` drops it from the session again.
+    assert!(
+        host_row(&screen, &context).is_some_and(|r| r.starts_with("┃▶")),
+        "{screen}"
+    );
+    console.send_keys(&["x"]);
+    console.wait_for("the context dropped", KEY, |s| {
+        s.contains("hosts · 2 daemons") && host_row(s, &context).is_none()
+    });
+    console.send_keys(&["q"]);
+    let (code, _) = console.wait_exit("q");
+    assert_eq!(code, 0);
 }

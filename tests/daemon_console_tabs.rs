@@ -64,7 +64,7 @@ fn run_effects(
         .expect("the local endpoint resolves");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let _guard = rt.enter();
-    let executor = Executor::new(&[endpoint], ActionSettings::default(), Vec::new(), tx);
+    let mut executor = Executor::new(&[endpoint], ActionSettings::default(), Vec::new(), tx);
     let n = effects.len();
     for effect in effects {
         assert!(

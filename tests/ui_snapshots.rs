@@ -1048,3 +1048,110 @@ fn fleet_running_only_sorted_by_alerts() {
     update(&mut s, Msg::Input(InputKey::Enter));
     snap_new("fleet_running_only_by_alerts", &s);
 }
+
+// --- issue 10 items 5 and 6: the host overview and the daemons window ---
+
+const OVERVIEW_SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+/// Three daemons as the console opens them: the local one live, a remote one live with a
+/// context name that carries an escape sequence (shown escaped), a dead one down.
+fn overview_state() -> AppState {
+    let mut s = AppState::new(
+        vec![
+            ENDPOINT.to_string(),
+            "ssh://ops@build-02".to_string(),
+            "unix:///nonexistent.sock".to_string(),
+        ],
+        settings(),
+        now(),
+    );
+    s.hosts[1].name = "build\u{1b}[31m-02".to_string();
+    s.overview = true;
+    s.view = seawall::app::View::Hosts;
+    let all = fleet();
+    let parts = [all[..4].to_vec(), all[4..].to_vec()];
+    for (host_id, containers) in parts.into_iter().enumerate() {
+        for event in DataEvent::inventory(host_id, host(), containers) {
+            update(&mut s, Msg::Data(event));
+        }
+        update(
+            &mut s,
+            Msg::Data(DataEvent::Status {
+                host: host_id,
+                status: LinkStatus::Live,
+            }),
+        );
+    }
+    update(
+        &mut s,
+        Msg::Data(DataEvent::Status {
+            host: 2,
+            status: LinkStatus::Down {
+                message: "connect: No such file or directory (os error 2)".into(),
+                retry_in_secs: 8,
+            },
+        }),
+    );
+    s.hosts[1].unseen_alerts = 3;
+    s.host_cursor = 2;
+    s
+}
+
+fn snap_overview(name: &str, state: &AppState) {
+    for (w, h) in OVERVIEW_SIZES {
+        let screen = text(&draw(state, w, h));
+        insta::assert_snapshot!(format!("{name}@{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn hosts_overview() {
+    let s = overview_state();
+    let screen = text(&draw(&s, 80, 24));
+    // The dead daemon first, down with its reason and its next try; escapes shown.
+    let dead = screen
+        .find("nonexistent")
+        .expect("the dead daemon is listed");
+    let local = screen
+        .find("unix:///var/run/d")
+        .expect("the local daemon is listed");
+    assert!(dead < local, "{screen}");
+    assert!(screen.contains("down 8s"), "{screen}");
+    assert!(screen.contains("No such file or directory"), "{screen}");
+    assert!(screen.contains("build\\e[31m-02"), "{screen}");
+    assert!(!screen.contains('\u{1b}'));
+    snap_overview("hosts_overview", &s);
+}
+
+#[test]
+fn hosts_overview_narrow() {
+    let s = overview_state();
+    let screen = text(&draw(&s, 60, 15));
+    assert!(screen.contains("C/H/M/L"), "{screen}");
+    insta::assert_snapshot!("hosts_overview@60x15", screen);
+}
+
+#[test]
+fn hosts_overview_enter_shows_that_daemons_containers() {
+    let mut s = overview_state();
+    s.host_cursor = 1;
+    cmd(&mut s, Command::Open);
+    snap_overview("hosts_overview_enter", &s);
+}
+
+#[test]
+fn daemons_window() {
+    let mut s = overview_state();
+    cmd(&mut s, Command::Daemons);
+    update(
+        &mut s,
+        Msg::Contexts {
+            contexts: vec![seawall::docker::ContextInfo {
+                name: "staging".into(),
+                host: Some("tcp://10.0.0.7:2376".into()),
+            }],
+            problem: None,
+        },
+    );
+    snap_overview("daemons_window", &s);
+}

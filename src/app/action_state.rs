@@ -236,8 +236,11 @@ pub fn selected_target(state: &AppState) -> Result<Target, NoTarget> {
             };
             container_target(state, &key, c.name.clone())
         }
-        View::Fleet => {
-            let c = state.selected_container().ok_or(NoTarget::NoContainer)?;
+        View::Fleet | View::Hosts => {
+            let c = state
+                .selected_container()
+                .filter(|_| state.view == View::Fleet)
+                .ok_or(NoTarget::NoContainer)?;
             let key = RowKey {
                 host: c.host,
                 id: c.facts.id.clone(),
@@ -255,7 +258,12 @@ pub fn host_target(state: &AppState) -> Result<Target, NoTarget> {
         View::Fleet if state.focus == Focus::Feed => {
             state.feed.selected().map(|e| e.host).unwrap_or(0)
         }
-        View::Fleet => state.selected_container().map(|c| c.host).unwrap_or(0),
+        View::Hosts => state.host_cursor,
+        View::Fleet => state
+            .selected_container()
+            .map(|c| c.host)
+            .or(state.host_only)
+            .unwrap_or(0),
     };
     let endpoint = endpoint_of(state, host).ok_or(NoTarget::NoDaemon)?;
     Ok(Target {

@@ -26,6 +26,10 @@ pub enum Place {
     Inspect,
     /// The drilldown's Logs tab only (mixed with the `Drilldown` hints by rank).
     Logs,
+    /// The host overview.
+    Hosts,
+    /// The daemons window (`D`).
+    Daemons,
 }
 
 /// Which keys a footer hint shows.
@@ -170,7 +174,7 @@ impl CommandSpec {
     };
 }
 
-use Place::{Drilldown, Feed, Fleet, Inspect, Logs, Overlay};
+use Place::{Daemons, Drilldown, Feed, Fleet, Hosts, Inspect, Logs, Overlay};
 
 commands! {
     Up {
@@ -224,7 +228,12 @@ commands! {
         name: "open",
         description: "open the selected container's drilldown",
         keys: ["enter"],
-        hints: &[hint(Feed, 0, "open"), hint(Fleet, 0, "open")],
+        hints: &[
+            hint(Feed, 0, "open"),
+            hint(Fleet, 0, "open"),
+            hint(Hosts, 0, "open"),
+            hint(Daemons, 0, "add/focus"),
+        ],
     }
     /// Close the current view, clear the filter, or leave an input.
     Back {
@@ -235,6 +244,7 @@ commands! {
             hint(Overlay, 1, "close"),
             hint(Feed, 7, "clear"),
             hint(Drilldown, 5, "back"),
+            hint(Daemons, 2, "close"),
         ],
     }
     /// Start typing a filter (fleet view) or a search (inspect tab).
@@ -301,6 +311,7 @@ commands! {
             hint(Feed, 5, "help"),
             hint(Fleet, 6, "help"),
             hint(Drilldown, 6, "help"),
+            hint(Hosts, 5, "help"),
         ],
     }
     Quit {
@@ -312,6 +323,7 @@ commands! {
             hint(Feed, 6, "quit"),
             hint(Fleet, 7, "quit"),
             hint(Drilldown, 7, "quit"),
+            hint(Hosts, 6, "quit"),
         ],
     }
     /// Jump to a drilldown tab (1-7), opening the selected container's drilldown.
@@ -485,6 +497,34 @@ commands! {
         read_only: ReadOnly::Refused,
         action: Some(ActionKind::Export),
     }
+    /// The host overview: one row per daemon, worst first (`enter` opens its containers).
+    HostOverview {
+        name: "hosts",
+        description: "host overview: one row per daemon, worst first (esc from the table)",
+        keys: ["H"],
+        hints: &[hint(Fleet, 18, "hosts")],
+    }
+    /// Every daemon's containers in one table (the fleet table across all hosts).
+    AllHosts {
+        name: "all_hosts",
+        description: "every daemon's containers in one table",
+        keys: ["A"],
+        hints: &[hint(Hosts, 1, "all containers")],
+    }
+    /// The daemons window: the docker CLI contexts and `-H` endpoints, to add or focus.
+    Daemons {
+        name: "daemons",
+        description: "daemons: add a docker context or -H endpoint, focus or drop one",
+        keys: ["D"],
+        hints: &[hint(Hosts, 2, "daemons"), hint(Fleet, 19, "daemons")],
+    }
+    /// Drop the selected daemon from the session (daemons window, host overview).
+    DropDaemon {
+        name: "drop_daemon",
+        description: "drop the selected daemon from the session (overview, daemons window)",
+        keys: ["x"],
+        hints: &[hint(Hosts, 3, "drop"), hint(Daemons, 1, "drop")],
+    }
 }
 
 impl Command {
@@ -561,7 +601,7 @@ mod tests {
              search_next sort_next sort_reverse posture toggle_log refresh help quit tab_1 \
              tab_2 tab_3 tab_4 tab_5 tab_6 tab_7 tab_8 tab_9 tab_10 log_follow feed \
              feed_severity feed_container running_only cycle_theme command_line isolate \
-             unisolate stop export what_if export_host"
+             unisolate stop export what_if export_host hosts all_hosts daemons drop_daemon"
         );
     }
 
@@ -609,7 +649,9 @@ mod tests {
 
     #[test]
     fn footer_ranks_are_unique_per_place() {
-        for place in [Overlay, Feed, Fleet, Drilldown, Inspect, Logs] {
+        for place in [
+            Overlay, Feed, Fleet, Drilldown, Inspect, Logs, Hosts, Daemons,
+        ] {
             let mut ranks = BTreeSet::new();
             for spec in COMMANDS {
                 for h in spec.hints.iter().filter(|h| h.place == place) {

@@ -107,14 +107,17 @@ fn daemon(state: &AppState, arg: &str) -> Result<Option<usize>, LineError> {
         return Ok(None);
     }
     if let Ok(i) = arg.parse::<usize>() {
-        return if (1..=n).contains(&i) {
+        return if (1..=n).contains(&i) && !state.hosts[i - 1].dropped {
             Ok(Some(i - 1))
         } else {
             Err(LineError::Daemon(arg.to_string(), n))
         };
     }
     let found: Vec<usize> = (0..n)
-        .filter(|i| state.hosts[*i].endpoint.contains(arg))
+        .filter(|i| {
+            let h = &state.hosts[*i];
+            !h.dropped && (h.endpoint.contains(arg) || h.name == arg)
+        })
         .collect();
     match found.as_slice() {
         [one] => Ok(Some(*one)),

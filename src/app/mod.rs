@@ -15,6 +15,7 @@ pub mod action_state;
 pub mod command;
 pub mod command_line;
 pub mod feed;
+pub mod hosts;
 pub mod line_edit;
 pub mod live_tabs;
 pub mod rows;
@@ -28,5 +29,7 @@ pub use feed::{Feed, FeedEntry, FeedFilter};
 pub use state::*;
 pub use update::{Effect, InputKey, Msg, update};
 
+#[cfg(test)]
+mod hosts_tests;
 #[cfg(test)]
 mod tests;

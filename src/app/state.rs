@@ -46,11 +46,22 @@ impl ContainerView {
     }
 }
 
-/// One daemon.
+/// One daemon. A daemon keeps its [`HostId`] (its index in `AppState::hosts`) for the
+/// whole session: a dropped daemon stays in the list, marked `dropped`, so ids are never
+/// reused and late messages about it are recognised and ignored.
 #[derive(Debug, Clone)]
 pub struct HostView {
     pub endpoint: String,
+    /// What the overview and the header call it: the docker CLI context's name, else the
+    /// endpoint (untrusted text: drawn escaped).
+    pub name: String,
+    /// Dropped from the session (`D`, then `x`): its task is stopped, its rows are gone.
+    pub dropped: bool,
+    /// Alerts about this daemon since its containers were last opened from the overview.
+    pub unseen_alerts: usize,
     pub status: LinkStatus,
+    /// When `status` arrived (the overview counts a down daemon's retry down from it).
+    pub status_at: chrono::DateTime<chrono::Utc>,
     pub facts: Option<HostFacts>,
     /// Worst first.
     pub posture: Vec<Finding>,
@@ -64,9 +75,14 @@ pub struct HostView {
 
 impl HostView {
     pub fn new(endpoint: impl Into<String>) -> Self {
+        let endpoint = endpoint.into();
         HostView {
-            endpoint: endpoint.into(),
+            name: endpoint.clone(),
+            endpoint,
+            dropped: false,
+            unseen_alerts: 0,
             status: LinkStatus::Connecting,
+            status_at: chrono::DateTime::UNIX_EPOCH,
             facts: None,
             posture: Vec::new(),
             posture_score: crate::risk::score(&[]),
@@ -335,6 +351,8 @@ impl Drilldown {
 /// What fills the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum View {
+    /// The host overview: one row per daemon, worst first (`app::hosts`).
+    Hosts,
     Fleet,
     Drilldown(Box<Drilldown>),
 }
@@ -438,8 +456,16 @@ pub struct AppState {
     pub filter_editing: bool,
     /// Only running containers in the fleet view (`running_only` toggles).
     pub running_only: bool,
-    /// Only this daemon's containers in the fleet view (`:daemon N`).
+    /// Only this daemon's containers in the fleet view (`:daemon N`, `enter` on the host
+    /// overview).
     pub host_only: Option<HostId>,
+    /// The console has a host overview (more than one daemon at start, or one added):
+    /// `esc` in the fleet view goes back to it.
+    pub overview: bool,
+    /// The daemon under the cursor of the host overview.
+    pub host_cursor: HostId,
+    /// The daemons window (`D`): add a context or endpoint, focus or drop a daemon.
+    pub picker: Option<super::hosts::DaemonPicker>,
     /// The cursor of the text input being typed (filter, search, command line).
     pub edit: super::line_edit::LineEdit,
     /// The `:` command line while it is open.
@@ -494,6 +520,9 @@ impl AppState {
             filter_editing: false,
             running_only: false,
             host_only: None,
+            overview: false,
+            host_cursor: 0,
+            picker: None,
             edit: Default::default(),
             command_line: None,
             theme: String::new(),
@@ -561,7 +590,7 @@ impl AppState {
     pub fn drilldown_container(&self) -> Option<&ContainerView> {
         match &self.view {
             View::Drilldown(d) => self.containers.get(&d.key),
-            View::Fleet => None,
+            View::Fleet | View::Hosts => None,
         }
     }
 
@@ -571,6 +600,11 @@ impl AppState {
             return true;
         }
         matches!(&self.view, View::Drilldown(d) if d.inspect.searching || d.logs.searching)
+    }
+
+    /// The daemons of the session (not dropped), with their ids.
+    pub fn session_hosts(&self) -> impl Iterator<Item = (HostId, &HostView)> {
+        self.hosts.iter().enumerate().filter(|(_, h)| !h.dropped)
     }
 
     /// All containers of one daemon.

@@ -1192,7 +1192,7 @@ fn a_container_that_cannot_be_inspected_is_named_counted_and_cleared_once_read()
 fn drill(s: &AppState) -> &Drilldown {
     match &s.view {
         View::Drilldown(d) => d,
-        View::Fleet => panic!("not in the drilldown"),
+        View::Fleet | View::Hosts => panic!("not in the drilldown"),
     }
 }
 

@@ -50,11 +50,30 @@ pub enum Msg {
     ClickRow(usize),
     /// A click on a drilldown tab.
     ClickTab(Tab),
+    /// A click on a daemon's row of the host overview: the cursor goes there (on the
+    /// daemon under the cursor already: its containers open).
+    ClickHost(HostId),
     /// A click on an alert of the activity feed (its index among the shown alerts, newest
     /// first): the feed takes the focus and selects it.
     ClickAlert(usize),
     /// The feed saved by the last session, `(endpoint, alert)` oldest first.
     FeedRestored(Vec<(String, crate::activity::Alert)>),
+    /// The docker CLI contexts for the daemons window (from the executor), and why they
+    /// could not be read, if so.
+    Contexts {
+        contexts: Vec<crate::docker::context_store::ContextInfo>,
+        problem: Option<String>,
+    },
+    /// A daemon added to the session is resolved and watched (from the executor).
+    DaemonAdded {
+        host: HostId,
+        endpoint: String,
+    },
+    /// A daemon could not be added (its context could not be resolved).
+    DaemonAddFailed {
+        host: HostId,
+        reason: String,
+    },
 }
 
 /// IO for the console's executor (`console::executor`) to perform.
@@ -90,6 +109,16 @@ pub enum Effect {
     /// Save the feed for the next start: `(endpoint, alert)`, oldest first, the newest
     /// [`super::feed::SAVED_FEED_MAX`].
     SaveFeed(Vec<(String, crate::activity::Alert)>),
+    /// Read the docker CLI contexts; the answer is [`Msg::Contexts`].
+    ListContexts,
+    /// Resolve a daemon and start its watch task under `host` (the next id); the answer
+    /// is [`Msg::DaemonAdded`] or [`Msg::DaemonAddFailed`].
+    AddDaemon {
+        host: HostId,
+        source: super::hosts::DaemonSource,
+    },
+    /// Stop a daemon's watch task (dropped from the session).
+    DropDaemon { host: HostId },
 }
 
 /// Apply one message.
@@ -134,6 +163,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             // Seen in the last session: not new.
             state.feed.unseen = 0;
             state.feed.unseen_worst = None;
+            for h in &mut state.hosts {
+                h.unseen_alerts = 0;
+            }
             state.feed_saved = state.feed_pushes;
             Vec::new()
         }
@@ -153,7 +185,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.theme = name;
             Vec::new()
         }
-        Msg::ClickRow(i) if state.confirm.is_none() && state.overlay.is_none() => {
+        Msg::ClickRow(i)
+            if state.confirm.is_none() && state.overlay.is_none() && state.picker.is_none() =>
+        {
             if i < state.rows.len() {
                 state.view = View::Fleet;
                 state.focus = Focus::Table;
@@ -162,10 +196,24 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::ClickTab(tab) if state.confirm.is_none() && state.overlay.is_none() => {
+        Msg::ClickTab(tab)
+            if state.confirm.is_none() && state.overlay.is_none() && state.picker.is_none() =>
+        {
             switch_tab(state, tab)
         }
-        Msg::ClickAlert(i) if state.confirm.is_none() && state.overlay.is_none() => {
+        Msg::ClickHost(host)
+            if state.confirm.is_none() && state.overlay.is_none() && state.picker.is_none() =>
+        {
+            if state.host_cursor == host {
+                super::hosts::open_host(state, host);
+            } else {
+                state.host_cursor = host;
+            }
+            Vec::new()
+        }
+        Msg::ClickAlert(i)
+            if state.confirm.is_none() && state.overlay.is_none() && state.picker.is_none() =>
+        {
             if i < state.feed.shown_len() {
                 state.view = View::Fleet;
                 state.focus = Focus::Feed;
@@ -174,7 +222,19 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::ClickRow(_) | Msg::ClickTab(_) | Msg::ClickAlert(_) => Vec::new(),
+        Msg::ClickRow(_) | Msg::ClickTab(_) | Msg::ClickHost(_) | Msg::ClickAlert(_) => Vec::new(),
+        Msg::Contexts { contexts, problem } => {
+            super::hosts::on_contexts(state, contexts, problem);
+            Vec::new()
+        }
+        Msg::DaemonAdded { host, endpoint } => {
+            super::hosts::on_added(state, host, endpoint);
+            Vec::new()
+        }
+        Msg::DaemonAddFailed { host, reason } => {
+            super::hosts::on_add_failed(state, host, reason);
+            Vec::new()
+        }
     }
 }
 
@@ -208,11 +268,18 @@ pub(super) fn set_status(state: &mut AppState, level: StatusLevel, text: impl In
 }
 
 fn data(state: &mut AppState, event: DataEvent) {
+    // A dropped daemon's last messages (sent before its task was stopped) are ignored.
+    if state.hosts.get(event.host()).is_some_and(|h| h.dropped) {
+        return;
+    }
     match event {
         DataEvent::Status { host, status } => {
             if let Some(h) = state.hosts.get_mut(host) {
                 let endpoint = h.endpoint.clone();
                 match &status {
+                    // The overview shows a down daemon's reason and retry in its row; the
+                    // footer keeps its key hints.
+                    LinkStatus::Down { .. } if state.view == View::Hosts => {}
                     LinkStatus::Down {
                         message,
                         retry_in_secs,
@@ -235,6 +302,7 @@ fn data(state: &mut AppState, event: DataEvent) {
                         LinkStatus::Connecting => {}
                     }
                     h.status = status;
+                    h.status_at = state.now;
                 }
             }
         }
@@ -397,6 +465,13 @@ pub(super) fn push_alert(state: &mut AppState, host: HostId, alert: crate::activ
         }
     }
     let severity = alert.severity;
+    // Unseen on the overview unless this daemon's containers are on screen.
+    let looking = state.host_only == Some(host) && state.view != View::Hosts;
+    if let Some(h) = state.hosts.get_mut(host)
+        && !looking
+    {
+        h.unseen_alerts += 1;
+    }
     let pushed = state.feed.push(host, alert);
     if let Some(old) = pushed.evicted
         && let Some(old_key) = old.key()
@@ -672,6 +747,21 @@ fn command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
     if state.confirm.is_some() {
         return Vec::new();
     }
+    if state.picker.is_some() {
+        return super::hosts::picker_command(state, cmd);
+    }
+    match cmd {
+        Command::Daemons => return super::hosts::open_picker(state),
+        Command::HostOverview if state.overlay.is_none() => {
+            super::hosts::show_overview(state);
+            return Vec::new();
+        }
+        Command::AllHosts if state.overlay.is_none() => {
+            super::hosts::all_hosts(state);
+            return Vec::new();
+        }
+        _ => {}
+    }
     if let Some(overlay) = state.overlay {
         overlay_command(state, overlay, cmd);
         return Vec::new();
@@ -734,6 +824,7 @@ fn command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
             Vec::new()
         }
         _ => match &state.view {
+            View::Hosts => super::hosts::hosts_command(state, cmd),
             View::Drilldown(_) => drilldown_command(state, cmd),
             View::Fleet if state.focus == Focus::Feed => feed_keys(state, cmd),
             View::Fleet => fleet_command(state, cmd),
@@ -899,8 +990,13 @@ fn fleet_command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
             if !state.filter.is_empty() {
                 state.filter.clear();
                 rows::rebuild(state);
+                state.status = None;
+            } else if state.overview {
+                super::hosts::show_overview(state);
+                return Vec::new();
+            } else {
+                state.status = None;
             }
-            state.status = None;
         }
         (Command::Filter, _) => {
             state.filter_editing = true;
@@ -958,7 +1054,7 @@ fn feed_command(state: &mut AppState, cmd: Command) {
     // The container the user is looking at: the drilldown's, else the selected row's.
     let current = match &state.view {
         View::Drilldown(d) => Some(d.key.clone()),
-        View::Fleet => state.rows.get(state.selected).cloned(),
+        View::Fleet | View::Hosts => state.rows.get(state.selected).cloned(),
     };
     state.view = View::Fleet;
     state.focus = Focus::Feed;

@@ -211,12 +211,16 @@ impl Console {
                 .state
                 .hosts
                 .iter()
+                .filter(|h| !h.dropped)
                 .all(|h| h.status == LinkStatus::Live);
+            let hosts: std::collections::BTreeSet<_> =
+                self.state.containers.keys().map(|k| k.host).collect();
             self.trace.frame(
                 drawn,
                 (drawn - t0).as_micros(),
                 self.state.containers.len(),
                 all_live,
+                hosts.len(),
                 &self.state.pending_events,
             );
         }

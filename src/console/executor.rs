@@ -11,11 +11,13 @@ use crate::actions::state_file::StateFile;
 use crate::actions::{
     ActionKind, ActionOutcome, ActionRequest, ActionRunner, ActionSettings, AuditOutcome,
 };
+use crate::app::hosts::DaemonSource;
 use crate::app::{Effect, Msg};
+use crate::docker::EndpointInputs;
 use crate::docker::{BollardDocker, DockerApi, DockerError, Endpoint, LogTail};
 use crate::theme::Theme;
-use crate::watch::{HostId, WatchHandle, WatchRequest};
-use std::collections::HashMap;
+use crate::watch::{DataEvent, HostId, WatchHandle, WatchRequest, WatchSettings};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
@@ -25,11 +27,26 @@ use tokio::sync::mpsc::UnboundedSender;
 #[error("{0}")]
 pub struct AuditWriteError(String);
 
+/// Why a daemon could not be added to the session.
+#[derive(Debug, thiserror::Error)]
+enum AddError {
+    #[error("no daemon #{0}")]
+    NoDaemon(usize),
+    #[error(transparent)]
+    Endpoint(#[from] crate::docker::EndpointError),
+}
+
 /// The console's effect executor: the watch tasks' handles and one action runner shared
 /// by every action task.
 pub struct Executor {
     runner: Arc<ActionRunner>,
-    watches: Vec<WatchHandle>,
+    /// The watch tasks by daemon; a dropped daemon's task is aborted and removed.
+    watches: BTreeMap<HostId, WatchHandle>,
+    /// Every daemon's endpoint by [`HostId`] (dropped ones included, so ids index it).
+    endpoints: Vec<Endpoint>,
+    /// What a daemon added live needs: the data channel of the watch tasks and their
+    /// settings (`None`: daemons cannot be added, as in tests).
+    spawner: Option<(tokio::sync::mpsc::Sender<DataEvent>, WatchSettings)>,
     /// Where finished actions and isolation records are sent (the loop's `done` channel).
     done: UnboundedSender<Msg>,
     /// Clients for the drilldown's reads (processes, logs), one per daemon, connected on
@@ -43,7 +60,8 @@ pub struct Executor {
 
 /// The drilldown's clients: the daemons' endpoints and a client per daemon once connected.
 struct Readers {
-    endpoints: Vec<Endpoint>,
+    /// By [`HostId`]; daemons added live are appended.
+    endpoints: std::sync::Mutex<Vec<Endpoint>>,
     timeout: std::time::Duration,
     clients: tokio::sync::Mutex<HashMap<HostId, BollardDocker>>,
 }
@@ -57,9 +75,11 @@ impl Readers {
         }
         let ep = self
             .endpoints
-            .get(host)
+            .lock()
+            .ok()
+            .and_then(|e| e.get(host).cloned())
             .ok_or_else(|| DockerError::Unreachable(format!("no daemon #{}", host + 1)))?;
-        let client = crate::docker::connect(ep, self.timeout)
+        let client = crate::docker::connect(&ep, self.timeout)
             .await
             .map_err(|e| DockerError::Unreachable(e.to_string()))?;
         clients.insert(host, client.clone());
@@ -94,13 +114,15 @@ impl Executor {
     ) -> Self {
         let settings_state_file = settings.state_file.clone();
         let readers = Arc::new(Readers {
-            endpoints: endpoints.to_vec(),
+            endpoints: std::sync::Mutex::new(endpoints.to_vec()),
             timeout: settings.connect_timeout,
             clients: tokio::sync::Mutex::new(HashMap::new()),
         });
         Executor {
             runner: Arc::new(ActionRunner::new(endpoints.to_vec(), settings)),
-            watches,
+            watches: watches.into_iter().enumerate().collect(),
+            endpoints: endpoints.to_vec(),
+            spawner: None,
             done,
             readers,
             themes: (None, false),
@@ -126,6 +148,103 @@ impl Executor {
                 None
             }
         }
+    }
+
+    /// Let the console add daemons live: new watch tasks send on `data` with `settings`.
+    pub fn with_spawner(
+        mut self,
+        data: tokio::sync::mpsc::Sender<DataEvent>,
+        settings: WatchSettings,
+    ) -> Self {
+        self.spawner = Some((data, settings));
+        self
+    }
+
+    /// Resolve a daemon to add: a docker CLI context (like `--context NAME`), or the
+    /// endpoint of a daemon of this session.
+    fn resolve(&self, source: &DaemonSource) -> Result<Endpoint, AddError> {
+        match source {
+            DaemonSource::Host(old) => self
+                .endpoints
+                .get(*old)
+                .cloned()
+                .ok_or(AddError::NoDaemon(*old + 1)),
+            DaemonSource::Context(name) => {
+                let inputs = EndpointInputs {
+                    host_flag: None,
+                    context_flag: Some(name.clone()),
+                    ..EndpointInputs::from_env(None, None)
+                };
+                Ok(crate::docker::endpoint::resolve(&inputs)?)
+            }
+        }
+    }
+
+    /// `Effect::AddDaemon`: resolve the daemon, start its watch task under `host` and
+    /// let actions and drilldown reads reach it.
+    fn add_daemon(&mut self, host: HostId, source: DaemonSource) -> Msg {
+        let Some((data, settings)) = self.spawner.clone() else {
+            return Msg::DaemonAddFailed {
+                host,
+                reason: "this console cannot add daemons".into(),
+            };
+        };
+        let endpoint = match self.resolve(&source) {
+            Ok(ep) => ep,
+            Err(reason) => {
+                // The id stays taken (the reducer marks it dropped): keep ids aligned.
+                self.push_endpoint(host, unreachable_endpoint());
+                return Msg::DaemonAddFailed {
+                    host,
+                    reason: reason.to_string(),
+                };
+            }
+        };
+        log::info!("daemon added to the session: {}", endpoint.url);
+        self.push_endpoint(host, endpoint.clone());
+        self.watches.insert(
+            host,
+            crate::watch::spawn(host, endpoint.clone(), settings, data),
+        );
+        Msg::DaemonAdded {
+            host,
+            endpoint: endpoint.url,
+        }
+    }
+
+    /// Record `endpoint` as daemon `host` for the actions and the drilldown reads.
+    fn push_endpoint(&mut self, host: HostId, endpoint: Endpoint) {
+        while self.endpoints.len() < host {
+            self.endpoints.push(unreachable_endpoint());
+        }
+        if self.endpoints.len() == host {
+            self.endpoints.push(endpoint);
+        } else {
+            self.endpoints[host] = endpoint;
+        }
+        if let Ok(mut e) = self.readers.endpoints.lock() {
+            *e = self.endpoints.clone();
+        }
+        // A running action keeps the runner it started with.
+        self.runner = Arc::new(ActionRunner::new(
+            self.endpoints.clone(),
+            self.runner.settings().clone(),
+        ));
+    }
+
+    /// `Effect::DropDaemon`: stop the daemon's watch task.
+    fn drop_daemon(&mut self, host: HostId) {
+        if let Some(h) = self.watches.remove(&host) {
+            h.task.abort();
+            let url = self
+                .endpoints
+                .get(host)
+                .map(|e| e.url.as_str())
+                .unwrap_or("");
+            log::info!("daemon dropped from the session: {url}");
+        }
+        let readers = Arc::clone(&self.readers);
+        tokio::spawn(async move { readers.forget(host).await });
     }
 
     /// Where `SetTheme` looks for user themes, and whether `NO_COLOR` is set.
@@ -210,7 +329,7 @@ impl Executor {
 
     /// Perform one effect. A message it produces at once (an audit write that failed) is
     /// returned for the reducer; later ones arrive on the `done` channel.
-    pub fn run(&self, effect: Effect) -> Option<Msg> {
+    pub fn run(&mut self, effect: Effect) -> Option<Msg> {
         match effect {
             Effect::Quit => {
                 self.stop_watching();
@@ -244,20 +363,26 @@ impl Executor {
                 self.spawn_read(read);
                 None
             }
+            Effect::ListContexts => Some(list_contexts()),
+            Effect::AddDaemon { host, source } => Some(self.add_daemon(host, source)),
+            Effect::DropDaemon { host } => {
+                self.drop_daemon(host);
+                None
+            }
         }
     }
 
     /// Stop every watch task (safe to call more than once).
     pub fn stop_watching(&self) {
-        for h in &self.watches {
+        for h in self.watches.values() {
             h.task.abort();
         }
     }
 
     /// Send a request to one watch task, or to every one (`None`).
     fn send_watch(&self, host: Option<HostId>, request: WatchRequest) {
-        for (i, h) in self.watches.iter().enumerate() {
-            if host.is_none_or(|want| want == i) {
+        for (i, h) in &self.watches {
+            if host.is_none_or(|want| want == *i) {
                 // A stopped task has nothing left to answer; its status says so already.
                 let _ = h.requests.send(request.clone());
             }
@@ -318,6 +443,38 @@ impl Executor {
             .record_refused(request, reason)
             .map_err(|e| AuditWriteError(e.to_string()))
             .inspect_err(|e| log::error!("{e}"))
+    }
+}
+
+/// The docker CLI contexts (`$DOCKER_CONFIG`, else `~/.docker`) for the daemons window.
+fn list_contexts() -> Msg {
+    let Some(dir) = EndpointInputs::from_env(None, None).config_dir() else {
+        return Msg::Contexts {
+            contexts: Vec::new(),
+            problem: Some("no docker config directory (set DOCKER_CONFIG or HOME)".into()),
+        };
+    };
+    match crate::docker::list_contexts(&dir) {
+        Ok(contexts) => Msg::Contexts {
+            contexts,
+            problem: None,
+        },
+        Err(e) => Msg::Contexts {
+            contexts: Vec::new(),
+            problem: Some(e.to_string()),
+        },
+    }
+}
+
+/// The endpoint kept for an id whose daemon could not be resolved (never connected to:
+/// the reducer has dropped it).
+fn unreachable_endpoint() -> Endpoint {
+    Endpoint {
+        url: "unix:///nonexistent.sock".into(),
+        transport: crate::docker::Transport::Unix {
+            path: "/nonexistent.sock".into(),
+        },
+        source: crate::docker::EndpointSource::Default,
     }
 }
 
@@ -405,6 +562,65 @@ mod tests {
         }
     }
 
+    /// `AddDaemon` resolves the daemon, starts its watch task under the new id (its data
+    /// arrives on the console's channel with that id) and lets actions reach it;
+    /// `DropDaemon` stops the task.
+    #[tokio::test]
+    async fn a_daemon_added_live_gets_a_watch_task_under_its_id_and_dropping_stops_it() {
+        let dead = crate::docker::Endpoint {
+            url: "unix:///nonexistent.sock".into(),
+            transport: crate::docker::Transport::Unix {
+                path: "/nonexistent.sock".into(),
+            },
+            source: crate::docker::EndpointSource::HostFlag,
+        };
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let (data_tx, mut data_rx) = tokio::sync::mpsc::channel(64);
+        let mut executor = Executor::new(
+            std::slice::from_ref(&dead),
+            ActionSettings::default(),
+            Vec::new(),
+            tx,
+        );
+        // Without a spawner (tests, headless): refused with a reason.
+        match executor.run(Effect::AddDaemon {
+            host: 1,
+            source: DaemonSource::Host(0),
+        }) {
+            Some(Msg::DaemonAddFailed { host: 1, reason }) => {
+                assert!(reason.contains("cannot add"), "{reason}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let mut executor = executor.with_spawner(data_tx, WatchSettings::default());
+        match executor.run(Effect::AddDaemon {
+            host: 1,
+            source: DaemonSource::Host(0),
+        }) {
+            Some(Msg::DaemonAdded { host: 1, endpoint }) => {
+                assert_eq!(endpoint, "unix:///nonexistent.sock")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(executor.runner.endpoints().len(), 2, "actions reach id 1");
+        let first = tokio::time::timeout(std::time::Duration::from_secs(10), data_rx.recv())
+            .await
+            .expect("the new task reports")
+            .expect("an event");
+        assert_eq!(first.host(), 1);
+        // A context that does not exist: a reason, and the id stays taken.
+        match executor.run(Effect::AddDaemon {
+            host: 2,
+            source: DaemonSource::Context("sw-no-such-context-\u{1}".into()),
+        }) {
+            Some(Msg::DaemonAddFailed { host: 2, reason }) => assert!(!reason.is_empty()),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(executor.endpoints.len(), 3);
+        assert!(executor.run(Effect::DropDaemon { host: 1 }).is_none());
+        assert!(!executor.watches.contains_key(&1));
+    }
+
     #[test]
     fn the_saved_feed_is_written_beside_the_state_file_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
@@ -413,7 +629,7 @@ mod tests {
             ..ActionSettings::default()
         };
         let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-        let executor = Executor::new(&[], settings, Vec::new(), tx);
+        let mut executor = Executor::new(&[], settings, Vec::new(), tx);
         assert!(executor.load_feed().is_none(), "no file: nothing");
         let alert = crate::activity::Alert {
             time: chrono::Utc::now(),
@@ -463,7 +679,7 @@ mod tests {
             ..ActionSettings::default()
         };
         let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-        let executor = Executor::new(&[], settings, Vec::new(), tx);
+        let mut executor = Executor::new(&[], settings, Vec::new(), tx);
         for effect in [
             Effect::RecordDeclined(request()),
             Effect::RecordRefused {

@@ -144,6 +144,7 @@ pub fn event_to_msg(
                 match crate::ui::hit(state, screen, m.column, m.row)? {
                     crate::ui::Hit::Row(i) => Some(Msg::ClickRow(i)),
                     crate::ui::Hit::Tab(t) => Some(Msg::ClickTab(t)),
+                    crate::ui::Hit::Host(h) => Some(Msg::ClickHost(h)),
                     crate::ui::Hit::Feed(i) => Some(Msg::ClickAlert(i)),
                 }
             }

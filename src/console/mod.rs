@@ -182,10 +182,11 @@ async fn run_async(opts: ConsoleOptions) -> Result<(), ConsoleError> {
         .enumerate()
         .map(|(i, ep)| watch::spawn(i, ep.clone(), settings.watch.clone(), data_tx.clone()))
         .collect();
-    drop(data_tx);
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let executor = executor::Executor::new(&endpoints, settings.actions.clone(), watches, done_tx)
-        .with_themes(config.config_dir(), no_color);
+        .with_themes(config.config_dir(), no_color)
+        .with_spawner(data_tx.clone(), settings.watch.clone());
+    drop(data_tx);
     executor.load_isolations();
     if let Some(msg) = executor.load_feed() {
         crate::app::update(&mut state, msg);
@@ -235,6 +236,14 @@ fn initial_state(
         settings.ui.clone(),
         chrono::Utc::now(),
     );
+    for (h, ep) in state.hosts.iter_mut().zip(endpoints) {
+        h.name = crate::app::hosts::endpoint_name(ep);
+    }
+    // More than one daemon: the console opens on the host overview.
+    if endpoints.len() > 1 {
+        state.overview = true;
+        state.view = crate::app::View::Hosts;
+    }
     state.actions = ActionsView::new(settings.read_only, &settings.actions);
     state.actions.read_only_reason = settings.read_only_reason.clone();
     state.status = match &settings.read_only_reason {

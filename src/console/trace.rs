@@ -9,6 +9,8 @@ pub struct Trace {
     out: Option<BufWriter<File>>,
     start: Instant,
     first_full_frame: bool,
+    /// How many daemons had rows on the last frame (a `hosts_shown` line when it grows).
+    hosts_shown: usize,
 }
 
 impl Trace {
@@ -21,6 +23,7 @@ impl Trace {
             out,
             start,
             first_full_frame: false,
+            hosts_shown: 0,
         }
     }
 
@@ -35,17 +38,27 @@ impl Trace {
         }
     }
 
-    /// A frame was drawn: `rows` containers known, `all_live` when every daemon is live.
+    /// A frame was drawn: `rows` containers known, `all_live` when every daemon is live,
+    /// `hosts` daemons with at least one row on it (the fleet benchmark waits for the frame
+    /// that shows every reachable daemon's rows, whatever the others are doing).
     pub fn frame(
         &mut self,
         drawn: Instant,
         render_us: u128,
         rows: usize,
         all_live: bool,
+        hosts: usize,
         pending: &[Instant],
     ) {
         if self.out.is_none() {
             return;
+        }
+        if hosts > self.hosts_shown {
+            self.hosts_shown = hosts;
+            let ms = drawn.duration_since(self.start).as_secs_f64() * 1000.0;
+            self.line(format!(
+                r#"{{"kind":"hosts_shown","hosts":{hosts},"ms":{ms:.3},"rows":{rows}}}"#
+            ));
         }
         if all_live && !self.first_full_frame {
             self.first_full_frame = true;

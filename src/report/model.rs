@@ -28,6 +28,21 @@ pub struct Report {
     /// Every `[[accept]]` entry that was read, with what became of it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub acceptances: Vec<AcceptanceStatus>,
+    /// Daemons given but not read (down, not answering within the timeouts, refused):
+    /// the others' hosts are still reported; `seawall scan` then exits 2.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreachable: Vec<UnreachableHost>,
+}
+
+/// A daemon the scan could not read at all, and why (one line).
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, schemars(rename = "unreachable_host"))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnreachableHost {
+    /// The endpoint as given (credentials redacted).
+    pub endpoint: String,
+    /// Why it could not be read, one line.
+    pub error: String,
 }
 
 /// One `[[accept]]` entry and what it did in this scan.

@@ -162,6 +162,7 @@ pub(crate) fn sample_report() -> Report {
         )],
         baseline: None,
         acceptances: Vec::new(),
+        unreachable: Vec::new(),
     }
 }
 

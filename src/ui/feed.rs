@@ -91,11 +91,16 @@ impl<'a> FeedPane<'a> {
     }
 }
 
-/// Who an alert is about: the container name (with `[n]` on a fleet of daemons), or
-/// `daemon` for daemon-wide alerts and connection notices.
+/// Who an alert is about: the container name (with `[n]` on a fleet of daemons, `[n
+/// dropped]` once its daemon left the session), or `daemon` for daemon-wide alerts and
+/// connection notices.
 pub fn subject(state: &AppState, e: &FeedEntry) -> (String, bool) {
     let multi = state.hosts.len() > 1;
-    let prefix = if multi {
+    let dropped = state.hosts.get(e.host).is_some_and(|h| h.dropped);
+    let prefix = if dropped {
+        // Kept as history; its daemon left the session.
+        format!("[{} dropped] ", e.host + 1)
+    } else if multi {
         format!("[{}] ", e.host + 1)
     } else {
         String::new()

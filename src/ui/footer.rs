@@ -35,7 +35,9 @@ impl<'a> Footer<'a> {
             return vec![("y".to_string(), "yes"), ("n/esc".to_string(), "no")];
         }
         let places: &[Place] = match &state.view {
+            _ if state.picker.is_some() => &[Place::Daemons],
             _ if state.overlay.is_some() => &[Place::Overlay],
+            View::Hosts => &[Place::Hosts],
             View::Fleet if state.focus == Focus::Feed => &[Place::Feed],
             View::Fleet => &[Place::Fleet],
             View::Drilldown(d) if d.tab == Tab::Inspect => &[Place::Drilldown, Place::Inspect],

@@ -80,7 +80,7 @@ fn host_spans<'a>(
         ));
     }
     spans.push(Span::raw(
-        super::text::truncate(&host.endpoint, endpoint_w).into_owned(),
+        super::text::truncate(&host.name, endpoint_w).into_owned(),
     ));
     spans.push(Span::raw(" "));
     let (label, role) = link_label(&host.status);
@@ -112,7 +112,8 @@ impl<'a> Widget for HeaderBar<'a> {
         let (state, theme) = (self.state, self.theme);
         buf.set_style(area, theme.style(Role::Bar));
         let w = area.width as usize;
-        let multi = state.hosts.len() > 1;
+        let sessions = state.session_hosts().count();
+        let multi = sessions > 1 || state.hosts.len() > 1;
 
         // Line 1: seawall, the daemon(s), posture; the hints on the right.
         let mut left = vec![
@@ -146,8 +147,8 @@ impl<'a> Widget for HeaderBar<'a> {
         // Endpoints get what the rest leaves, shared; each is cut (`…`) when too long.
         let hosts_of = |endpoint_w: usize| -> Vec<Span> {
             let mut spans = Vec::new();
-            for (i, host) in state.hosts.iter().enumerate() {
-                if i > 0 {
+            for (n, (i, host)) in state.session_hosts().enumerate() {
+                if n > 0 {
                     spans.push(Span::raw(" │ "));
                 }
                 spans.extend(host_spans(theme, multi.then_some(i), host, endpoint_w));
@@ -156,7 +157,7 @@ impl<'a> Widget for HeaderBar<'a> {
         };
         let width_of = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
         let fixed = width_of(&left) + width_of(&hosts_of(0)) + alerts_span.width();
-        let endpoint_w = (w.saturating_sub(fixed) / state.hosts.len().max(1)).max(8);
+        let endpoint_w = (w.saturating_sub(fixed) / sessions.max(1)).max(8);
         left.extend(hosts_of(endpoint_w));
         left.push(alerts_span);
         // Endpoints are shown escaped, and measured as drawn.
@@ -234,6 +235,11 @@ impl<'a> Widget for HeaderBar<'a> {
                 format!("[{}] ", current + 1),
                 theme.style(Role::Key),
             ));
+            // Which daemon the selection belongs to, by name.
+            if let Some(host) = state.hosts.get(current) {
+                spans.push(Span::styled(host.name.as_str(), theme.style(Role::Title)));
+                spans.push(Span::styled(" · ", theme.style(Role::Muted)));
+            }
         }
         if let Some(host) = state.hosts.get(current) {
             match (&host.facts, &host.status) {

@@ -76,6 +76,23 @@ impl<'a> HelpOverlay<'a> {
             }
             lines.push(fit(Line::from(spans), w));
         }
+        // The daemons of the session, and where the contexts are listed.
+        let mut daemons = vec![Span::styled("daemons      ", theme.style(Role::Muted))];
+        for (n, (id, h)) in state.session_hosts().enumerate() {
+            if n > 0 {
+                daemons.push(Span::raw(" · "));
+            }
+            let (link, role) = super::hosts::link_cell(state, h);
+            daemons.push(Span::raw(format!("[{}] {} ", id + 1, h.name)));
+            daemons.push(Span::styled(link, theme.style(role)));
+        }
+        let picker = state.key_for(Command::Daemons);
+        if !picker.is_empty() {
+            daemons.push(Span::raw("  ("));
+            daemons.push(Span::styled(picker.to_string(), theme.style(Role::Key)));
+            daemons.push(Span::raw(" lists the docker contexts and -H endpoints)"));
+        }
+        lines.push(fit(Line::from(daemons), w));
         lines.push(fit(
             Line::from(vec![
                 Span::styled("command line ", theme.style(Role::Muted)),

@@ -13,6 +13,7 @@
 //! - [`log`]: seawall's own log (tui-logger);
 //! - [`footer`]: key hints, the filter input or the status message;
 //! - [`drilldown`]: one container, ten tabs (network, processes and logs among them);
+//! - [`hosts`]: the host overview (one row per daemon, worst first) and the daemons window;
 //! - [`help`] and [`posture`]: the overlay windows;
 //! - [`confirm`]: the confirm dialog of an action, over everything;
 //! - [`small`]: the "terminal too small" message.
@@ -31,6 +32,7 @@ pub mod feed;
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod hosts;
 pub mod log;
 pub mod posture;
 pub mod preview;
@@ -134,6 +136,7 @@ pub fn draw_widgets(state: &AppState, theme: &Theme, area: Rect, buf: &mut Buffe
         View::Drilldown(d) => DrilldownView::new(state, theme, d)
             .focused(state.overlay.is_none())
             .render(body, buf),
+        View::Hosts => hosts::HostOverview::new(state, theme).render(body, buf),
     }
     Footer::new(state, theme).render(footer, buf);
 
@@ -146,6 +149,9 @@ pub fn draw_widgets(state: &AppState, theme: &Theme, area: Rect, buf: &mut Buffe
             what_if::WhatIfOverlay::new(state, theme, scroll).render(body, buf)
         }
         None => {}
+    }
+    if let Some(picker) = &state.picker {
+        hosts::DaemonsWindow::new(state, theme, picker).render(body, buf);
     }
     if let Some(confirm) = &state.confirm {
         ConfirmDialog::new(confirm, theme).render(area, buf);
@@ -177,6 +183,8 @@ pub enum Hit {
     Row(usize),
     /// A drilldown tab.
     Tab(crate::app::Tab),
+    /// A daemon's row of the host overview.
+    Host(HostId),
     /// An alert of the activity feed (its index among the shown alerts, newest first).
     Feed(usize),
 }
@@ -184,7 +192,11 @@ pub enum Hit {
 /// What is drawn at column `x`, row `y` of a `screen` (the same layout as [`render`]):
 /// a container row or a drilldown tab; `None` for anything else or under a window.
 pub fn hit(state: &AppState, screen: Rect, x: u16, y: u16) -> Option<Hit> {
-    if screen.width < MIN_WIDTH || screen.height < MIN_HEIGHT || state.overlay.is_some() {
+    if screen.width < MIN_WIDTH
+        || screen.height < MIN_HEIGHT
+        || state.overlay.is_some()
+        || state.picker.is_some()
+    {
         return None;
     }
     let [_, body, _] = Layout::vertical([
@@ -195,6 +207,7 @@ pub fn hit(state: &AppState, screen: Rect, x: u16, y: u16) -> Option<Hit> {
     .areas(screen);
     let inside = |r: Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
     match &state.view {
+        View::Hosts => hosts::host_at(state, body, x, y).map(Hit::Host),
         View::Drilldown(_) => {
             // The tab bar is the body's second line.
             (y == body.y + 1 && inside(body))
@@ -343,12 +356,19 @@ pub fn pane<'a>(theme: &Theme, title: impl Into<Line<'a>>, focused: bool) -> Blo
         .title(text::safe_line(title.into()))
 }
 
-/// The daemon the screen is about: the drilldown's container, the selected container, or
-/// the first daemon.
+/// The daemon the screen is about: the drilldown's container, the overview's cursor, the
+/// selected container, the daemon the table is filtered to, or the first daemon of the
+/// session.
 pub fn current_host(state: &AppState) -> HostId {
     match &state.view {
         View::Drilldown(d) => d.key.host,
-        View::Fleet => state.selected_container().map(|c| c.host).unwrap_or(0),
+        View::Hosts => state.host_cursor,
+        View::Fleet => state
+            .selected_container()
+            .map(|c| c.host)
+            .or(state.host_only)
+            .or_else(|| state.session_hosts().next().map(|(id, _)| id))
+            .unwrap_or(0),
     }
 }
 

@@ -927,6 +927,8 @@ fn a_long_endpoint_leaves_room_for_posture_and_alerts_at_80_columns() {
         "ssh://operator@{}.example.internal:22",
         "very-long-host".repeat(4)
     );
+    // The header shows a daemon by its name: its endpoint unless a context chose it.
+    s.hosts[0].name = s.hosts[0].endpoint.clone();
     let buf = screen(&s, &Theme::fallback_dark(), 80, 24);
     let header = row_text(&buf, 0);
     assert!(header.contains("ssh://operator@very-long-host"), "{header}");

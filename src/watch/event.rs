@@ -89,6 +89,21 @@ pub enum DataEvent {
 }
 
 impl DataEvent {
+    /// The daemon this event is about.
+    pub fn host(&self) -> HostId {
+        match self {
+            DataEvent::Status { host, .. }
+            | DataEvent::Host { host, .. }
+            | DataEvent::Snapshot { host, .. }
+            | DataEvent::Upsert { host, .. }
+            | DataEvent::Removed { host, .. }
+            | DataEvent::RawInspect { host, .. }
+            | DataEvent::Alert { host, .. }
+            | DataEvent::Unread { host, .. }
+            | DataEvent::Error { host, .. } => *host,
+        }
+    }
+
     /// What a watch task sends once it has read a daemon: its graded posture, then every
     /// container graded (`Host`, then `Snapshot`). For tests, benchmarks and demos that
     /// feed the console without a daemon.

@@ -1216,3 +1216,7 @@ impl<D: DockerApi> Session<'_, D> {
 #[cfg(test)]
 #[path = "task_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "fleet_tests.rs"]
+mod fleet_tests;
