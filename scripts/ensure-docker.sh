@@ -120,4 +120,6 @@ bash "$(dirname "$0")/ensure-prometheus.sh"
 bash "$(dirname "$0")/ensure-stunnel.sh"
 # Podman's Docker-compatible API is tested against a real `podman system service`.
 bash "$(dirname "$0")/ensure-podman.sh"
+# The SSH transport is tested against a real sshd (Debian's openssh-server).
+bash "$(dirname "$0")/ensure-ssh.sh"
 say "ready: $("$DOCKER_BIN" version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}')"

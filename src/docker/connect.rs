@@ -13,6 +13,8 @@ use serde::Serialize;
 
 use super::bollard_api::BollardDocker;
 use super::endpoint::{Endpoint, EndpointSource, Transport};
+use super::ssh_command::{SshFailure, SshOptions, SshTarget};
+use super::ssh_connector::SshConnector;
 
 /// Default bound on waiting for the headers of an answer (`[scan] request_timeout_secs`):
 /// a daemon or proxy that accepts a request and then hangs is given up on in seconds, not
@@ -61,6 +63,8 @@ pub struct ConnectError {
     /// A more precise description than the cause alone (a missing file, the TLS alert, the
     /// SSH error), when known.
     pub detail: Option<String>,
+    /// A more precise fix than the cause's, when known (an SSH failure's).
+    pub fix: Option<String>,
     /// The handshake timeout that applied.
     pub timeout: Duration,
 }
@@ -77,6 +81,7 @@ impl ConnectError {
             origin: ep.source.clone(),
             cause: diagnosis.cause,
             detail: diagnosis.detail,
+            fix: diagnosis.fix,
             timeout,
         }
     }
@@ -100,6 +105,9 @@ impl ConnectError {
 
     /// What to try next.
     fn hint(&self) -> String {
+        if let Some(fix) = &self.fix {
+            return fix.clone();
+        }
         match &self.cause {
             Cause::NoSocket => "is dockerd running? start it or set DOCKER_HOST / --host".into(),
             Cause::PermissionDenied => "try sudo, or add your user to the docker group".into(),
@@ -147,7 +155,8 @@ pub async fn connect_with(
     timeout: Duration,
     request_timeout: Duration,
 ) -> Result<BollardDocker, ConnectError> {
-    match tokio::time::timeout(timeout, handshake(&ep.transport, request_timeout)).await {
+    let handshake = handshake(&ep.transport, timeout, request_timeout);
+    match tokio::time::timeout(timeout, handshake).await {
         Ok(Ok((docker, None))) => Ok(BollardDocker::new(docker)),
         Ok(Ok((docker, Some(pool)))) => Ok(BollardDocker::with_raw_unix(docker, pool)),
         Ok(Err(diagnosis)) => Err(ConnectError::new(ep, timeout, diagnosis)),
@@ -169,6 +178,7 @@ pub fn classify(err: &BollardError, transport: &Transport) -> Cause {
 struct Diagnosis {
     cause: Cause,
     detail: Option<String>,
+    fix: Option<String>,
 }
 
 impl From<Cause> for Diagnosis {
@@ -176,6 +186,7 @@ impl From<Cause> for Diagnosis {
         Self {
             cause,
             detail: None,
+            fix: None,
         }
     }
 }
@@ -185,6 +196,17 @@ impl Diagnosis {
         Self {
             cause,
             detail: Some(detail.into()),
+            fix: None,
+        }
+    }
+}
+
+impl From<&SshFailure> for Diagnosis {
+    fn from(failure: &SshFailure) -> Self {
+        Self {
+            cause: Cause::Ssh,
+            detail: Some(one_line(&failure.words)),
+            fix: Some(one_line(&failure.fix)),
         }
     }
 }
@@ -192,12 +214,33 @@ impl Diagnosis {
 /// The client, and on a local socket the keep-alive pool behind it (the lean read path).
 async fn handshake(
     transport: &Transport,
+    timeout: Duration,
     request_timeout: Duration,
 ) -> Result<(Docker, Option<super::unix_pool::UnixPool>), Diagnosis> {
     let fail = |err: BollardError| {
         log::debug!("docker handshake failed: {}", error_chain(&err));
         diagnose(&err, transport)
     };
+    // Over SSH, the same keep-alive pool and lean reads as the local socket, each connection
+    // one bounded `ssh ... docker system dial-stdio` session.
+    if let Transport::Ssh { addr } = transport {
+        // ssh's own connect timeout fires first, so a dead host is named as such.
+        let ssh_timeout = timeout
+            .saturating_sub(Duration::from_secs(1))
+            .max(Duration::from_secs(1));
+        let pool = ssh_pool(addr, ssh_timeout, request_timeout)?;
+        let version = match pool.ping_api_version().await.map_err(fail)? {
+            Some(server) if server < *API_DEFAULT_VERSION => server,
+            Some(_) => *API_DEFAULT_VERSION,
+            None => pool
+                .docker(API_DEFAULT_VERSION)
+                .negotiate_version()
+                .await
+                .map_err(fail)?
+                .client_version(),
+        };
+        return Ok((pool.docker(&version), Some(pool)));
+    }
     // On a local socket, negotiate the way the docker CLI does: one `/_ping`, whose
     // `API-Version` header names the daemon's version (`/version` is much slower on some
     // engines). Daemons too old to send the header fall through to `/version`.
@@ -265,34 +308,29 @@ fn client(
                 .map_err(|err| Diagnosis::with_detail(Cause::Tls, err.to_string()));
         }
         Transport::Ssh { addr } => {
-            let target = ssh_target(addr)?;
-            Docker::connect_with_ssh(&format!("ssh://{target}"), secs, version, None)
+            Ok(ssh_pool(addr, request_timeout, request_timeout)?.docker(version))
         }
     };
     built.map_err(|err| diagnose(&err, transport))
 }
 
-/// The `[user@]host` bollard can hand to ssh. bollard 0.21.1 passes `host:port` to ssh as a
-/// host name, so port 22 is dropped and any other port is refused with a workaround.
-fn ssh_target(addr: &str) -> Result<&str, Diagnosis> {
-    let Some((target, port)) = addr.rsplit_once(':') else {
-        return Ok(addr);
-    };
-    let is_port = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
-    let bracket_ok = !target.contains('[') || target.ends_with(']');
-    if !is_port || !bracket_ok {
-        return Ok(addr);
-    }
-    if port == "22" {
-        return Ok(target);
-    }
-    let host = target.rsplit_once('@').map_or(target, |(_, host)| host);
-    Err(Diagnosis::with_detail(
-        Cause::Ssh,
-        format!(
-            "SSH port {port} cannot be passed to ssh yet; add \"Host {host}\" with \"Port {port}\" \
-             to ~/.ssh/config and use ssh://{target}"
-        ),
+/// The keep-alive pool of an `ssh://` endpoint (`addr` is its `[user@]host[:port]`).
+fn ssh_pool(
+    addr: &str,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+) -> Result<super::unix_pool::UnixPool, Diagnosis> {
+    let target = SshTarget::parse(addr).map_err(|err| {
+        Diagnosis::with_detail(Cause::Ssh, format!("cannot use ssh://{addr}: {err}"))
+    })?;
+    let connector = SshConnector::new(
+        target,
+        SshOptions::from_env(connect_timeout),
+        request_timeout,
+    );
+    Ok(super::unix_pool::UnixPool::over_ssh(
+        connector,
+        request_timeout,
     ))
 }
 
@@ -354,6 +392,9 @@ fn diagnose(err: &BollardError, transport: &Transport) -> Diagnosis {
         .collect();
     let innermost = innermost_message(&chain);
 
+    if let Some(failure) = chain.iter().find_map(|e| e.downcast_ref::<SshFailure>()) {
+        return Diagnosis::from(failure);
+    }
     if io_kinds.contains(&io::ErrorKind::TimedOut) {
         return Cause::Timeout.into();
     }
@@ -892,30 +933,27 @@ mod tests {
         }
     }
 
-    #[test]
-    fn ssh_port_22_is_dropped_and_other_ports_explained() {
-        assert_eq!(ssh_target("ops@bastion:22"), Ok("ops@bastion"));
-        assert_eq!(ssh_target("ops@bastion"), Ok("ops@bastion"));
-        assert_eq!(ssh_target("bastion"), Ok("bastion"));
-        let err = ssh_target("ops@bastion:2222").expect_err("port 2222");
-        assert_eq!(err.cause, Cause::Ssh);
-        let detail = err.detail.unwrap_or_default();
-        assert!(detail.contains("Port 2222"), "{detail}");
-        assert!(detail.contains("ssh://ops@bastion"), "{detail}");
-    }
-
     #[tokio::test]
-    async fn ssh_with_a_custom_port_fails_fast_with_the_fix() {
+    async fn ssh_to_a_closed_port_names_the_host_and_the_fix() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        drop(listener);
+        let addr = format!("ops@127.0.0.1:{port}");
         let ep = Endpoint {
-            url: "ssh://ops@127.0.0.1:2222".into(),
-            transport: Transport::Ssh {
-                addr: "ops@127.0.0.1:2222".into(),
-            },
-            source: EndpointSource::HostFlag,
+            url: format!("ssh://{addr}"),
+            transport: Transport::Ssh { addr },
+            source: EndpointSource::DockerHostEnv,
         };
-        let err = connect_err(&ep, SHORT).await;
-        assert_eq!(err.cause, Cause::Ssh);
-        assert!(err.to_string().contains("~/.ssh/config"), "{err}");
+        let err = connect_err(&ep, Duration::from_secs(10)).await;
+        assert_eq!(err.cause, Cause::Ssh, "{err}");
+        let line = assert_one_line(&err);
+        assert!(
+            line.contains(&format!(
+                "the SSH connection to ops@127.0.0.1:{port} was refused"
+            )),
+            "{line}"
+        );
+        assert!(line.contains("is sshd running there"), "{line}");
     }
 
     #[test]

@@ -542,11 +542,18 @@ fn parse_ssh(value: &str, rest: &str) -> Result<HostSpec, EndpointError> {
             });
         }
         Some("") => return Err(invalid("the user name before '@' is empty")),
+        // ssh would read a leading '-' as an option.
+        Some(user) if user.starts_with('-') => {
+            return Err(invalid("the user name starts with '-'"));
+        }
         Some(user) => Some(user.to_string()),
         None => None,
     };
     if authority.host.is_empty() {
         return Err(invalid("no host name"));
+    }
+    if authority.host.starts_with('-') {
+        return Err(invalid("the host name starts with '-'"));
     }
     if !authority.tail.is_empty() && authority.tail != "/" {
         return Err(invalid(
@@ -1200,7 +1207,18 @@ mod tests {
         );
         let ep = host("ssh://bastion").expect("resolve");
         assert_eq!(ep.url, "ssh://bastion");
+        let ep = host("ssh://ops@bastion:2222").expect("a non-22 port");
+        assert_eq!(
+            ep.transport,
+            Transport::Ssh {
+                addr: "ops@bastion:2222".into()
+            }
+        );
+        let ep = host("ssh://root@[::1]:2200").expect("IPv6");
+        assert_eq!(ep.url, "ssh://root@[::1]:2200");
         for bad in [
+            "ssh://-oProxyCommand=x",
+            "ssh://-l@h",
             "ssh://",
             "ssh://ops@",
             "ssh://@h",

@@ -16,6 +16,11 @@
 //!   bollard is used only here, in `connect` and in `model::convert`.
 //! - [`event_lines`]: `/events` over the local socket, line by line (a bad line is one
 //!   item, not the end of the stream).
+//! - [`unix_pool`]: the keep-alive pool of the local socket and of `ssh://` endpoints, handed
+//!   to bollard as a custom transport, with the lean raw reads of list and inspect.
+//! - [`ssh_command`]: the `ssh` argv of an `ssh://` endpoint (the docker CLI's `ssh ... --
+//!   host docker system dial-stdio`) and the classification of failed sessions;
+//!   [`ssh_connector`]: the bounded sessions themselves (children of the system `ssh`).
 //! - [`fake`]: an in-memory daemon for tests without Docker.
 
 pub mod bollard_api;
@@ -26,6 +31,8 @@ pub mod error;
 pub mod event_lines;
 pub mod fake;
 pub mod port;
+pub mod ssh_command;
+pub mod ssh_connector;
 pub mod tls;
 #[cfg(test)]
 pub(crate) mod tls_test_certs;

@@ -1,8 +1,9 @@
-//! A keep-alive client for the local unix socket.
+//! A keep-alive client for the local unix socket, or for an `ssh://` endpoint.
 //!
 //! bollard's own unix client disables its connection pool, so each of a scan's 500
 //! inspects would open a new socket; this one reuses idle connections (as the docker CLI
-//! does) and is handed to bollard as a custom transport.
+//! does) and is handed to bollard as a custom transport. Over SSH, each connection is one
+//! bounded `ssh ... docker system dial-stdio` session ([`super::ssh_connector`]).
 
 use bollard::errors::Error as BollardError;
 use bollard::{BollardRequest, ClientVersion, Docker};
@@ -13,6 +14,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::connect::BODY_TIMEOUT;
+use super::ssh_command::SshFailure;
+use super::ssh_connector::SshConnector;
 
 /// The body type of bollard's requests (bollard does not export it by name).
 type Body = http_body_util::Either<
@@ -28,11 +31,10 @@ type Body = http_body_util::Either<
     >,
 >;
 
-/// Pooled connections to one unix socket.
+/// Pooled connections to one unix socket or one ssh target.
 #[derive(Clone)]
 pub struct UnixPool {
-    client: Arc<Client<hyperlocal::UnixConnector, Body>>,
-    socket: Arc<str>,
+    route: Arc<Route>,
     /// Bound on waiting for an answer's headers (a daemon that hangs is given up on in
     /// seconds); a body then has [`BODY_TIMEOUT`] to arrive.
     request_timeout: Duration,
@@ -42,27 +44,56 @@ impl UnixPool {
     pub fn new(socket: &str, request_timeout: Duration) -> Self {
         UnixPool {
             request_timeout,
-            client: Arc::new(
-                Client::builder(TokioExecutor::new())
+            route: Arc::new(Route::Unix {
+                client: Client::builder(TokioExecutor::new())
                     .pool_idle_timeout(Duration::from_secs(30))
                     .build(hyperlocal::UnixConnector),
-            ),
-            socket: Arc::from(socket),
+                socket: Arc::from(socket),
+            }),
+        }
+    }
+
+    /// Pooled connections through ssh sessions opened by `connector`.
+    pub fn over_ssh(connector: SshConnector, request_timeout: Duration) -> Self {
+        UnixPool {
+            request_timeout,
+            route: Arc::new(Route::Ssh {
+                client: Client::builder(TokioExecutor::new())
+                    .pool_idle_timeout(Duration::from_secs(30))
+                    .build(connector.clone()),
+                connector,
+            }),
+        }
+    }
+
+    /// The ssh connector, on an `ssh://` endpoint.
+    pub fn ssh(&self) -> Option<&SshConnector> {
+        match &*self.route {
+            Route::Ssh { connector, .. } => Some(connector),
+            Route::Unix { .. } => None,
         }
     }
 
     fn uri(&self, path_and_query: &str) -> hyper::Uri {
-        hyperlocal::Uri::new(&*self.socket, path_and_query).into()
+        match &*self.route {
+            Route::Unix { socket, .. } => hyperlocal::Uri::new(&**socket, path_and_query).into(),
+            // The connector ignores the address: any authority keys the pool.
+            Route::Ssh { .. } => hyper::Uri::builder()
+                .scheme("http")
+                .authority("docker.ssh")
+                .path_and_query(path_and_query)
+                .build()
+                .unwrap_or_default(),
+        }
     }
 
     /// `GET /_ping`; the daemon's API version from the `API-Version` header, when sent.
     pub async fn ping_api_version(&self) -> Result<Option<ClientVersion>, BollardError> {
         let mut request = BollardRequest::new(Body::Left(http_body_util::Full::default()));
         *request.uri_mut() = self.uri("/_ping");
-        let response = tokio::time::timeout(self.request_timeout, self.client.request(request))
+        let response = tokio::time::timeout(self.request_timeout, self.route.request(request))
             .await
-            .map_err(|_| BollardError::RequestTimeoutError)?
-            .map_err(BollardError::from)?;
+            .map_err(|_| BollardError::RequestTimeoutError)??;
         let status = response.status();
         if !status.is_success() {
             return Err(BollardError::DockerResponseServerError {
@@ -70,11 +101,16 @@ impl UnixPool {
                 message: format!("/_ping answered {status}"),
             });
         }
-        Ok(response
+        let version = response
             .headers()
             .get("api-version")
             .and_then(|v| v.to_str().ok())
-            .and_then(parse_api_version))
+            .and_then(parse_api_version);
+        // Read the body ("OK") to its end: only then does the connection go back to the
+        // pool (over ssh, an unread body would cost the session and a new ssh handshake).
+        use http_body_util::BodyExt;
+        let _ = tokio::time::timeout(self.request_timeout, response.into_body().collect()).await;
+        Ok(version)
     }
 
     /// `GET path_and_query` through the pool: the status and the whole body, whatever the
@@ -108,10 +144,9 @@ impl UnixPool {
     ) -> Result<hyper::Response<hyper::body::Incoming>, BollardError> {
         let mut request = BollardRequest::new(Body::Left(http_body_util::Full::default()));
         *request.uri_mut() = self.uri(path_and_query);
-        tokio::time::timeout(self.request_timeout, self.client.request(request))
+        tokio::time::timeout(self.request_timeout, self.route.request(request))
             .await
             .map_err(|_| BollardError::RequestTimeoutError)?
-            .map_err(BollardError::from)
     }
 
     /// `GET path_and_query` through the pool, the body of a 2xx answer handed to `each`
@@ -158,10 +193,9 @@ impl UnixPool {
                     .map_or("/", |p| p.as_str())
                     .to_string();
                 parts.uri = pool.uri(&path);
-                pool.client
+                pool.route
                     .request(BollardRequest::from_parts(parts, body))
                     .await
-                    .map_err(BollardError::from)
             }
         };
         // Storing a custom transport cannot fail.
@@ -175,10 +209,71 @@ impl UnixPool {
     }
 }
 
+/// Where the pool's connections go.
+enum Route {
+    Unix {
+        client: Client<hyperlocal::UnixConnector, Body>,
+        socket: Arc<str>,
+    },
+    Ssh {
+        client: Client<SshConnector, Body>,
+        connector: SshConnector,
+    },
+}
+
+impl Route {
+    async fn request(
+        &self,
+        request: BollardRequest,
+    ) -> Result<hyper::Response<hyper::body::Incoming>, BollardError> {
+        match self {
+            Route::Unix { client, .. } => client.request(request).await.map_err(BollardError::from),
+            Route::Ssh { client, connector } => match client.request(request).await {
+                Ok(response) => Ok(response),
+                Err(err) => Err(explain_ssh(connector, err).await),
+            },
+        }
+    }
+}
+
+/// A failed request over ssh: the failed session's classified stderr when there is one
+/// (authentication, host key, no docker on the remote...), else the client's error.
+async fn explain_ssh(
+    connector: &SshConnector,
+    err: hyper_util::client::legacy::Error,
+) -> BollardError {
+    use std::error::Error as _;
+    let mut source = err.source();
+    while let Some(current) = source {
+        if let Some(failure) = current
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<SshFailure>())
+        {
+            return ssh_error(failure.clone());
+        }
+        source = current.source();
+    }
+    match connector.failure(SSH_FAILURE_WAIT).await {
+        Some(failure) => ssh_error((*failure).clone()),
+        None => BollardError::from(err),
+    }
+}
+
+fn ssh_error(failure: SshFailure) -> BollardError {
+    BollardError::IOError {
+        err: std::io::Error::other(failure),
+    }
+}
+
+/// How long a failed request waits for the ssh child's exit and stderr.
+const SSH_FAILURE_WAIT: Duration = Duration::from_secs(2);
+
 // Keeps the generic bound honest: the connector must be usable by the legacy client.
 const _: fn() = || {
     fn assert_connect<C: Connect + Clone + Send + Sync + 'static>() {}
     assert_connect::<hyperlocal::UnixConnector>();
+    assert_connect::<SshConnector>();
 };
 
 /// Parse `1.41` into a client version.
