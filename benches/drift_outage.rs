@@ -798,6 +798,12 @@ fn outages(d: &mut Daemon2, bin: &std::path::Path, args: &Args) -> Result<()> {
                 .any(|a| a.container_name == n && a.rule.starts_with("SW-ACT-LAUNCH"))
         })
         .collect();
+    // The notice that the daemon's replay did not reach back to the resume point.
+    let gap_notices: Vec<&str> = after
+        .iter()
+        .filter(|a| a.rule == "SW-ACT-LINK-003")
+        .map(|a| a.detail.as_str())
+        .collect();
     let status = w.stop();
 
     println!("### Recovery after outages\n");
@@ -828,6 +834,15 @@ fn outages(d: &mut Daemon2, bin: &std::path::Path, args: &Args) -> Result<()> {
         pair_seen.len(),
         pair_ok - pair_seen.len()
     );
+    match gap_notices.first() {
+        Some(detail) => println!(
+            "\nSaid so: `SW-ACT-LINK-003` ({} notice(s)): {detail}",
+            gap_notices.len()
+        ),
+        None => {
+            println!("\nNo `SW-ACT-LINK-003` notice (the replay reached back, or was not full).")
+        }
+    }
     println!(
         "\nReconnect after that outage: {}. seawall exited {status}.\n",
         back.map_or("none seen".to_string(), |b| format!(

@@ -10,6 +10,7 @@ pub mod inflight;
 pub mod notice;
 pub mod pipeline;
 pub mod poll;
+pub mod replay;
 pub mod schedule;
 pub mod task;
 

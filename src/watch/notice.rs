@@ -10,6 +10,8 @@ use chrono::{DateTime, Utc};
 pub const LINK_LOST: &str = "SW-ACT-LINK-001";
 /// Rule id of the "reconnected" notice.
 pub const LINK_BACK: &str = "SW-ACT-LINK-002";
+/// Rule id of the "the replay did not cover the gap" notice.
+pub const GAP_UNCOVERED: &str = "SW-ACT-LINK-003";
 
 fn notice(time: DateTime<Utc>, rule: &str, title: String, detail: String) -> Alert {
     Alert {
@@ -50,6 +52,33 @@ pub fn reconnected(time: DateTime<Utc>, containers: usize, down_for_secs: u64) -
              last 256 events, so activity in the gap may not be reported"
         ),
     )
+}
+
+/// The daemon's replay after a reconnect began at `to` although seawall asked from `from`:
+/// its event history was full, and what happened in between is lost. A blind spot, not a
+/// notice: severity medium.
+pub fn gap_uncovered(time: DateTime<Utc>, from_nano: i64, to_nano: i64) -> Alert {
+    let at = |nano: i64| {
+        DateTime::from_timestamp_nanos(nano)
+            .format("%H:%M:%S UTC")
+            .to_string()
+    };
+    let secs = (to_nano - from_nano).max(0) / 1_000_000_000;
+    let mut alert = notice(
+        time,
+        GAP_UNCOVERED,
+        format!("events lost in the gap: {secs} s of activity the daemon no longer has"),
+        format!(
+            "the daemon replays only its last {} events and they began at {} (seawall asked \
+             from {}): execs and containers created and removed in between are not reported; \
+             containers that still exist were read again",
+            super::replay::DAEMON_EVENT_HISTORY,
+            at(to_nano),
+            at(from_nano)
+        ),
+    );
+    alert.severity = Severity::Medium;
+    alert
 }
 
 #[cfg(test)]

@@ -594,6 +594,11 @@ impl<D: DockerApi> Session<'_, D> {
 
     async fn run(&mut self, requests: &mut mpsc::UnboundedReceiver<WatchRequest>) -> SessionEnd {
         let since = self.since();
+        // After an outage: does the daemon's replay reach back to the resume point?
+        let mut replay = self.outage.as_ref().and_then(|_| {
+            let opened = chrono::Utc::now().timestamp_nanos_opt()?;
+            super::replay::ReplayCheck::new(&since, opened)
+        });
         self.work.schedule = Schedule::new(self.settings.drift, self.settings.processes);
         self.work.polls = Poller::new(self.settings.poll_concurrency);
         self.count = self.full_inventory().await?;
@@ -631,6 +636,23 @@ impl<D: DockerApi> Session<'_, D> {
                     };
                     heard = true;
                     silent_since = Instant::now();
+                    if let Some(shortfall) = replay.as_mut().and_then(|check| {
+                        batch
+                            .iter()
+                            .filter_map(|item| item.as_ref().ok())
+                            .find_map(|ev| check.observe(ev.time_nano))
+                    }) {
+                        log::warn!(
+                            "{}: the daemon's event replay did not reach back to the resume point",
+                            self.endpoint.url
+                        );
+                        let alert = notice::gap_uncovered(
+                            chrono::Utc::now(),
+                            shortfall.from_nano,
+                            shortfall.to_nano,
+                        );
+                        self.send_alerts(vec![alert], Instant::now()).await?;
+                    }
                     self.handle_batch(batch).await?;
                     // Up once it delivered a readable event (an error item alone is not).
                     if self.pipeline.last_event_nano.is_some() {

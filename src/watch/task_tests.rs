@@ -712,3 +712,53 @@ async fn a_malformed_event_is_skipped_and_counted() {
     assert_eq!(fake.count(Op::Connect), 1, "the session goes on");
     w.handle.task.abort();
 }
+
+/// An image event at `nano`: nothing seawall acts on, only counted.
+fn image_event(nano: i64) -> DockerEvent {
+    DockerEvent {
+        kind: EventKind::Image,
+        action: "tag".into(),
+        payload: None,
+        actor_id: "sha256:feed".into(),
+        attributes: Default::default(),
+        time_nano: nano,
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_replay_that_starts_after_the_resume_point_says_what_was_lost() {
+    let fake = fleet();
+    let first = fake.event_feed();
+    let second = fake.event_feed();
+    let third = fake.event_feed();
+    let mut w = start(&fake, quiet());
+    w.until("live").await;
+    first.send(event("stop", A, "alpha", 500));
+    w.until("upsert").await;
+    drop(first);
+    w.until("alert SW-ACT-LINK-002").await;
+    // The daemon's whole history (256 events), all from 100 s after the resume point (500 s).
+    for i in 0..super::super::replay::DAEMON_EVENT_HISTORY as i64 {
+        second.send(image_event(600_000_000_000 + i));
+    }
+    let seen = collect_for(&mut w, 5).await;
+    let lost = alerts_of(&seen, notice::GAP_UNCOVERED);
+    assert_eq!(lost.len(), 1, "one notice for the gap");
+    assert_eq!(lost[0].severity, crate::risk::Severity::Medium);
+    assert!(
+        lost[0].title.contains("100 s of activity") && lost[0].detail.contains("last 256 events"),
+        "{}: {}",
+        lost[0].title,
+        lost[0].detail
+    );
+
+    // A replay that reaches back to the resume point (the last event seen, 255) says nothing.
+    drop(second);
+    w.until("alert SW-ACT-LINK-002").await;
+    for i in 0..300 {
+        third.send(image_event(600_000_000_000 + 255 + i));
+    }
+    let seen = collect_for(&mut w, 5).await;
+    assert!(alerts_of(&seen, notice::GAP_UNCOVERED).is_empty());
+    w.handle.task.abort();
+}
