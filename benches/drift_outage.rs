@@ -834,6 +834,22 @@ fn outages(d: &mut Daemon2, bin: &std::path::Path, args: &Args) -> Result<()> {
         pair_seen.len(),
         pair_ok - pair_seen.len()
     );
+    let missing = |done: usize, seen: &HashSet<usize>| -> String {
+        let lost: Vec<String> = (0..done)
+            .filter(|k| !seen.contains(k))
+            .map(|k| k.to_string())
+            .collect();
+        if lost.is_empty() {
+            "none".to_string()
+        } else {
+            lost.join(", ")
+        }
+    };
+    println!(
+        "\nNot alerted (in the order done): execs {}; pairs {}.",
+        missing(exec_ok, &exec_seen),
+        missing(pair_ok, &pair_seen)
+    );
     match gap_notices.first() {
         Some(detail) => println!(
             "\nSaid so: `SW-ACT-LINK-003` ({} notice(s)): {detail}",
