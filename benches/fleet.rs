@@ -38,6 +38,8 @@
 #[allow(dead_code)]
 #[path = "../tests/common/daemon2.rs"]
 mod daemon2;
+#[path = "support/daemon2_parent.rs"]
+mod daemon2_parent;
 #[path = "support/env.rs"]
 mod env;
 
@@ -45,12 +47,11 @@ use anyhow::{Context, Result, anyhow, bail};
 use daemon2::Daemon2;
 use env::*;
 use serde_json::Value;
-use std::io::Read;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Output, Stdio};
+use std::process::{Command, ExitCode, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 const DEFAULT_IMAGE: &str = "seawall-test/busybox:latest";
@@ -65,57 +66,7 @@ const SETTLE: Duration = Duration::from_secs(3);
 
 // ---- what tests/common/daemon2.rs needs from its parent module ----
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-fn next_counter() -> usize {
-    COUNTER.fetch_add(1, Ordering::Relaxed)
-}
-
-/// Run a command with a time limit (killed after it), capturing its output.
-fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Output {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let shown = format!("{cmd:?}");
-    let mut child = cmd
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {shown}: {e}"));
-    let mut out = child.stdout.take().expect("piped");
-    let mut err = child.stderr.take().expect("piped");
-    let o = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        let _ = out.read_to_end(&mut b);
-        b
-    });
-    let e = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        let _ = err.read_to_end(&mut b);
-        b
-    });
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break s,
-            Ok(None) if start.elapsed() > timeout => {
-                let _ = child.kill();
-                break child.wait().expect("wait");
-            }
-            _ => std::thread::sleep(Duration::from_millis(20)),
-        }
-    };
-    Output {
-        status,
-        stdout: o.join().unwrap_or_default(),
-        stderr: e.join().unwrap_or_default(),
-    }
-}
-
-/// The docker CLI against the shared daemon (only `docker save` of the test image).
-fn docker(args: &[&str]) -> Output {
-    let mut cmd = Command::new("docker");
-    cmd.args(args);
-    run_with_timeout(cmd, Duration::from_secs(300))
-}
+use daemon2_parent::{docker, next_counter, run_with_timeout};
 
 // ---- arguments ----
 
