@@ -344,15 +344,18 @@ pub fn busy_failure(target: &SshTarget, sessions: usize, waited: Duration) -> Ss
 }
 
 /// The last line of stderr that says something (ssh prints warnings first), one line,
-/// capped, control characters dropped (stderr comes from the remote host too).
+/// capped, every unsafe character (controls, bidi, invisible) shown escaped: stderr comes from
+/// the remote host too.
 fn last_meaningful_line(stderr: &str) -> String {
     let line = stderr
         .lines()
         .map(str::trim)
         .rfind(|line| !line.is_empty() && !line.starts_with("Warning: Permanently added"))
         .unwrap_or("");
-    let clean: String = line.chars().filter(|c| !c.is_control()).take(200).collect();
-    clean
+    crate::sanitize::terminal_line(line)
+        .chars()
+        .take(200)
+        .collect()
 }
 
 #[cfg(test)]
@@ -536,9 +539,10 @@ mod tests {
     #[test]
     fn remote_stderr_cannot_inject_control_characters() {
         let t = target("h");
-        let failure = classify_failure(&t, Some(3), "boom\u{1b}[2J\u{7}!\n");
+        let failure = classify_failure(&t, Some(3), "boom\u{1b}[2J\u{7}\u{202e}!\n");
         assert!(!failure.words.chars().any(char::is_control), "{failure:?}");
-        assert!(failure.words.contains("boom[2J!"), "{failure:?}");
+        assert!(!failure.words.contains('\u{202e}'), "{failure:?}");
+        assert!(failure.words.contains("boom\\e[2J"), "{failure:?}");
     }
 
     #[test]
