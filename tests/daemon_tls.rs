@@ -17,10 +17,6 @@
 mod common;
 
 use common::{Report, Spec, TestDaemon, in_ci, seawall};
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
-    KeyUsagePurpose, date_time_ymd,
-};
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -31,89 +27,11 @@ const SOCKET: &str = "/var/run/docker.sock";
 
 // ---- certificates ----------------------------------------------------------------------
 
-struct Leaf {
-    cert: String,
-    key: String,
-}
-
-struct Pki {
-    ca: String,
-    params: CertificateParams,
-    key: KeyPair,
-}
-
-fn ca_params(name: &str) -> CertificateParams {
-    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
-    params
-        .distinguished_name
-        .push(DnType::CommonName, format!("seawall test CA {name}"));
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
-    params
-}
-
-fn sans(names: &[&str]) -> CertificateParams {
-    CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-        .expect("subject alt names")
-}
-
-impl Pki {
-    fn new(name: &str) -> Pki {
-        let params = ca_params(name);
-        let key = KeyPair::generate().expect("key");
-        let ca = params.self_signed(&key).expect("ca").pem();
-        Pki { ca, params, key }
-    }
-
-    fn leaf(&self, names: &[&str], client: bool, years: Option<(i32, i32)>) -> Leaf {
-        let mut params = sans(names);
-        params.distinguished_name.push(
-            DnType::CommonName,
-            if client {
-                "seawall client"
-            } else {
-                "seawall daemon"
-            },
-        );
-        params.extended_key_usages = vec![if client {
-            ExtendedKeyUsagePurpose::ClientAuth
-        } else {
-            ExtendedKeyUsagePurpose::ServerAuth
-        }];
-        if let Some((from, to)) = years {
-            params.not_before = date_time_ymd(from, 1, 1);
-            params.not_after = date_time_ymd(to, 1, 1);
-        }
-        let key = KeyPair::generate().expect("key");
-        let issuer = Issuer::from_params(&self.params, &self.key);
-        Leaf {
-            cert: params.signed_by(&key, &issuer).expect("sign").pem(),
-            key: key.serialize_pem(),
-        }
-    }
-
-    fn server(&self, names: &[&str]) -> Leaf {
-        self.leaf(names, false, None)
-    }
-
-    fn client(&self) -> Leaf {
-        self.leaf(&[], true, None)
-    }
-}
-
-/// What `openssl req -x509` makes: a self-signed CA:TRUE certificate, here for 127.0.0.1.
-fn self_signed_ca_server() -> Leaf {
-    let mut params = ca_params("self-signed daemon");
-    params.subject_alt_names = sans(&["127.0.0.1", "localhost"]).subject_alt_names;
-    let key = KeyPair::generate().expect("key");
-    Leaf {
-        cert: params.self_signed(&key).expect("self-signed").pem(),
-        key: key.serialize_pem(),
-    }
-}
+// The same certificates as the unit tests of `src/docker/tls.rs` (rcgen).
+#[path = "../src/docker/tls_test_certs.rs"]
+#[allow(dead_code)]
+mod certs;
+use certs::{Leaf, Pki, self_signed_ca_server};
 
 fn write(path: &Path, text: &str) -> PathBuf {
     std::fs::write(path, text).expect("write");
@@ -126,8 +44,8 @@ fn cert_dir(root: &Path, name: &str, ca: &str, client: Option<&Leaf>) -> PathBuf
     std::fs::create_dir_all(&dir).expect("mkdir");
     write(&dir.join("ca.pem"), ca);
     if let Some(client) = client {
-        write(&dir.join("cert.pem"), &client.cert);
-        write(&dir.join("key.pem"), &client.key);
+        write(&dir.join("cert.pem"), &client.cert_pem);
+        write(&dir.join("key.pem"), &client.key_pem);
     }
     dir
 }
@@ -176,8 +94,8 @@ impl Stunnel {
     /// TLS on 127.0.0.1 with `server` as the daemon's certificate; with `client_ca`, a
     /// client certificate signed by that CA is required.
     fn start(bin: &str, dir: &Path, name: &str, server: &Leaf, client_ca: Option<&str>) -> Self {
-        let cert = write(&dir.join(format!("{name}-server.pem")), &server.cert);
-        let key = write(&dir.join(format!("{name}-server-key.pem")), &server.key);
+        let cert = write(&dir.join(format!("{name}-server.pem")), &server.cert_pem);
+        let key = write(&dir.join(format!("{name}-server-key.pem")), &server.key_pem);
         let log = dir.join(format!("{name}.log"));
         let mut last_err = String::new();
         for _attempt in 0..5 {
@@ -329,12 +247,12 @@ fn mutual_tls_through_the_environment_and_its_failures_in_words() {
         root,
         "mutual",
         &pki.server(&["127.0.0.1", "localhost"]),
-        Some(&pki.ca),
+        Some(&pki.ca_pem),
     );
     let host = tunnel.host();
 
     // The CA, a client certificate and key: the scan goes through.
-    let good = cert_dir(root, "good", &pki.ca, Some(&pki.client()));
+    let good = cert_dir(root, "good", &pki.ca_pem, Some(&pki.client()));
     assert_scanned(
         &scan_tls(&d, root, &host, &good, &ctr.name),
         &host,
@@ -342,7 +260,7 @@ fn mutual_tls_through_the_environment_and_its_failures_in_words() {
     );
 
     // No client certificate against requireCert.
-    let ca_only = cert_dir(root, "ca-only", &pki.ca, None);
+    let ca_only = cert_dir(root, "ca-only", &pki.ca_pem, None);
     let line = failure_line(&scan_tls(&d, root, &host, &ca_only, &ctr.name), &host);
     assert!(line.contains("requires a client certificate"), "{line}");
     assert!(
@@ -352,7 +270,7 @@ fn mutual_tls_through_the_environment_and_its_failures_in_words() {
 
     // A client certificate from a CA the daemon does not trust.
     let other = Pki::new("other");
-    let stranger = cert_dir(root, "stranger", &pki.ca, Some(&other.client()));
+    let stranger = cert_dir(root, "stranger", &pki.ca_pem, Some(&other.client()));
     let line = failure_line(&scan_tls(&d, root, &host, &stranger, &ctr.name), &host);
     assert!(
         line.contains(&format!(
@@ -363,7 +281,7 @@ fn mutual_tls_through_the_environment_and_its_failures_in_words() {
     );
 
     // The wrong CA: the daemon's certificate is an unknown issuer.
-    let wrong_ca = cert_dir(root, "wrong-ca", &other.ca, Some(&pki.client()));
+    let wrong_ca = cert_dir(root, "wrong-ca", &other.ca_pem, Some(&pki.client()));
     let line = failure_line(&scan_tls(&d, root, &host, &wrong_ca, &ctr.name), &host);
     assert!(
         line.contains(&format!(
@@ -387,10 +305,10 @@ fn a_context_made_by_docker_context_create_reaches_a_mutual_tls_daemon() {
         root,
         "context",
         &pki.server(&["127.0.0.1"]),
-        Some(&pki.ca),
+        Some(&pki.ca_pem),
     );
     let host = tunnel.host();
-    let files = cert_dir(root, "files", &pki.ca, Some(&pki.client()));
+    let files = cert_dir(root, "files", &pki.ca_pem, Some(&pki.client()));
     let config = root.join("docker-config");
     std::fs::create_dir_all(&config).expect("mkdir");
     let context = format!("sw-tls-{}", std::process::id());
@@ -430,7 +348,7 @@ fn server_verified_tls_with_only_a_ca_and_a_dead_endpoint_beside_it() {
     // Valid for 127.0.0.1 only (not "localhost"); no client certificate required.
     let tunnel = Stunnel::start(bin, root, "server-only", &pki.server(&["127.0.0.1"]), None);
     let host = tunnel.host();
-    let ca_only = cert_dir(root, "ca-only", &pki.ca, None);
+    let ca_only = cert_dir(root, "ca-only", &pki.ca_pem, None);
     assert_scanned(
         &scan_tls(&d, root, &host, &ca_only, &ctr.name),
         &host,
@@ -478,10 +396,10 @@ fn a_self_signed_daemon_certificate_given_as_its_own_ca_is_accepted() {
     let ctr = d.container(Spec::created("tls-self-signed", &[]));
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path();
-    let own = self_signed_ca_server();
+    let own = self_signed_ca_server(&["127.0.0.1", "localhost"]);
     let tunnel = Stunnel::start(bin, root, "self-signed", &own, None);
     let host = tunnel.host();
-    let certs = cert_dir(root, "own", &own.cert, None);
+    let certs = cert_dir(root, "own", &own.cert_pem, None);
     // The docker CLI accepts it (the parity this is about) ...
     let cli = Command::new("docker")
         .env("DOCKER_CONFIG", root)
@@ -502,8 +420,8 @@ fn a_self_signed_daemon_certificate_given_as_its_own_ca_is_accepted() {
     );
 
     // Another self-signed certificate as the CA: refused, in words.
-    let stranger = self_signed_ca_server();
-    let other = cert_dir(root, "other", &stranger.cert, None);
+    let stranger = self_signed_ca_server(&["127.0.0.1", "localhost"]);
+    let other = cert_dir(root, "other", &stranger.cert_pem, None);
     let line = failure_line(&scan_tls(&d, root, &host, &other, &ctr.name), &host);
     assert!(
         line.contains("the daemon's certificate is a CA certificate (CA:TRUE)"),
@@ -522,10 +440,10 @@ fn an_expired_daemon_certificate_is_refused_with_its_date() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path();
     let pki = Pki::new("expired");
-    let expired = pki.leaf(&["127.0.0.1"], false, Some((2000, 2001)));
+    let expired = pki.server_dated(&["127.0.0.1"], 2000, 2001);
     let tunnel = Stunnel::start(bin, root, "expired", &expired, None);
     let host = tunnel.host();
-    let certs = cert_dir(root, "certs", &pki.ca, None);
+    let certs = cert_dir(root, "certs", &pki.ca_pem, None);
     let line = failure_line(&scan_tls(&d, root, &host, &certs, "none"), &host);
     assert!(
         line.contains("the daemon's certificate expired on 2001-01-01 00:00:00 UTC (it is now "),
@@ -550,10 +468,10 @@ fn a_tls_scan_reuses_its_connections() {
         root,
         "keepalive",
         &pki.server(&["127.0.0.1"]),
-        Some(&pki.ca),
+        Some(&pki.ca_pem),
     );
     let host = tunnel.host();
-    let certs = cert_dir(root, "certs", &pki.ca, Some(&pki.client()));
+    let certs = cert_dir(root, "certs", &pki.ca_pem, Some(&pki.client()));
     let out = isolated(root)
         .env("DOCKER_TLS_VERIFY", "1")
         .env("DOCKER_CERT_PATH", &certs)

@@ -1,5 +1,7 @@
 //! Certificates made in the test (rcgen): a CA, daemon and client certificates signed by
 //! it, and variations (expired, self-signed CA as the daemon's own certificate).
+//! Shared by the unit tests of `tls.rs` and the real TLS tests (`tests/daemon_tls.rs`, which
+//! include this file by path).
 
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
