@@ -1943,7 +1943,12 @@ fn the_feed_survives_a_restart_and_goes_into_exports() {
         )
     });
     second.wait_live();
+    // Other users' alerts may fill the feed: `/` narrows it to ours.
     second.send_keys(&["a"]);
+    second.wait_for("the activity feed focused", KEY, feed_focused);
+    second.send_keys(&["/"]);
+    second.type_text(&name);
+    second.send_keys(&["Enter"]);
     let (screen, _) = second.wait_for("the restored alert in the feed", STARTUP, |s| {
         feed_focused(s) && feed_position(&feed_lines(s), "LOW", &name).is_some()
     });
