@@ -3,7 +3,7 @@
 //! With `model::convert`, the only code that sees bollard types.
 
 use super::error::{DockerError, one_line};
-use super::port::{Connector, DockerApi, EventStream, ListFilter, LogTail, Top};
+use super::port::{Connector, DockerApi, EventHistory, EventStream, ListFilter, LogTail, Top};
 use super::unix_pool::UnixPool;
 use super::{ConnectError, Endpoint};
 use crate::model::convert::{self, activity as conv};
@@ -103,6 +103,38 @@ impl BollardDocker {
         }
         let info = self.docker.info().await.map_err(docker_error)?;
         Ok((info, convert::InfoExtras::default()))
+    }
+
+    /// `GET /events` with these options. On a local socket, line by line through the pool:
+    /// a bad message is skipped, not the stream's end.
+    fn event_stream(&self, options: EventsOptions) -> EventStream {
+        let Some(pool) = &self.raw else {
+            return self
+                .docker
+                .events(Some(options))
+                .map(|item| item.map(|m| conv::event(&m)).map_err(docker_error))
+                .boxed();
+        };
+        let mut query = Vec::new();
+        if let Some(filters) = &options.filters
+            && let Ok(f) = serde_json::to_string(filters)
+        {
+            query.push(format!("filters={}", percent_encode(&f)));
+        }
+        for (key, value) in [("since", &options.since), ("until", &options.until)] {
+            if let Some(value) = value {
+                query.push(format!("{key}={}", percent_encode(value)));
+            }
+        }
+        let (major, minor) = self.api_version();
+        let path = format!("/v{major}.{minor}/events?{}", query.join("&"));
+        let pool = pool.clone();
+        futures_util::stream::once(async move { pool.get(&path).await })
+            .flat_map(|answer| match answer {
+                Ok(response) => super::event_lines::stream(response),
+                Err(e) => futures_util::stream::iter([Err(docker_error(e))]).boxed(),
+            })
+            .boxed()
     }
 
     /// The API version negotiated with the daemon.
@@ -350,36 +382,25 @@ impl DockerApi for BollardDocker {
             "type".to_string(),
             types.iter().map(|t| t.to_string()).collect(),
         );
-        let options = EventsOptions {
+        self.event_stream(EventsOptions {
             since,
             filters: Some(filters),
             ..Default::default()
-        };
-        if let Some(pool) = &self.raw {
-            // Line by line through the pool: a bad message is skipped, not the stream's end.
-            let query = match serde_json::to_string(&options.filters.unwrap_or_default()) {
-                Ok(f) => format!("filters={}", percent_encode(&f)),
-                Err(_) => String::new(),
-            };
-            let since = options
-                .since
-                .as_deref()
-                .map(|s| format!("&since={}", percent_encode(s)))
-                .unwrap_or_default();
-            let (major, minor) = self.api_version();
-            let path = format!("/v{major}.{minor}/events?{query}{since}");
-            let pool = pool.clone();
-            return futures_util::stream::once(async move { pool.get(&path).await })
-                .flat_map(|answer| match answer {
-                    Ok(response) => super::event_lines::stream(response),
-                    Err(e) => futures_util::stream::iter([Err(docker_error(e))]).boxed(),
-                })
-                .boxed();
-        }
-        self.docker
-            .events(Some(options))
-            .map(|item| item.map(|m| conv::event(&m)).map_err(docker_error))
-            .boxed()
+        })
+    }
+
+    async fn event_history(
+        &self,
+        since: &str,
+        until: &str,
+        bound: usize,
+    ) -> Result<EventHistory, DockerError> {
+        let stream = self.event_stream(EventsOptions {
+            since: Some(since.to_string()),
+            until: Some(until.to_string()),
+            filters: None,
+        });
+        EventHistory::count(stream, bound).await
     }
 
     async fn top(&self, id: &str) -> Result<Top, DockerError> {

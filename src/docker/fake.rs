@@ -21,7 +21,10 @@
 //! A clone shares the same daemon; the fake is also its own [`Connector`].
 
 use super::error::DockerError;
-use super::port::{Connector, DockerApi, EventStream, ListFilter, LogTail, Top};
+use super::port::{
+    Connector, DAEMON_EVENT_HISTORY, DockerApi, EventHistory, EventStream, ListFilter, LogTail,
+    Top, time_param_nano,
+};
 use super::{Cause, ConnectError, Endpoint, EndpointSource, Transport};
 use crate::model::{
     ContainerFacts, ContainerState, ContainerSummary, DockerEvent, ExecFacts, FileChange,
@@ -43,6 +46,7 @@ pub enum Op {
     Inspect,
     InspectRaw,
     Events,
+    EventHistory,
     Top,
     Changes,
     Logs,
@@ -93,6 +97,8 @@ struct State {
     failures: Vec<Injected>,
     calls: Vec<Call>,
     feeds: VecDeque<mpsc::UnboundedReceiver<FeedItem>>,
+    /// The times of the events the daemon keeps for a replay (its last 256, oldest first).
+    history: VecDeque<i64>,
     stop_exit_code: Option<i64>,
     hooks: Vec<(Op, Hook)>,
     /// Networks whose connect answers OK but creates no endpoint (what Docker 20.10 can
@@ -309,6 +315,19 @@ impl FakeDocker {
         EventFeed { tx }
     }
 
+    /// The daemon logged events at these times (in order): they join its history, which
+    /// keeps only the last [`DAEMON_EVENT_HISTORY`] like dockerd. `event_history` answers
+    /// from it; `events()` streams only what a feed sends.
+    pub fn log_events(&self, times: impl IntoIterator<Item = i64>) {
+        let mut s = self.lock();
+        for t in times {
+            if s.history.len() == DAEMON_EVENT_HISTORY {
+                s.history.pop_front();
+            }
+            s.history.push_back(t);
+        }
+    }
+
     /// Fail every call of `op` (on `target` only, when given) with `error`.
     pub fn fail(&self, op: Op, target: Option<&str>, error: DockerError) {
         self.inject(op, target, error, None);
@@ -469,6 +488,33 @@ impl DockerApi for FakeDocker {
                 None => futures_util::stream::pending().boxed(),
             },
         }
+    }
+
+    async fn event_history(
+        &self,
+        since: &str,
+        until: &str,
+        bound: usize,
+    ) -> Result<EventHistory, DockerError> {
+        let s = self.enter(Op::EventHistory, &format!("{since}..{until}"))?;
+        let bad = |what: &str| DockerError::from_status(400, &format!("bad {what} time"));
+        let since = time_param_nano(since).ok_or_else(|| bad("since"))?;
+        let until = time_param_nano(until).ok_or_else(|| bad("until"))?;
+        // Like dockerd: from the newest back to the first one before `since`.
+        let kept: Vec<i64> = s
+            .history
+            .iter()
+            .rev()
+            .take_while(|t| **t >= since)
+            .filter(|t| **t <= until)
+            .copied()
+            .collect();
+        // The answer comes oldest first: a bound cuts its newest events.
+        let events = kept.len().min(bound);
+        Ok(EventHistory {
+            events,
+            oldest_nano: kept.last().copied().filter(|_| events > 0),
+        })
     }
 
     async fn top(&self, id: &str) -> Result<Top, DockerError> {

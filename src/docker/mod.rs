@@ -48,4 +48,4 @@ pub use endpoint::{
     Endpoint, EndpointError, EndpointInputs, EndpointSource, TlsFiles, Transport, resolve,
 };
 pub use error::DockerError;
-pub use port::{Connector, DockerApi, EventStream, ListFilter, LogTail, Top};
+pub use port::{Connector, DockerApi, EventHistory, EventStream, ListFilter, LogTail, Top};

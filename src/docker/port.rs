@@ -49,6 +49,58 @@ pub struct LogTail {
 /// A stream of daemon events; it ends when the daemon closes it.
 pub type EventStream = BoxStream<'static, Result<DockerEvent, DockerError>>;
 
+/// How many past events dockerd keeps for `/events?since=` (moby's `daemon/events`:
+/// `eventsLimit = 256`, the oldest dropped first, whatever their type).
+pub const DAEMON_EVENT_HISTORY: usize = 256;
+
+/// A time parameter of `/events` (`seconds` or `seconds.nanoseconds`, as the daemon reads
+/// it) in nanoseconds; `None` when it is not one.
+pub fn time_param_nano(text: &str) -> Option<i64> {
+    let (secs, nanos) = text.split_once('.').unwrap_or((text, "0"));
+    if secs.is_empty() || !secs.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if nanos.is_empty() || nanos.len() > 9 || !nanos.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let secs: i64 = secs.parse().ok()?;
+    let nanos: i64 = format!("{nanos:0<9}").parse().ok()?;
+    secs.checked_mul(1_000_000_000)?.checked_add(nanos)
+}
+
+/// What a daemon still holds of its event history between two times (the answer of an
+/// unfiltered `GET /events?since=..&until=..`): how many events, counted up to a bound, and
+/// the oldest one's time. The events themselves are never kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EventHistory {
+    /// Events counted (a message seawall cannot read counts too), at most the bound.
+    pub events: usize,
+    /// The time of the oldest readable event, in nanoseconds.
+    pub oldest_nano: Option<i64>,
+}
+
+impl EventHistory {
+    /// Count the items of `stream` until it ends or `bound` events were seen. An unreadable
+    /// message is counted; any other error item is the answer's error.
+    pub async fn count(mut stream: EventStream, bound: usize) -> Result<Self, DockerError> {
+        use futures_util::StreamExt;
+        let mut history = EventHistory::default();
+        while history.events < bound {
+            match stream.next().await {
+                None => break,
+                Some(Ok(event)) => {
+                    history.events += 1;
+                    let oldest = history.oldest_nano.get_or_insert(event.time_nano);
+                    *oldest = (*oldest).min(event.time_nano);
+                }
+                Some(Err(DockerError::Malformed(_))) => history.events += 1,
+                Some(Err(e)) => return Err(e),
+            }
+        }
+        Ok(history)
+    }
+}
+
 /// The operations seawall performs on a daemon. Cheap to clone (one client shared by the
 /// tasks of a session); every future is `Send` so callers can spawn them.
 pub trait DockerApi: Clone + Send + Sync + 'static {
@@ -84,6 +136,18 @@ pub trait DockerApi: Clone + Send + Sync + 'static {
 
     /// `GET /events` from `since` (seconds, or `seconds.nanos`) for these event types.
     fn events(&self, since: Option<String>, types: &[&str]) -> EventStream;
+
+    /// `GET /events?since=<since>&until=<until>` with no filter (times as for
+    /// [`DockerApi::events`]), counted as it arrives up to `bound` events: what the daemon
+    /// still holds of its history in that span (dockerd keeps its last 256 events). The
+    /// daemon ends the answer at once when `until` is in its past; the caller bounds the wait
+    /// when it may not be (a daemon whose clock is behind).
+    fn event_history(
+        &self,
+        since: &str,
+        until: &str,
+        bound: usize,
+    ) -> impl Future<Output = Result<EventHistory, DockerError>> + Send;
 
     /// `GET /containers/{id}/top`.
     fn top(&self, id: &str) -> impl Future<Output = Result<Top, DockerError>> + Send;

@@ -54,27 +54,33 @@ pub fn reconnected(time: DateTime<Utc>, containers: usize, down_for_secs: u64) -
     )
 }
 
-/// The daemon's replay after a reconnect began at `to` although seawall asked from `from`:
-/// its event history was full, and what happened in between is lost. A blind spot, not a
-/// notice: severity medium.
+/// After a reconnect, the daemon's event history began at `to_nano` although seawall
+/// resumes from `from_nano`: it was full and dropped what came in between. No replay can
+/// bring that span back. A blind spot, not a notice: severity medium.
 pub fn gap_uncovered(time: DateTime<Utc>, from_nano: i64, to_nano: i64) -> Alert {
-    let at = |nano: i64| {
+    let at = |nano: i64, format: &str| {
         DateTime::from_timestamp_nanos(nano)
-            .format("%H:%M:%S UTC")
+            .format(format)
             .to_string()
     };
-    let secs = (to_nano - from_nano).max(0) / 1_000_000_000;
+    let secs = (to_nano - from_nano).max(0) as f64 / 1e9;
     let mut alert = notice(
         time,
         GAP_UNCOVERED,
-        format!("events lost in the gap: {secs} s of activity the daemon no longer has"),
         format!(
-            "the daemon replays only its last {} events and they began at {} (seawall asked \
-             from {}): execs and containers created and removed in between are not reported; \
-             containers that still exist were read again",
+            "alerts from {} to {} UTC ({secs:.0} s) may be missing: the daemon no longer has \
+             those events",
+            at(from_nano, "%H:%M:%S"),
+            at(to_nano, "%H:%M:%S"),
+        ),
+        format!(
+            "the daemon keeps only its last {} events; after the reconnect the oldest it still \
+             had was from {}, after the point seawall resumed from ({}): execs, and \
+             containers created and removed, in that span cannot be replayed and are not \
+             reported. Every container that exists now was read again and is shown.",
             super::replay::DAEMON_EVENT_HISTORY,
-            at(to_nano),
-            at(from_nano)
+            at(to_nano, "%Y-%m-%d %H:%M:%S%.3f UTC"),
+            at(from_nano, "%Y-%m-%d %H:%M:%S%.3f UTC"),
         ),
     );
     alert.severity = Severity::Medium;
@@ -108,6 +114,29 @@ mod tests {
         assert_eq!(
             reconnected(t, 1, 0).title,
             "reconnected: re-read 1 container; events in the gap may be missed"
+        );
+    }
+
+    #[test]
+    fn the_gap_notice_names_the_span() {
+        let from = 1_764_363_000_123_000_000; // 2025-11-28 20:50:00.123 UTC
+        let to = from + 17_400_000_000;
+        let gap = gap_uncovered(Utc::now(), from, to);
+        assert_eq!(gap.rule, "SW-ACT-LINK-003");
+        assert_eq!(gap.severity, Severity::Medium);
+        assert!(gap.container.is_none());
+        assert_eq!(
+            gap.title,
+            "alerts from 20:50:00 to 20:50:17 UTC (17 s) may be missing: the daemon no longer \
+             has those events"
+        );
+        assert_eq!(
+            gap.detail,
+            "the daemon keeps only its last 256 events; after the reconnect the oldest it still \
+             had was from 2025-11-28 20:50:17.523 UTC, after the point seawall resumed from \
+             (2025-11-28 20:50:00.123 UTC): execs, and containers created and removed, in that \
+             span cannot be replayed and are not reported. Every container that exists now \
+             was read again and is shown."
         );
     }
 }

@@ -9,11 +9,12 @@ use super::inflight::{InFlight, Job};
 use super::notice;
 use super::pipeline::{EventEffect, EventWork, Pipeline, exec_from_event};
 use super::poll::{self, PollKind, PollResult, Poller};
+use super::replay;
 use super::schedule::Schedule;
 use crate::activity::Alert;
 use crate::docker::{
     BollardConnector, ConnectError, Connector, DockerApi, DockerError, Endpoint, ListFilter,
-    Transport,
+    Transport, port::time_param_nano,
 };
 use crate::inventory::{self, InventoryError, Selection};
 use crate::model::{ContainerFacts, ContainerState, DockerEvent, ExecFacts, VolumeBacking};
@@ -177,10 +178,17 @@ pub fn spawn_with<C: Connector>(
 /// stream that fails at once, 500 or truncated, is still the same outage).
 pub const STREAM_UP_AFTER: Duration = Duration::from_secs(3);
 
+/// Longest wait for the daemon's event history at a reconnect (its answer ends at once
+/// unless the daemon's clock is behind seawall's).
+const HISTORY_WAIT: Duration = Duration::from_secs(5);
+
 /// An outage of the event stream: when it began (for the notice) and whether the daemon
 /// stopped answering at all (then a ping between backoff steps notices its return).
 struct Outage {
     since: Instant,
+    /// The span the daemon's history no longer covers was already reported (once per
+    /// outage, however many attempts it takes).
+    gap_told: bool,
 }
 
 /// Why a session ended, and what the next attempt should know.
@@ -270,6 +278,7 @@ async fn run<C: Connector>(
             if outage.is_none() {
                 outage = Some(Outage {
                     since: Instant::now(),
+                    gap_told: false,
                 });
                 let alert = notice::link_lost(chrono::Utc::now(), &ended.reason);
                 let event = DataEvent::Alert {
@@ -569,6 +578,64 @@ impl<D: DockerApi> Session<'_, D> {
         }
     }
 
+    /// After an outage: read the daemon's event history from the resume point `since` (one
+    /// unfiltered request, counted, see [`super::replay`]) and say which span no replay can
+    /// bring back, once per outage. A history that cannot be read only means seawall cannot
+    /// tell: the reconnect goes on.
+    async fn check_history(&mut self, since: &str) -> SessionEnd {
+        if self.outage.as_ref().is_none_or(|o| o.gap_told) {
+            return Ok(());
+        }
+        let Some(resume) = time_param_nano(since) else {
+            return Ok(());
+        };
+        // Until now: the daemon answers what it has and ends the answer at once.
+        let now = chrono::Utc::now().timestamp_nanos_opt().unwrap_or(i64::MAX);
+        let until = since_param(now.max(resume));
+        let wait = self.settings.request_timeout.min(HISTORY_WAIT);
+        let asked = self
+            .docker
+            .event_history(since, &until, replay::DAEMON_EVENT_HISTORY);
+        let history = match tokio::time::timeout(wait, asked).await {
+            Ok(Ok(history)) => history,
+            Ok(Err(e)) => {
+                log::warn!(
+                    "{}: cannot tell whether the replay covers the gap: reading the daemon's \
+                     event history failed: {e}",
+                    self.endpoint.url
+                );
+                return Ok(());
+            }
+            Err(_) => {
+                log::warn!(
+                    "{}: cannot tell whether the replay covers the gap: the daemon's event \
+                     history did not arrive within {} s",
+                    self.endpoint.url,
+                    wait.as_secs_f64()
+                );
+                return Ok(());
+            }
+        };
+        log::debug!(
+            "{}: the daemon's event history from the resume point: {} event(s), oldest {:?}",
+            self.endpoint.url,
+            history.events,
+            history.oldest_nano
+        );
+        let Some(gap) = replay::shortfall(resume, &history) else {
+            return Ok(());
+        };
+        log::warn!(
+            "{}: the daemon's event history no longer reaches back to the resume point",
+            self.endpoint.url
+        );
+        if let Some(outage) = self.outage.as_mut() {
+            outage.gap_told = true;
+        }
+        let alert = notice::gap_uncovered(chrono::Utc::now(), gap.from_nano, gap.to_nano);
+        self.send_alerts(vec![alert], Instant::now()).await
+    }
+
     /// The stream is up (it delivered, or stayed open a while): Live, and the end of the
     /// outage it closes is announced once.
     async fn mark_up(&mut self) -> SessionEnd {
@@ -594,14 +661,11 @@ impl<D: DockerApi> Session<'_, D> {
 
     async fn run(&mut self, requests: &mut mpsc::UnboundedReceiver<WatchRequest>) -> SessionEnd {
         let since = self.since();
-        // After an outage: does the daemon's replay reach back to the resume point?
-        let mut replay = self.outage.as_ref().and_then(|_| {
-            let opened = chrono::Utc::now().timestamp_nanos_opt()?;
-            super::replay::ReplayCheck::new(&since, opened)
-        });
         self.work.schedule = Schedule::new(self.settings.drift, self.settings.processes);
         self.work.polls = Poller::new(self.settings.poll_concurrency);
         self.count = self.full_inventory().await?;
+        // After an outage, before the replay: does the daemon's history reach back?
+        self.check_history(&since).await?;
 
         let mut events = self
             .docker
@@ -636,23 +700,6 @@ impl<D: DockerApi> Session<'_, D> {
                     };
                     heard = true;
                     silent_since = Instant::now();
-                    if let Some(shortfall) = replay.as_mut().and_then(|check| {
-                        batch
-                            .iter()
-                            .filter_map(|item| item.as_ref().ok())
-                            .find_map(|ev| check.observe(ev.time_nano))
-                    }) {
-                        log::warn!(
-                            "{}: the daemon's event replay did not reach back to the resume point",
-                            self.endpoint.url
-                        );
-                        let alert = notice::gap_uncovered(
-                            chrono::Utc::now(),
-                            shortfall.from_nano,
-                            shortfall.to_nano,
-                        );
-                        self.send_alerts(vec![alert], Instant::now()).await?;
-                    }
                     self.handle_batch(batch).await?;
                     // Up once it delivered a readable event (an error item alone is not).
                     if self.pipeline.last_event_nano.is_some() {

@@ -713,52 +713,163 @@ async fn a_malformed_event_is_skipped_and_counted() {
     w.handle.task.abort();
 }
 
-/// An image event at `nano`: nothing seawall acts on, only counted.
-fn image_event(nano: i64) -> DockerEvent {
-    DockerEvent {
-        kind: EventKind::Image,
-        action: "tag".into(),
-        payload: None,
-        actor_id: "sha256:feed".into(),
-        attributes: Default::default(),
-        time_nano: nano,
-    }
+const S: i64 = 1_000_000_000;
+
+/// A watch that saw one event (at 500 s), lost its stream, and reconnected: returns it,
+/// the stream it follows now, and what came up to the reconnect notice. `history` is what
+/// the daemon logged meanwhile (its last 256 kept), set before the reconnect reads it.
+async fn reconnect_after(
+    fake: &FakeDocker,
+    history: &[i64],
+) -> (Watch, crate::docker::fake::EventFeed, Vec<String>) {
+    let first = fake.event_feed();
+    let mut w = start(fake, quiet());
+    w.until("live").await;
+    first.send(event("stop", A, "alpha", 500));
+    w.until("upsert").await;
+    fake.log_events([500 * S]);
+    fake.log_events(history.iter().copied());
+    let second = fake.event_feed();
+    drop(first);
+    let seen = w.until("alert SW-ACT-LINK-002").await;
+    (w, second, seen)
+}
+
+/// The history calls' `since..until`.
+fn history_calls(fake: &FakeDocker) -> Vec<String> {
+    fake.calls()
+        .into_iter()
+        .filter(|c| c.op == Op::EventHistory)
+        .map(|c| c.target)
+        .collect()
+}
+
+/// Gap notices (SW-ACT-LINK-003) among labels.
+fn gap_notices(labels: &[String]) -> usize {
+    labels
+        .iter()
+        .filter(|l| *l == "alert SW-ACT-LINK-003")
+        .count()
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_replay_that_starts_after_the_resume_point_says_what_was_lost() {
+async fn a_full_history_that_starts_after_the_resume_point_says_which_span_is_lost() {
+    let fake = fleet();
+    // A busy gap: 300 events from 600 s on; the daemon keeps the last 256 (from 644 s on).
+    let busy: Vec<i64> = (0..300).map(|i| (600 + i) * S).collect();
+    let (w, _feed, seen) = reconnect_after(&fake, &busy).await;
+    let notices: Vec<&String> = seen.iter().filter(|l| l.contains("LINK")).collect();
+    assert_eq!(
+        notices,
+        [
+            "alert SW-ACT-LINK-001",
+            "alert SW-ACT-LINK-003",
+            "alert SW-ACT-LINK-002"
+        ],
+        "lost, the span no replay brings, back"
+    );
+    // One unfiltered read of the history, from the resume point, before the replay.
+    let calls = history_calls(&fake);
+    assert_eq!(calls.len(), 1);
+    assert!(calls[0].starts_with("500.000000000.."), "{}", calls[0]);
+    w.handle.task.abort();
+
+    // The notice itself, as a user reads it.
     let fake = fleet();
     let first = fake.event_feed();
-    let second = fake.event_feed();
-    let third = fake.event_feed();
     let mut w = start(&fake, quiet());
     w.until("live").await;
     first.send(event("stop", A, "alpha", 500));
     w.until("upsert").await;
+    fake.log_events(busy.iter().copied());
+    let _second = fake.event_feed();
     drop(first);
-    w.until("alert SW-ACT-LINK-002").await;
-    // The daemon's whole history (256 events), all from 100 s after the resume point (500 s).
-    for i in 0..super::super::replay::DAEMON_EVENT_HISTORY as i64 {
-        second.send(image_event(600_000_000_000 + i));
-    }
-    let seen = collect_for(&mut w, 5).await;
+    let seen = collect_for(&mut w, 10).await;
     let lost = alerts_of(&seen, notice::GAP_UNCOVERED);
     assert_eq!(lost.len(), 1, "one notice for the gap");
     assert_eq!(lost[0].severity, crate::risk::Severity::Medium);
     assert!(
-        lost[0].title.contains("100 s of activity") && lost[0].detail.contains("last 256 events"),
-        "{}: {}",
-        lost[0].title,
+        lost[0]
+            .title
+            .starts_with("alerts from 00:08:20 to 00:10:44 UTC (144 s) may be missing"),
+        "{}",
+        lost[0].title
+    );
+    assert!(
+        lost[0].detail.contains("last 256 events")
+            && lost[0].detail.contains("was read again and is shown"),
+        "{}",
         lost[0].detail
     );
+    w.handle.task.abort();
+}
 
-    // A replay that reaches back to the resume point (the last event seen, 255) says nothing.
-    drop(second);
-    w.until("alert SW-ACT-LINK-002").await;
-    for i in 0..300 {
-        third.send(image_event(600_000_000_000 + 255 + i));
+#[tokio::test(start_paused = true)]
+async fn a_history_that_covers_the_gap_or_is_not_full_says_nothing() {
+    // Still holds the resume point: 100 events after it.
+    let some: Vec<i64> = (0..100).map(|i| (600 + i) * S).collect();
+    // Full, and its oldest is the event at the resume point itself.
+    let full: Vec<i64> = (0..255).map(|i| (600 + i) * S).collect();
+    for history in [some, full] {
+        let fake = fleet();
+        let (w, _feed, seen) = reconnect_after(&fake, &history).await;
+        assert_eq!(gap_notices(&seen), 0, "{seen:?}");
+        assert_eq!(history_calls(&fake).len(), 1);
+        w.handle.task.abort();
     }
-    let seen = collect_for(&mut w, 5).await;
-    assert!(alerts_of(&seen, notice::GAP_UNCOVERED).is_empty());
+
+    // Not full: a daemon that restarted keeps only what came after (200 events), all after
+    // the resume point; nothing says it dropped anything.
+    let fake = fleet();
+    let first = fake.event_feed();
+    let mut w = start(&fake, quiet());
+    w.until("live").await;
+    first.send(event("stop", A, "alpha", 500));
+    w.until("upsert").await;
+    fake.log_events((0..200).map(|i| (600 + i) * S));
+    let _second = fake.event_feed();
+    drop(first);
+    let seen = w.until("alert SW-ACT-LINK-002").await;
+    assert_eq!(gap_notices(&seen), 0, "{seen:?}");
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_history_request_does_not_break_the_reconnect() {
+    let fake = fleet();
+    fake.fail(
+        Op::EventHistory,
+        None,
+        DockerError::from_status(500, "events: internal error"),
+    );
+    let busy: Vec<i64> = (0..300).map(|i| (600 + i) * S).collect();
+    let (w, _feed, seen) = reconnect_after(&fake, &busy).await;
+    // It cannot say; the reconnect and the replay go on.
+    assert_eq!(gap_notices(&seen), 0, "{seen:?}");
+    assert_eq!(seen.last().unwrap(), "alert SW-ACT-LINK-002");
+    assert_eq!(fake.count(Op::EventHistory), 1);
+    assert_eq!(fake.count(Op::Events), 2);
+    w.handle.task.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_gap_is_reported_once_per_outage() {
+    let fake = fleet();
+    let first = fake.event_feed();
+    let mut w = start(&fake, quiet());
+    w.until("live").await;
+    first.send(event("stop", A, "alpha", 500));
+    w.until("upsert").await;
+    fake.log_events((0..300).map(|i| (600 + i) * S));
+    // The next stream fails at once (the outage goes on), the one after stays up.
+    let failing = fake.event_feed();
+    failing.fail(DockerError::from_status(500, "boom"));
+    drop(failing);
+    let _third = fake.event_feed();
+    drop(first);
+    let seen = w.until("alert SW-ACT-LINK-002").await;
+    assert_eq!(fake.count(Op::Events), 3, "{seen:?}");
+    assert_eq!(history_calls(&fake).len(), 1, "asked until it was told");
+    assert_eq!(gap_notices(&seen), 1, "{seen:?}");
     w.handle.task.abort();
 }

@@ -54,7 +54,8 @@ impl Daemon2 {
         format!("unix://{}", self.socket().display())
     }
 
-    fn socket(&self) -> PathBuf {
+    /// The daemon's unix socket (`<dir>/d.sock`).
+    pub fn socket(&self) -> PathBuf {
         self.dir.join("d.sock")
     }
 

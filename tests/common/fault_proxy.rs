@@ -1,8 +1,9 @@
 //! A fault-injecting proxy in front of the real daemon: listens on a unix socket of its own
-//! and forwards each request to `/var/run/docker.sock`, unless a rule for its path says to
-//! answer 500, hang, send malformed JSON or something that is not HTTP, or to pass the
-//! answer's headers and then stall its body (an `/events` stream that goes quiet). It can
-//! also be "down" (every connection closed at once) to stand for a daemon outage.
+//! and forwards each request to `/var/run/docker.sock` (or a private daemon's socket),
+//! unless a rule for its path says to answer 500, hang, send malformed JSON or something
+//! that is not HTTP, or to pass the answer's headers and then stall its body (an `/events`
+//! stream that goes quiet). It can also be "down" (every connection closed at once) to
+//! stand for a daemon outage.
 //!
 //! One request per connection (the forwarded request says `Connection: close`), so clients
 //! with a keep-alive pool simply open a new connection each time. Threads only: usable from
@@ -53,8 +54,16 @@ pub struct FaultProxy {
 const UPSTREAM: &str = "/var/run/docker.sock";
 
 impl FaultProxy {
-    /// Start a proxy on a fresh socket in a temporary directory.
+    /// Start a proxy on a fresh socket in a temporary directory, in front of the shared
+    /// daemon.
     pub fn start(tag: &str) -> FaultProxy {
+        FaultProxy::start_to(tag, std::path::Path::new(UPSTREAM))
+    }
+
+    /// [`FaultProxy::start`] in front of the daemon listening on `upstream` (a private
+    /// daemon's socket).
+    pub fn start_to(tag: &str, upstream: &std::path::Path) -> FaultProxy {
+        let upstream: Arc<PathBuf> = Arc::new(upstream.to_path_buf());
         let dir = std::env::temp_dir().join(format!(
             "seawall-proxy-{}-{tag}-{}",
             std::process::id(),
@@ -80,7 +89,8 @@ impl FaultProxy {
                         continue;
                     }
                     let (shared, stop, down) = (shared.clone(), stop.clone(), down.clone());
-                    std::thread::spawn(move || serve(conn, &shared, &stop, &down));
+                    let upstream = upstream.clone();
+                    std::thread::spawn(move || serve(conn, &upstream, &shared, &stop, &down));
                 }
             });
         }
@@ -175,7 +185,13 @@ fn hold(conn: &UnixStream, stop: &AtomicBool) {
     }
 }
 
-fn serve(mut conn: UnixStream, shared: &Mutex<Shared>, stop: &AtomicBool, down: &AtomicBool) {
+fn serve(
+    mut conn: UnixStream,
+    upstream: &std::path::Path,
+    shared: &Mutex<Shared>,
+    stop: &AtomicBool,
+    down: &AtomicBool,
+) {
     let Some(head) = read_head(&mut conn) else {
         return;
     };
@@ -225,9 +241,11 @@ fn serve(mut conn: UnixStream, shared: &Mutex<Shared>, stop: &AtomicBool, down: 
         Some(Fault::NotHttp) => {
             let _ = conn.write_all(b"SSH-2.0-OpenSSH_9.6\r\nProtocol mismatch.\r\n");
         }
-        None => forward(&mut conn, &text, Pass::All, stop, down),
-        Some(Fault::Stall) => forward(&mut conn, &text, Pass::HeadersOnly, stop, down),
-        Some(Fault::Inject(line)) => forward(&mut conn, &text, Pass::Inject(line), stop, down),
+        None => forward(&mut conn, upstream, &text, Pass::All, stop, down),
+        Some(Fault::Stall) => forward(&mut conn, upstream, &text, Pass::HeadersOnly, stop, down),
+        Some(Fault::Inject(line)) => {
+            forward(&mut conn, upstream, &text, Pass::Inject(line), stop, down)
+        }
     }
 }
 
@@ -243,12 +261,13 @@ enum Pass {
 /// down cuts answers in progress too (a stream included).
 fn forward(
     conn: &mut UnixStream,
+    upstream: &std::path::Path,
     head: &str,
     mut pass: Pass,
     stop: &AtomicBool,
     down: &AtomicBool,
 ) {
-    let Ok(mut up) = UnixStream::connect(UPSTREAM) else {
+    let Ok(mut up) = UnixStream::connect(upstream) else {
         return;
     };
     let _ = up.set_read_timeout(Some(Duration::from_millis(100)));
