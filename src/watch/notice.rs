@@ -64,11 +64,17 @@ pub fn gap_uncovered(time: DateTime<Utc>, from_nano: i64, to_nano: i64) -> Alert
             .to_string()
     };
     let secs = (to_nano - from_nano).max(0) as f64 / 1e9;
+    // Tenths for a short span ("0.4 s", not "0 s").
+    let span = if secs < 10.0 {
+        format!("{secs:.1} s")
+    } else {
+        format!("{secs:.0} s")
+    };
     let mut alert = notice(
         time,
         GAP_UNCOVERED,
         format!(
-            "alerts from {} to {} UTC ({secs:.0} s) may be missing: the daemon no longer has \
+            "alerts from {} to {} UTC ({span}) may be missing: the daemon no longer has \
              those events",
             at(from_nano, "%H:%M:%S"),
             at(to_nano, "%H:%M:%S"),
@@ -129,6 +135,11 @@ mod tests {
             gap.title,
             "alerts from 20:50:00 to 20:50:17 UTC (17 s) may be missing: the daemon no longer \
              has those events"
+        );
+        assert!(
+            gap_uncovered(Utc::now(), from, from + 400_000_000)
+                .title
+                .contains("(0.4 s)")
         );
         assert_eq!(
             gap.detail,
