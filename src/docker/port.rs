@@ -235,3 +235,46 @@ pub trait Connector: Send + Sync + 'static {
         self.connect(endpoint, timeout)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+
+    fn at(time_nano: i64) -> Result<DockerEvent, DockerError> {
+        Ok(crate::docker::fake::FakeDocker::container_event(
+            "start", "abc", "web", time_nano,
+        ))
+    }
+
+    #[tokio::test]
+    async fn a_history_is_counted_up_to_its_bound_with_its_oldest_time() {
+        let items = vec![
+            at(30),
+            Err(DockerError::Malformed("an event: bad".into())),
+            at(20),
+            at(40),
+        ];
+        let all = EventHistory::count(futures_util::stream::iter(items).boxed(), 256).await;
+        assert_eq!(
+            all.unwrap(),
+            EventHistory {
+                events: 4,
+                oldest_nano: Some(20)
+            },
+            "an unreadable message is one event of the history"
+        );
+        // The bound stops the reading: a stream that never ends is not waited for.
+        let endless = futures_util::stream::iter([at(5), at(6)])
+            .chain(futures_util::stream::pending())
+            .boxed();
+        let bounded = EventHistory::count(endless, 2).await.unwrap();
+        assert_eq!((bounded.events, bounded.oldest_nano), (2, Some(5)));
+        // A broken answer is the answer's error.
+        let broken = futures_util::stream::iter([at(5), Err(DockerError::Timeout)]).boxed();
+        assert!(matches!(
+            EventHistory::count(broken, 256).await,
+            Err(DockerError::Timeout)
+        ));
+    }
+}
