@@ -572,14 +572,15 @@ async fn scan_command(
             report::write_report(&report, other, out)
         })?,
     }
-    if failed {
-        return Ok(EXIT_ERROR);
-    }
-    Ok(exit_code_for(
-        &report,
-        args.fail_on,
-        !filtered || args.fail_on_host,
-    ))
+    let code = if failed {
+        EXIT_ERROR
+    } else {
+        exit_code_for(&report, args.fail_on, !filtered || args.fail_on_host)
+    };
+    // Written and flushed; the process ends now. Freeing every finding first would only
+    // delay the exit.
+    std::mem::forget(report);
+    Ok(code)
 }
 
 /// The `[[accept]]` entries of the config file (the one that was read, if any) and of each
@@ -752,13 +753,13 @@ mod tests {
         assert_eq!(exit_code_for(&r, Some(Severity::High), true), 0);
         for f in &mut r.hosts[0].posture.findings {
             f.baseline = Some(crate::risk::BaselineMark::New);
-            f.acceptance = Some(crate::risk::Acceptance {
+            f.acceptance = Some(Box::new(crate::risk::Acceptance {
                 owner: "o".into(),
                 reason: "r".into(),
                 expires: "2999-01-01".into(),
                 expired: false,
                 source: "a entry 1".into(),
-            });
+            }));
         }
         assert_eq!(exit_code_for(&r, Some(Severity::High), true), 0);
         // Expired: counts again.

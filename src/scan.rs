@@ -2,7 +2,9 @@
 //! Grading is [`risk::Grader`]'s, the same one the console's watch tasks use, so the
 //! console and the report show the same findings by construction.
 
-use crate::docker::{ConnectError, DEFAULT_REQUEST_TIMEOUT, Endpoint, Transport, connect_with};
+use crate::docker::{
+    ConnectError, DEFAULT_REQUEST_TIMEOUT, DockerApi, Endpoint, Transport, connect_with,
+};
 use crate::inventory::{self, Inventory, InventoryError, Selection};
 use crate::model::{ContainerFacts, HostFacts};
 use crate::report::{ContainerReport, HostReport, Posture, Report, SCHEMA, UnreadContainer};
@@ -74,6 +76,21 @@ pub fn container_report(g: GradedContainer) -> ContainerReport {
     report_entry(&g.facts, g.findings)
 }
 
+/// [`report_entry`] that moves the names and labels out of facts no longer needed.
+fn report_entry_taking(c: &mut ContainerFacts, findings: Vec<risk::Finding>) -> ContainerReport {
+    let score = risk::score(&findings);
+    ContainerReport {
+        id: std::mem::take(&mut c.id),
+        name: std::mem::take(&mut c.name),
+        image: std::mem::take(&mut c.image),
+        state: c.state.to_string(),
+        score: score.value,
+        band: score.band,
+        findings,
+        labels: std::mem::take(&mut c.labels),
+    }
+}
+
 fn report_entry(c: &ContainerFacts, findings: Vec<risk::Finding>) -> ContainerReport {
     let score = risk::score(&findings);
     ContainerReport {
@@ -130,26 +147,37 @@ pub async fn scan_endpoint(ep: &Endpoint, opts: &ScanOptions) -> Result<HostRepo
 }
 
 async fn scan_endpoint_now(ep: &Endpoint, opts: &ScanOptions) -> Result<HostReport, ScanError> {
-    use std::sync::Mutex;
     let docker = connect_with(ep, opts.connect_timeout, opts.request_timeout).await?;
     let plain_tcp = matches!(ep.transport, Transport::Tcp { tls: None, .. });
+    Ok(scan_daemon(&docker, &ep.url, plain_tcp, opts).await?)
+}
+
+/// Read and grade one connected daemon.
+async fn scan_daemon(
+    docker: &impl DockerApi,
+    endpoint: &str,
+    plain_tcp: bool,
+    opts: &ScanOptions,
+) -> Result<HostReport, InventoryError> {
+    use std::sync::Mutex;
 
     // A Mutex (never contended: both halves run on this task) keeps the future `Send`, so
     // the console can run exports on its runtime.
     let host: Mutex<Option<HostFacts>> = Mutex::new(None);
     let host_task = async {
-        let facts = inventory::host_facts(&docker, &ep.url, plain_tcp).await?;
+        let facts = inventory::host_facts(docker, endpoint, plain_tcp).await?;
         *host.lock().unwrap_or_else(|p| p.into_inner()) = Some(facts);
         Ok::<(), InventoryError>(())
     };
     let containers_task =
-        inventory::containers_with(&docker, &ep.url, &opts.selection, opts.concurrency, |c| {
+        inventory::containers_with(docker, endpoint, &opts.selection, opts.concurrency, |c| {
             let guard = host.lock().unwrap_or_else(|p| p.into_inner());
             let early = guard.as_ref().and_then(|h| Grader::grade_alone(h, &c));
             // Boxed: the list of 500 is then a list of pointers, not of 1 KB structs.
             (Box::new(c), early)
         });
-    let (host_done, items) = tokio::join!(host_task, containers_task);
+    // The list first: the inspects wait for it, the daemon facts are needed only to grade.
+    let (items, host_done) = tokio::join!(containers_task, host_task);
     host_done?;
     let inventory::Partial {
         read: items,
@@ -160,8 +188,42 @@ async fn scan_endpoint_now(ep: &Endpoint, opts: &ScanOptions) -> Result<HostRepo
         .unwrap_or_else(|p| p.into_inner())
         .unwrap_or_default();
 
-    // The grader holds the whole daemon; the few containers that join another one's
-    // namespaces are graded against it now that the inventory is complete.
+    let mut report = if items.iter().all(|(_, graded)| graded.is_some()) {
+        entries_graded_alone(host, items)
+    } else {
+        entries_graded_with_fleet(host, items)
+    };
+    report.unread = unread.iter().map(unread_entry).collect();
+    Ok(report)
+}
+
+/// A container's facts as read, and its grading when it could be graded alone.
+type ScannedItem = (
+    Box<ContainerFacts>,
+    Option<(risk::Confinement, Vec<risk::Finding>)>,
+);
+
+/// Every container was graded as it arrived (none joins another's namespaces): the entries
+/// take their names and labels from the facts, which are then freed off the scan's path.
+fn entries_graded_alone(host: HostFacts, items: Vec<ScannedItem>) -> HostReport {
+    let graded_host = Grader::new(host).grade_host();
+    let mut spent = Vec::with_capacity(items.len());
+    let containers = items
+        .into_iter()
+        .filter_map(|(mut c, graded)| {
+            let (_, findings) = graded?;
+            let entry = report_entry_taking(&mut c, findings);
+            spent.push(c);
+            Some(entry)
+        })
+        .collect();
+    free_beside(spent);
+    host_report(graded_host, containers)
+}
+
+/// Some containers join another container's namespaces: the grader holds the whole daemon,
+/// and those are graded against it now that the inventory is complete.
+fn entries_graded_with_fleet(host: HostFacts, items: Vec<ScannedItem>) -> HostReport {
     let mut early = Vec::with_capacity(items.len());
     let mut late = Vec::new();
     let mut grader = Grader::new(host);
@@ -181,9 +243,19 @@ async fn scan_endpoint_now(ep: &Endpoint, opts: &ScanOptions) -> Result<HostRepo
             .filter_map(|id| grader.grade(id))
             .map(container_report),
     );
-    let mut report = host_report(grader.grade_host(), containers);
-    report.unread = unread.iter().map(unread_entry).collect();
-    Ok(report)
+    let report = host_report(grader.grade_host(), containers);
+    free_beside(grader);
+    report
+}
+
+/// Free a large value on a short-lived thread, beside the caller's remaining work: the end
+/// of a scan (sorting, writing the report) is serial, and freeing 500 containers' facts
+/// there took milliseconds of it. When no thread can be started it is freed here.
+fn free_beside<T: Send + 'static>(value: T) {
+    // On failure `spawn` drops the closure, and the value with it.
+    let _ = std::thread::Builder::new()
+        .name("seawall-free".into())
+        .spawn(move || drop(value));
 }
 
 /// Wrap host reports into a report stamped now.
@@ -239,6 +311,61 @@ mod tests {
                 path: path.to_path_buf(),
             },
             source: EndpointSource::Default,
+        }
+    }
+
+    /// The scan grades each container as it arrives; the report must equal grading the
+    /// whole inventory at once, whether or not a container joins another's namespaces.
+    #[tokio::test]
+    async fn grading_as_inspects_arrive_equals_grading_the_whole_inventory() {
+        use crate::docker::fake::FakeDocker;
+        for joined in [false, true] {
+            let fake = FakeDocker::new();
+            let mut web = FakeDocker::container("aaaa1111", "web", "running", &["bridge"]);
+            web.privileged = true;
+            web.labels.insert("team".into(), "edge".into());
+            let mut tools = FakeDocker::container("bbbb2222", "tools", "running", &["bridge"]);
+            tools.cap_add = vec!["SYS_PTRACE".into()];
+            if joined {
+                tools.pid_mode = "container:web".into();
+            }
+            let idle = FakeDocker::container("cccc3333", "idle", "exited", &[]);
+            for c in [&web, &tools, &idle] {
+                fake.add_container(c.clone());
+            }
+            let opts = ScanOptions::default();
+            let streamed = scan_daemon(&fake, "unix:///fake.sock", false, &opts)
+                .await
+                .unwrap();
+            let host = inventory::host_facts(&fake, "unix:///fake.sock", false)
+                .await
+                .unwrap();
+            let whole = grade_host(Inventory {
+                host,
+                containers: vec![web, tools, idle],
+                unread: Vec::new(),
+            });
+            let json = |r: &HostReport| serde_json::to_value(r).unwrap();
+            assert_eq!(json(&streamed), json(&whole), "joined: {joined}");
+            let tools = streamed
+                .containers
+                .iter()
+                .find(|c| c.name == "tools")
+                .unwrap();
+            // Joining a privileged container's pid namespace is itself a finding.
+            assert_eq!(
+                tools.findings.iter().any(|f| f.id.starts_with("SW-NS")),
+                joined,
+                "{:?}",
+                tools.findings.iter().map(|f| &f.id).collect::<Vec<_>>()
+            );
+            assert_eq!(
+                streamed.containers[0]
+                    .labels
+                    .get("team")
+                    .map(String::as_str),
+                Some("edge")
+            );
         }
     }
 

@@ -496,12 +496,14 @@ fn a_tls_scan_reuses_its_connections() {
             report.names()
         );
     }
-    // One TLS handshake per request would be 32 connections (version, list, 30 inspects);
-    // with keep-alive it is about the inspect concurrency (8) plus the first requests.
+    // One TLS handshake per request would be 36 connections (ping, info, version, bridge,
+    // volumes, list, 30 inspects). With keep-alive it is about what is in flight at once:
+    // the inspect concurrency (8) plus the daemon-facts requests, 14 at most; a loaded
+    // machine was once seen to need one more, hence some room, well under 36.
     let log = std::fs::read_to_string(&tunnel.log).expect("stunnel log");
     let accepted = log.matches("accepted connection").count();
     assert!(
-        (1..=14).contains(&accepted),
+        (1..=20).contains(&accepted),
         "{accepted} TLS connections for {CONTAINERS} containers:\n{log}"
     );
 }

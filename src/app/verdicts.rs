@@ -33,7 +33,7 @@ impl Verdicts {
                 .accept
                 .iter()
                 .find(|r| r.matches(&f.id, &c.name, &c.image, &c.labels))
-                .map(|r| acceptance_of(r, today));
+                .map(|r| Box::new(acceptance_of(r, today)));
             f.baseline = self.baseline.as_ref().map(|b| {
                 if b.contains(host_key, &c.name, &f.id) {
                     BaselineMark::Existing

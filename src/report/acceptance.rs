@@ -19,7 +19,7 @@ pub fn apply(report: &mut Report, rules: &[AcceptRule], today: NaiveDate) {
                     .position(|r| r.matches(&f.id, &c.name, &c.image, &c.labels));
                 if let Some(i) = hit {
                     matched[i] += 1;
-                    f.acceptance = Some(acceptance_of(&rules[i], today));
+                    f.acceptance = Some(Box::new(acceptance_of(&rules[i], today)));
                 }
             }
         }

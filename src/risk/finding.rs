@@ -129,7 +129,7 @@ pub struct Finding {
     pub mitigated: bool,
     /// The `[[accept]]` entry that accepts this risk (still shown, still scored).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acceptance: Option<super::verdict::Acceptance>,
+    pub acceptance: Option<Box<super::verdict::Acceptance>>,
     /// With `--baseline`: new since the baseline report, or already in it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<super::verdict::BaselineMark>,

@@ -308,6 +308,8 @@ fn evaluate(c: &ContainerFacts, host: &HostFacts, conf: &Confinement) -> Vec<Fin
     }
     host::container_cves(&ctx, &mut out);
     sort_findings(&mut out);
+    // Kept for as long as the container is: no spare capacity from the pushes.
+    out.shrink_to_fit();
     out
 }
 
