@@ -72,7 +72,13 @@ start_dockerd() {
     as_root update-alternatives --set iptables /usr/sbin/iptables-legacy >/dev/null 2>&1 || true
     as_root update-alternatives --set ip6tables /usr/sbin/ip6tables-legacy >/dev/null 2>&1 || true
   fi
-  as_root sh -c "nohup dockerd --host=unix:///var/run/docker.sock >>'$LOG' 2>&1 &"
+  # In a session of its own: a daemon started from a job must outlive that job, even when
+  # its whole process group is killed (a CI step that times out, an agent's shell).
+  if command -v setsid >/dev/null 2>&1; then
+    as_root setsid -f sh -c "exec dockerd --host=unix:///var/run/docker.sock >>'$LOG' 2>&1 </dev/null"
+  else
+    as_root sh -c "nohup dockerd --host=unix:///var/run/docker.sock >>'$LOG' 2>&1 &"
+  fi
   for _ in $(seq 1 120); do
     if daemon_answers; then say "dockerd is up"; return 0; fi
     sleep 0.5
