@@ -123,6 +123,55 @@ pub async fn follow_up<D: DockerApi>(
     }
 }
 
+/// A container id as the docker CLI shows it (12 characters), for the log.
+pub fn short(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
+}
+
+/// Follow-ups after execs allowed per minute for a budget of `per_minute` reads: each
+/// makes up to four reads (two kinds, two delays), so they add at most a third of the
+/// budget. A busy host execs into its containers every second; unbounded, their
+/// follow-ups were ten times the budget.
+pub fn follow_ups_per_minute(per_minute: u32) -> f64 {
+    (f64::from(per_minute) / 12.0).max(1.0)
+}
+
+/// Follow-ups at once before the allowance runs dry.
+pub const FOLLOW_UP_BURST: f64 = 3.0;
+
+/// A token bucket: `per_minute` takes a minute, at most `burst` saved up.
+#[derive(Debug, Clone)]
+pub struct Allowance {
+    tokens: f64,
+    per_sec: f64,
+    burst: f64,
+    at: tokio::time::Instant,
+}
+
+impl Allowance {
+    pub fn new(per_minute: f64, burst: f64, now: tokio::time::Instant) -> Self {
+        Allowance {
+            tokens: burst,
+            per_sec: per_minute / 60.0,
+            burst,
+            at: now,
+        }
+    }
+
+    /// Spend one, if there is one.
+    pub fn take(&mut self, now: tokio::time::Instant) -> bool {
+        let earned = now.saturating_duration_since(self.at).as_secs_f64() * self.per_sec;
+        self.tokens = (self.tokens + earned).min(self.burst);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
 /// How often at most a failing poll is reported (one message per kind).
 pub const FAILURE_REPORT_EVERY: Duration = Duration::from_secs(60);
 
@@ -130,6 +179,8 @@ pub const FAILURE_REPORT_EVERY: Duration = Duration::from_secs(60);
 pub struct PollDone {
     pub kind: PollKind,
     pub id: String,
+    /// How long the daemon took to answer.
+    pub took: Duration,
     pub result: Result<PollResult, crate::docker::DockerError>,
 }
 
@@ -182,6 +233,7 @@ impl Poller {
         let docker = docker.clone();
         self.in_flight[index(kind)] += 1;
         self.reads.spawn(async move {
+            let began = tokio::time::Instant::now();
             let result = match kind {
                 PollKind::Changes => docker
                     .changes(&id)
@@ -195,7 +247,13 @@ impl Poller {
                     id: id.clone(),
                 }),
             };
-            PollDone { kind, id, result }
+            let took = began.elapsed();
+            PollDone {
+                kind,
+                id,
+                took,
+                result,
+            }
         });
     }
 
@@ -223,6 +281,13 @@ impl Poller {
     /// reported this minute).
     pub fn settle(&mut self, done: PollDone, running: usize) -> Option<PollResult> {
         let kind = done.kind;
+        log::trace!(
+            "read the {} of {} in {} ms: {}",
+            kind.what(),
+            short(&done.id),
+            done.took.as_millis(),
+            if done.result.is_ok() { "ok" } else { "failed" }
+        );
         match done.result {
             Ok(answer) => Some(answer),
             // Stopped or vanished between the schedule and the read: not an error.
@@ -261,6 +326,26 @@ impl Poller {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_follow_up_allowance_saves_up_a_burst_and_then_keeps_its_rate() {
+        let now = tokio::time::Instant::now();
+        // 90 reads a minute: 7.5 follow-ups a minute, one every 8 s, 3 at once.
+        assert_eq!(follow_ups_per_minute(90), 7.5);
+        assert_eq!(follow_ups_per_minute(6), 1.0);
+        let mut a = Allowance::new(7.5, FOLLOW_UP_BURST, now);
+        let taken = |a: &mut Allowance, at: Duration| a.take(now + at);
+        assert!(taken(&mut a, Duration::ZERO));
+        assert!(taken(&mut a, Duration::ZERO));
+        assert!(taken(&mut a, Duration::ZERO));
+        assert!(!taken(&mut a, Duration::from_secs(7)), "spent");
+        assert!(taken(&mut a, Duration::from_secs(8)), "one earned in 8 s");
+        assert!(!taken(&mut a, Duration::from_secs(9)));
+        // A long quiet spell saves up no more than the burst.
+        let later = Duration::from_secs(3600);
+        let got = (0..10).filter(|_| taken(&mut a, later)).count();
+        assert_eq!(got, 3);
+    }
 
     #[test]
     fn the_budget_is_shared_by_the_kinds_that_are_on() {

@@ -3,27 +3,32 @@
 //!
 //! Every running container has a class, from what seawall knows of it:
 //!
-//! | class   | when                                                       | read every   |
-//! |---------|------------------------------------------------------------|--------------|
-//! | started | started in the last minute                                 | base / 4 (≥ 1 s) |
-//! | touched | exec'd into or copied into in the last minute              | base / 4 (≥ 1 s) |
-//! | risky  | score 50 or more (high or critical band)                    | base         |
-//! | normal | anything else that is not quiet                             | base × 3     |
-//! | quiet  | low score (under 20) and no activity for ten minutes        | base × 30    |
+//! | class   | when                                                       | read every   | goes |
+//! |---------|------------------------------------------------------------|--------------|------|
+//! | started | seen starting (an event) in the last minute                | base / 4 (≥ 1 s) | 1st |
+//! | started | found in a list, started (`StartedAt`) less than a minute ago | base / 4 (≥ 1 s) | 2nd |
+//! | touched | exec'd into or copied into in the last minute              | base / 4 (≥ 1 s) | 3rd |
+//! | risky   | score 50 or more (high or critical band)                   | base         | by stride |
+//! | normal  | anything else that is not quiet                            | base × 3     | by stride |
+//! | quiet   | low score (under 20) and no activity for ten minutes       | base × 30    | by stride |
 //!
 //! `base` is the configured interval (`[watch] drift_secs` / `processes_secs`). Reads are
-//! spent one at a time at the pace of the poll budget (see [`super::poll::min_gap`]): at
-//! each slot the scheduler picks a container that is due: just-started ones first, then
-//! just-touched ones (each of these two: the one whose last read is oldest first, never
-//! read before first of all, so a new one never waits behind a crowd, and a stream of new
-//! ones cannot starve one already read); among the others
-//! it is stride scheduling (each read moves a container's pass on by its class interval,
-//! the smallest pass goes next), so when the budget cannot keep up with every interval —
-//! a large host — each class still gets reads in proportion to how often it asks, and
-//! nobody starves. On a host with 500 containers a new container is read within seconds
-//! of its start while quiet ones wait minutes. Starts come before execs and copies: those
-//! also get follow-up reads outside the budget (see [`super::poll::follow_up`]), and a busy
-//! host execs into its containers all the time.
+//! spent one at a time at the pace of the poll budget (see [`super::poll::gaps`]: drift and
+//! processes each have their own slots): at each slot the scheduler picks a container that
+//! is due, in the order of the last column. Within each of the three hot rows containers
+//! take turns: the one whose turn came first goes (its last read, or when its hot spell
+//! began if it was not read in it, see `turn`). So a container seen starting is read at
+//! the next slot even when 60 others found young at start-up, or touched by execs every
+//! second, are waiting; and a stream of new containers (a host that starts one every 2 s)
+//! queues behind it instead of pushing it back: it is read again each time it is due. Among
+//! the others it is stride scheduling (each read moves a container's pass on by its class
+//! interval, the smallest pass goes next), so when the budget cannot keep up with every
+//! interval — a large host — each class still gets reads in proportion to how often it
+//! asks, and nobody starves. On a host with 500 containers a new container is read within
+//! seconds of its start while quiet ones wait minutes. Execs and copies also get follow-up
+//! reads outside the budget (see [`super::poll::follow_up`]): copies always, execs within
+//! an allowance of a third of the budget ([`super::poll::follow_ups_per_minute`]), since a
+//! busy host execs into its containers every second.
 
 use super::poll::PollKind;
 use chrono::{DateTime, Utc};
@@ -53,12 +58,6 @@ pub enum Class {
 }
 
 impl Class {
-    fn is_hot(self) -> bool {
-        matches!(self, Class::Started | Class::Touched)
-    }
-}
-
-impl Class {
     /// The interval between two reads of this class for a configured interval `base`.
     pub fn interval(self, base: Duration) -> Duration {
         match self {
@@ -75,6 +74,13 @@ struct Entry {
     score: u8,
     started_until: Option<Instant>,
     touched_until: Option<Instant>,
+    /// When its current started (touched) spell began: a hot container never read in it
+    /// queues from there, so one that started later does not go before it.
+    started_since: Instant,
+    touched_since: Instant,
+    /// seawall saw it start (an event), rather than finding it young in a list: it goes
+    /// before the ones found young.
+    seen_starting: bool,
     last_activity: Instant,
     /// Per kind: when it was last read (`None`: never, so it is due now).
     last_read: [Option<Instant>; 2],
@@ -135,6 +141,9 @@ impl Schedule {
             score,
             started_until: None,
             touched_until: None,
+            started_since: now,
+            touched_since: now,
+            seen_starting: false,
             last_activity: now,
             last_read: [None; 2],
             pass: vtime,
@@ -149,6 +158,11 @@ impl Schedule {
         {
             let until = now + left;
             if entry.started_until.is_none_or(|h| h < until) {
+                if entry.started_until.is_none_or(|h| h <= now) {
+                    // A new spell found in a list: its start was not seen.
+                    entry.started_since = now;
+                    entry.seen_starting = false;
+                }
                 entry.started_until = Some(until);
                 entry.last_activity = now;
             }
@@ -169,7 +183,11 @@ impl Schedule {
     /// for [`HOT_WINDOW`].
     pub fn started(&mut self, id: &str, now: Instant) {
         if let Some(e) = self.entries.get_mut(id) {
+            if e.started_until.is_none_or(|h| h <= now) || !e.seen_starting {
+                e.started_since = now;
+            }
             e.started_until = Some(now + HOT_WINDOW);
+            e.seen_starting = true;
             e.last_activity = now;
         }
     }
@@ -178,6 +196,9 @@ impl Schedule {
     /// for [`HOT_WINDOW`], so due again a hot interval after its last read.
     pub fn touched(&mut self, id: &str, now: Instant) {
         if let Some(e) = self.entries.get_mut(id) {
+            if e.touched_until.is_none_or(|h| h <= now) {
+                e.touched_since = now;
+            }
             e.touched_until = Some(now + HOT_WINDOW);
             e.last_activity = now;
         }
@@ -202,8 +223,8 @@ impl Schedule {
         if base.is_zero() {
             return None;
         }
-        // The smallest key goes: started, then touched (the oldest last read first, never
-        // read before first of all), then the rest by pass; ties by id (a stable order).
+        // The smallest key goes: started, then touched, each in the order of their turn
+        // (see `turn`); then the rest by pass; ties by id (a stable order).
         type Key<'a> = (u8, Option<Instant>, f64, &'a String);
         let mut best: Option<Key> = None;
         for (id, e) in &self.entries {
@@ -213,12 +234,12 @@ impl Schedule {
                 continue;
             }
             let rank = match class {
-                Class::Started => 0,
-                Class::Touched => 1,
-                _ => 2,
+                Class::Started if e.seen_starting => 0,
+                Class::Started => 1,
+                Class::Touched => 2,
+                _ => 3,
             };
-            let last = if class.is_hot() { e.last_read[k] } else { None };
-            let key = (rank, last, e.pass[k], id);
+            let key = (rank, turn(e, class, k), e.pass[k], id);
             let better = best.is_none_or(|b| {
                 (key.0, key.1)
                     .cmp(&(b.0, b.1))
@@ -241,6 +262,20 @@ impl Schedule {
         e.last_read[k] = Some(now);
         Some(id)
     }
+}
+
+/// Where a hot container stands in the queue of its class for one kind of read: its last
+/// read, or when its hot spell began if it was not read since. The earliest goes first,
+/// so hot containers take turns: a new one queues behind one already waiting, and a
+/// stream of new ones (a host that starts a container every 2 s) never pushes back one
+/// started before them, which is read again as soon as it is due. Not hot: `None`.
+fn turn(e: &Entry, class: Class, k: usize) -> Option<Instant> {
+    let since = match class {
+        Class::Started => e.started_since,
+        Class::Touched => e.touched_since,
+        _ => return None,
+    };
+    Some(e.last_read[k].map_or(since, |at| at.max(since)))
 }
 
 fn class_of(e: &Entry, now: Instant) -> Class {
@@ -437,8 +472,44 @@ mod tests {
             }
             t += gap;
         }
-        // About every other slot.
-        assert!(reads >= 4, "{reads} reads of ours in 30 s");
+        // Due at every slot (1 s interval, a slot every 2.67 s), and the churn that started
+        // after its last read queues behind it: read at every slot, 11 in 30 s.
+        assert!(reads >= 10, "{reads} reads of ours in 30 s");
+    }
+
+    #[test]
+    fn one_seen_starting_goes_before_a_crowd_found_young_in_a_list() {
+        // 60 containers started 30 s before seawall began watching (found young by the
+        // inventory, never read), then one starts under its eyes: that one is next, and
+        // read whenever due for the rest of its minute.
+        let now = Instant::now();
+        let second = Duration::from_secs(1);
+        let mut s = Schedule::new(second, second);
+        for i in 0..60 {
+            s.running(
+                &format!("young{i:02}"),
+                0,
+                Some("2026-01-01T11:59:30Z"),
+                now,
+                wall(),
+            );
+        }
+        assert_eq!(s.class("young07", now), Some(Class::Started));
+        let gap = super::super::poll::gaps(90, true, true).1.unwrap();
+        let _ = run(&mut s, now, 3, gap);
+        let t = now + Duration::from_secs(3);
+        s.running("ours", 0, Some("2026-01-01T12:00:00Z"), t, wall());
+        s.started("ours", t);
+        let mut reads = Vec::new();
+        let mut at = t;
+        while at < t + Duration::from_secs(30) {
+            if s.next(PollKind::Processes, at).as_deref() == Some("ours") {
+                reads.push(at - t);
+            }
+            at += gap;
+        }
+        assert_eq!(reads.first(), Some(&Duration::ZERO), "{reads:?}");
+        assert!(reads.len() >= 11, "{reads:?}");
     }
 
     #[test]

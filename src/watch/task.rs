@@ -442,9 +442,11 @@ struct Work {
     side_limit: usize,
     side_running: usize,
     side_queue: VecDeque<SideJob>,
-    /// Containers an exec or a `docker cp` just touched: their changes and processes are
-    /// read soon after, whatever the poll budget.
-    follow_up_wanted: Vec<String>,
+    /// Containers an exec or a `docker cp` just touched (`true`: a copy): their changes
+    /// and processes are read soon after, outside the poll budget; copies always,
+    /// execs within [`poll::follow_ups_per_minute`].
+    follow_up_wanted: Vec<(String, bool)>,
+    follow_up_allowance: poll::Allowance,
     /// Follow-up reads running (each task returns its container id).
     follow_ups: JoinSet<String>,
     follow_up_ids: HashSet<String>,
@@ -464,6 +466,7 @@ impl Work {
             side_running: 0,
             side_queue: VecDeque::new(),
             follow_up_wanted: Vec::new(),
+            follow_up_allowance: poll::Allowance::new(0.0, 0.0, tokio::time::Instant::now()),
             follow_ups: JoinSet::new(),
             follow_up_ids: HashSet::new(),
             schedule: Schedule::new(Duration::ZERO, Duration::ZERO),
@@ -663,6 +666,11 @@ impl<D: DockerApi> Session<'_, D> {
         let since = self.since();
         self.work.schedule = Schedule::new(self.settings.drift, self.settings.processes);
         self.work.polls = Poller::new(self.settings.poll_concurrency);
+        self.work.follow_up_allowance = poll::Allowance::new(
+            poll::follow_ups_per_minute(self.settings.poll_per_minute),
+            poll::FOLLOW_UP_BURST,
+            tokio::time::Instant::now(),
+        );
         self.count = self.full_inventory().await?;
         // After an outage, before the replay: does the daemon's history reach back?
         self.check_history(&since).await?;
@@ -761,14 +769,23 @@ impl<D: DockerApi> Session<'_, D> {
         }
     }
 
-    /// Start the follow-up reads the last batch asked for (one at a time per container).
+    /// Start the follow-up reads the last batch asked for (one at a time per container;
+    /// an exec's only while the allowance lasts: past it, the container is still touched
+    /// and the budget's slots read it).
     fn start_follow_ups(&mut self, poll_tx: &mpsc::Sender<PollResult>) {
         let changes = !self.settings.drift.is_zero();
         let processes = !self.settings.processes.is_zero();
-        for id in std::mem::take(&mut self.work.follow_up_wanted) {
-            if !(changes || processes) || !self.work.follow_up_ids.insert(id.clone()) {
+        let now = tokio::time::Instant::now();
+        for (id, copy) in std::mem::take(&mut self.work.follow_up_wanted) {
+            if !(changes || processes) || self.work.follow_up_ids.contains(&id) {
                 continue;
             }
+            if !copy && !self.work.follow_up_allowance.take(now) {
+                log::trace!("no follow-up of {}: allowance spent", poll::short(&id));
+                continue;
+            }
+            self.work.follow_up_ids.insert(id.clone());
+            log::trace!("follow-up reads of {}", poll::short(&id));
             let reads = poll::follow_up(
                 self.docker.clone(),
                 id.clone(),
@@ -790,7 +807,13 @@ impl<D: DockerApi> Session<'_, D> {
             log::debug!("{}: {kind:?} reads all still running", self.endpoint.url);
             return;
         }
-        if let Some(id) = self.work.schedule.next(kind, tokio::time::Instant::now()) {
+        let now = tokio::time::Instant::now();
+        if let Some(id) = self.work.schedule.next(kind, now) {
+            log::trace!(
+                "{kind:?} slot: {} ({:?})",
+                poll::short(&id),
+                self.work.schedule.class(&id, now)
+            );
             self.work.polls.start(&self.docker, kind, id);
         }
     }
@@ -804,6 +827,12 @@ impl<D: DockerApi> Session<'_, D> {
             }
             PollResult::Processes { id, processes } => {
                 let alerts = self.pipeline.on_processes(&id, &processes);
+                log::trace!(
+                    "processes of {}: {} row(s), {} alert(s)",
+                    poll::short(&id),
+                    processes.len(),
+                    alerts.len()
+                );
                 (id, alerts)
             }
             PollResult::Failed { message, .. } => {
@@ -867,9 +896,16 @@ impl<D: DockerApi> Session<'_, D> {
             // pipeline asks for an exec inspect once per session, never for a probe.)
             if exec.is_some() || ev.action == "extract-to-dir" {
                 let id = ev.actor_id.clone();
+                let copy = exec.is_none();
                 self.work.schedule.touched(&id, tokio::time::Instant::now());
-                if !self.work.follow_up_wanted.contains(&id) {
-                    self.work.follow_up_wanted.push(id);
+                match self
+                    .work
+                    .follow_up_wanted
+                    .iter_mut()
+                    .find(|(w, _)| *w == id)
+                {
+                    Some((_, c)) => *c |= copy,
+                    None => self.work.follow_up_wanted.push((id, copy)),
                 }
             }
             if let Some((exec_id, container, payload)) = exec {
@@ -1289,3 +1325,7 @@ mod tests;
 #[cfg(test)]
 #[path = "fleet_tests.rs"]
 mod fleet_tests;
+
+#[cfg(test)]
+#[path = "busy_tests.rs"]
+mod busy_tests;
