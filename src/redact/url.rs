@@ -118,9 +118,12 @@ pub fn redact_connection_strings(text: &str) -> String {
         }
         // The key: name characters right before `=` (spaces around `=` allowed).
         let key_end = text[..eq].trim_end().len();
+        // Past the character that ends the key, whatever its width (`é`, U+0085...).
         let key_start = text[..key_end]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let key = &text[key_start..key_end];
         if key.is_empty() || !connection_secret_key(key) {
             continue;
@@ -216,6 +219,24 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(strip_url_credentials(input), want, "{input}");
         }
+    }
+
+    /// A key right after a multi-byte character (hostile input found by the property test):
+    /// redacted, not a panic on a char boundary.
+    #[test]
+    fn a_key_after_a_wide_character_is_still_found() {
+        assert_eq!(
+            redact_connection_strings("a;éPassword=hunter2;"),
+            "a;éPassword=<redacted>;"
+        );
+        assert_eq!(
+            redact_connection_strings("x;\u{85}Pwd=s3cret;y=1"),
+            "x;\u{85}Pwd=<redacted>;y=1"
+        );
+        assert_eq!(
+            redact_connection_strings("日本Pwd=s3cret;"),
+            "日本Pwd=<redacted>;"
+        );
     }
 
     #[test]
