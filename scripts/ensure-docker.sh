@@ -63,7 +63,31 @@ clear_stale_pidfile() {
   as_root rm -f "$file"
 }
 
+# The pid of a live dockerd named by its pid file (empty when there is none).
+live_dockerd() {
+  local pid
+  pid="$(cat /var/run/docker.pid 2>/dev/null || true)"
+  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" = dockerd ] &&
+    [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)" != Z ]; then
+    echo "$pid"
+  fi
+}
+
 start_dockerd() {
+  # A dockerd that does not answer yet may be starting or shutting down (it holds its pid
+  # file either way, and a second one would refuse to start): wait for it to answer or exit.
+  if [ -n "$(live_dockerd)" ]; then
+    say "dockerd (pid $(live_dockerd)) is running but not answering yet; waiting for it"
+    for _ in $(seq 1 120); do
+      if daemon_answers; then say "dockerd is up"; return 0; fi
+      [ -z "$(live_dockerd)" ] && break
+      sleep 0.5
+    done
+    if [ -n "$(live_dockerd)" ]; then
+      say "dockerd (pid $(live_dockerd)) neither answers nor exits after 60 s; stop it and retry"
+      return 1
+    fi
+  fi
   clear_stale_pidfile /var/run/docker.pid dockerd
   clear_stale_pidfile /var/run/docker/containerd/containerd.pid containerd
   say "starting dockerd in the background (log: $LOG)"
