@@ -216,11 +216,12 @@ fn run() -> Result<()> {
         Ok(sample)
     };
     let json_out = out_dir.join("scan-out.json");
-    let probes: [(Probe, &tokio::runtime::Runtime); 4] = [
+    let probes: [(Probe, &tokio::runtime::Runtime); 5] = [
         (Probe::Floor, &rt),
         (Probe::FloorMultiThread, &mt),
         (Probe::FloorNoKeepAlive, &rt),
         (Probe::Bollard, &rt),
+        (Probe::FloorWithFacts, &rt),
     ];
     let floor = |probe: Probe, rt: &tokio::runtime::Runtime| -> Result<Sample> {
         measure(daemon, || {
@@ -411,6 +412,11 @@ enum Probe {
     FloorNoKeepAlive,
     /// bollard's own unix client (as seawall builds it), responses parsed into bollard's types.
     Bollard,
+    /// The floor plus the daemon's own facts that a scan also reads: `/_ping` first, then
+    /// `/info`, `/version`, the default bridge network and `/volumes` beside the list.
+    /// `/info` and `/version` each make dockerd run `runc --version` and
+    /// `docker-init --version`.
+    FloorWithFacts,
 }
 
 impl Probe {
@@ -426,13 +432,17 @@ impl Probe {
             Probe::Bollard => {
                 "bollard `list_containers` + `inspect_container`, stock unix client, parsed into bollard types".into()
             }
+            Probe::FloorWithFacts => {
+                "floor plus the daemon facts a scan reads (`/_ping`, then `/info`, `/version`, `/networks/bridge`, `/volumes` beside the list)".into()
+            }
         }
     }
 
     async fn run(self, socket: &str, api: &str, n: usize) -> Result<Sample> {
         match self {
-            Probe::Floor | Probe::FloorMultiThread => floor_once(socket, api, n, true).await,
-            Probe::FloorNoKeepAlive => floor_once(socket, api, n, false).await,
+            Probe::Floor | Probe::FloorMultiThread => floor_once(socket, api, n, true, false).await,
+            Probe::FloorNoKeepAlive => floor_once(socket, api, n, false, false).await,
+            Probe::FloorWithFacts => floor_once(socket, api, n, true, true).await,
             Probe::Bollard => bollard_once(socket, api, n).await,
         }
     }
@@ -451,7 +461,13 @@ fn percent_encode(s: &str) -> String {
 
 /// One floor run on a fresh client (a scan starts cold too): the list, then every inspect,
 /// IN_FLIGHT at a time.
-async fn floor_once(socket: &str, api: &str, n: usize, keep_alive: bool) -> Result<Sample> {
+async fn floor_once(
+    socket: &str,
+    api: &str,
+    n: usize,
+    keep_alive: bool,
+    facts: bool,
+) -> Result<Sample> {
     #[derive(serde::Deserialize)]
     struct Summary {
         #[serde(rename = "Id")]
@@ -462,12 +478,44 @@ async fn floor_once(socket: &str, api: &str, n: usize, keep_alive: bool) -> Resu
 
     let start = Instant::now();
     let client = raw_client(keep_alive);
-    let list = get(&client, socket, &list_path)
-        .await?
-        .into_body()
-        .collect()
-        .await?
-        .to_bytes();
+    let mut fact_requests = 0;
+    let mut fact_bytes = 0;
+    let list = if facts {
+        fact_bytes += drain(get(&client, socket, "/_ping").await?.into_body()).await?;
+        let paths = [
+            format!("/v{api}/info"),
+            format!("/v{api}/version"),
+            format!("/v{api}/networks/bridge"),
+            format!("/v{api}/volumes"),
+        ];
+        fact_requests = 1 + paths.len();
+        let client = &client;
+        let side = futures_util::future::try_join_all(
+            paths
+                .iter()
+                .map(|p| async move { drain(get(client, socket, p).await?.into_body()).await }),
+        );
+        let list = async {
+            anyhow::Ok(
+                get(client, socket, &list_path)
+                    .await?
+                    .into_body()
+                    .collect()
+                    .await?
+                    .to_bytes(),
+            )
+        };
+        let (list, side) = tokio::join!(list, side);
+        fact_bytes += side?.iter().sum::<u64>();
+        list?
+    } else {
+        get(&client, socket, &list_path)
+            .await?
+            .into_body()
+            .collect()
+            .await?
+            .to_bytes()
+    };
     let ids: Vec<Summary> = serde_json::from_slice(&list).context("parsing the list")?;
     if ids.len() != n {
         bail!(
@@ -486,8 +534,8 @@ async fn floor_once(socket: &str, api: &str, n: usize, keep_alive: bool) -> Resu
         .await?;
     Ok(Sample {
         wall: start.elapsed(),
-        requests: n + 1,
-        bytes: bytes + list.len() as u64,
+        requests: n + 1 + fact_requests,
+        bytes: bytes + list.len() as u64 + fact_bytes,
         ..Default::default()
     })
 }
@@ -756,6 +804,19 @@ impl Report {
             rss as f64 / 1e6,
             pass(rss_ok)
         ));
+        if let Some((_, samples)) = self
+            .probes
+            .iter()
+            .find(|(p, _)| matches!(p, Probe::FloorWithFacts))
+        {
+            let (with_facts, _) = cells(samples);
+            line(format!(
+                "\nFor reference (not the target): the scan is {:.2}x the floor that also reads the \
+                 daemon facts, which cost {:.1} ms over the plain floor.",
+                scan.as_secs_f64() / with_facts.as_secs_f64(),
+                ms(with_facts) - ms(floor)
+            ));
+        }
         s
     }
 }

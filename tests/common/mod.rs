@@ -388,7 +388,18 @@ impl TestDaemon {
     pub fn try_container_named(&self, spec: &Spec, name: &str) -> Result<Ctr, String> {
         let name = name.to_string();
         let args = self.container_args(spec, &name);
-        let out = docker_output(&args);
+        let mut out = docker_output(&args);
+        // A host port the daemon picks (`-p 8080`) can already be held by another program
+        // on a busy host (dockerd's allocator does not look): the half-made container is
+        // removed and the daemon picks the next port.
+        for _ in 0..3 {
+            let refused = String::from_utf8_lossy(&out.stderr).contains("address already in use");
+            if out.status.success() || !refused || spec.start != Start::Run {
+                break;
+            }
+            docker_output(&["rm".to_string(), "-f".to_string(), name.clone()]);
+            out = docker_output(&args);
+        }
         if !out.status.success() {
             return Err(format!(
                 "docker {} failed ({}): {}",
