@@ -11,11 +11,11 @@
 mod common;
 
 use common::fault_proxy::{Fault, FaultProxy};
-use common::{Spec, TestDaemon, collect_lines, docker};
+use common::ndjson_watch::NdjsonWatch;
+use common::{Spec, TestDaemon, docker};
 use serde_json::Value;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// How long an alert may take after the moment it becomes possible.
@@ -134,82 +134,13 @@ fn scan_has_an_overall_deadline_and_says_what_answered_instead_of_http() {
 }
 
 /// A running `seawall -v -H <proxy> watch --format ndjson`.
-struct Watch {
-    child: Child,
-    lines: Arc<Mutex<Vec<String>>>,
-    stderr: Arc<Mutex<Vec<String>>>,
-}
-
-impl Watch {
-    fn start(proxy: &FaultProxy, tag: &str, config: &str) -> Watch {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_seawall"))
-            .args(["-v", "-H", &proxy.url(), "watch", "--format", "ndjson"])
-            .env("XDG_CONFIG_HOME", config_home(tag, config))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("seawall watch starts");
-        let lines = collect_lines(child.stdout.take().unwrap());
-        let stderr = collect_lines(child.stderr.take().unwrap());
-        let w = Watch {
-            child,
-            lines,
-            stderr,
-        };
-        w.wait_for("the first inventory", || {
-            w.stderr_text().contains("watching ")
-        });
-        w
-    }
-
-    fn stderr_text(&self) -> String {
-        self.stderr.lock().unwrap().join("\n")
-    }
-
-    fn alerts(&self) -> Vec<Value> {
-        self.lines
-            .lock()
-            .unwrap()
-            .iter()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect()
-    }
-
-    fn with_rule(&self, rule: &str) -> Vec<Value> {
-        self.alerts()
-            .into_iter()
-            .filter(|a| a["rule"] == rule)
-            .collect()
-    }
-
-    fn about(&self, name: &str) -> Vec<Value> {
-        self.alerts()
-            .into_iter()
-            .filter(|a| a["container"]["name"] == name)
-            .collect()
-    }
-
-    fn wait_for(&self, what: &str, ok: impl Fn() -> bool) -> Duration {
-        let start = Instant::now();
-        while !ok() {
-            assert!(
-                start.elapsed() < ALERT_BOUND + Duration::from_secs(20),
-                "{what} not seen; alerts: {:?}\nstderr:\n{}",
-                self.alerts(),
-                self.stderr_text()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        start.elapsed()
-    }
-}
-
-impl Drop for Watch {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `seawall watch` through the proxy, with `config` as its config file.
+fn watch(proxy: &FaultProxy, tag: &str, config: &str) -> NdjsonWatch {
+    NdjsonWatch::start(
+        &proxy.url(),
+        &config_home(tag, config),
+        ALERT_BOUND + Duration::from_secs(20),
+    )
 }
 
 #[test]
@@ -217,7 +148,7 @@ fn watch_notices_a_silent_stream_and_reports_what_happened_meanwhile() {
     let Some(td) = TestDaemon::get() else { return };
     let proxy = FaultProxy::start("stall");
     proxy.set("/events", Fault::Stall);
-    let w = Watch::start(&proxy, &td.run_id, "[watch]\nwatchdog_secs = 3\n");
+    let w = watch(&proxy, &td.run_id, "[watch]\nwatchdog_secs = 3\n");
     // The stream stays open and says nothing; a risky container appears.
     let risky = td.container(Spec::created("risky", &["--privileged"]));
     proxy.clear();
@@ -240,7 +171,7 @@ fn watch_loses_nothing_in_an_outage_and_alerts_carry_the_event_time() {
     let Some(td) = TestDaemon::get() else { return };
     let proxy = FaultProxy::start("outage");
     let busy = td.container(Spec::running("busy", &[]));
-    let w = Watch::start(&proxy, &td.run_id, "");
+    let w = watch(&proxy, &td.run_id, "");
     proxy.set_down(true);
     w.wait_for("the loss notice", || {
         !w.with_rule("SW-ACT-LINK-001").is_empty()
@@ -291,7 +222,7 @@ fn watch_loses_nothing_in_an_outage_and_alerts_carry_the_event_time() {
 fn watch_backs_off_from_a_failing_stream_and_reconnects_on_sighup() {
     let Some(td) = TestDaemon::get() else { return };
     let proxy = FaultProxy::start("storm");
-    let w = Watch::start(&proxy, &td.run_id, "");
+    let w = watch(&proxy, &td.run_id, "");
     // Every new stream answers 500; the one open is cut.
     proxy.set("/events", Fault::Status(500));
     proxy.set_down(true);
@@ -310,7 +241,7 @@ fn watch_backs_off_from_a_failing_stream_and_reconnects_on_sighup() {
     // Fixed; SIGHUP retries at once instead of after the current wait (up to 16 s).
     proxy.clear();
     let status = Command::new("kill")
-        .args(["-HUP", &w.child.id().to_string()])
+        .args(["-HUP", &w.pid().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
@@ -334,7 +265,7 @@ fn watch_skips_an_unreadable_event_and_keeps_the_stream() {
             r#"{"Type":"container","Action":7,"Actor":{"ID":["x"]},"time":"soon"}"#.into(),
         ),
     );
-    let w = Watch::start(&proxy, &td.run_id, "");
+    let w = watch(&proxy, &td.run_id, "");
     docker(&["exec", &busy.name, "sh", "-c", "id"]);
     w.wait_for("the exec after the bad message", || {
         w.about(&busy.name)

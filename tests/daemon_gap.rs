@@ -13,14 +13,13 @@ mod common;
 
 use common::daemon2::Daemon2;
 use common::fault_proxy::FaultProxy;
-use common::{TestDaemon, collect_lines, image};
+use common::ndjson_watch::NdjsonWatch;
+use common::{TestDaemon, image};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
 /// How long a notice or an alert may take once it is possible (a loaded 2-core machine).
 const BOUND: Duration = Duration::from_secs(60);
@@ -92,95 +91,27 @@ fn volume_events(d2: &Daemon2, pairs: usize) {
 }
 
 /// A running `seawall -v -H <proxy> watch --format ndjson`.
-struct Watch {
-    child: Child,
-    lines: Arc<Mutex<Vec<String>>>,
-    stderr: Arc<Mutex<Vec<String>>>,
-    config: PathBuf,
+/// `seawall watch` through the proxy, with a config home of its own (removed with it).
+fn watch(proxy: &FaultProxy, tag: &str) -> NdjsonWatch {
+    let config = std::env::temp_dir().join(format!("seawall-gap-{}-{tag}", std::process::id()));
+    std::fs::create_dir_all(config.join("seawall")).unwrap();
+    NdjsonWatch::start(&proxy.url(), &config, BOUND).removing(config)
 }
 
-impl Watch {
-    fn start(proxy: &FaultProxy, tag: &str) -> Watch {
-        let config = std::env::temp_dir().join(format!("seawall-gap-{}-{tag}", std::process::id()));
-        std::fs::create_dir_all(config.join("seawall")).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_seawall"))
-            .args(["-v", "-H", &proxy.url(), "watch", "--format", "ndjson"])
-            .env("XDG_CONFIG_HOME", &config)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("seawall watch starts");
-        let lines = collect_lines(child.stdout.take().unwrap());
-        let stderr = collect_lines(child.stderr.take().unwrap());
-        let w = Watch {
-            child,
-            lines,
-            stderr,
-            config,
-        };
-        w.wait_for("the first inventory", || {
-            w.stderr
-                .lock()
-                .unwrap()
-                .iter()
-                .any(|l| l.contains("watching "))
-        });
-        w
-    }
-
-    fn alerts(&self) -> Vec<Value> {
-        self.lines
-            .lock()
-            .unwrap()
-            .iter()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect()
-    }
-
-    fn with_rule(&self, rule: &str) -> Vec<Value> {
-        self.alerts()
-            .into_iter()
-            .filter(|a| a["rule"] == rule)
-            .collect()
-    }
-
-    fn execs_of(&self, name: &str) -> Vec<Value> {
-        self.alerts()
-            .into_iter()
-            .filter(|a| a["container"]["name"] == name)
-            .filter(|a| a["rule"].as_str().unwrap_or("").starts_with("SW-ACT-EXEC"))
-            .collect()
-    }
-
-    fn wait_for(&self, what: &str, ok: impl Fn() -> bool) {
-        let start = Instant::now();
-        while !ok() {
-            assert!(
-                start.elapsed() < BOUND,
-                "{what} not seen; alerts: {:?}\nstderr:\n{}",
-                self.alerts(),
-                self.stderr.lock().unwrap().join("\n")
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Cut the link, and wait until seawall says so.
-    fn cut(&self, proxy: &FaultProxy) {
-        proxy.set_down(true);
-        self.wait_for("the loss notice", || {
-            !self.with_rule("SW-ACT-LINK-001").is_empty()
-        });
-    }
+/// The exec alerts about the container named `name`.
+fn execs_of(w: &NdjsonWatch, name: &str) -> Vec<Value> {
+    w.about(name)
+        .into_iter()
+        .filter(|a| a["rule"].as_str().unwrap_or("").starts_with("SW-ACT-EXEC"))
+        .collect()
 }
 
-impl Drop for Watch {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.config);
-    }
+/// Cut the link, and wait until seawall says so.
+fn cut(w: &NdjsonWatch, proxy: &FaultProxy) {
+    proxy.set_down(true);
+    w.wait_for("the loss notice", || {
+        !w.with_rule("SW-ACT-LINK-001").is_empty()
+    });
 }
 
 /// A time of the gap notice's detail (`2025-11-28 20:50:17.523 UTC`).
@@ -196,8 +127,8 @@ fn an_outage_longer_than_the_daemons_history_is_reported_with_its_span() {
         return;
     };
     let proxy = FaultProxy::start_to("gap-busy", &d2.socket());
-    let w = Watch::start(&proxy, "busy");
-    w.cut(&proxy);
+    let w = watch(&proxy, "busy");
+    cut(&w, &proxy);
     let before_exec = chrono::Utc::now();
     d2.docker_ok(&["exec", &busy, "sh", "-c", "true lost-in-the-gap"]);
     // 300 events after the exec: the daemon keeps only its last 256.
@@ -248,7 +179,7 @@ fn an_outage_longer_than_the_daemons_history_is_reported_with_its_span() {
     eprintln!(
         "figure: gap notice for {:.1} s; the exec's alert {}",
         (to - from).num_milliseconds() as f64 / 1000.0,
-        if w.execs_of(&busy).is_empty() {
+        if execs_of(&w, &busy).is_empty() {
             "is lost (its events were dropped by the daemon)"
         } else {
             "was seen"
@@ -262,19 +193,19 @@ fn a_short_outage_is_replayed_with_event_times_and_no_gap_notice() {
         return;
     };
     let proxy = FaultProxy::start_to("gap-short", &d2.socket());
-    let w = Watch::start(&proxy, "short");
-    w.cut(&proxy);
+    let w = watch(&proxy, "short");
+    cut(&w, &proxy);
     let before_exec = chrono::Utc::now();
     d2.docker_ok(&["exec", &busy, "sh", "-c", "true in-a-short-gap"]);
     volume_events(&d2, 10);
     std::thread::sleep(Duration::from_secs(1));
     let back = chrono::Utc::now();
     proxy.set_down(false);
-    w.wait_for("the exec of the gap", || !w.execs_of(&busy).is_empty());
+    w.wait_for("the exec of the gap", || !execs_of(&w, &busy).is_empty());
     w.wait_for("the reconnect notice", || {
         !w.with_rule("SW-ACT-LINK-002").is_empty()
     });
-    let exec = &w.execs_of(&busy)[0];
+    let exec = &execs_of(&w, &busy)[0];
     let at: chrono::DateTime<chrono::Utc> = exec["time"].as_str().unwrap().parse().unwrap();
     assert!(
         before_exec - chrono::Duration::milliseconds(1) <= at && at < back,

@@ -923,6 +923,7 @@ impl TestDaemon {
 /// A private second daemon for restart tests (see `daemon2.rs`).
 pub mod daemon2;
 pub mod fault_proxy;
+pub mod ndjson_watch;
 
 /// Bytes a command printed, as text (lossy).
 pub fn text(b: &[u8]) -> String {
