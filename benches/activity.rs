@@ -70,7 +70,6 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-const DEFAULT_IMAGE: &str = "seawall-test/busybox:latest";
 const LABEL_KEY: &str = "seawall.bench";
 const LABEL_VALUE: &str = "activity";
 const LABEL: &str = "seawall.bench=activity";
@@ -191,13 +190,7 @@ fn parse_args() -> Result<Args> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bench: error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
+    exit_code(run())
 }
 
 fn run() -> Result<()> {
@@ -311,13 +304,6 @@ async fn run_async(args: Args, socket: String) -> Result<()> {
 
 // ---------------------------------------------------------------------------------------------
 // Containers
-
-fn image() -> String {
-    std::env::var("SEAWALL_TEST_IMAGE")
-        .ok()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| DEFAULT_IMAGE.to_string())
-}
 
 fn body(role: &str, cmd: &[&str], host: HostConfig) -> ContainerCreateBody {
     ContainerCreateBody {

@@ -34,10 +34,13 @@ mod fleet;
 
 #[path = "support/env.rs"]
 mod env;
+#[path = "support/tmux_console.rs"]
+mod tmux_console;
 use env::*;
 use fleet::*;
+use tmux_console::{HEIGHT, Launch, TmuxConsole, WIDTH};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use bollard::Docker;
 use bollard::models::{ContainerInspectResponse, SystemInfo, SystemVersion};
 use bollard::query_parameters::EventsOptions;
@@ -51,14 +54,12 @@ use seawall::theme::Theme;
 use seawall::watch::{DataEvent, LinkStatus};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::path::Path;
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 /// The local test image scripts/ensure-docker.sh builds (`SEAWALL_TEST_IMAGE` overrides, as there).
 const IN_FLIGHT: usize = 8;
-const WIDTH: u16 = 160;
-const HEIGHT: u16 = 48;
 /// Running bench containers paused / unpaused for the event-to-screen measurement.
 const TOGGLED: usize = 10;
 const CHANGE_GAP: Duration = Duration::from_millis(150);
@@ -122,13 +123,7 @@ fn parse_args() -> Result<Args> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bench: error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
+    exit_code(run())
 }
 
 fn run() -> Result<()> {
@@ -176,8 +171,8 @@ fn run() -> Result<()> {
             format!("{run}/{}", args.runs)
         };
         let floor = rt.block_on(floor_once(&socket, &api))?;
-        let c = Console::start(&seawall, run)?;
-        let (ms, r) = c.wait_first_frame()?;
+        let c = start_console(&seawall, run)?;
+        let (ms, r) = wait_first_frame(&c)?;
         eprintln!(
             "bench: run {label}: floor {:.1} ms ({} containers), first full frame {ms:.1} ms ({r} rows)",
             ms_of(floor.0),
@@ -302,164 +297,27 @@ fn median(v: &[f64]) -> f64 {
 // ---------------------------------------------------------------------------------------------
 // The console in tmux
 
-struct Console {
-    socket: String,
-    dir: tempfile::TempDir,
-    trace: PathBuf,
+/// The console in tmux against the default daemon.
+fn start_console(bin: &Path, run: usize) -> Result<TmuxConsole> {
+    TmuxConsole::start(
+        bin,
+        Launch {
+            name: "console",
+            work: None,
+            args: &[],
+            docker_env: true,
+            run,
+        },
+    )
 }
 
-impl Console {
-    fn start(bin: &Path, run: usize) -> Result<Console> {
-        let dir = tempfile::Builder::new()
-            .prefix("sw-bench-console-")
-            .tempdir()?;
-        let config = dir.path().join("seawall.toml");
-        let log = dir.path().join("seawall.log");
-        std::fs::write(
-            &config,
-            format!("[log]\nfile = {}\n", toml_str(&log.to_string_lossy())),
-        )?;
-        let tmux_conf = dir.path().join("tmux.conf");
-        std::fs::write(
-            &tmux_conf,
-            "set -g default-terminal \"xterm-256color\"\nset -g status off\n",
-        )?;
-        let trace = dir.path().join("trace.jsonl");
-        let socket = format!("sw-bench-console-{}-{run}", std::process::id());
-        let mut cmd = Command::new("tmux");
-        cmd.args(["-L", &socket, "-f"])
-            .arg(&tmux_conf)
-            .args(["new-session", "-d", "-s", "sw"])
-            .args(["-x", &WIDTH.to_string(), "-y", &HEIGHT.to_string()])
-            // More than one argument: tmux runs the binary itself, no shell in between, so
-            // #{pane_pid} is seawall's pid.
-            .arg("--")
-            .arg(bin)
-            .arg("--config")
-            .arg(&config);
-        for (k, _) in std::env::vars_os() {
-            let k = k.to_string_lossy().to_string();
-            if k.to_ascii_uppercase().starts_with("SEAWALL_") || k == "TMUX" || k == "TMUX_PANE" {
-                cmd.env_remove(&k);
-            }
-        }
-        cmd.env_remove("NO_COLOR")
-            .env("TERM", "xterm-256color")
-            .env("SEAWALL_TRACE", &trace)
-            .env("XDG_CONFIG_HOME", dir.path().join("xdg-config"))
-            .env("XDG_STATE_HOME", dir.path().join("xdg-state"))
-            .env("XDG_DATA_HOME", dir.path().join("xdg-data"))
-            .stdin(Stdio::null());
-        let out = cmd
-            .output()
-            .context("running tmux (run scripts/ensure-docker.sh)")?;
-        if !out.status.success() {
-            bail!(
-                "tmux new-session failed: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
-        }
-        Ok(Console { socket, dir, trace })
-    }
-
-    fn tmux(&self, args: &[&str]) -> Result<String> {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .stdin(Stdio::null())
-            .output()?;
-        if !out.status.success() {
-            bail!(
-                "tmux {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-    }
-
-    /// seawall's pid: the pane's process, or its `seawall` child if a shell sits in between.
-    fn pid(&self) -> Result<u32> {
-        let pane: u32 = self
-            .tmux(&["display-message", "-p", "-t", "sw", "#{pane_pid}"])?
-            .parse()
-            .context("pane_pid")?;
-        let comm = |p: u32| {
-            std::fs::read_to_string(format!("/proc/{p}/comm"))
-                .unwrap_or_default()
-                .trim()
-                .to_string()
-        };
-        if comm(pane) == "seawall" {
-            return Ok(pane);
-        }
-        let children = std::fs::read_to_string(format!("/proc/{pane}/task/{pane}/children"))
-            .unwrap_or_default();
-        children
-            .split_whitespace()
-            .filter_map(|c| c.parse().ok())
-            .find(|&c| comm(c) == "seawall")
-            .ok_or_else(|| anyhow!("no seawall process under the pane (pid {pane})"))
-    }
-
-    fn trace_lines(&self) -> Result<Vec<Value>> {
-        let text = std::fs::read_to_string(&self.trace).unwrap_or_default();
-        Ok(text
-            .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect())
-    }
-
-    /// Wait for `first_full_frame`: (ms, rows).
-    fn wait_first_frame(&self) -> Result<(f64, usize)> {
-        let start = Instant::now();
-        loop {
-            if let Some(v) = self
-                .trace_lines()?
-                .into_iter()
-                .find(|v| v["kind"] == "first_full_frame")
-            {
-                let ms = v["ms"].as_f64().context("first_full_frame without ms")?;
-                return Ok((ms, v["rows"].as_u64().unwrap_or(0) as usize));
-            }
-            if start.elapsed() > FIRST_FRAME_TIMEOUT {
-                let screen = self
-                    .tmux(&["capture-pane", "-p", "-t", "sw"])
-                    .unwrap_or_default();
-                bail!(
-                    "no first_full_frame in the trace after {} s; screen:\n{screen}\nlog:\n{}",
-                    FIRST_FRAME_TIMEOUT.as_secs(),
-                    self.log_tail()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn log_tail(&self) -> String {
-        let text = std::fs::read_to_string(self.dir.path().join("seawall.log")).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(10)..].join("\n")
-    }
-}
-
-impl Drop for Console {
-    fn drop(&mut self) {
-        let pid = self.pid().ok();
-        let _ = self.tmux(&["kill-server"]);
-        // Let seawall go before the next run measures anything.
-        if let Some(pid) = pid {
-            let t = Instant::now();
-            while Path::new(&format!("/proc/{pid}")).exists()
-                && t.elapsed() < Duration::from_secs(5)
-            {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-    }
-}
-
-fn toml_str(s: &str) -> String {
-    serde_json::to_string(s).expect("a string serializes")
+/// Wait for `first_full_frame`: (ms, rows).
+fn wait_first_frame(c: &TmuxConsole) -> Result<(f64, usize)> {
+    let v = c.wait_trace("first_full_frame", FIRST_FRAME_TIMEOUT, |v| {
+        v["kind"] == "first_full_frame"
+    })?;
+    let ms = v["ms"].as_f64().context("first_full_frame without ms")?;
+    Ok((ms, v["rows"].as_u64().unwrap_or(0) as usize))
 }
 
 fn proc_mem(pid: u32) -> Option<(u64, u64)> {

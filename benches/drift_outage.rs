@@ -61,7 +61,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use watcher::{AlertLine, Out, Watcher};
 
-const DEFAULT_IMAGE: &str = "seawall-test/busybox:latest";
 const LABEL: &str = "seawall.bench=drift-outage";
 const LIVE_TIMEOUT: Duration = Duration::from_secs(600);
 const DRIFT_TARGET: Duration = Duration::from_secs(15);
@@ -69,7 +68,7 @@ const CPU_TARGET_PCT: f64 = 5.0;
 const SAMPLE_TIMEOUT: Duration = Duration::from_secs(90);
 const RECOVERY_TIMEOUT: Duration = Duration::from_secs(120);
 
-use daemon2_parent::{docker, next_counter, run_with_timeout};
+use daemon2_parent::{d2, docker, next_counter, run_with_timeout};
 
 // ---- arguments ----
 
@@ -138,33 +137,7 @@ fn parse_args() -> Result<Args> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bench: error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-fn image() -> String {
-    std::env::var("SEAWALL_TEST_IMAGE")
-        .ok()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| DEFAULT_IMAGE.to_string())
-}
-
-/// The docker CLI against the private daemon; an error with its stderr when it fails.
-fn d2(d: &Daemon2, args: &[&str]) -> Result<String> {
-    let out = d.docker(args);
-    if !out.status.success() {
-        bail!(
-            "docker {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    exit_code(run())
 }
 
 fn run() -> Result<()> {

@@ -42,22 +42,21 @@ mod daemon2;
 mod daemon2_parent;
 #[path = "support/env.rs"]
 mod env;
+#[path = "support/tmux_console.rs"]
+mod tmux_console;
+use tmux_console::{Launch, TmuxConsole};
 
 use anyhow::{Context, Result, anyhow, bail};
 use daemon2::Daemon2;
 use env::*;
-use serde_json::Value;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-const DEFAULT_IMAGE: &str = "seawall-test/busybox:latest";
 const LABEL: &str = "seawall.bench=fleet";
-const WIDTH: u16 = 160;
-const HEIGHT: u16 = 48;
 const FRAME_TIMEOUT: Duration = Duration::from_secs(120);
 /// The console's default connect timeout (`[scan] connect_timeout_secs`).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -66,7 +65,7 @@ const SETTLE: Duration = Duration::from_secs(3);
 
 // ---- what tests/common/daemon2.rs needs from its parent module ----
 
-use daemon2_parent::{docker, next_counter, run_with_timeout};
+use daemon2_parent::{d2, docker, next_counter, run_with_timeout};
 
 // ---- arguments ----
 
@@ -119,34 +118,7 @@ fn parse_args() -> Result<Args> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bench: error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
-}
-
-fn image() -> String {
-    std::env::var("SEAWALL_TEST_IMAGE")
-        .ok()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| DEFAULT_IMAGE.to_string())
-}
-
-/// The docker CLI against a private daemon; an error with its stderr when it fails.
-fn d2(d: &Daemon2, args: &[&str]) -> Result<String> {
-    let out = d.docker(args);
-    if !out.status.success() {
-        bail!(
-            "docker -H {} {} failed: {}",
-            d.host(),
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    exit_code(run())
 }
 
 fn loadavg() -> String {
@@ -287,8 +259,8 @@ fn measure(
         let mut rows = 0;
         let mut mem = (0, 0);
         for run in 0..=args.runs {
-            let c = Console::start(bin, work, eps, results.len() * 100 + run)?;
-            let (ms, r) = c.wait_hosts(*expect_hosts)?;
+            let c = start_console(bin, work, eps, results.len() * 100 + run)?;
+            let (ms, r) = wait_hosts(&c, *expect_hosts)?;
             let label = if run == 0 {
                 "warm-up".to_string()
             } else {
@@ -424,138 +396,33 @@ fn pipe(a: UnixStream, b: UnixStream) {
 
 // ---- the console in tmux ----
 
-struct Console {
-    socket: String,
-    dir: tempfile::TempDir,
-    trace: PathBuf,
+/// The console in tmux with one `-H` per endpoint (and no `DOCKER_*` from here).
+fn start_console(bin: &Path, work: &Path, endpoints: &[String], run: usize) -> Result<TmuxConsole> {
+    let args: Vec<String> = endpoints
+        .iter()
+        .flat_map(|e| ["-H".to_string(), e.clone()])
+        .collect();
+    TmuxConsole::start(
+        bin,
+        Launch {
+            name: "fleet",
+            work: Some(work),
+            args: &args,
+            docker_env: false,
+            run,
+        },
+    )
 }
 
-impl Console {
-    fn start(bin: &Path, work: &Path, endpoints: &[String], run: usize) -> Result<Console> {
-        let dir = tempfile::Builder::new()
-            .prefix("console-")
-            .tempdir_in(work)?;
-        let config = dir.path().join("seawall.toml");
-        let log = dir.path().join("seawall.log");
-        std::fs::write(
-            &config,
-            format!(
-                "[log]\nfile = {}\n",
-                serde_json::to_string(&log.to_string_lossy())?
-            ),
-        )?;
-        let tmux_conf = dir.path().join("tmux.conf");
-        std::fs::write(
-            &tmux_conf,
-            "set -g default-terminal \"xterm-256color\"\nset -g status off\n",
-        )?;
-        let trace = dir.path().join("trace.jsonl");
-        let socket = format!("sw-bench-fleet-{}-{run}", std::process::id());
-        let mut cmd = Command::new("tmux");
-        cmd.args(["-L", &socket, "-f"])
-            .arg(&tmux_conf)
-            .args(["new-session", "-d", "-s", "sw"])
-            .args(["-x", &WIDTH.to_string(), "-y", &HEIGHT.to_string()])
-            .arg("--")
-            .arg(bin)
-            .arg("--config")
-            .arg(&config);
-        for e in endpoints {
-            cmd.args(["-H", e]);
-        }
-        for (k, _) in std::env::vars_os() {
-            let k = k.to_string_lossy().to_string();
-            if k.to_ascii_uppercase().starts_with("SEAWALL_")
-                || k.starts_with("DOCKER_")
-                || k == "TMUX"
-                || k == "TMUX_PANE"
-            {
-                cmd.env_remove(&k);
-            }
-        }
-        cmd.env_remove("NO_COLOR")
-            .env("TERM", "xterm-256color")
-            .env("SEAWALL_TRACE", &trace)
-            .env("XDG_CONFIG_HOME", dir.path().join("xdg-config"))
-            .env("XDG_STATE_HOME", dir.path().join("xdg-state"))
-            .env("XDG_DATA_HOME", dir.path().join("xdg-data"))
-            .stdin(Stdio::null());
-        let out = cmd.output().context("running tmux")?;
-        if !out.status.success() {
-            bail!(
-                "tmux new-session failed: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
-        }
-        Ok(Console { socket, dir, trace })
-    }
-
-    fn tmux(&self, args: &[&str]) -> Result<String> {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .stdin(Stdio::null())
-            .output()?;
-        if !out.status.success() {
-            bail!(
-                "tmux {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-    }
-
-    /// seawall's pid (tmux runs it without a shell in between).
-    fn pid(&self) -> Result<u32> {
-        self.tmux(&["display-message", "-p", "-t", "sw", "#{pane_pid}"])?
-            .parse()
-            .context("pane_pid")
-    }
-
-    /// Wait for the first frame with rows from `hosts` daemons: (ms since start, rows).
-    fn wait_hosts(&self, hosts: usize) -> Result<(f64, usize)> {
-        let start = Instant::now();
-        loop {
-            let text = std::fs::read_to_string(&self.trace).unwrap_or_default();
-            let hit = text
-                .lines()
-                .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-                .find(|v| {
-                    v["kind"] == "hosts_shown" && v["hosts"].as_u64().unwrap_or(0) as usize >= hosts
-                });
-            if let Some(v) = hit {
-                let ms = v["ms"].as_f64().context("hosts_shown without ms")?;
-                return Ok((ms, v["rows"].as_u64().unwrap_or(0) as usize));
-            }
-            if start.elapsed() > FRAME_TIMEOUT {
-                let screen = self
-                    .tmux(&["capture-pane", "-p", "-t", "sw"])
-                    .unwrap_or_default();
-                let log = std::fs::read_to_string(self.dir.path().join("seawall.log"))
-                    .unwrap_or_default();
-                bail!(
-                    "no frame with {hosts} daemons' rows after {} s; screen:\n{screen}\nlog:\n{log}",
-                    FRAME_TIMEOUT.as_secs()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Console {
-    fn drop(&mut self) {
-        let pid = self.pid().ok();
-        let _ = self.tmux(&["kill-server"]);
-        if let Some(pid) = pid {
-            let t = Instant::now();
-            while Path::new(&format!("/proc/{pid}")).exists()
-                && t.elapsed() < Duration::from_secs(5)
-            {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-    }
+/// Wait for the first frame with rows from `hosts` daemons: (ms since start, rows).
+fn wait_hosts(c: &TmuxConsole, hosts: usize) -> Result<(f64, usize)> {
+    let v = c.wait_trace(
+        &format!("frame with {hosts} daemons' rows"),
+        FRAME_TIMEOUT,
+        |v| v["kind"] == "hosts_shown" && v["hosts"].as_u64().unwrap_or(0) as usize >= hosts,
+    )?;
+    let ms = v["ms"].as_f64().context("hosts_shown without ms")?;
+    Ok((ms, v["rows"].as_u64().unwrap_or(0) as usize))
 }
 
 fn proc_mem(pid: u32) -> Option<(u64, u64)> {

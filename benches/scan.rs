@@ -125,13 +125,7 @@ fn parse_args() -> Result<Args> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bench: error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
+    exit_code(run())
 }
 
 fn run() -> Result<()> {

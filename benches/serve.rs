@@ -82,13 +82,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn image() -> String {
-    std::env::var("SEAWALL_TEST_IMAGE")
-        .ok()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "seawall-test/busybox:latest".into())
-}
-
 /// The container of index `i`.
 fn body(i: usize) -> (ContainerCreateBody, bool) {
     let running = i.is_multiple_of(25) && i < 500;

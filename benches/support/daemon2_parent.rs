@@ -2,7 +2,8 @@
 //! for the benchmarks that start private daemons: a counter for unique names, a command
 //! with a time limit, and the docker CLI against the shared daemon (only `docker save` of
 //! the test image). A bench brings them into its root with
-//! `use daemon2_parent::{docker, next_counter, run_with_timeout};`.
+//! `use daemon2_parent::{docker, next_counter, run_with_timeout};`, and `d2`, the docker CLI
+//! against a private daemon with its errors.
 
 #![allow(dead_code)]
 
@@ -61,4 +62,18 @@ pub fn docker(args: &[&str]) -> Output {
     let mut cmd = Command::new("docker");
     cmd.args(args);
     run_with_timeout(cmd, Duration::from_secs(300))
+}
+
+/// The docker CLI against a private daemon; an error with its stderr when it fails.
+pub fn d2(d: &crate::daemon2::Daemon2, args: &[&str]) -> anyhow::Result<String> {
+    let out = d.docker(args);
+    if !out.status.success() {
+        anyhow::bail!(
+            "docker -H {} {} failed: {}",
+            d.host(),
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }

@@ -17,6 +17,28 @@ pub fn socket_path() -> Result<String> {
     }
 }
 
+/// The test image, as `scripts/ensure-docker.sh` builds it (`SEAWALL_TEST_IMAGE` overrides).
+pub const DEFAULT_IMAGE: &str = "seawall-test/busybox:latest";
+
+pub fn image() -> String {
+    std::env::var("SEAWALL_TEST_IMAGE")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| DEFAULT_IMAGE.to_string())
+}
+
+/// A bench's exit: 0, or 2 with the error and its causes on stderr (a missed target is in
+/// the report, not an error).
+pub fn exit_code(result: Result<()>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench: error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
 /// The release build of seawall (`SW_BENCH_SEAWALL` overrides).
 pub fn release_seawall_bin() -> PathBuf {
     std::env::var_os("SW_BENCH_SEAWALL")

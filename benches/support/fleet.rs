@@ -11,7 +11,8 @@ use bollard::query_parameters::*;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use std::collections::HashMap;
 
-pub const DEFAULT_IMAGE: &str = "seawall-test/busybox:latest";
+use super::env::image;
+
 pub const LABEL_KEY: &str = "seawall.bench";
 pub const LABEL: &str = "seawall.bench=1";
 pub const NAME_PREFIX: &str = "sw-bench-";
@@ -41,13 +42,6 @@ pub struct Spec {
     pub running: bool,
     pub traits: Vec<&'static str>,
     pub body: ContainerCreateBody,
-}
-
-pub fn image() -> String {
-    std::env::var("SEAWALL_TEST_IMAGE")
-        .ok()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| DEFAULT_IMAGE.to_string())
 }
 
 pub fn spec(i: usize) -> Spec {
