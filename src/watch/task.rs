@@ -175,7 +175,10 @@ pub fn spawn_with<C: Connector>(
 
 /// How long a stream must stay open without an error to count as up when it brings no
 /// event: only then is the link Live, the backoff reset and a reconnect announced (a
-/// stream that fails at once, 500 or truncated, is still the same outage).
+/// stream that fails at once, 500 or truncated, is still the same outage). The very first
+/// session of a task, with no outage behind it, is Live as soon as its inventory is read
+/// and its stream opened: a quiet daemon brings no event, and the console would otherwise
+/// say "connecting" for this long over a full table.
 pub const STREAM_UP_AFTER: Duration = Duration::from_secs(3);
 
 /// Longest wait for the daemon's event history at a reconnect (its answer ends at once
@@ -212,6 +215,8 @@ async fn run<C: Connector>(
     // Lives as long as the task: baselines and the replay dedupe survive reconnects.
     let mut pipeline = Pipeline::new();
     let mut outage: Option<Outage> = None;
+    // No session was up yet: the next one is Live once its stream is open.
+    let mut never_up = true;
     // A client the last wait already connected (the daemon answered a ping).
     let mut ready: Option<C::Api> = None;
     loop {
@@ -247,6 +252,7 @@ async fn run<C: Connector>(
                     tx: &tx,
                     pipeline: &mut pipeline,
                     up: false,
+                    up_when_open: never_up,
                     outage: &mut outage,
                     count: 0,
                     work: Work::new(settings.concurrency),
@@ -254,6 +260,7 @@ async fn run<C: Connector>(
                 };
                 let end = session.run(&mut requests).await;
                 let was_up = session.up;
+                never_up &= !was_up;
                 match end {
                     Ok(()) => return,
                     // The console is gone: nobody to report to.
@@ -375,6 +382,9 @@ struct Session<'a, D: DockerApi> {
     /// The stream delivered or stayed open [`STREAM_UP_AFTER`]: the link is Live, and a
     /// break is a new outage.
     up: bool,
+    /// Up as soon as the stream is open (the task's first session: no outage to close, no
+    /// backoff to protect).
+    up_when_open: bool,
     /// The outage this session may end (its reconnect notice is sent once up).
     outage: &'a mut Option<Outage>,
     /// Containers in the last inventory (for the reconnect notice).
@@ -681,6 +691,9 @@ impl<D: DockerApi> Session<'_, D> {
             .ready_chunks(256);
         let up_after = tokio::time::sleep(STREAM_UP_AFTER);
         tokio::pin!(up_after);
+        if self.up_when_open {
+            self.mark_up().await?;
+        }
         let mut watchdog =
             (!self.settings.watchdog.is_zero()).then(|| poll_timer(self.settings.watchdog));
         // Did the stream bring anything since the watchdog's last look?

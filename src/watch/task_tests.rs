@@ -130,6 +130,21 @@ async fn inventory_first_then_events_in_order() {
     w.handle.task.abort();
 }
 
+/// A quiet daemon brings no event: the first session is Live once its inventory is read
+/// and its stream open, not after STREAM_UP_AFTER of silence (a reconnect still waits: see
+/// `a_failing_stream_backs_off_with_one_notice_per_outage`).
+#[tokio::test(start_paused = true)]
+async fn the_first_session_is_live_without_waiting_for_an_event() {
+    let fake = fleet();
+    let _feed = fake.event_feed();
+    let began = tokio::time::Instant::now();
+    let mut w = start(&fake, quiet());
+    w.until("live").await;
+    let took = tokio::time::Instant::now() - began;
+    assert!(took < STREAM_UP_AFTER, "live after {took:?}");
+    w.handle.task.abort();
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_vanished_container_inspected_after_its_event_is_removed() {
     let fake = fleet();
@@ -331,8 +346,9 @@ async fn polls_keep_to_the_budget() {
     };
     let mut w = start(&fake, settings);
     w.until("live").await;
-    // The session began (and its poll timers) when the stream opened, before it was up.
-    let live = tokio::time::Instant::now() - STREAM_UP_AFTER;
+    // The session began (and its poll timers) when the stream opened; a task's first
+    // session is Live then.
+    let live = tokio::time::Instant::now();
     // One slot every 10 s, the first 10 s after the session began; every container is due
     // at once, so each slot reads one (and the 10 s interval never allows more).
     tokio::time::sleep(Duration::from_secs(45)).await;
@@ -493,12 +509,17 @@ async fn one_container_that_cannot_be_inspected_is_named_and_retried_the_rest_is
             "host",
             "snapshot beta",
             "unread: alpha (aaaa00000000): inspect failed: HTTP 500: boom; retrying in 2 s",
-            // Tried again after 2 s (fails: the wait doubles), then after 4 s it is read.
-            "unread: alpha (aaaa00000000): inspect failed: HTTP 500: boom; retrying in 4 s",
             "live"
         ]
     );
-    assert_eq!(w.until("upsert").await, ["upsert alpha retry"]);
+    assert_eq!(
+        w.until("upsert").await,
+        [
+            // Tried again after 2 s (fails: the wait doubles), then after 4 s it is read.
+            "unread: alpha (aaaa00000000): inspect failed: HTTP 500: boom; retrying in 4 s",
+            "upsert alpha retry"
+        ]
+    );
     assert_eq!(fake.count_on(Op::Inspect, A), 3);
     w.handle.task.abort();
 }
