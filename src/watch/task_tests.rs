@@ -736,6 +736,22 @@ async fn a_malformed_event_is_skipped_and_counted() {
 
 const S: i64 = 1_000_000_000;
 
+/// A live watch whose stream brought one event (at 500 s), with `history` then in the
+/// daemon's event log; the stream is still open (drop the feed to cut it, after setting up
+/// the next ones).
+async fn live_until_500(
+    fake: &FakeDocker,
+    history: impl IntoIterator<Item = i64>,
+) -> (Watch, crate::docker::fake::EventFeed) {
+    let first = fake.event_feed();
+    let mut w = start(fake, quiet());
+    w.until("live").await;
+    first.send(event("stop", A, "alpha", 500));
+    w.until("upsert").await;
+    fake.log_events(history);
+    (w, first)
+}
+
 /// A watch that saw one event (at 500 s), lost its stream, and reconnected: returns it,
 /// the stream it follows now, and what came up to the reconnect notice. `history` is what
 /// the daemon logged meanwhile (its last 256 kept), set before the reconnect reads it.
@@ -743,13 +759,8 @@ async fn reconnect_after(
     fake: &FakeDocker,
     history: &[i64],
 ) -> (Watch, crate::docker::fake::EventFeed, Vec<String>) {
-    let first = fake.event_feed();
-    let mut w = start(fake, quiet());
-    w.until("live").await;
-    first.send(event("stop", A, "alpha", 500));
-    w.until("upsert").await;
-    fake.log_events([500 * S]);
-    fake.log_events(history.iter().copied());
+    let (mut w, first) =
+        live_until_500(fake, [500 * S].into_iter().chain(history.iter().copied())).await;
     let second = fake.event_feed();
     drop(first);
     let seen = w.until("alert SW-ACT-LINK-002").await;
@@ -797,12 +808,7 @@ async fn a_full_history_that_starts_after_the_resume_point_says_which_span_is_lo
 
     // The notice itself, as a user reads it.
     let fake = fleet();
-    let first = fake.event_feed();
-    let mut w = start(&fake, quiet());
-    w.until("live").await;
-    first.send(event("stop", A, "alpha", 500));
-    w.until("upsert").await;
-    fake.log_events(busy.iter().copied());
+    let (mut w, first) = live_until_500(&fake, busy.iter().copied()).await;
     let _second = fake.event_feed();
     drop(first);
     let seen = collect_for(&mut w, 10).await;
@@ -842,12 +848,7 @@ async fn a_history_that_covers_the_gap_or_is_not_full_says_nothing() {
     // Not full: a daemon that restarted keeps only what came after (200 events), all after
     // the resume point; nothing says it dropped anything.
     let fake = fleet();
-    let first = fake.event_feed();
-    let mut w = start(&fake, quiet());
-    w.until("live").await;
-    first.send(event("stop", A, "alpha", 500));
-    w.until("upsert").await;
-    fake.log_events((0..200).map(|i| (600 + i) * S));
+    let (mut w, first) = live_until_500(&fake, (0..200).map(|i| (600 + i) * S)).await;
     let _second = fake.event_feed();
     drop(first);
     let seen = w.until("alert SW-ACT-LINK-002").await;
@@ -876,12 +877,7 @@ async fn a_failing_history_request_does_not_break_the_reconnect() {
 #[tokio::test(start_paused = true)]
 async fn the_gap_is_reported_once_per_outage() {
     let fake = fleet();
-    let first = fake.event_feed();
-    let mut w = start(&fake, quiet());
-    w.until("live").await;
-    first.send(event("stop", A, "alpha", 500));
-    w.until("upsert").await;
-    fake.log_events((0..300).map(|i| (600 + i) * S));
+    let (mut w, first) = live_until_500(&fake, (0..300).map(|i| (600 + i) * S)).await;
     // The next stream fails at once (the outage goes on), the one after stays up.
     let failing = fake.event_feed();
     failing.fail(DockerError::from_status(500, "boom"));
