@@ -24,14 +24,16 @@
 //!    accepted during each ssh scan (its log). Medians.
 //! 4. Prints a markdown table; removes its containers (also after a failure).
 
+#[path = "../tests/common/sshd.rs"]
+mod sshd;
+use sshd::{SSHD, Sshd};
+
 use anyhow::{Context, Result, bail};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-const SSHD: &str = "/usr/sbin/sshd";
 const IN_FLIGHT: usize = 8;
 
 fn main() -> ExitCode {
@@ -74,7 +76,7 @@ fn run() -> Result<()> {
         label: label.clone(),
     };
     fleet.create(args.n)?;
-    let sshd = Sshd::start()?;
+    let sshd = Sshd::start(&[], false);
     let socket = match std::env::var("DOCKER_HOST") {
         Ok(h) if !h.is_empty() => h,
         _ => "unix:///var/run/docker.sock".to_string(),
@@ -240,141 +242,6 @@ impl Drop for Fleet {
                 .status();
         }
         eprintln!("bench ssh: removed {} containers", ids.len());
-    }
-}
-
-/// A throwaway sshd and ssh-agent; killed on drop.
-struct Sshd {
-    dir: PathBuf,
-    port: u16,
-    user: String,
-    sshd: Child,
-    agent: Child,
-}
-
-impl Sshd {
-    fn start() -> Result<Sshd> {
-        let dir = std::env::temp_dir().join(format!("sw-bench-ssh-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir)?;
-        for key in ["host_key", "id_user"] {
-            let ok = Command::new("ssh-keygen")
-                .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-                .arg(dir.join(key))
-                .status()?
-                .success();
-            if !ok {
-                bail!("ssh-keygen failed");
-            }
-        }
-        std::fs::copy(dir.join("id_user.pub"), dir.join("authorized_keys"))?;
-        std::fs::create_dir_all("/run/sshd")?;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
-        let mut config = format!(
-            "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/host_key\nPidFile {d}/sshd.pid\n\
-             AuthorizedKeysFile {d}/authorized_keys\nStrictModes no\nPasswordAuthentication no\n\
-             KbdInteractiveAuthentication no\nUsePAM no\nPermitRootLogin prohibit-password\n\
-             MaxStartups 3:100:3\nLogLevel VERBOSE\n",
-            d = dir.display()
-        );
-        if let Ok(host) = std::env::var("DOCKER_HOST")
-            && !host.is_empty()
-        {
-            config.push_str(&format!("SetEnv DOCKER_HOST={host}\n"));
-        }
-        std::fs::write(dir.join("sshd_config"), config)?;
-        let sshd = Command::new(SSHD)
-            .arg("-D")
-            .arg("-f")
-            .arg(dir.join("sshd_config"))
-            .arg("-E")
-            .arg(dir.join("sshd.log"))
-            .stdin(Stdio::null())
-            .spawn()?;
-        let agent = Command::new("ssh-agent")
-            .arg("-D")
-            .arg("-a")
-            .arg(dir.join("agent.sock"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .spawn()?;
-        let user = String::from_utf8(Command::new("id").arg("-un").output()?.stdout)?
-            .trim()
-            .to_string();
-        let s = Sshd {
-            dir,
-            port,
-            user,
-            sshd,
-            agent,
-        };
-        let start = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
-            || !s.path("agent.sock").exists()
-        {
-            if start.elapsed() > Duration::from_secs(15) {
-                bail!("sshd not ready: {}", s.log());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let added = Command::new("ssh-add")
-            .arg("-q")
-            .arg(s.path("id_user"))
-            .env("SSH_AUTH_SOCK", s.path("agent.sock"))
-            .status()?
-            .success();
-        if !added {
-            bail!("ssh-add failed");
-        }
-        let host_key = std::fs::read_to_string(s.path("host_key.pub"))?;
-        let mut fields = host_key.split_whitespace();
-        let (kind, key) = (fields.next().unwrap_or(""), fields.next().unwrap_or(""));
-        std::fs::write(
-            s.path("known_hosts"),
-            format!("[127.0.0.1]:{port} {kind} {key}\n"),
-        )?;
-        std::fs::write(
-            s.path("ssh_config"),
-            format!(
-                "Host *\n  UserKnownHostsFile {d}/known_hosts\n  GlobalKnownHostsFile /dev/null\n  \
-                 StrictHostKeyChecking yes\n  IdentityFile {d}/no-such-key\n  \
-                 IdentityAgent {d}/agent.sock\n  LogLevel ERROR\n",
-                d = s.dir.display()
-            ),
-        )?;
-        Ok(s)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
-    }
-
-    fn url(&self) -> String {
-        format!("ssh://{}@127.0.0.1:{}", self.user, self.port)
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.path("sshd.log")).unwrap_or_default()
-    }
-
-    fn sessions(&self) -> usize {
-        self.log()
-            .lines()
-            .filter(|l| l.contains("Accepted publickey for"))
-            .count()
-    }
-}
-
-impl Drop for Sshd {
-    fn drop(&mut self) {
-        let _ = self.sshd.kill();
-        let _ = self.sshd.wait();
-        let _ = self.agent.kill();
-        let _ = self.agent.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-        let _ = std::io::stderr().flush();
     }
 }
 

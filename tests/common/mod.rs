@@ -924,6 +924,7 @@ impl TestDaemon {
 pub mod daemon2;
 pub mod fault_proxy;
 pub mod ndjson_watch;
+pub mod sshd;
 
 /// Bytes a command printed, as text (lossy).
 pub fn text(b: &[u8]) -> String {
