@@ -46,6 +46,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+mod pretty_json;
+
 /// Is `c` a character that must not reach an output as it is?
 pub fn is_unsafe(c: char) -> bool {
     c.is_control() || is_bidi(c) || is_invisible(c)
@@ -280,148 +282,28 @@ where
     Ok(String::from_utf8(out).unwrap_or_default())
 }
 
-/// serde_json's `PrettyFormatter` with its default two-space indent, byte for byte, but
-/// writing a line break and its indentation in one write (serde_json writes the indent one
-/// level at a time): a report is mostly short indented lines.
-#[derive(Debug, Clone, Default)]
-pub struct Pretty {
-    level: usize,
-    has_value: bool,
-}
-
-impl Pretty {
-    /// A line break and the indentation of the current level.
-    #[inline]
-    fn newline<W: ?Sized + std::io::Write>(&self, writer: &mut W) -> std::io::Result<()> {
-        const SPACES: &[u8; 129] = b"\n                                                                                                                                ";
-        let want = 1 + 2 * self.level;
-        if want <= SPACES.len() {
-            return writer.write_all(&SPACES[..want]);
-        }
-        writer.write_all(b"\n")?;
-        for _ in 0..self.level {
-            writer.write_all(b"  ")?;
-        }
-        Ok(())
-    }
-
-    #[inline]
-    fn open<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        c: &[u8],
-    ) -> std::io::Result<()> {
-        self.level += 1;
-        self.has_value = false;
-        writer.write_all(c)
-    }
-
-    #[inline]
-    fn close<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        c: &[u8],
-    ) -> std::io::Result<()> {
-        self.level -= 1;
-        if self.has_value {
-            self.newline(writer)?;
-        }
-        writer.write_all(c)
-    }
-
-    #[inline]
-    fn item<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        if !first {
-            writer.write_all(b",")?;
-        }
-        self.newline(writer)
-    }
-}
-
-impl serde_json::ser::Formatter for Pretty {
-    #[inline]
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.open(writer, b"[")
-    }
-
-    #[inline]
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.close(writer, b"]")
-    }
-
-    #[inline]
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.item(writer, first)
-    }
-
-    #[inline]
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    #[inline]
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.open(writer, b"{")
-    }
-
-    #[inline]
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.close(writer, b"}")
-    }
-
-    #[inline]
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.item(writer, first)
-    }
-
-    #[inline]
-    fn begin_object_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        writer: &mut W,
-    ) -> std::io::Result<()> {
-        writer.write_all(b": ")
-    }
-
-    #[inline]
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-}
-
 /// `value` as one line of JSON through [`SafeJson`].
 pub fn to_json_line<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
     to_json_with(value, serde_json::ser::CompactFormatter)
 }
 
-/// Write `value` as pretty JSON (two-space indent, like `serde_json::to_writer_pretty`)
-/// through [`SafeJson`].
+/// Write `value` as pretty JSON: the bytes of `serde_json::to_writer_pretty` through
+/// [`SafeJson`], written faster (see [`pretty_json`]).
 pub fn write_json_pretty<W, T>(writer: W, value: &T) -> serde_json::Result<()>
 where
     W: std::io::Write,
     T: serde::Serialize + ?Sized,
 {
-    let mut ser = serde_json::Serializer::with_formatter(writer, SafeJson(Pretty::default()));
-    value.serialize(&mut ser)
+    pretty_json::write(writer, value)
 }
 
 /// `value` as pretty JSON (two-space indent, like `serde_json::to_string_pretty`) through
 /// [`SafeJson`].
 pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
-    to_json_with(value, Pretty::default())
+    let mut out = Vec::with_capacity(256);
+    pretty_json::write(&mut out, value)?;
+    // Whole strings and ASCII escapes: valid UTF-8.
+    Ok(String::from_utf8(out).unwrap_or_default())
 }
 
 /// Display adaptor: `format!("isolated {}", Terminal(&name))` writes [`terminal_line`].

@@ -204,16 +204,18 @@ type ScannedItem = (
 );
 
 /// Every container was graded as it arrived (none joins another's namespaces): the entries
-/// take their names and labels from the facts, which are then freed off the scan's path.
+/// take their names and labels from the facts, which are then freed off the scan's path
+/// with the confinements.
 fn entries_graded_alone(host: HostFacts, items: Vec<ScannedItem>) -> HostReport {
     let graded_host = Grader::new(host).grade_host();
     let mut spent = Vec::with_capacity(items.len());
     let containers = items
         .into_iter()
         .filter_map(|(mut c, graded)| {
-            let (_, findings) = graded?;
+            let (confinement, findings) = graded?;
             let entry = report_entry_taking(&mut c, findings);
-            spent.push(c);
+            // Freed with the facts, off this path: each holds sets and lists of its own.
+            spent.push((c, confinement));
             Some(entry)
         })
         .collect();

@@ -91,64 +91,17 @@ pub fn write_report(
     format: Format,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut sink = Chunked::new(out);
     match format {
         Format::Json => {
-            // Through SafeJson like `render`: C1, bidi and invisible characters as `\uXXXX`.
-            crate::sanitize::write_json_pretty(&mut sink, report).map_err(std::io::Error::from)?;
-            sink.write_all(b"\n")?;
+            // As `render`: C1, bidi and invisible characters as `\uXXXX`. The JSON writer
+            // hands its bytes on in large chunks itself.
+            crate::sanitize::write_json_pretty(&mut *out, report).map_err(std::io::Error::from)?;
+            out.write_all(b"\n")?;
         }
-        Format::Sarif => sarif::write_sarif(report, &mut sink)?,
-        other => sink.write_all(&render(report, other))?,
+        Format::Sarif => sarif::write_sarif(report, &mut *out)?,
+        other => out.write_all(&render(report, other))?,
     }
-    sink.finish()
-}
-
-/// Collects serde_json's many small writes in a concrete buffer (inlined, unlike a write
-/// through `dyn Write`) and hands them on in large chunks.
-struct Chunked<'a> {
-    buf: Vec<u8>,
-    out: &'a mut dyn std::io::Write,
-}
-
-impl<'a> Chunked<'a> {
-    const CHUNK: usize = 64 * 1024;
-
-    fn new(out: &'a mut dyn std::io::Write) -> Self {
-        Chunked {
-            buf: Vec::with_capacity(Self::CHUNK + 4096),
-            out,
-        }
-    }
-
-    fn finish(mut self) -> std::io::Result<()> {
-        self.out.write_all(&self.buf)?;
-        self.buf.clear();
-        self.out.flush()
-    }
-}
-
-impl std::io::Write for Chunked<'_> {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.write_all(bytes)?;
-        Ok(bytes.len())
-    }
-
-    #[inline]
-    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.buf.extend_from_slice(bytes);
-        if self.buf.len() >= Self::CHUNK {
-            self.out.write_all(&self.buf)?;
-            self.buf.clear();
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    out.flush()
 }
 
 #[cfg(test)]

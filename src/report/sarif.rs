@@ -530,10 +530,10 @@ pub fn sarif_value(report: &Report) -> Value {
 }
 
 /// Write the report as SARIF 2.1.0 (pretty-printed, trailing newline) to `out`, streaming:
-/// no JSON tree of the whole log is built. Only `out`'s errors can fail it. serde_json
-/// writes in small pieces: give it a buffered writer (or a `Vec<u8>`).
+/// no JSON tree of the whole log is built. Only `out`'s errors can fail it. The JSON writer
+/// hands `out` large chunks, so `out` needs no buffer of its own.
 pub fn write_sarif<W: io::Write>(report: &Report, mut out: W) -> io::Result<()> {
-    // Also `\uXXXX` for C1, bidi and invisible characters (`crate::sanitize::SafeJson`).
+    // Also `\uXXXX` for C1, bidi and invisible characters (as `crate::sanitize::SafeJson`).
     crate::sanitize::write_json_pretty(&mut out, &sarif_log(report)).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
