@@ -2,7 +2,7 @@
 # The scan benchmark: builds (or reuses) a fleet of N containers and compares
 # `seawall scan --format json` with the raw Docker API floor (see benches/scan.rs).
 #
-#   scripts/bench.sh [N] [--runs K]   # default N=500, K=5; table on stdout and in target/bench/scan.md
+#   scripts/bench.sh [N] [--runs K]   # default N=500, K=31; table on stdout and in target/bench/scan.md
 #   scripts/bench.sh --cleanup        # remove the bench containers and volumes
 #
 # The fleet (containers named sw-bench-<i>, labelled seawall.bench=1) is kept between runs
