@@ -22,6 +22,8 @@ pub fn write<W: Write, T: Serialize + ?Sized>(out: W, value: &T) -> serde_json::
 
 /// Handed on to the writer once the buffer holds this much.
 const CHUNK: usize = 64 * 1024;
+/// Room past `CHUNK` for the value that crosses it.
+const HEADROOM: usize = 8 * 1024;
 
 /// The serializer: the document so far (not yet handed on), and the pretty printer's
 /// state, kept exactly as serde_json's `PrettyFormatter` keeps it.
@@ -35,7 +37,7 @@ struct PrettySerializer<W> {
 impl<W: Write> PrettySerializer<W> {
     fn new(out: W) -> Self {
         PrettySerializer {
-            buf: Vec::with_capacity(CHUNK + 4096),
+            buf: Vec::with_capacity(CHUNK + HEADROOM),
             out,
             level: 0,
             has_value: false,
@@ -51,7 +53,9 @@ impl<W: Write> PrettySerializer<W> {
         Ok(())
     }
 
-    /// Hand the buffer on when it is full (between values, so it never grows much past).
+    /// Hand the buffer on when it is full. Checked after every field, element and map
+    /// value, so it passes `CHUNK` by at most one scalar: the buffer keeps its first
+    /// allocation unless one string is longer than the headroom.
     #[inline]
     fn spill(&mut self) -> serde_json::Result<()> {
         if self.buf.len() >= CHUNK {
@@ -257,7 +261,7 @@ impl<W: Write> Compound<'_, W> {
         self.ser.buf.extend_from_slice(b": ");
         value.serialize(&mut *self.ser)?;
         self.ser.has_value = true;
-        Ok(())
+        self.ser.spill()
     }
 
     fn end_with(self, c: u8) {
@@ -886,6 +890,30 @@ mod tests {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             s.serialize_f64(f64::from_bits(self.0))
         }
+    }
+
+    /// Remembers the largest write it was handed.
+    struct Largest(usize);
+
+    impl Write for Largest {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 = self.0.max(bytes.len());
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_large_report_is_handed_on_in_chunks_that_fit_the_first_buffer() {
+        let report = crate::report::test_support::big_report(500);
+        let mut largest = Largest(0);
+        write(&mut largest, &report).expect("writes");
+        // Large writes, but never past the buffer's first allocation (no doubling).
+        assert!(largest.0 >= CHUNK, "largest write {}", largest.0);
+        assert!(largest.0 <= CHUNK + HEADROOM, "largest write {}", largest.0);
     }
 
     #[test]
