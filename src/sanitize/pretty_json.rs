@@ -269,6 +269,53 @@ impl<W: Write> Compound<'_, W> {
             self.ser.close(c);
         }
     }
+
+    /// The end of a tuple or struct variant: its array or object, then the `{"variant": `
+    /// object around it.
+    fn end_variant(self, c: u8) {
+        let ser = &mut *self.ser;
+        if !matches!(self.state, State::Empty) {
+            ser.close(c);
+        }
+        ser.variant_end();
+    }
+}
+
+/// `serialize_<type>` methods that write a number in serde_json's digits.
+macro_rules! numbers {
+    ($($method:ident: $ty:ty,)*) => {$(
+        fn $method(self, v: $ty) -> serde_json::Result<()> {
+            self.number(v)
+        }
+    )*};
+}
+
+/// `serialize_<type>` methods of a map key: an integer, quoted.
+macro_rules! integer_keys {
+    ($($method:ident: $ty:ty,)*) => {$(
+        fn $method(self, v: $ty) -> serde_json::Result<()> {
+            self.quoted(&v.to_string())
+        }
+    )*};
+}
+
+/// A serde compound written as a JSON array of its values (sequence, tuple, tuple struct).
+macro_rules! array_of_values {
+    ($trait:ident::$method:ident) => {
+        impl<W: Write> ser::$trait for Compound<'_, W> {
+            type Ok = ();
+            type Error = serde_json::Error;
+
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<()> {
+                self.element(value)
+            }
+
+            fn end(self) -> serde_json::Result<()> {
+                self.end_with(b']');
+                Ok(())
+            }
+        }
+    };
 }
 
 impl<'a, W: Write> ser::Serializer for &'a mut PrettySerializer<W> {
@@ -288,52 +335,19 @@ impl<'a, W: Write> ser::Serializer for &'a mut PrettySerializer<W> {
         Ok(())
     }
 
-    fn serialize_i8(self, v: i8) -> serde_json::Result<()> {
-        self.number(v)
-    }
-
-    fn serialize_i16(self, v: i16) -> serde_json::Result<()> {
-        self.number(v)
-    }
-
-    fn serialize_i32(self, v: i32) -> serde_json::Result<()> {
-        self.number(v)
-    }
-
-    fn serialize_i64(self, v: i64) -> serde_json::Result<()> {
-        self.number(v)
-    }
-
-    fn serialize_i128(self, v: i128) -> serde_json::Result<()> {
-        self.number(v)
-    }
-
-    fn serialize_u8(self, v: u8) -> serde_json::Result<()> {
-        self.number(v)
-    }
-
-    fn serialize_u16(self, v: u16) -> serde_json::Result<()> {
-        self.number(v)
-    }
-
-    fn serialize_u32(self, v: u32) -> serde_json::Result<()> {
-        self.number(v)
-    }
-
-    fn serialize_u64(self, v: u64) -> serde_json::Result<()> {
-        self.number(v)
-    }
-
-    fn serialize_u128(self, v: u128) -> serde_json::Result<()> {
-        self.number(v)
-    }
-
-    fn serialize_f32(self, v: f32) -> serde_json::Result<()> {
-        self.number(v)
-    }
-
-    fn serialize_f64(self, v: f64) -> serde_json::Result<()> {
-        self.number(v)
+    numbers! {
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_i128: i128,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64,
+        serialize_u128: u128,
+        serialize_f32: f32,
+        serialize_f64: f64,
     }
 
     fn serialize_char(self, v: char) -> serde_json::Result<()> {
@@ -453,47 +467,9 @@ impl<'a, W: Write> ser::Serializer for &'a mut PrettySerializer<W> {
     }
 }
 
-impl<W: Write> ser::SerializeSeq for Compound<'_, W> {
-    type Ok = ();
-    type Error = serde_json::Error;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<()> {
-        self.element(value)
-    }
-
-    fn end(self) -> serde_json::Result<()> {
-        self.end_with(b']');
-        Ok(())
-    }
-}
-
-impl<W: Write> ser::SerializeTuple for Compound<'_, W> {
-    type Ok = ();
-    type Error = serde_json::Error;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<()> {
-        self.element(value)
-    }
-
-    fn end(self) -> serde_json::Result<()> {
-        self.end_with(b']');
-        Ok(())
-    }
-}
-
-impl<W: Write> ser::SerializeTupleStruct for Compound<'_, W> {
-    type Ok = ();
-    type Error = serde_json::Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<()> {
-        self.element(value)
-    }
-
-    fn end(self) -> serde_json::Result<()> {
-        self.end_with(b']');
-        Ok(())
-    }
-}
+array_of_values!(SerializeSeq::serialize_element);
+array_of_values!(SerializeTuple::serialize_element);
+array_of_values!(SerializeTupleStruct::serialize_field);
 
 impl<W: Write> ser::SerializeTupleVariant for Compound<'_, W> {
     type Ok = ();
@@ -504,11 +480,7 @@ impl<W: Write> ser::SerializeTupleVariant for Compound<'_, W> {
     }
 
     fn end(self) -> serde_json::Result<()> {
-        let ser = &mut *self.ser;
-        if !matches!(self.state, State::Empty) {
-            ser.close(b']');
-        }
-        ser.variant_end();
+        self.end_variant(b']');
         Ok(())
     }
 }
@@ -567,11 +539,7 @@ impl<W: Write> ser::SerializeStructVariant for Compound<'_, W> {
     }
 
     fn end(self) -> serde_json::Result<()> {
-        let ser = &mut *self.ser;
-        if !matches!(self.state, State::Empty) {
-            ser.close(b'}');
-        }
-        ser.variant_end();
+        self.end_variant(b'}');
         Ok(())
     }
 }
@@ -623,44 +591,17 @@ impl ser::Serializer for MapKey<'_> {
         self.quoted(if v { "true" } else { "false" })
     }
 
-    fn serialize_i8(self, v: i8) -> serde_json::Result<()> {
-        self.quoted(&v.to_string())
-    }
-
-    fn serialize_i16(self, v: i16) -> serde_json::Result<()> {
-        self.quoted(&v.to_string())
-    }
-
-    fn serialize_i32(self, v: i32) -> serde_json::Result<()> {
-        self.quoted(&v.to_string())
-    }
-
-    fn serialize_i64(self, v: i64) -> serde_json::Result<()> {
-        self.quoted(&v.to_string())
-    }
-
-    fn serialize_i128(self, v: i128) -> serde_json::Result<()> {
-        self.quoted(&v.to_string())
-    }
-
-    fn serialize_u8(self, v: u8) -> serde_json::Result<()> {
-        self.quoted(&v.to_string())
-    }
-
-    fn serialize_u16(self, v: u16) -> serde_json::Result<()> {
-        self.quoted(&v.to_string())
-    }
-
-    fn serialize_u32(self, v: u32) -> serde_json::Result<()> {
-        self.quoted(&v.to_string())
-    }
-
-    fn serialize_u64(self, v: u64) -> serde_json::Result<()> {
-        self.quoted(&v.to_string())
-    }
-
-    fn serialize_u128(self, v: u128) -> serde_json::Result<()> {
-        self.quoted(&v.to_string())
+    integer_keys! {
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_i128: i128,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64,
+        serialize_u128: u128,
     }
 
     fn serialize_f32(self, v: f32) -> serde_json::Result<()> {
