@@ -295,6 +295,12 @@ impl Drop for PodmanService {
                 let _ = Command::new("kill").args(["-KILL", pid]).status();
             }
         }
+        // A rootless service re-executes itself inside its user namespace, and that copy
+        // does not always follow the SIGTERM: whatever still names our private directory
+        // (unique to this run) on its command line is ours.
+        if let Some(dir) = self.dir.to_str() {
+            let _ = Command::new("pkill").args(["-KILL", "-f", dir]).status();
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
