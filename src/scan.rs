@@ -211,8 +211,9 @@ fn entries_graded_alone(host: HostFacts, items: Vec<ScannedItem>) -> HostReport 
     let containers = items
         .into_iter()
         .filter_map(|(mut c, graded)| {
-            // The confinement is dropped here, not kept for the freeing thread: kept, 500
-            // of them (and their list) raised the peak RSS more than freeing them costs.
+            // The confinement is dropped here, not handed to the freeing thread: kept, 500
+            // of them would live to the end and could only raise the peak RSS, for no
+            // measurable gain in time.
             let (_, findings) = graded?;
             let entry = report_entry_taking(&mut c, findings);
             spent.push(c);
