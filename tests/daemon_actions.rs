@@ -377,6 +377,30 @@ fn without_yes_and_without_a_terminal_nothing_happens() {
 }
 
 #[test]
+fn a_grace_period_longer_than_the_request_bound_still_reports_the_kill() {
+    let Some(d) = TestDaemon::get() else { return };
+    let st = State::new();
+    let net = d.network("stop-long");
+    let cs = d.containers(vec![Spec::running("patient", &["--network", &net]).cmd(&[
+        "sh",
+        "-c",
+        "trap '' TERM; while true; do sleep 1; done",
+    ])]);
+    // The daemon answers a stop only once the container is down, here after its kill at
+    // 11 s: longer than the 10 s bound on a request's answer.
+    let out = st.seawall(&["stop", "--yes", "--time", "11", &cs[0].name]);
+    expect_code(&out, 0, "stop with an 11 s grace period");
+    assert!(
+        text(&out.stdout).contains("did not exit within the 11s grace period")
+            && text(&out.stdout).contains("killed"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(inspect(&cs[0].name)["State"]["ExitCode"], 137);
+    assert_eq!(st.audit().last().unwrap()["outcome"], "ok");
+}
+
+#[test]
 fn stop_kills_after_the_grace_period_and_a_polite_container_stops_at_once() {
     let Some(d) = TestDaemon::get() else { return };
     let st = State::new();

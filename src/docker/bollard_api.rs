@@ -527,7 +527,13 @@ impl DockerApi for BollardDocker {
 
     async fn stop(&self, id: &str, grace: Duration) -> Result<(), DockerError> {
         let t = i32::try_from(grace.as_secs()).unwrap_or(i32::MAX);
+        // The daemon answers only once the container is down: after the grace period when
+        // it has to kill. The request's bound is the usual one on top of the grace period,
+        // or a stubborn container would be reported as a failed stop while it was killed.
+        let bound = self.docker.timeout().saturating_add(grace);
         self.docker
+            .clone()
+            .with_timeout(bound)
             .stop_container(
                 id,
                 Some(StopContainerOptions {
