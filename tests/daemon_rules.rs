@@ -223,6 +223,10 @@ fn sensitive_mounts() {
     );
     let has_boot = Path::new("/boot").is_dir();
 
+    // The socket again, through a symlink: the daemon follows it, the inspect names the link.
+    let sock_link = plain_dir.path().join("sock-link");
+    std::os::unix::fs::symlink("/var/run/docker.sock", &sock_link).expect("symlink");
+    let sock_link_bind = format!("{}:/var/run/docker.sock", sock_link.display());
     let plain_bind = format!("{plain_path}:/data");
     let etc_volume_bind = format!("{etc_volume}:/data");
     let plain_volume_bind = format!("{plain_volume}:/data");
@@ -232,6 +236,7 @@ fn sensitive_mounts() {
             "mnt-docker-sock-ro",
             &["-v", "/var/run/docker.sock:/var/run/docker.sock:ro"],
         ),
+        Spec::created("mnt-sock-symlink", &["-v", &sock_link_bind]),
         Spec::created("mnt-root-ro", &["-v", "/:/host:ro"]),
         Spec::running("mnt-etc-rw", &["-v", "/etc:/host-etc"]),
         Spec::created("mnt-etc-ro", &["-v", "/etc:/host-etc:ro"]),
@@ -316,6 +321,13 @@ fn sensitive_mounts() {
         .weighting(Some("host_root"));
     assert_eq!(r.band(&sock), "critical", "{}", r.summary(&sock));
     assert!(r.score(&sock) >= 90, "{}", r.summary(&sock));
+    let linked = by("mnt-sock-symlink");
+    r.finding(&linked, "SW-MNT-001")
+        .severity("critical")
+        .evidence("sock-link")
+        .evidence("symlink")
+        .weighting(Some("host_root"));
+    assert_eq!(r.band(&linked), "critical", "{}", r.summary(&linked));
     r.finding(by("mnt-volumes-from-sock"), "SW-MNT-001")
         .severity("critical")
         .evidence("docker.sock");

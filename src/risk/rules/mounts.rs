@@ -468,7 +468,7 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             // A socket path as destination of a volume seawall could not look into is
             // probably the host's socket under another name; a known ordinary volume is not.
             let unknown_volume = m.kind == MountKind::Volume && m.backing.is_none();
-            let socket_named = m.destination.ends_with("docker.sock")
+            let socket_named = names_runtime_socket(&m.destination)
                 || m.name.as_deref().is_some_and(|n| n.contains("docker.sock"));
             if unknown_volume && socket_named {
                 out.push(
@@ -484,6 +484,25 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let source = normalize(raw);
+        // Mounted where the runtime socket belongs, from a path that is not the socket:
+        // the daemon follows symlinks, so `-v /tmp/link:/var/run/docker.sock` with
+        // `/tmp/link -> /var/run/docker.sock` is the socket. seawall cannot look at the
+        // host's files, so the destination decides.
+        let source_opens_a_socket = TABLE
+            .iter()
+            .any(|e| e.socket && matches(&source, e).is_some());
+        if names_runtime_socket(&m.destination) && !source_opens_a_socket {
+            out.push(
+                SOCKET
+                    .finding(format!(
+                        "Mounts[]: {raw} -> {}: mounted at the runtime socket's path (the \
+                         source is probably that socket under another name, such as a \
+                         symlink, or a proxy to it)",
+                        m.destination
+                    ))
+                    .host_root(),
+            );
+        }
         let via_volume = m.kind == MountKind::Volume;
         if via_volume {
             out.push(VOLUME_BIND.finding(format!(
@@ -568,6 +587,17 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             out.push(grade(ctx, m, raw, &source, h, can_remount, via_volume));
         }
     }
+}
+
+/// Is `destination` where a container expects a runtime's API socket (`docker.sock`,
+/// `containerd.sock`, `crio.sock`, `podman.sock`)?
+fn names_runtime_socket(destination: &str) -> bool {
+    let file = destination
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    ["docker.sock", "containerd.sock", "crio.sock", "podman.sock"].contains(&file)
 }
 
 /// Host kernel interfaces: an escape of their own when a mount of an ancestor exposes them
@@ -699,6 +729,34 @@ mod tests {
         // A mount that only is a socket is reported once.
         let f = findings_for(&bind("/var/run/docker.sock", "/s", false));
         assert_eq!(f.iter().filter(|x| x.id.starts_with("SW-MNT")).count(), 1);
+    }
+
+    #[test]
+    fn a_bind_at_the_sockets_path_is_the_socket_whatever_its_source_is_called() {
+        // `-v /tmp/link:/var/run/docker.sock` with /tmp/link a symlink to the socket.
+        for rw in [false, true] {
+            let f = findings_for(&bind("/tmp/link", "/var/run/docker.sock", rw));
+            let x = find(&f, "SW-MNT-001").expect("the socket finding");
+            assert_eq!(x.severity, Severity::Critical);
+            assert_eq!(x.weighting, Weighting::HostRoot);
+            assert!(x.evidence.contains("/tmp/link"), "{}", x.evidence);
+            assert!(x.evidence.contains("symlink"), "{}", x.evidence);
+        }
+        let f = findings_for(&bind("/srv/x", "/run/containerd/containerd.sock", false));
+        assert!(find(&f, "SW-MNT-001").is_some(), "{:?}", ids(&f));
+        // The real socket is reported once, not twice; other destinations are not sockets.
+        let f = findings_for(&bind("/var/run/docker.sock", "/var/run/docker.sock", false));
+        assert_eq!(f.iter().filter(|x| x.id == "SW-MNT-001").count(), 1);
+        let f = findings_for(&bind("/", "/var/run/docker.sock", false));
+        assert_eq!(f.iter().filter(|x| x.id == "SW-MNT-001").count(), 1);
+        for dest in [
+            "/data/docker.sock.bak",
+            "/var/run/not-docker.sock/x",
+            "/srv",
+        ] {
+            let f = findings_for(&bind("/tmp/link", dest, false));
+            assert!(find(&f, "SW-MNT-001").is_none(), "{dest}: {:?}", ids(&f));
+        }
     }
 
     #[test]
