@@ -306,7 +306,11 @@ impl DriftBaselines {
         let listed: Vec<String> = new
             .iter()
             .take(MAX_LISTED)
-            .map(|(ch, _, _)| format!("{} {}", kind_letter(ch.kind), ch.path))
+            .map(|(ch, _, _)| {
+                // A file name is the container's to choose: it can hold a secret.
+                let path = crate::redact::redact_command_line(&ch.path);
+                format!("{} {path}", kind_letter(ch.kind))
+            })
             .collect();
         let mut detail = format!(
             "{} new change{}: {}",
@@ -400,6 +404,34 @@ mod tests {
         ] {
             assert_eq!(looks_executable(path), want, "{path}");
         }
+    }
+
+    #[test]
+    fn secrets_in_file_names_are_redacted_in_the_alert() {
+        let c = test_support::container("{}");
+        let mut b = DriftBaselines::default();
+        let watched = DriftContext {
+            watched_from_start: true,
+            copied_in: false,
+        };
+        let poll = vec![
+            ch(A, "/etc/PASSWORD=driftsecret9"),
+            ch(A, "/etc/ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            ch(A, "/etc/AKIAIOSFODNN7EXAMPLE"),
+            ch(A, "/etc/motd"),
+        ];
+        let a = b
+            .on_changes(&c, &poll, watched, DateTime::UNIX_EPOCH)
+            .expect("alert");
+        for secret in [
+            "driftsecret9",
+            "abcdefghijklmnopqrstuvwxyz0123456789",
+            "IOSFODNN7EXAMPLE",
+        ] {
+            assert!(!a.detail.contains(secret), "{}", a.detail);
+        }
+        assert!(a.detail.contains("/etc/motd"), "{}", a.detail);
+        assert!(a.detail.contains("<redacted>"), "{}", a.detail);
     }
 
     #[test]
