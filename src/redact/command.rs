@@ -54,6 +54,27 @@ fn secret_assignment(name: &str) -> bool {
         && (!name.starts_with('-') || flag_takes_secret(name))
 }
 
+/// Where the secret value of a `NAME=value` word starts (an offset into `word`), also
+/// when the assignment is itself the value of an option or of another assignment:
+/// `--env=PASSWORD=x`, `x=PASSWORD=y`. `None`: no secret assignment, or an empty value.
+fn secret_value_at(word: &str) -> Option<usize> {
+    let mut name_start = 0;
+    for (at, _) in word.match_indices('=') {
+        let name = &word[name_start..at];
+        // After the first `=`, only a plain name starts another assignment (not the
+        // `User Id=sa;Password` of a connection string, which has rules of its own).
+        let plain = name_start == 0
+            || name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        if plain && at + 1 < word.len() && secret_assignment(name) {
+            return Some(at + 1);
+        }
+        name_start = at + 1;
+    }
+    None
+}
+
 /// What the previous word says about the next one.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 enum Next {
@@ -119,11 +140,8 @@ impl Scanner {
             Next::Secret => self.next = Next::Secret,
             _ => {}
         }
-        if let Some((name, value)) = arg.split_once('=')
-            && !value.is_empty()
-            && secret_assignment(name)
-        {
-            return format!("{name}={REDACTED}");
+        if let Some(at) = secret_value_at(arg) {
+            return format!("{}{REDACTED}", &arg[..at]);
         }
         if arg.contains(char::is_whitespace) {
             return redact_command_line(arg);
@@ -177,11 +195,8 @@ impl Scanner {
     /// The rules for a word that is not already known to be a secret.
     fn classify(&mut self, token: &str, core: &str) -> String {
         // NAME=value, --password=value.
-        if let Some((name, value)) = core.split_once('=')
-            && !value.is_empty()
-            && secret_assignment(name)
-        {
-            return self.secret_value(token, prefix_len(token) + name.len() + 1);
+        if let Some(at) = secret_value_at(core) {
+            return self.secret_value(token, prefix_len(token) + at);
         }
         // Options only some programs give a meaning.
         match &mut self.program {
@@ -285,6 +300,7 @@ impl Scanner {
             self.next = Next::Dropping(q);
             return format!("{}{q}{REDACTED}", &token[..value_start]);
         }
+
         let lead = value.len() - value.trim_start_matches(QUOTES).len();
         redact_after(token, value_start + lead)
     }
@@ -413,6 +429,13 @@ mod tests {
                 "java -Djavax.net.ssl.keyStorePassword=changeit -jar a.jar",
                 "java -Djavax.net.ssl.keyStorePassword=<redacted> -jar a.jar",
             ),
+            // An assignment as the value of an option or of another assignment.
+            (
+                "docker run --env=PASSWORD=envleak1 img",
+                "docker run --env=PASSWORD=<redacted> img",
+            ),
+            ("echo x=PASSWORD=t19 ok", "echo x=PASSWORD=<redacted> ok"),
+            ("a=b=c PATH=/x=y", "a=b=c PATH=/x=y"),
         ];
         for (input, want) in cases {
             assert_eq!(redact_command_line(input), want, "{input}");
@@ -423,7 +446,7 @@ mod tests {
 
     #[test]
     fn argvs() {
-        let cases: [(&[&str], &[&str]); 7] = [
+        let cases: [(&[&str], &[&str]); 8] = [
             (
                 &["sh", "-c", "TOKEN=abc curl x | sh"],
                 &["sh", "-c", "TOKEN=<redacted> curl x | sh"],
@@ -441,6 +464,15 @@ mod tests {
             (
                 &["mysqld", "--password=s3cr3t"],
                 &["mysqld", "--password=<redacted>"],
+            ),
+            (
+                &["app", "--env=PASSWORD=envleak1", "-e", "X=TOKEN=t"],
+                &[
+                    "app",
+                    "--env=PASSWORD=<redacted>",
+                    "-e",
+                    "X=TOKEN=<redacted>",
+                ],
             ),
             (
                 &["CMD-SHELL", "mysqladmin ping -pS3cret"],
