@@ -271,10 +271,14 @@ fn panes_cycle_and_refresh_asks_every_daemon() {
     assert_eq!(s.focus, Focus::Log);
     assert_eq!(
         update(&mut s, Msg::Command(Command::Refresh)),
-        vec![Effect::Watch {
-            host: None,
-            request: WatchRequest::Resync
-        }]
+        vec![
+            Effect::Watch {
+                host: None,
+                request: WatchRequest::Resync
+            },
+            // Another seawall may have isolated something meanwhile.
+            Effect::ReadIsolations,
+        ]
     );
 }
 
@@ -1570,6 +1574,39 @@ fn an_export_says_where_it_went_in_one_status_line() {
         }),
     );
     assert_eq!(status_text(&s), "exported web2 → /r/web2.{json,md}");
+}
+
+#[test]
+fn isolations_made_elsewhere_are_read_again_every_minute_and_on_refresh() {
+    let mut s = populated();
+    let reads = |fx: &[Effect]| {
+        fx.iter()
+            .filter(|e| matches!(e, Effect::ReadIsolations))
+            .count()
+    };
+    assert_eq!(
+        reads(&update(
+            &mut s,
+            Msg::Tick(now() + chrono::Duration::seconds(5))
+        )),
+        0
+    );
+    assert_eq!(
+        reads(&update(
+            &mut s,
+            Msg::Tick(now() + chrono::Duration::seconds(61))
+        )),
+        1
+    );
+    assert_eq!(reads(&update(&mut s, Msg::Command(Command::Refresh))), 1);
+    // What comes back replaces what the console knew.
+    update(
+        &mut s,
+        Msg::Isolations(vec![(ENDPOINT.into(), "aaa".into())]),
+    );
+    assert!(s.actions.isolated.contains(&key("aaa")));
+    update(&mut s, Msg::Isolations(Vec::new()));
+    assert!(s.actions.isolated.is_empty());
 }
 
 #[test]

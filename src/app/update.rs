@@ -119,6 +119,9 @@ pub enum Effect {
     },
     /// Stop a daemon's watch task (dropped from the session).
     DropDaemon { host: HostId },
+    /// Read the isolation records again (another seawall may have isolated or restored a
+    /// container); the answer is [`Msg::Isolations`].
+    ReadIsolations,
 }
 
 /// Apply one message.
@@ -149,6 +152,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => {
             let minute = tick(state, now);
             let mut effects = super::live_tabs::refresh_due(state);
+            if minute {
+                // `seawall isolate` in another shell, or a colleague's console.
+                effects.push(Effect::ReadIsolations);
+            }
             if minute && state.feed_pushes != state.feed_saved {
                 effects.push(save_feed(state));
             }
@@ -796,10 +803,13 @@ fn command(state: &mut AppState, cmd: Command) -> Vec<Effect> {
         }
         Command::Refresh => {
             set_status(state, StatusLevel::Info, "re-reading every daemon");
-            vec![Effect::Watch {
-                host: None,
-                request: WatchRequest::Resync,
-            }]
+            vec![
+                Effect::Watch {
+                    host: None,
+                    request: WatchRequest::Resync,
+                },
+                Effect::ReadIsolations,
+            ]
         }
         Command::CommandLine => {
             state.command_line = Some(String::new());

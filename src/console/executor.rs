@@ -364,6 +364,10 @@ impl Executor {
                 None
             }
             Effect::ListContexts => Some(list_contexts()),
+            Effect::ReadIsolations => {
+                self.load_isolations();
+                None
+            }
             Effect::AddDaemon { host, source } => Some(self.add_daemon(host, source)),
             Effect::DropDaemon { host } => {
                 self.drop_daemon(host);
@@ -408,7 +412,7 @@ impl Executor {
         });
     }
 
-    /// Read the isolation records once (at start), in the background.
+    /// Read the isolation records (at start, on a refresh, every minute), in the background.
     pub fn load_isolations(&self) {
         let path = self.runner.settings().state_file.clone();
         let done = self.done.clone();
@@ -520,6 +524,46 @@ mod tests {
                 name: "web".into(),
             },
         )
+    }
+
+    #[tokio::test]
+    async fn isolations_are_read_again_on_request() {
+        use crate::actions::state_file::{IsolationRecord, RecordStatus};
+        let dir = tempfile::tempdir().unwrap();
+        let settings = ActionSettings {
+            state_file: dir.path().join("isolations.json"),
+            ..ActionSettings::default()
+        };
+        let file = StateFile::new(&settings.state_file);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut executor = Executor::new(&[], settings, Vec::new(), tx);
+        // Another seawall isolates a container after this console started.
+        file.update(|doc| {
+            doc.put(IsolationRecord {
+                endpoint: "unix:///var/run/docker.sock".into(),
+                container_id: "c1".into(),
+                container_name: "web".into(),
+                isolated_at: "2026-01-02T03:04:05Z".into(),
+                status: RecordStatus::Complete,
+                paused_by_seawall: false,
+                networks: Vec::new(),
+                evidence: None,
+                problems: Vec::new(),
+            })
+        })
+        .unwrap();
+        assert!(executor.run(Effect::ReadIsolations).is_none());
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+            .await
+            .expect("an answer")
+            .expect("the channel");
+        match msg {
+            Msg::Isolations(records) => assert_eq!(
+                records,
+                vec![("unix:///var/run/docker.sock".to_string(), "c1".to_string())]
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[tokio::test]
