@@ -378,10 +378,16 @@ pub fn details(state: &AppState, request: &ActionRequest) -> Vec<String> {
                 out.push(
                     "evidence is saved first: inspect, processes, changes, logs, manifest".into(),
                 );
-                if state.actions.pause_on_isolate {
-                    out.push("then pauses it (pause_on_isolate)".into());
-                } else {
-                    out.push("it keeps running, for forensics".into());
+                match facts.map(|f| f.state) {
+                    // Nothing runs: there is nothing to pause or to keep running.
+                    Some(s) if !s.is_live() => out.push(format!(
+                        "it is not running ({}): it stays so, without networks, until undo",
+                        s.as_str()
+                    )),
+                    _ if state.actions.pause_on_isolate => {
+                        out.push("then pauses it (pause_on_isolate)".into())
+                    }
+                    _ => out.push("it keeps running, for forensics".into()),
                 }
             }
         }

@@ -778,6 +778,41 @@ fn an_action_key_opens_a_confirm_dialog_naming_the_container_and_the_host() {
 }
 
 #[test]
+fn the_isolate_dialog_of_a_container_that_is_not_running_does_not_promise_it_keeps_running() {
+    let mut s = populated();
+    let msg = upsert(
+        &s,
+        facts(
+            "eee0123456789abcdef",
+            "made",
+            r#"{"State":{"Status":"created"},"HostConfig":{"Privileged":true,"NetworkMode":"front"},"NetworkSettings":{"Networks":{"front":{}}}}"#,
+        ),
+        None,
+        Instant::now(),
+    );
+    update(&mut s, msg);
+    s.selected = s
+        .rows
+        .iter()
+        .position(|k| k.id == "eee0123456789abcdef")
+        .unwrap();
+    update(&mut s, Msg::Command(Command::Isolate));
+    let details = s.confirm.take().expect("the dialog").details.join(" | ");
+    assert!(
+        details.contains("it is not running (created)") && !details.contains("keeps running"),
+        "{details}"
+    );
+    // A running one still keeps running.
+    let mut s = with_networked();
+    update(&mut s, Msg::Command(Command::Isolate));
+    let details = s.confirm.take().expect("the dialog").details.join(" | ");
+    assert!(
+        details.contains("it keeps running, for forensics"),
+        "{details}"
+    );
+}
+
+#[test]
 fn y_confirms_and_runs_the_request_on_the_selected_container() {
     let mut s = with_networked();
     update(&mut s, Msg::Command(Command::Isolate));
