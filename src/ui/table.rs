@@ -10,7 +10,7 @@
 //! configuration score, the decaying activity points, and the band of their sum), and an
 //! ALERTS column (`!3`, styled by the worst alert) appears when a visible row has alerts.
 
-use super::text::{band_short, pad, state_label, truncate, uptime, width};
+use super::text::{band_short, image_label, pad, state_label, truncate, uptime, width};
 use crate::app::{AppState, ContainerView, SortKey};
 use crate::model::ContainerState;
 use crate::risk::Severity;
@@ -431,7 +431,7 @@ impl Widget for ContainerTable<'_> {
                 )),
                 Column::Name => Cell::from(truncate(&c.facts.name, w).into_owned()),
                 Column::Image => Cell::from(Span::styled(
-                    truncate(&c.facts.image, w).into_owned(),
+                    image_label(&c.facts.image, w).into_owned(),
                     theme.style(Role::Muted),
                 )),
                 Column::Score => {

@@ -38,6 +38,17 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// An image reference in at most `max` columns: whole when it fits, else from its last path
+/// component, the image's own name (`registry.example.com/team/app:1.2` -> `app:1.2`,
+/// cut with `…` when still too long). Unsafe characters are shown escaped first.
+pub fn image_label(image: &str, max: usize) -> Cow<'_, str> {
+    if width(image) <= max {
+        return truncate(image, max);
+    }
+    let name = image.rsplit('/').next().unwrap_or(image);
+    truncate(name, max)
+}
+
 /// `s` cut or padded with spaces to exactly `w` columns.
 pub fn pad(s: &str, w: usize) -> String {
     let t = truncate(s, w);
@@ -276,6 +287,24 @@ mod tests {
         assert_eq!(truncate("日本語", 4), "日…");
         assert_eq!(pad("ab", 4), "ab  ");
         assert_eq!(pad("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn image_labels_keep_the_image_name() {
+        assert_eq!(image_label("nginx:1.25", 12), "nginx:1.25");
+        assert_eq!(
+            image_label("registry.example.com/team/app:1.2", 12),
+            "app:1.2"
+        );
+        assert_eq!(image_label("nicolaka/netshoot:latest", 12), "netshoot:la…");
+        assert_eq!(
+            image_label("localhost:5000/app@sha256:4f9d2c", 12),
+            "app@sha256:…"
+        );
+        assert_eq!(image_label("a/b", 0), "");
+        // Escaped before it is measured and cut: no raw control byte survives.
+        let shown = image_label("evil/img\x1b[31m:latest", 12);
+        assert!(!shown.contains('\x1b'), "{shown}");
     }
 
     #[test]
