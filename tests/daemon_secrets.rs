@@ -24,6 +24,8 @@ struct Secrets {
     passphrase: String,
     jwt: String,
     conn: String,
+    json: String,
+    nested: String,
 }
 
 impl Secrets {
@@ -38,10 +40,12 @@ impl Secrets {
             passphrase: s("phrase"),
             jwt: s("jwt"),
             conn: s("conn"),
+            json: s("json"),
+            nested: s("nested"),
         }
     }
 
-    fn all(&self) -> [&str; 7] {
+    fn all(&self) -> [&str; 9] {
         [
             &self.cmd_password,
             &self.cmd_token,
@@ -50,6 +54,8 @@ impl Secrets {
             &self.passphrase,
             &self.jwt,
             &self.conn,
+            &self.json,
+            &self.nested,
         ]
     }
 
@@ -77,6 +83,9 @@ fn secrets_outside_env_values_never_leave_seawall() {
         sec.conn
     );
     let password_arg = format!("--password={}", sec.cmd_password);
+    // JSON in a label, and an assignment as an option's value.
+    let json_label = format!(r#"app.config={{"user":"app","password":"{}"}}"#, sec.json);
+    let nested_arg = format!("--env=PASSWORD={}", sec.nested);
     // The shell stays (no `exec`), so `docker top` shows the whole command line.
     let c = d.container(
         Spec::running(
@@ -84,6 +93,8 @@ fn secrets_outside_env_values_never_leave_seawall() {
             &[
                 "--label",
                 &label,
+                "--label",
+                &json_label,
                 "--health-cmd",
                 &health,
                 "--health-interval",
@@ -104,6 +115,7 @@ fn secrets_outside_env_values_never_leave_seawall() {
             &password_arg,
             "--token",
             &sec.cmd_token,
+            &nested_arg,
         ]),
     );
 

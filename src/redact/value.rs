@@ -3,6 +3,7 @@
 //! Tokens and the prefixed tokens of well-known services.
 
 use super::REDACTED;
+use super::names::is_secret_name;
 use super::url::{redact_connection_strings, strip_url_credentials};
 
 /// Redact every secret recognised by its shape in `text`.
@@ -10,7 +11,70 @@ pub fn redact_value(text: &str) -> String {
     let text = strip_url_credentials(text);
     let text = redact_connection_strings(&text);
     let text = redact_private_keys(&text);
+    let text = redact_json_pairs(&text);
     redact_token_shapes(&text)
+}
+
+/// JSON held in a value (a label, an argument, a command line): `"password": "..."` and
+/// other string members with a secret name keep their name, not their value.
+fn redact_json_pairs(text: &str) -> String {
+    if !text.contains("\":") && !text.contains("\" :") {
+        return text.to_string();
+    }
+    /// The end (exclusive, after the closing quote) of the JSON string starting at `at`.
+    fn string_end(b: &[u8], at: usize) -> Option<usize> {
+        let mut i = at + 1;
+        while i < b.len() {
+            match b[i] {
+                b'\\' => i += 2,
+                b'"' => return Some(i + 1),
+                _ => i += 1,
+            }
+        }
+        None
+    }
+    let b = text.as_bytes();
+    let skip_blank = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let Some(key_end) = string_end(b, i) else {
+            break;
+        };
+        let colon = skip_blank(key_end);
+        if colon >= b.len() || b[colon] != b':' {
+            i = key_end;
+            continue;
+        }
+        let value = skip_blank(colon + 1);
+        let key = &text[i + 1..key_end - 1];
+        if value < b.len()
+            && b[value] == b'"'
+            && let Some(value_end) = string_end(b, value)
+        {
+            let inner = &text[value + 1..value_end - 1];
+            if is_secret_name(key) && !inner.is_empty() && inner != REDACTED {
+                out.push_str(&text[copied..value + 1]);
+                out.push_str(REDACTED);
+                copied = value_end - 1;
+            }
+            i = value_end;
+        } else {
+            i = key_end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// Prefixes of service tokens (GitHub, GitLab, Slack, Stripe, npm, OpenAI, AWS key ids).
@@ -120,6 +184,36 @@ fn redact_private_keys(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_members_of_json_in_a_value_are_redacted() {
+        assert_eq!(
+            redact_value(r#"config={"password":"jsonleak3","user":"app"}"#),
+            r#"config={"password":"<redacted>","user":"app"}"#
+        );
+        assert_eq!(
+            redact_value(r#"{ "api_token" : "t0k", "port": "80" }"#),
+            r#"{ "api_token" : "<redacted>", "port": "80" }"#
+        );
+        // An escaped quote inside the secret does not end it early.
+        assert_eq!(
+            redact_value(r#"{"secret":"a\"b","x":"y"}"#),
+            r#"{"secret":"<redacted>","x":"y"}"#
+        );
+        // Names that are not secrets, numbers, and text that only looks like JSON stay.
+        for plain in [
+            r#"{"user":"app","port":"80"}"#,
+            r#"{"password": 12}"#,
+            r#"say "password": then"#,
+            r#"{"password":""}"#,
+            r#"unterminated "password":"abc"#,
+        ] {
+            assert_eq!(redact_value(plain), plain, "{plain}");
+        }
+        // Twice changes nothing.
+        let once = redact_value(r#"{"password":"x"}"#);
+        assert_eq!(redact_value(&once), once);
+    }
 
     #[test]
     fn tokens_are_recognised_by_shape() {
