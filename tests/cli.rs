@@ -592,7 +592,24 @@ fn rules_are_listed_and_explained() {
         text.contains("docker.sock") && text.contains("read-only"),
         "{text}"
     );
-    assert!(text.contains("CIS: 5.32"), "{text}");
+    assert!(
+        text.contains("CIS: 5.32 (CIS Docker Benchmark v1.6.0)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("severity in brackets is the rule's base"),
+        "{text}"
+    );
+    // A docker-bench community check number is said to be one.
+    let out = isolated()
+        .args(["rules", "SW-CAP-SYS_ADMIN"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("C.5.3.3 (CIS Docker Benchmark v1.6.0; C.x.y.z: docker-bench-security's"),
+        "{text}"
+    );
 
     let out = isolated().args(["rules", "SW-NOPE-999"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));

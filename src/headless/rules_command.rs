@@ -148,16 +148,35 @@ fn json<T: Serialize + ?Sized>(value: &T) -> String {
 
 fn explain_config(m: &RuleMeta) -> String {
     format!(
-        "{}  [{}]  {}\nCIS: {}\nScope: {:?}\n\nWhy it matters:\n  {}\n\nFix:\n  {}\n",
+        "{}  [{}]  {}\nCIS: {}{}\nScope: {:?}\n\nWhy it matters:\n  {}\n\nFix:\n  {}\n\n{}\n",
         m.id,
         m.severity,
         m.title,
         m.cis.unwrap_or("-"),
+        cis_source(m.cis),
         m.scope,
         m.technique,
-        m.fix
+        m.fix,
+        BASE_SEVERITY_NOTE
     )
 }
+
+/// Where a CIS number comes from, said once where the rule is explained.
+fn cis_source(cis: Option<&str>) -> &'static str {
+    match cis {
+        None => "",
+        Some(c) if c.contains("C.") => {
+            " (CIS Docker Benchmark v1.6.0; C.x.y.z: docker-bench-security's community checks)"
+        }
+        Some(_) => " (CIS Docker Benchmark v1.6.0)",
+    }
+}
+
+/// The severity in brackets is the rule's own; a finding on a container can differ.
+const BASE_SEVERITY_NOTE: &str = "The severity in brackets is the rule's base. A finding on a \
+     container can be raised or lowered by the container's other settings (host PID, \
+     AppArmor or seccomp off, a user namespace...): the console and the reports show each \
+     finding with its own severity and evidence.";
 
 fn explain_activity(m: &AlertMeta) -> String {
     format!(
