@@ -300,7 +300,6 @@ impl Scanner {
             self.next = Next::Dropping(q);
             return format!("{}{q}{REDACTED}", &token[..value_start]);
         }
-
         let lead = value.len() - value.trim_start_matches(QUOTES).len();
         redact_after(token, value_start + lead)
     }
