@@ -706,23 +706,19 @@ const ENDPOINT: &str = "unix:///var/run/docker.sock";
 
 /// `populated()` plus `web2`, running on two user networks, selected.
 fn with_networked() -> AppState {
+    with_selected(
+        "ddd0123456789abcdef",
+        "web2",
+        r#"{"State":{"Status":"running","Running":true},"HostConfig":{"Privileged":true,"NetworkMode":"front"},"NetworkSettings":{"Networks":{"bridge":null,"front":{},"back":{}}}}"#,
+    )
+}
+
+/// `populated()` plus one container from its inspect overlay, selected.
+fn with_selected(id: &str, name: &str, overlay: &str) -> AppState {
     let mut s = populated();
-    let msg = upsert(
-        &s,
-        facts(
-            "ddd0123456789abcdef",
-            "web2",
-            r#"{"State":{"Status":"running","Running":true},"HostConfig":{"Privileged":true,"NetworkMode":"front"},"NetworkSettings":{"Networks":{"bridge":null,"front":{},"back":{}}}}"#,
-        ),
-        None,
-        Instant::now(),
-    );
+    let msg = upsert(&s, facts(id, name, overlay), None, Instant::now());
     update(&mut s, msg);
-    s.selected = s
-        .rows
-        .iter()
-        .position(|k| k.id == "ddd0123456789abcdef")
-        .unwrap();
+    s.selected = s.rows.iter().position(|k| k.id == id).unwrap();
     s
 }
 
@@ -779,23 +775,11 @@ fn an_action_key_opens_a_confirm_dialog_naming_the_container_and_the_host() {
 
 #[test]
 fn the_isolate_dialog_of_a_container_that_is_not_running_does_not_promise_it_keeps_running() {
-    let mut s = populated();
-    let msg = upsert(
-        &s,
-        facts(
-            "eee0123456789abcdef",
-            "made",
-            r#"{"State":{"Status":"created"},"HostConfig":{"Privileged":true,"NetworkMode":"front"},"NetworkSettings":{"Networks":{"front":{}}}}"#,
-        ),
-        None,
-        Instant::now(),
+    let mut s = with_selected(
+        "eee0123456789abcdef",
+        "made",
+        r#"{"State":{"Status":"created"},"HostConfig":{"Privileged":true,"NetworkMode":"front"},"NetworkSettings":{"Networks":{"front":{}}}}"#,
     );
-    update(&mut s, msg);
-    s.selected = s
-        .rows
-        .iter()
-        .position(|k| k.id == "eee0123456789abcdef")
-        .unwrap();
     update(&mut s, Msg::Command(Command::Isolate));
     let details = s.confirm.take().expect("the dialog").details.join(" | ");
     assert!(
