@@ -227,6 +227,10 @@ fn sensitive_mounts() {
     let sock_link = plain_dir.path().join("sock-link");
     std::os::unix::fs::symlink("/var/run/docker.sock", &sock_link).expect("symlink");
     let sock_link_bind = format!("{}:/var/run/docker.sock", sock_link.display());
+    // And the socket's directory through a symlink, mounted where it belongs.
+    let run_link = plain_dir.path().join("run-link");
+    std::os::unix::fs::symlink("/var/run", &run_link).expect("symlink");
+    let run_link_bind = format!("{}:/var/run", run_link.display());
     let plain_bind = format!("{plain_path}:/data");
     let etc_volume_bind = format!("{etc_volume}:/data");
     let plain_volume_bind = format!("{plain_volume}:/data");
@@ -237,6 +241,7 @@ fn sensitive_mounts() {
             &["-v", "/var/run/docker.sock:/var/run/docker.sock:ro"],
         ),
         Spec::created("mnt-sock-symlink", &["-v", &sock_link_bind]),
+        Spec::created("mnt-run-symlink", &["-v", &run_link_bind]),
         Spec::created("mnt-root-ro", &["-v", "/:/host:ro"]),
         Spec::running("mnt-etc-rw", &["-v", "/etc:/host-etc"]),
         Spec::created("mnt-etc-ro", &["-v", "/etc:/host-etc:ro"]),
@@ -328,6 +333,10 @@ fn sensitive_mounts() {
         .evidence("symlink")
         .weighting(Some("host_root"));
     assert_eq!(r.band(&linked), "critical", "{}", r.summary(&linked));
+    r.finding(by("mnt-run-symlink"), "SW-MNT-001")
+        .severity("critical")
+        .evidence("run-link")
+        .weighting(Some("host_root"));
     r.finding(by("mnt-volumes-from-sock"), "SW-MNT-001")
         .severity("critical")
         .evidence("docker.sock");

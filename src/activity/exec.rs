@@ -270,6 +270,15 @@ pub fn matches_healthcheck(command: &[String], test: &[String]) -> bool {
     let Some(expected) = healthcheck_argv(test) else {
         return false;
     };
+    // A program whose own name holds a space (`"/bin/sh -c" true`) would match the joined
+    // text of a probe: it is never the probe. (An argv rebuilt from an event payload is
+    // split at spaces, so its program never holds one.)
+    if command
+        .first()
+        .is_some_and(|p| p.contains(char::is_whitespace))
+    {
+        return false;
+    }
     // Compared as text: an exec rebuilt from its event payload is split at spaces.
     let joined = command.join(" ");
     if joined.trim() == expected.join(" ").trim() {
@@ -662,6 +671,7 @@ mod tests {
             "curl -f http://localhost/ || exit 1".to_string(),
         ];
         let cmd = vec!["CMD".to_string(), "/bin/true".to_string()];
+        let shell_true = vec!["CMD-SHELL".to_string(), "true".to_string()];
         let cases: &[(&[&str], &[String], bool)] = &[
             (
                 &["/bin/sh", "-c", "curl -f http://localhost/ || exit 1"],
@@ -678,6 +688,14 @@ mod tests {
                 &shell,
                 true,
             ),
+            // A program named `/bin/sh -c`: its argv joins to the probe's text.
+            (
+                &["/bin/sh -c", "curl -f http://localhost/ || exit 1"],
+                &shell,
+                false,
+            ),
+            (&["/bin/sh -c", "true"], &shell_true, false),
+            (&["/bin/sh", "-c", "true"], &shell_true, true),
             // Named like a shell, but planted by the container: not the probe.
             (
                 &["/x/sh", "-c", "curl -f http://localhost/ || exit 1"],

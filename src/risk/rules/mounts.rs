@@ -502,6 +502,17 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                     ))
                     .host_root(),
             );
+        } else if is_runtime_socket_dir(&m.destination) && !source_opens_a_socket {
+            out.push(
+                SOCKET
+                    .finding(format!(
+                        "Mounts[]: {raw} -> {}: mounted where the runtime socket's directory \
+                         belongs (the source is probably the host's /run under another name, \
+                         such as a symlink, with docker.sock in it)",
+                        m.destination
+                    ))
+                    .host_root(),
+            );
         }
         let via_volume = m.kind == MountKind::Volume;
         if via_volume {
@@ -598,6 +609,11 @@ fn names_runtime_socket(destination: &str) -> bool {
         .next()
         .unwrap_or("");
     ["docker.sock", "containerd.sock", "crio.sock", "podman.sock"].contains(&file)
+}
+
+/// Is `destination` the directory that holds the runtime sockets (`/run`, `/var/run`)?
+fn is_runtime_socket_dir(destination: &str) -> bool {
+    matches!(normalize(destination).as_str(), "/run" | "/run/containerd")
 }
 
 /// Host kernel interfaces: an escape of their own when a mount of an ancestor exposes them
@@ -749,10 +765,18 @@ mod tests {
         assert_eq!(f.iter().filter(|x| x.id == "SW-MNT-001").count(), 1);
         let f = findings_for(&bind("/", "/var/run/docker.sock", false));
         assert_eq!(f.iter().filter(|x| x.id == "SW-MNT-001").count(), 1);
+        // The socket's directory under another name, mounted where it belongs.
+        let f = findings_for(&bind("/tmp/rundir", "/var/run", false));
+        let x = find(&f, "SW-MNT-001").expect("the socket's directory");
+        assert!(x.evidence.contains("/tmp/rundir"), "{}", x.evidence);
+        assert_eq!(x.severity, Severity::Critical);
+        let f = findings_for(&bind("/var/run", "/var/run", false));
+        assert_eq!(f.iter().filter(|x| x.id == "SW-MNT-001").count(), 1);
         for dest in [
             "/data/docker.sock.bak",
             "/var/run/not-docker.sock/x",
             "/srv",
+            "/run/app",
         ] {
             let f = findings_for(&bind("/tmp/link", dest, false));
             assert!(find(&f, "SW-MNT-001").is_none(), "{dest}: {:?}", ids(&f));
