@@ -16,23 +16,39 @@ pub fn redact_value(text: &str) -> String {
 }
 
 /// JSON held in a value (a label, an argument, a command line): `"password": "..."` and
-/// other string members with a secret name keep their name, not their value.
+/// other members with a secret name keep their name, not their value (a string or a
+/// number). JSON that is itself inside a JSON string (`{\"password\":\"...\"}`) too.
 fn redact_json_pairs(text: &str) -> String {
-    if !text.contains("\":") && !text.contains("\" :") {
+    let text = pairs_quoted_by(text, "\"");
+    if text.contains("\\\"") {
+        pairs_quoted_by(&text, "\\\"")
+    } else {
+        text
+    }
+}
+
+/// [`redact_json_pairs`] for strings quoted by `q` (`"`, or `\"` inside a JSON string).
+fn pairs_quoted_by(text: &str, q: &str) -> String {
+    if !text.contains(&format!("{q}:")) && !text.contains(&format!("{q} :")) {
         return text.to_string();
     }
-    /// The end (exclusive, after the closing quote) of the JSON string starting at `at`.
-    fn string_end(b: &[u8], at: usize) -> Option<usize> {
-        let mut i = at + 1;
-        while i < b.len() {
-            match b[i] {
-                b'\\' => i += 2,
-                b'"' => return Some(i + 1),
-                _ => i += 1,
+    // Where the string whose content starts at `from` ends (the closing quote's index).
+    let closing = |from: usize| -> Option<usize> {
+        if q == "\"" {
+            let b = text.as_bytes();
+            let mut i = from;
+            while i < b.len() {
+                match b[i] {
+                    b'\\' => i += 2,
+                    b'"' => return Some(i),
+                    _ => i += 1,
+                }
             }
+            None
+        } else {
+            text[from..].find(q).map(|p| from + p)
         }
-        None
-    }
+    };
     let b = text.as_bytes();
     let skip_blank = |mut i: usize| {
         while i < b.len() && b[i].is_ascii_whitespace() {
@@ -43,34 +59,42 @@ fn redact_json_pairs(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     let mut i = 0;
-    while i < b.len() {
-        if b[i] != b'"' {
-            i += 1;
-            continue;
-        }
-        let Some(key_end) = string_end(b, i) else {
+    while let Some(open) = text[i..].find(q).map(|p| i + p) {
+        let Some(key_close) = closing(open + q.len()) else {
             break;
         };
-        let colon = skip_blank(key_end);
-        if colon >= b.len() || b[colon] != b':' {
-            i = key_end;
+        let key = &text[open + q.len()..key_close];
+        let after_key = key_close + q.len();
+        let colon = skip_blank(after_key);
+        if colon >= b.len() || b[colon] != b':' || !is_secret_name(key) {
+            i = after_key;
             continue;
         }
         let value = skip_blank(colon + 1);
-        let key = &text[i + 1..key_end - 1];
-        if value < b.len()
-            && b[value] == b'"'
-            && let Some(value_end) = string_end(b, value)
-        {
-            let inner = &text[value + 1..value_end - 1];
-            if is_secret_name(key) && !inner.is_empty() && inner != REDACTED {
-                out.push_str(&text[copied..value + 1]);
+        if text[value..].starts_with(q) {
+            let Some(value_close) = closing(value + q.len()) else {
+                break;
+            };
+            let inner = &text[value + q.len()..value_close];
+            if !inner.is_empty() && inner != REDACTED {
+                out.push_str(&text[copied..value + q.len()]);
                 out.push_str(REDACTED);
-                copied = value_end - 1;
+                copied = value_close;
             }
-            i = value_end;
+            i = value_close + q.len();
+        } else if b
+            .get(value)
+            .is_some_and(|c| c.is_ascii_digit() || *c == b'-')
+        {
+            let len = text[value..]
+                .find(|c: char| matches!(c, ',' | '}' | ']') || c.is_whitespace() || c == '\\')
+                .unwrap_or(text.len() - value);
+            out.push_str(&text[copied..value]);
+            out.push_str(REDACTED);
+            copied = value + len;
+            i = copied;
         } else {
-            i = key_end;
+            i = after_key;
         }
     }
     out.push_str(&text[copied..]);
@@ -200,10 +224,19 @@ mod tests {
             redact_value(r#"{"secret":"a\"b","x":"y"}"#),
             r#"{"secret":"<redacted>","x":"y"}"#
         );
-        // Names that are not secrets, numbers, and text that only looks like JSON stay.
+        // A number, and JSON inside a JSON string (a label holding escaped JSON).
+        assert_eq!(
+            redact_value(r#"{"password":12345679,"port":80}"#),
+            r#"{"password":<redacted>,"port":80}"#
+        );
+        assert_eq!(
+            redact_value(r#"l={\"password\":\"hunter\",\"user\":\"app\"}"#),
+            r#"l={\"password\":\"<redacted>\",\"user\":\"app\"}"#
+        );
+        // Names that are not secrets and text that only looks like JSON stay.
         for plain in [
             r#"{"user":"app","port":"80"}"#,
-            r#"{"password": 12}"#,
+            r#"{"port": 12}"#,
             r#"say "password": then"#,
             r#"{"password":""}"#,
             r#"unterminated "password":"abc"#,
