@@ -29,7 +29,13 @@ fn redact_json_pairs(text: &str) -> String {
 
 /// [`redact_json_pairs`] for strings quoted by `q` (`"`, or `\"` inside a JSON string).
 fn pairs_quoted_by(text: &str, q: &str) -> String {
-    if !text.contains(&format!("{q}:")) && !text.contains(&format!("{q} :")) {
+    // Most values hold no quote at all: no allocation, one scan.
+    if !text.contains(q)
+        || !text
+            .split(q)
+            .skip(1)
+            .any(|rest| rest.trim_start().starts_with(':'))
+    {
         return text.to_string();
     }
     // Where the string whose content starts at `from` ends (the closing quote's index).

@@ -488,29 +488,30 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         // the daemon follows symlinks, so `-v /tmp/link:/var/run/docker.sock` with
         // `/tmp/link -> /var/run/docker.sock` is the socket. seawall cannot look at the
         // host's files, so the destination decides.
-        let source_opens_a_socket = TABLE
-            .iter()
-            .any(|e| e.socket && matches(&source, e).is_some());
-        if names_runtime_socket(&m.destination) && !source_opens_a_socket {
+        let at_socket_place = if names_runtime_socket(&m.destination) {
+            Some(
+                "mounted at the runtime socket's path (the source is probably that socket \
+                 under another name, such as a symlink, or a proxy to it)",
+            )
+        } else if is_runtime_socket_dir(&m.destination) {
+            Some(
+                "mounted where the runtime socket's directory belongs (the source is \
+                 probably the host's /run under another name, such as a symlink, with \
+                 docker.sock in it)",
+            )
+        } else {
+            None
+        };
+        // Looked up only for those few mounts: a source that is (or holds) a socket is
+        // graded as such below.
+        if let Some(why) = at_socket_place
+            && !TABLE
+                .iter()
+                .any(|e| e.socket && matches(&source, e).is_some())
+        {
             out.push(
                 SOCKET
-                    .finding(format!(
-                        "Mounts[]: {raw} -> {}: mounted at the runtime socket's path (the \
-                         source is probably that socket under another name, such as a \
-                         symlink, or a proxy to it)",
-                        m.destination
-                    ))
-                    .host_root(),
-            );
-        } else if is_runtime_socket_dir(&m.destination) && !source_opens_a_socket {
-            out.push(
-                SOCKET
-                    .finding(format!(
-                        "Mounts[]: {raw} -> {}: mounted where the runtime socket's directory \
-                         belongs (the source is probably the host's /run under another name, \
-                         such as a symlink, with docker.sock in it)",
-                        m.destination
-                    ))
+                    .finding(format!("Mounts[]: {raw} -> {}: {why}", m.destination))
                     .host_root(),
             );
         }
